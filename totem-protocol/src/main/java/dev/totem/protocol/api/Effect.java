@@ -1,0 +1,96 @@
+package dev.totem.protocol.api;
+
+import java.util.Arrays;
+
+/**
+ * One thing an engine asks its driver to do. The driver applies the effects of a batch in list
+ * order (see {@link Effects}).
+ */
+public sealed interface Effect {
+
+    /** Node id used as destination for a multicast to every node of the network. */
+    int MULTICAST = 0;
+
+    /**
+     * Send a frame. {@code destination} is a node id, or {@link #MULTICAST}.
+     * The driver owns {@code frame} afterwards; the engine never touches it again.
+     */
+    record Send(int destination, byte[] frame) implements Effect {
+        public boolean multicast() {
+            return destination == MULTICAST;
+        }
+
+        @Override
+        public String toString() {
+            return "Send[" + (multicast() ? "mcast" : "to " + destination) + ", " + frame.length + " B]";
+        }
+    }
+
+    /** Arm (or re-arm) the timer of this kind to fire after {@code delayNanos}. */
+    record SetTimer(TimerKind kind, long delayNanos) implements Effect {}
+
+    /** Disarm the timer of this kind; harmless when it is not armed. */
+    record CancelTimer(TimerKind kind) implements Effect {}
+
+    /**
+     * Deliver one application message to the application, in the total order.
+     *
+     * @param sender node id that originated the message
+     * @param payload the application's bytes
+     * @param guarantee the guarantee it was sent with
+     * @param ring the configuration in which it is delivered
+     */
+    record Deliver(int sender, byte[] payload, Guarantee guarantee, RingId ring) implements Effect {
+        @Override
+        public String toString() {
+            return "Deliver[from " + sender + ", " + payload.length + " B, " + guarantee + ", ring " + ring + "]";
+        }
+    }
+
+    /**
+     * A configuration change, in the same ordered stream as deliveries.
+     *
+     * @param kind transitional or regular
+     * @param ring the ring id of the configuration (for a transitional one, the new ring's id)
+     * @param members node ids, ascending
+     * @param left node ids that left relative to the previous configuration, ascending
+     * @param joined node ids that joined relative to the previous configuration, ascending
+     */
+    record ConfigurationChange(ConfigurationKind kind, RingId ring, int[] members, int[] left, int[] joined)
+            implements Effect {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ConfigurationChange c && c.kind == kind && c.ring.equals(ring)
+                    && Arrays.equals(c.members, members) && Arrays.equals(c.left, left)
+                    && Arrays.equals(c.joined, joined);
+        }
+
+        @Override
+        public int hashCode() {
+            return (kind.hashCode() * 31 + ring.hashCode()) * 31 + Arrays.hashCode(members);
+        }
+
+        @Override
+        public String toString() {
+            return "ConfigurationChange[" + kind + " " + ring + " members=" + Arrays.toString(members)
+                    + " left=" + Arrays.toString(left) + " joined=" + Arrays.toString(joined) + "]";
+        }
+    }
+
+    /** The token of {@code ring} was not seen for the token timeout. */
+    record TokenLost(RingId ring) implements Effect {}
+
+    /** A state machine changed state; the driver logs it. */
+    record Transition(String machine, String from, String to, String reason) implements Effect {}
+
+    /** Kinds of configuration. */
+    enum ConfigurationKind {
+        TRANSITIONAL,
+        REGULAR;
+
+        /** The trace spelling. */
+        public String traceName() {
+            return this == TRANSITIONAL ? "transitional" : "regular";
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.totem.protocol.api;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A pure, deterministic Totem processor as its drivers (node runtime, simulator) see it.
+ *
+ * <p>It never reads a clock, sleeps, starts a thread, opens a socket or uses a random source it
+ * was not given. Every input carries the driver's current time in nanoseconds and returns the
+ * {@link Effects} it produced. One thread owns an engine; it is not thread safe.
+ */
+public interface TotemEngine {
+    /** This node's id (non-zero). */
+    int nodeId();
+
+    /** Starts the engine: first frames and timers. Called once, before any other input. */
+    Effects start(long nowNanos);
+
+    /**
+     * A frame arrived from the network. {@code frame} holds it between position and limit; the
+     * engine does not keep the buffer after returning. A malformed frame is counted and dropped.
+     */
+    Effects onPacket(long nowNanos, ByteBuffer frame);
+
+    /** A timer armed by an earlier {@link Effect.SetTimer} fired. */
+    Effects onTimer(long nowNanos, TimerKind timer);
+
+    /**
+     * The application asks to multicast {@code payload} with {@code guarantee}; the outcome is in
+     * {@link Effects#submitStatus()}. An accepted message is never dropped by the engine.
+     */
+    Effects submit(long nowNanos, byte[] payload, Guarantee guarantee);
+}

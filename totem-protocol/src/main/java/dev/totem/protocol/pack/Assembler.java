@@ -39,6 +39,11 @@ public final class Assembler {
         assemblies.remove(originator);
     }
 
+    /** Forgets the partial messages of every originator not in {@code keep} (ascending ids). */
+    public void retainOnly(int[] keep) {
+        assemblies.keySet().removeIf(id -> java.util.Arrays.binarySearch(keep, id) < 0);
+    }
+
     /** Forgets every partial message. */
     public void clear() {
         assemblies.clear();

@@ -21,13 +21,32 @@ import java.util.Arrays;
  * queue and the assembler are passed in because they outlive a ring.
  */
 public final class OperationalRing {
+    /** What the ring does with the frames it orders. */
+    public enum Mode {
+        /**
+         * Members of the new ring exchange old rings' messages: every frame sent is encapsulated,
+         * every frame ordered goes to the {@link RecoveryListener}, nothing reaches the application.
+         */
+        RECOVERY,
+        /** Application frames are ordered and delivered. */
+        OPERATIONAL,
+        /** The ring was left: frames are still stored (recovery needs them) but nothing is delivered or sent. */
+        FROZEN
+    }
+
+    /** Receives, in ring order, each encapsulated old-ring frame a recovering ring orders. */
+    @FunctionalInterface
+    public interface RecoveryListener {
+        void onRecovered(byte[] frame, int innerOffset, int innerLength);
+    }
+
     private final TotemConfig config;
     private final int myId;
     private final RingId ringId;
     private final int[] members;
     private final int successor;
     private final boolean representative;
-    private final SendQueue sendQueue;
+    private SendQueue sendQueue;
     private final Assembler assembler;
     private final SortQueue sortQueue;
     private final SrpStats stats;
@@ -52,6 +71,11 @@ public final class OperationalRing {
     private byte[] lastToken;
     private boolean holding;
     private Effects out;
+    private Mode mode = Mode.OPERATIONAL;
+    private RecoveryListener recoveryListener;
+    private int visits;
+    private boolean installSeqKnown;
+    private long installSeq;
 
     /**
      * @param members node ids of the ring, ascending; ring order is this order
@@ -103,6 +127,118 @@ public final class OperationalRing {
 
     public boolean holding() {
         return holding;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public long safeUpTo() {
+        return safeUpTo;
+    }
+
+    /** Whether this node has sent a token of this ring (so there is one to retransmit). */
+    public boolean hasSentToken() {
+        return lastToken != null;
+    }
+
+    /** Starts this ring in recovery: {@code recoveryQueue} holds the encapsulated old-ring frames to send. */
+    public void startRecovery(SendQueue recoveryQueue, RecoveryListener listener) {
+        this.sendQueue = recoveryQueue;
+        this.recoveryListener = listener;
+        this.mode = Mode.RECOVERY;
+    }
+
+    /**
+     * Whether recovery is over for this node: every node had sent all its recovery frames when
+     * this node saw the token (the token's backlog was 0 after a full rotation), and this node
+     * holds every frame up to that point.
+     */
+    public boolean recoveryComplete() {
+        return mode == Mode.RECOVERY && installSeqKnown && myAru >= installSeq;
+    }
+
+    /** Ends recovery: from now on application frames from {@code appQueue} are sent and delivered. */
+    public void switchToOperational(SendQueue appQueue, Effects effects) {
+        this.sendQueue = appQueue;
+        this.mode = Mode.OPERATIONAL;
+        this.recoveryListener = null;
+        out = effects;
+        deliver();
+    }
+
+    /** The ring was left: keep its frames for recovery, deliver and send nothing more. */
+    public void freeze() {
+        mode = Mode.FROZEN;
+        holding = false;
+    }
+
+    /** The frame of {@code seq} this node holds, or null. */
+    public byte[] frame(long seq) {
+        return sortQueue.get(seq);
+    }
+
+    /**
+     * Stores an old-ring frame that recovery brought back (a frozen ring only). Returns whether it
+     * was new to this node.
+     */
+    public boolean acceptRecovered(byte[] frame) {
+        if (mode != Mode.FROZEN) {
+            throw new IllegalStateException("recovered frames go to a frozen ring, not a " + mode + " one");
+        }
+        long seq = mcast.wrap(ByteBuffer.wrap(frame), 0).seq();
+        if (seq <= sortQueue.released() || sortQueue.has(seq) || !sortQueue.inWindow(seq)) {
+            return false;
+        }
+        sortQueue.put(seq, frame);
+        if (seq > highSeqReceived) {
+            highSeqReceived = seq;
+        }
+        advanceAru();
+        return true;
+    }
+
+    /**
+     * Extended virtual synchrony, step one, on a frozen ring: delivers in the old regular
+     * configuration every held message up to the first hole, except that a safe message above
+     * {@code regularUpTo} (the highest seq any surviving member delivered) and everything after
+     * it waits for the transitional configuration, since no survivor knows every member had it.
+     */
+    public void deliverRegularForInstall(long regularUpTo, Effects effects) {
+        out = effects;
+        while (highDelivered < myAru) {
+            long next = highDelivered + 1;
+            byte[] frame = sortQueue.get(next);
+            Guarantee g = mcast.wrap(ByteBuffer.wrap(frame), 0).guarantee();
+            if (g == Guarantee.SAFE && next > regularUpTo && next > safeUpTo) {
+                return;
+            }
+            deliverFrame(next, frame, ringId);
+        }
+    }
+
+    /**
+     * Extended virtual synchrony, step two, on a frozen ring: delivers in the transitional
+     * configuration {@code transitional} the rest: the contiguous run first, then, across holes,
+     * only messages of members of the transitional configuration (whose own messages have no
+     * holes, so FIFO holds for them).
+     */
+    public void deliverTransitionalForInstall(int[] transitional, RingId transitionalRing, Effects effects) {
+        out = effects;
+        boolean pastHole = false;
+        for (long seq = highDelivered + 1; seq <= highSeqReceived; seq++) {
+            byte[] frame = sortQueue.get(seq);
+            if (frame == null) {
+                pastHole = true;
+                continue;
+            }
+            int originator = mcast.wrap(ByteBuffer.wrap(frame), 0).originator();
+            if (!pastHole || Arrays.binarySearch(transitional, originator) >= 0) {
+                deliverFrame(seq, frame, transitionalRing);
+            }
+        }
+        highDelivered = Math.max(highDelivered, highSeqReceived);
+        myAru = highSeqReceived;
     }
 
     /** The representative creates the first token of the ring and processes it as if received. */
@@ -197,7 +333,7 @@ public final class OperationalRing {
             byte[] frame = sendQueue.poll();
             seq++;
             mcast.wrap(ByteBuffer.wrap(frame), 0).init(myId, frame.length - McastFrame.PAYLOAD_OFFSET);
-            mcast.ringRep(ringId.rep()).ringSeq(ringId.seq()).seq(seq).originator(myId).guarantee(g).encapsulated(false);
+            mcast.ringRep(ringId.rep()).ringSeq(ringId.seq()).seq(seq).originator(myId).guarantee(g).encapsulated(mode == Mode.RECOVERY);
             sortQueue.put(seq, frame);
             out.add(new Effect.Send(Effect.MULTICAST, frame));
             sent++;
@@ -239,7 +375,14 @@ public final class OperationalRing {
         lastToken = next;
         stats.rotations++;
 
-        boolean idle = representative && seqUnchanged > config.seqnoUnchangedConst() && kept == 0 && aru == seq
+        visits++;
+        if (mode == Mode.RECOVERY && !installSeqKnown && visits >= 2 && backlog == 0 && sendQueue.isEmpty()) {
+            // Every member has had the token since this ring began and none has frames left to
+            // send: every recovery frame has a seq at or below this one.
+            installSeqKnown = true;
+            installSeq = seq;
+        }
+        boolean idle = mode == Mode.OPERATIONAL && representative && seqUnchanged > config.seqnoUnchangedConst() && kept == 0 && aru == seq
                 && sendQueue.isEmpty();
         if (idle) {
             holding = true;
@@ -304,22 +447,41 @@ public final class OperationalRing {
 
     /** Delivers in seq order up to the first hole, holding back at the first safe message not yet safe. */
     private void deliver() {
+        if (mode == Mode.FROZEN) {
+            return;
+        }
         while (highDelivered < myAru) {
             long next = highDelivered + 1;
             byte[] frame = sortQueue.get(next);
             McastFrame m = mcast.wrap(ByteBuffer.wrap(frame), 0);
-            Guarantee g = m.guarantee();
-            if (g == Guarantee.SAFE && next > safeUpTo) {
+            if (m.encapsulated()) {
+                // Old rings' frames are ordered here only to be handed to recovery, never delivered.
+                highDelivered = next;
+                if (recoveryListener != null) {
+                    recoveryListener.onRecovered(frame, McastFrame.PAYLOAD_OFFSET, frame.length - McastFrame.PAYLOAD_OFFSET);
+                }
+                continue;
+            }
+            if (mode == Mode.RECOVERY) {
+                // A member that finished recovery already sends in the new ring; wait until we install it.
                 return;
             }
-            highDelivered = next;
-            ByteBuffer b = ByteBuffer.wrap(frame);
-            assembler.accept(m.originator(), b, McastFrame.PAYLOAD_OFFSET, frame.length - McastFrame.PAYLOAD_OFFSET,
-                    (originator, message) -> {
-                        stats.messagesDelivered++;
-                        out.add(new Effect.Deliver(originator, message, g, ringId));
-                    });
+            if (m.guarantee() == Guarantee.SAFE && next > safeUpTo) {
+                return;
+            }
+            deliverFrame(next, frame, ringId);
         }
+    }
+
+    private void deliverFrame(long seq, byte[] frame, RingId inRing) {
+        McastFrame m = mcast.wrap(ByteBuffer.wrap(frame), 0);
+        Guarantee g = m.guarantee();
+        highDelivered = seq;
+        assembler.accept(m.originator(), ByteBuffer.wrap(frame), McastFrame.PAYLOAD_OFFSET,
+                frame.length - McastFrame.PAYLOAD_OFFSET, (originator, message) -> {
+                    stats.messagesDelivered++;
+                    out.add(new Effect.Deliver(originator, message, g, inRing));
+                });
     }
 
     /**

@@ -1,0 +1,348 @@
+package dev.totem.simulator.check;
+
+import dev.totem.protocol.api.Effect.ConfigurationKind;
+import dev.totem.protocol.api.Guarantee;
+import dev.totem.simulator.check.History.Event;
+import dev.totem.simulator.check.History.Kind;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Checks a {@link History} against the properties of Extended Virtual Synchrony:
+ *
+ * <ul>
+ *   <li>config-agreement: nodes that install a configuration agree on its members;
+ *   <li>self-delivery: a node that does not crash delivers every message it submitted;
+ *   <li>virtual-synchrony: two nodes that install the same configuration and then the same next
+ *       one delivered the same set of messages in between;
+ *   <li>total-order: the union of all nodes' delivery orders has no cycle;
+ *   <li>safe: a safe message delivered in a regular configuration is delivered by every member of
+ *       it that does not crash;
+ *   <li>fifo, no-duplicate, no-invented: per sender in submission order, without gaps inside one
+ *       configuration; at most once per node; only messages some node submitted;
+ *   <li>liveness: once faults stop, every live node ends in one regular configuration of all live
+ *       nodes and delivers every message a live node submitted after that point.
+ * </ul>
+ *
+ * A transitional configuration is identified by its ring and the regular configuration it
+ * follows, since members of different old rings install different transitional configurations
+ * for one new ring.
+ */
+public final class EvsChecker {
+    /** Violations reported per property at most, so one bad run does not flood the output. */
+    private static final int MAX_PER_PROPERTY = 5;
+
+    private final History history;
+    private final List<Violation> violations = new ArrayList<>();
+    private final Map<String, Integer> perProperty = new HashMap<>();
+    /** id -> submitting node, incarnation and index in that incarnation's submissions. */
+    private final Map<String, long[]> submits = new HashMap<>();
+
+    private EvsChecker(History history) {
+        this.history = history;
+    }
+
+    /** All violations of {@code history}; empty when every property holds. */
+    public static List<Violation> check(History history) {
+        EvsChecker c = new EvsChecker(history);
+        c.indexSubmits();
+        c.configAgreementAndVirtualSynchrony();
+        c.selfDelivery();
+        c.totalOrder();
+        c.safe();
+        c.fifoDuplicatesInvented();
+        c.liveness();
+        return c.violations;
+    }
+
+    private void report(String property, String detail) {
+        int n = perProperty.merge(property, 1, Integer::sum);
+        if (n <= MAX_PER_PROPERTY) {
+            violations.add(new Violation(property, detail));
+        } else if (n == MAX_PER_PROPERTY + 1) {
+            violations.add(new Violation(property, "more violations of this property not listed"));
+        }
+    }
+
+    private void indexSubmits() {
+        for (int node : history.nodes()) {
+            int incarnation = 0;
+            long index = 0;
+            for (Event e : history.events(node)) {
+                if (e.kind() == Kind.RESTART) {
+                    incarnation++;
+                    index = 0;
+                } else if (e.kind() == Kind.SUBMIT) {
+                    if (submits.put(e.id(), new long[] {node, incarnation, index++}) != null) {
+                        report("no-duplicate", "id " + e.id() + " submitted twice");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The identity of the configuration a CONFIG event installs, given the node's previous regular ring. */
+    private static String configId(Event e, String previousRegularRing) {
+        return e.configKind() == ConfigurationKind.REGULAR ? "regular " + e.ring()
+                : "transitional " + e.ring() + " after " + previousRegularRing;
+    }
+
+    private void configAgreementAndVirtualSynchrony() {
+        Map<String, int[]> membersById = new HashMap<>();
+        Map<String, Set<String>> between = new HashMap<>();
+        Map<String, Integer> betweenWitness = new HashMap<>();
+        for (int node : history.nodes()) {
+            String previousRegular = "none";
+            String current = null;
+            Set<String> delivered = new HashSet<>();
+            for (Event e : history.events(node)) {
+                switch (e.kind()) {
+                    case CONFIG -> {
+                        String id = configId(e, previousRegular);
+                        int[] seen = membersById.putIfAbsent(id, e.members());
+                        if (seen != null && !Arrays.equals(seen, e.members())) {
+                            report("config-agreement", "node " + node + " installed " + id + " with members "
+                                    + Arrays.toString(e.members()) + " but another node with " + Arrays.toString(seen));
+                        }
+                        if (current != null) {
+                            String key = current + " -> " + id;
+                            Set<String> other = between.putIfAbsent(key, delivered);
+                            if (other != null && !other.equals(delivered)) {
+                                report("virtual-synchrony", "nodes " + betweenWitness.get(key) + " and " + node
+                                        + " delivered different sets between " + key + ": " + difference(other, delivered));
+                            } else if (other == null) {
+                                betweenWitness.put(key, node);
+                            }
+                        }
+                        current = id;
+                        delivered = new HashSet<>();
+                        if (e.configKind() == ConfigurationKind.REGULAR) {
+                            previousRegular = e.ring();
+                        }
+                    }
+                    case DELIVER -> delivered.add(e.id());
+                    case CRASH, RESTART -> {
+                        current = null;
+                        delivered = new HashSet<>();
+                        previousRegular = "none";
+                    }
+                    case SUBMIT -> { }
+                }
+            }
+        }
+    }
+
+    private static String difference(Set<String> a, Set<String> b) {
+        List<String> onlyA = a.stream().filter(x -> !b.contains(x)).sorted().limit(5).toList();
+        List<String> onlyB = b.stream().filter(x -> !a.contains(x)).sorted().limit(5).toList();
+        return "first only " + onlyA + ", second only " + onlyB;
+    }
+
+    private void selfDelivery() {
+        for (int node : history.nodes()) {
+            Set<String> submitted = new java.util.LinkedHashSet<>();
+            for (Event e : history.events(node)) {
+                switch (e.kind()) {
+                    case SUBMIT -> submitted.add(e.id());
+                    case DELIVER -> submitted.remove(e.id());
+                    case CRASH -> submitted.clear();
+                    case RESTART, CONFIG -> { }
+                }
+            }
+            if (!submitted.isEmpty()) {
+                report("self-delivery", "node " + node + " never delivered " + submitted.size() + " of its own messages, e.g. "
+                        + submitted.stream().limit(5).toList());
+            }
+        }
+    }
+
+    private void totalOrder() {
+        Map<String, Set<String>> next = new HashMap<>();
+        Map<String, Integer> indegree = new HashMap<>();
+        for (int node : history.nodes()) {
+            String previous = null;
+            for (Event e : history.events(node)) {
+                if (e.kind() != Kind.DELIVER) {
+                    continue;
+                }
+                indegree.putIfAbsent(e.id(), 0);
+                if (previous != null && !previous.equals(e.id())
+                        && next.computeIfAbsent(previous, k -> new HashSet<>()).add(e.id())) {
+                    indegree.merge(e.id(), 1, Integer::sum);
+                }
+                previous = e.id();
+            }
+        }
+        ArrayDeque<String> ready = new ArrayDeque<>();
+        indegree.forEach((id, d) -> {
+            if (d == 0) {
+                ready.add(id);
+            }
+        });
+        int done = 0;
+        while (!ready.isEmpty()) {
+            String id = ready.poll();
+            done++;
+            for (String n : next.getOrDefault(id, Set.of())) {
+                if (indegree.merge(n, -1, Integer::sum) == 0) {
+                    ready.add(n);
+                }
+            }
+        }
+        if (done < indegree.size()) {
+            List<String> inCycle = indegree.entrySet().stream().filter(en -> en.getValue() > 0).map(Map.Entry::getKey)
+                    .sorted().limit(6).toList();
+            report("total-order", (indegree.size() - done) + " messages lie on ordering cycles, e.g. " + inCycle);
+        }
+    }
+
+    private void safe() {
+        Map<Integer, Map<String, Integer>> deliveredAt = new HashMap<>();
+        Map<Integer, List<Long>> crashTimes = new HashMap<>();
+        Map<Integer, Map<String, Long>> installedAt = new HashMap<>();
+        for (int node : history.nodes()) {
+            Map<String, Integer> d = new HashMap<>();
+            Map<String, Long> inst = new HashMap<>();
+            List<Long> crashes = new ArrayList<>();
+            int i = 0;
+            for (Event e : history.events(node)) {
+                if (e.kind() == Kind.DELIVER) {
+                    d.put(e.id(), i);
+                } else if (e.kind() == Kind.CRASH) {
+                    crashes.add(e.timeMicros());
+                } else if (e.kind() == Kind.CONFIG && e.configKind() == ConfigurationKind.REGULAR) {
+                    inst.putIfAbsent(e.ring(), e.timeMicros());
+                }
+                i++;
+            }
+            deliveredAt.put(node, d);
+            crashTimes.put(node, crashes);
+            installedAt.put(node, inst);
+        }
+        for (int node : history.nodes()) {
+            Event regular = null;
+            for (Event e : history.events(node)) {
+                if (e.kind() == Kind.CONFIG) {
+                    regular = e.configKind() == ConfigurationKind.REGULAR ? e : null;
+                } else if (e.kind() == Kind.CRASH || e.kind() == Kind.RESTART) {
+                    regular = null;
+                } else if (e.kind() == Kind.DELIVER && e.guarantee() == Guarantee.SAFE && regular != null) {
+                    for (int member : regular.members()) {
+                        if (deliveredAt.getOrDefault(member, Map.of()).containsKey(e.id())) {
+                            continue;
+                        }
+                        long since = installedAt.getOrDefault(member, Map.of()).getOrDefault(regular.ring(), regular.timeMicros());
+                        boolean crashedLater = crashTimes.getOrDefault(member, List.of()).stream().anyMatch(t -> t >= since);
+                        if (!crashedLater) {
+                            report("safe", "node " + node + " delivered safe " + e.id() + " in regular configuration "
+                                    + regular.ring() + " but member " + member + ", which did not crash, never delivered it");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void fifoDuplicatesInvented() {
+        for (int node : history.nodes()) {
+            Set<String> seen = new HashSet<>();
+            // sender incarnation key -> last delivered index and the configuration it was delivered in
+            Map<String, long[]> last = new HashMap<>();
+            int configIndex = 0;
+            for (Event e : history.events(node)) {
+                if (e.kind() == Kind.CONFIG || e.kind() == Kind.RESTART || e.kind() == Kind.CRASH) {
+                    configIndex++;
+                    continue;
+                }
+                if (e.kind() != Kind.DELIVER) {
+                    continue;
+                }
+                if (!seen.add(e.id())) {
+                    report("no-duplicate", "node " + node + " delivered " + e.id() + " twice");
+                    continue;
+                }
+                long[] s = submits.get(e.id());
+                if (s == null) {
+                    report("no-invented", "node " + node + " delivered " + e.id() + ", which no node submitted");
+                    continue;
+                }
+                if (s[0] != e.sender()) {
+                    report("no-invented", "node " + node + " delivered " + e.id() + " as sent by " + e.sender()
+                            + " but node " + s[0] + " submitted it");
+                }
+                String key = s[0] + "/" + s[1];
+                long[] previous = last.get(key);
+                if (previous != null) {
+                    if (s[2] <= previous[0]) {
+                        report("fifo", "node " + node + " delivered " + e.id() + " after a later message of the same sender");
+                    } else if (previous[1] == configIndex && s[2] != previous[0] + 1) {
+                        report("fifo", "node " + node + " skipped " + (s[2] - previous[0] - 1) + " messages of node " + s[0]
+                                + " before " + e.id() + " within one configuration");
+                    }
+                }
+                last.put(key, new long[] {s[2], configIndex});
+            }
+        }
+    }
+
+    private void liveness() {
+        long quiet = history.quietFromMicros();
+        if (quiet == Long.MAX_VALUE) {
+            return;
+        }
+        List<Integer> live = new ArrayList<>();
+        Map<Integer, Event> lastConfig = new LinkedHashMap<>();
+        for (int node : history.nodes()) {
+            boolean alive = true;
+            for (Event e : history.events(node)) {
+                if (e.kind() == Kind.CRASH) {
+                    alive = false;
+                } else if (e.kind() == Kind.RESTART) {
+                    alive = true;
+                } else if (e.kind() == Kind.CONFIG) {
+                    lastConfig.put(node, e);
+                }
+            }
+            if (alive) {
+                live.add(node);
+            }
+        }
+        int[] liveIds = live.stream().mapToInt(Integer::intValue).toArray();
+        for (int node : live) {
+            Event c = lastConfig.get(node);
+            if (c == null || c.configKind() != ConfigurationKind.REGULAR || !Arrays.equals(c.members(), liveIds)) {
+                report("liveness", "node " + node + " ended in " + (c == null ? "no configuration"
+                        : c.configKind().traceName() + " " + c.ring() + " " + Arrays.toString(c.members()))
+                        + ", not one regular configuration of all live nodes " + Arrays.toString(liveIds));
+            }
+        }
+        Set<String> lateSubmits = new TreeSet<>();
+        for (int node : live) {
+            for (Event e : history.events(node)) {
+                if (e.kind() == Kind.SUBMIT && e.timeMicros() >= quiet) {
+                    lateSubmits.add(e.id());
+                }
+            }
+        }
+        for (int node : live) {
+            Set<String> missing = new TreeSet<>(lateSubmits);
+            for (Event e : history.events(node)) {
+                if (e.kind() == Kind.DELIVER) {
+                    missing.remove(e.id());
+                }
+            }
+            if (!missing.isEmpty()) {
+                report("liveness", "node " + node + " never delivered " + missing.size()
+                        + " messages submitted after the faults stopped, e.g. " + missing.stream().limit(5).toList());
+            }
+        }
+    }
+}

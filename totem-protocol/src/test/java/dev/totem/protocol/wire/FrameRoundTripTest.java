@@ -26,13 +26,13 @@ class FrameRoundTripTest {
 
     @Test
     void orfTokenThroughFlyweight() {
-        flyweightRoundTrip(1_000_000, FrameType.ORF_TOKEN, new OrfTokenFrame(), RandomFrames::orfToken,
-                OrfToken::encode, OrfToken::readFrom, OrfToken::writeTo, (token, f) -> {});
+        SeededCases.run(1_000_000, CASES, flyweightRoundTrip(FrameType.ORF_TOKEN, new OrfTokenFrame(), RandomFrames::orfToken,
+                OrfToken::encode, OrfToken::readFrom, OrfToken::writeTo, (token, f) -> {}));
     }
 
     @Test
     void mcastThroughEncodeAndFlyweight() {
-        flyweightRoundTrip(2_000_000, FrameType.MCAST, new McastFrame(), RandomFrames::mcast, Mcast::encode,
+        SeededCases.run(2_000_000, CASES, flyweightRoundTrip(FrameType.MCAST, new McastFrame(), RandomFrames::mcast, Mcast::encode,
                 Mcast::readFrom, Mcast::writeTo, (message, f) -> {
                     assertThat(f.payloadOffset()).isEqualTo(f.offset() + McastFrame.PAYLOAD_OFFSET);
                     assertThat(f.payload()).isEqualTo(ByteBuffer.wrap(message.payload()));
@@ -40,28 +40,28 @@ class FrameRoundTripTest {
                         assertThat(Frames.check(f.buffer(), f.payloadOffset(), f.payloadLength()))
                                 .isEqualTo(DecodeStatus.OK);
                     }
-                });
+                }));
     }
 
     @Test
     void mergeDetect() {
-        roundTrip(3_000_000, FrameType.MERGE_DETECT, RandomFrames::mergeDetect, MergeDetect::encode, MergeDetect::decode);
+        SeededCases.run(3_000_000, CASES, roundTrip(FrameType.MERGE_DETECT, RandomFrames::mergeDetect, MergeDetect::encode, MergeDetect::decode));
     }
 
     @Test
     void join() {
-        roundTrip(4_000_000, FrameType.JOIN, RandomFrames::join, JoinMessage::encode, JoinMessage::decode);
+        SeededCases.run(4_000_000, CASES, roundTrip(FrameType.JOIN, RandomFrames::join, JoinMessage::encode, JoinMessage::decode));
     }
 
     @Test
     void commitToken() {
-        roundTrip(5_000_000, FrameType.COMMIT_TOKEN, RandomFrames::commit, CommitToken::encode, CommitToken::decode);
+        SeededCases.run(5_000_000, CASES, roundTrip(FrameType.COMMIT_TOKEN, RandomFrames::commit, CommitToken::encode, CommitToken::decode));
     }
 
     @Test
     void tokenHoldCancel() {
-        roundTrip(6_000_000, FrameType.TOKEN_HOLD_CANCEL, RandomFrames::tokenHoldCancel, TokenHoldCancel::encode,
-                TokenHoldCancel::decode);
+        SeededCases.run(6_000_000, CASES, roundTrip(FrameType.TOKEN_HOLD_CANCEL, RandomFrames::tokenHoldCancel, TokenHoldCancel::encode,
+                TokenHoldCancel::decode));
     }
 
     /** The largest of each kind, built by hand so they are covered whatever the random draws. */
@@ -98,13 +98,16 @@ class FrameRoundTripTest {
     }
 
     /**
-     * Encoded frames read back through the flyweight; and the flyweight's setters, writing over
+     * Test methods call {@link SeededCases#run} themselves (with these bodies) so that a failure's
+     * replay command names the test method.
+     *
+     * <p>Encoded frames read back through the flyweight; and the flyweight's setters, writing over
      * garbage as into a reused buffer, produce the same bytes (so init leaves none of it behind).
      */
-    private static <V, F extends FrameFlyweight<F>> void flyweightRoundTrip(long baseSeed, FrameType type, F flyweight,
+    private static <V, F extends FrameFlyweight<F>> SeededCases.Case flyweightRoundTrip(FrameType type, F flyweight,
             Function<SplittableRandom, V> generate, Function<V, byte[]> encode, Function<F, V> read,
             BiConsumer<V, F> write, BiConsumer<V, F> moreChecks) {
-        SeededCases.run(baseSeed, CASES, (r, seed) -> {
+        return (r, seed) -> {
             V value = generate.apply(r);
             byte[] encoded = encode.apply(value);
             Placed placed = assertValid(r, encoded, type);
@@ -113,17 +116,18 @@ class FrameRoundTripTest {
             Placed reused = Placed.garbage(r, encoded.length);
             write.accept(value, flyweight.wrap(reused.buf(), reused.offset()));
             assertThat(reused.bytes()).isEqualTo(encoded);
-        });
+        };
     }
 
-    private static <T> void roundTrip(long baseSeed, FrameType type, Function<SplittableRandom, T> generate,
+    /** Encode, check, decode gives the value back, and encoding that gives the same bytes. */
+    private static <T> SeededCases.Case roundTrip(FrameType type, Function<SplittableRandom, T> generate,
             Function<T, byte[]> encode, Decoder<T> decoder) {
-        SeededCases.run(baseSeed, CASES, (r, seed) -> {
+        return (r, seed) -> {
             T value = generate.apply(r);
             byte[] encoded = encode.apply(value);
             T decoded = assertRecord(r, encoded, type, decoder, value);
             assertThat(encode.apply(decoded)).isEqualTo(encoded);
-        });
+        };
     }
 
     private static <T> T assertRecord(SplittableRandom r, byte[] encoded, FrameType type, Decoder<T> decoder, T expected) {

@@ -21,7 +21,9 @@ import java.util.Objects;
  * </pre>
  * The arrays are not copied; treat them as immutable.
  *
+ * @param sender node id of the member that passes the token on
  * @param ring the new ring
+ * @param tokenSeq hop counter of this token
  * @param membIndex index of the next member to fill in its entry (N after the first lap)
  * @param members node ids, strictly ascending in unsigned order
  * @param entries one per member, {@link CommitEntry#UNFILLED} until that member filled it in

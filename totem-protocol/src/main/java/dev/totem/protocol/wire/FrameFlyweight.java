@@ -45,6 +45,7 @@ abstract class FrameFlyweight<T extends FrameFlyweight<T>> {
         return Frames.sender(buf, offset);
     }
 
+    /** Sets the header's sender. */
     public T sender(int sender) {
         Bytes.putI32(buf, offset + Frames.SENDER_OFFSET, sender);
         return self();
@@ -55,6 +56,7 @@ abstract class FrameFlyweight<T extends FrameFlyweight<T>> {
         return Frames.ringRep(buf, offset);
     }
 
+    /** Sets the ring rep; a frame of ring rep 0 fails the check (except a join). */
     public T ringRep(int rep) {
         Bytes.putI32(buf, offset + Frames.RING_REP_OFFSET, rep);
         return self();
@@ -65,6 +67,7 @@ abstract class FrameFlyweight<T extends FrameFlyweight<T>> {
         return Frames.ringSeq(buf, offset);
     }
 
+    /** Sets the ring seq. */
     public T ringSeq(long seq) {
         Bytes.putI64(buf, offset + Frames.RING_SEQ_OFFSET, seq);
         return self();
@@ -75,6 +78,7 @@ abstract class FrameFlyweight<T extends FrameFlyweight<T>> {
         return Frames.ringId(buf, offset);
     }
 
+    /** Sets ring rep and ring seq. */
     public T ringId(RingId ring) {
         Frames.writeRingId(buf, offset, ring);
         return self();

@@ -19,6 +19,12 @@ import java.util.Objects;
  *  28+4P 4F   failed list: node ids the sender considers failed, none 0
  * </pre>
  * The arrays are not copied; treat them as immutable.
+ *
+ * @param sender node id of the sender, non-zero
+ * @param leave whether the sender leaves on purpose (header flag LEAVE)
+ * @param ring the sender's current ring, {@link RingId#NONE} before its first ring
+ * @param procList node ids the sender believes reachable
+ * @param failedList node ids the sender considers failed
  */
 public record JoinMessage(int sender, boolean leave, RingId ring, int[] procList, int[] failedList) {
     private static final int PROC_COUNT = 24;

@@ -72,6 +72,7 @@ public final class McastFrame extends FrameFlyweight<McastFrame> {
         return this;
     }
 
+    /** The message's place in the ring's total order. */
     public long seq() {
         return i64(SEQ);
     }
@@ -89,6 +90,7 @@ public final class McastFrame extends FrameFlyweight<McastFrame> {
         return putI32(ORIGINATOR, originator);
     }
 
+    /** Agreed or safe delivery; never null for a checked frame. */
     public Guarantee guarantee() {
         return Guarantee.ofCode(Bytes.u8(buf, offset + GUARANTEE));
     }
@@ -108,6 +110,7 @@ public final class McastFrame extends FrameFlyweight<McastFrame> {
         return this;
     }
 
+    /** Bytes of payload: frameLength - 40. */
     public int payloadLength() {
         return frameLength() - PAYLOAD_OFFSET;
     }

@@ -7,6 +7,9 @@ import java.util.Objects;
 /**
  * The representative of an idle ring multicasts its ring id so that a partition which hears it
  * starts a merge. 24 bytes: header, ringRep (u32) at 12, ringSeq (u64) at 16.
+ *
+ * @param sender node id of the sender, non-zero
+ * @param ring the ring concerned; its rep is non-zero
  */
 public record MergeDetect(int sender, RingId ring) {
     public MergeDetect {

@@ -55,6 +55,7 @@ public final class OrfTokenFrame extends FrameFlyweight<OrfTokenFrame> {
         return putU16(RTR_COUNT, rtrCount);
     }
 
+    /** Token instance counter, +1 per hop; a receiver drops a token it has already seen. */
     public long tokenSeq() {
         return i64(TOKEN_SEQ);
     }
@@ -63,6 +64,7 @@ public final class OrfTokenFrame extends FrameFlyweight<OrfTokenFrame> {
         return putI64(TOKEN_SEQ, tokenSeq);
     }
 
+    /** Highest message seq assigned on this ring; a sender takes {@code seq + 1} per message. */
     public long seq() {
         return i64(SEQ);
     }
@@ -71,6 +73,7 @@ public final class OrfTokenFrame extends FrameFlyweight<OrfTokenFrame> {
         return putI64(SEQ, seq);
     }
 
+    /** All received up to: the lowest contiguously received seq seen around the ring. */
     public long aru() {
         return i64(ARU);
     }
@@ -106,6 +109,7 @@ public final class OrfTokenFrame extends FrameFlyweight<OrfTokenFrame> {
         return putI32(FCC, fcc);
     }
 
+    /** Recovery: some node still has old-ring messages to re-send. */
     public boolean retransFlag() {
         return u16(RETRANS_FLAG) != 0;
     }
@@ -114,6 +118,7 @@ public final class OrfTokenFrame extends FrameFlyweight<OrfTokenFrame> {
         return putU16(RETRANS_FLAG, retransFlag ? 1 : 0);
     }
 
+    /** Number of retransmit requests, 0..{@link Frames#MAX_RTR_ENTRIES}. */
     public int rtrCount() {
         return u16(RTR_COUNT);
     }

@@ -7,6 +7,9 @@ import java.util.Objects;
 /**
  * A member with something to send multicasts this to make the representative release the token it
  * holds on an idle ring. 24 bytes: header, ringRep (u32) at 12, ringSeq (u64) at 16.
+ *
+ * @param sender node id of the sender, non-zero
+ * @param ring the ring concerned; its rep is non-zero
  */
 public record TokenHoldCancel(int sender, RingId ring) {
     public TokenHoldCancel {

@@ -64,7 +64,8 @@ public final class SeededCases {
     private static StackTraceElement callingTest() {
         for (StackTraceElement e : new Throwable().getStackTrace()) {
             if (!e.getClassName().equals(SeededCases.class.getName()) && !e.getClassName().startsWith("java.")
-                    && !e.getClassName().startsWith("jdk.") && e.getClassName().endsWith("Test")) {
+                    && !e.getClassName().startsWith("jdk.") && e.getClassName().endsWith("Test")
+                    && !e.getMethodName().startsWith("lambda$")) {
                 return e;
             }
         }

@@ -1,6 +1,5 @@
 package dev.totem.simulator;
 
-import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.SubmitStatus;
@@ -47,18 +46,9 @@ final class ProbeEngine implements TotemEngine {
         return (nodeId, store, random) -> new ProbeEngine(nodeId, ++incarnations[nodeId], log, script);
     }
 
-    /**
-     * A script that sends on submit: a payload {@code "<destination> <text>"} sends the frame
-     * {@code <text>} to that node id, or to every node for destination 0 (multicast).
-     */
+    /** A script that only sends on submit (see {@link ProbeReactions}). */
     static Script sendOnSubmit() {
-        return new Script() {
-            @Override
-            public void onSubmit(ProbeEngine engine, long nowNanos, String payload, Effects out) {
-                int space = payload.indexOf(' ');
-                out.add(new Effect.Send(Integer.parseInt(payload.substring(0, space)), text(payload.substring(space + 1))));
-            }
-        };
+        return ProbeReactions.none().sendingOnSubmit();
     }
 
     /** The frame bytes of a text, as the probe scripts send them. */

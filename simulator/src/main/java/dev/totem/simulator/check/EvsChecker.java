@@ -316,7 +316,7 @@ public final class EvsChecker {
             }
         }
         int[] liveIds = live.stream().mapToInt(Integer::intValue).toArray();
-        for (int node : live) {
+        for (int node : history.configurationsExpected() ? live : List.<Integer>of()) {
             Event c = lastConfig.get(node);
             if (c == null || c.configKind() != ConfigurationKind.REGULAR || !Arrays.equals(c.members(), liveIds)) {
                 report("liveness", "node " + node + " ended in " + (c == null ? "no configuration"

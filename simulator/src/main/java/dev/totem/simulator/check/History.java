@@ -33,6 +33,7 @@ public final class History {
 
     private final Map<Integer, List<Event>> byNode = new TreeMap<>();
     private long quietFromMicros = Long.MAX_VALUE;
+    private boolean configurationsExpected = true;
 
     private List<Event> of(int node) {
         return byNode.computeIfAbsent(node, n -> new ArrayList<>());
@@ -65,6 +66,18 @@ public final class History {
 
     public long quietFromMicros() {
         return quietFromMicros;
+    }
+
+    /**
+     * Whether nodes deliver configuration changes (false for an ordering engine on a fixed ring):
+     * when false, liveness asks only that every live node delivers the late messages.
+     */
+    public boolean configurationsExpected() {
+        return configurationsExpected;
+    }
+
+    public void configurationsExpected(boolean expected) {
+        this.configurationsExpected = expected;
     }
 
     /** Node ids with at least one event, ascending. */

@@ -1,0 +1,237 @@
+package dev.totem.simulator.run;
+
+import dev.totem.membership.TotemProcessor;
+import dev.totem.protocol.api.Effect;
+import dev.totem.protocol.api.Guarantee;
+import dev.totem.protocol.api.SubmitStatus;
+import dev.totem.protocol.api.TotemConfig;
+import dev.totem.protocol.srp.FixedRingEngine;
+import dev.totem.simulator.EngineFactory;
+import dev.totem.simulator.LatencyModel;
+import dev.totem.simulator.NetworkConfig;
+import dev.totem.simulator.NodeState;
+import dev.totem.simulator.Payloads;
+import dev.totem.simulator.SimConfig;
+import dev.totem.simulator.Simulation;
+import dev.totem.simulator.SimulationListener;
+import dev.totem.simulator.check.EvsChecker;
+import dev.totem.simulator.check.History;
+import dev.totem.simulator.check.Violation;
+import dev.totem.simulator.trace.TraceWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Runs one seed of a {@link Scenario}: nodes, a workload of messages, the fault schedule of the
+ * profile, a quiet period, then the checks. Everything is drawn from the seed, so a failing seed
+ * replays exactly.
+ */
+public final class SeedRunner {
+    /** How often, in token timeouts, the runner looks whether the run can stop early. */
+    private static final int POLLS_PER_TOKEN = 10;
+
+    /**
+     * The outcome of one seed.
+     *
+     * @param seed the seed
+     * @param delivered deliveries over all nodes
+     * @param configs configuration changes over all nodes
+     * @param violations broken properties; empty when the seed passed
+     * @param virtualMillis virtual time the run took
+     * @param events simulation events processed
+     */
+    public record Result(long seed, long delivered, long configs, List<Violation> violations, long virtualMillis,
+            long events) {}
+
+    private final Scenario scenario;
+    private final long seed;
+    private final TotemConfig totemConfig;
+    private final Simulation sim;
+    private final HistoryRecorder recorder = new HistoryRecorder();
+    private final List<Violation> probeViolations = new ArrayList<>();
+    private final SplittableRandom workloadRandom;
+    private final int[] ids;
+    private int nextMessage;
+
+    private SeedRunner(Scenario scenario, long seed, TraceWriter trace) {
+        this.scenario = scenario;
+        this.seed = seed;
+        this.totemConfig = scenario.tokenTimeoutMs() > 0
+                ? TotemConfig.fromToken(scenario.tokenTimeoutMs(), TotemConfig.DEFAULT_NETMTU)
+                : TotemConfig.forNodeCount(scenario.nodes());
+        ids = new int[scenario.nodes()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i + 1;
+        }
+        boolean chaos = scenario.faults() == FaultProfile.CHAOS;
+        NetworkConfig network = new NetworkConfig(LatencyModel.exponential(50_000, 20_000), scenario.lossProbability(),
+                chaos ? 0.02 : 0, chaos ? 0.02 : 0, chaos ? 2_000_000 : 0, NetworkConfig.DEFAULT_MTU_BYTES);
+        SimConfig simConfig = SimConfig.defaults().withNetwork(network);
+        this.sim = new Simulation(simConfig, seed, factory(), trace);
+        this.workloadRandom = sim.randomStreams().named("workload");
+        sim.addListener(recorder);
+        sim.addListener(new Retrier());
+        if (scenario.engine() == EngineKind.SRP) {
+            sim.addListener(new SafeProbe());
+        }
+    }
+
+    private EngineFactory factory() {
+        if (scenario.engine() == EngineKind.SRP) {
+            return (nodeId, store, random) -> new FixedRingEngine(totemConfig, nodeId, ids);
+        }
+        return (nodeId, store, random) -> new TotemProcessor(totemConfig, nodeId, store, random);
+    }
+
+    /** Runs {@code seed} of {@code scenario}; {@code trace} receives its JSON Lines trace. */
+    public static Result run(Scenario scenario, long seed, TraceWriter trace) {
+        return new SeedRunner(scenario, seed, trace).run();
+    }
+
+    private long tokenNanos() {
+        return totemConfig.tokenTimeoutNanos();
+    }
+
+    private Result run() {
+        History history = recorder.history();
+        sim.addNodes(ids);
+        long faultPhase = 20 * tokenNanos();
+        scheduleWorkload(faultPhase);
+        if (scenario.faults() != FaultProfile.NONE) {
+            new FaultPlan(scenario.faults(), ids, tokenNanos(), sim.randomStreams().named("faults")).schedule(sim, faultPhase);
+        }
+        sim.runUntil(faultPhase);
+        long bound = faultPhase + 40 * tokenNanos();
+        long step = tokenNanos() / POLLS_PER_TOKEN;
+        if (scenario.engine() == EngineKind.SRP) {
+            history.configurationsExpected(false);
+            history.quietFrom(0);
+            while (sim.nowNanos() < bound && !allDelivered(history)) {
+                sim.runUntil(sim.nowNanos() + step);
+            }
+        } else {
+            while (sim.nowNanos() < bound && !converged()) {
+                sim.runUntil(sim.nowNanos() + step);
+            }
+            history.quietFrom(sim.nowNanos() / 1_000);
+            for (int id : liveIds()) {
+                submit(sim.nowNanos(), id, Guarantee.SAFE);
+            }
+            long lateBound = sim.nowNanos() + 20 * tokenNanos();
+            while (sim.nowNanos() < lateBound && !allDelivered(history)) {
+                sim.runUntil(sim.nowNanos() + step);
+            }
+        }
+        List<Violation> violations = new ArrayList<>(probeViolations);
+        violations.addAll(EvsChecker.check(history));
+        return new Result(seed, history.deliveries(), recorder.configs(), violations, sim.nowNanos() / 1_000_000,
+                sim.eventsProcessed());
+    }
+
+    private void scheduleWorkload(long phaseNanos) {
+        for (int i = 0; i < scenario.messages(); i++) {
+            long at = workloadRandom.nextLong(Math.max(1, phaseNanos * 3 / 4));
+            int node = ids[workloadRandom.nextInt(ids.length)];
+            Guarantee g = workloadRandom.nextDouble() < scenario.safeRatio() ? Guarantee.SAFE : Guarantee.AGREED;
+            submit(at, node, g);
+        }
+    }
+
+    private void submit(long at, int node, Guarantee g) {
+        String id = "m" + (++nextMessage);
+        int min = Math.max(scenario.minSizeBytes(), id.length() + 1);
+        int max = Math.max(min, scenario.maxSizeBytes());
+        // Log-uniform sizes: most messages small, a few near the maximum.
+        int size = (int) Math.round(Math.exp(Math.log(min) + workloadRandom.nextDouble() * (Math.log(max) - Math.log(min))));
+        sim.submit(at, node, Payloads.build(id, Math.max(min, Math.min(max, size))), g);
+    }
+
+    private int[] liveIds() {
+        return Arrays.stream(ids).filter(id -> sim.nodeState(id) == NodeState.UP).toArray();
+    }
+
+    /** Every live node's last configuration is one regular configuration of exactly the live nodes. */
+    private boolean converged() {
+        int[] live = liveIds();
+        String ring = null;
+        for (int id : live) {
+            if (!(sim.engine(id) instanceof TotemProcessor p) || p.state() != dev.totem.membership.MembershipState.OPERATIONAL) {
+                return false;
+            }
+            String r = p.ringId().toString();
+            if (ring != null && !ring.equals(r)) {
+                return false;
+            }
+            ring = r;
+        }
+        for (int id : live) {
+            History.Event c = null;
+            for (History.Event e : recorder.history().events(id)) {
+                if (e.kind() == History.Kind.CONFIG) {
+                    c = e;
+                }
+            }
+            if (c == null || !Arrays.equals(c.members(), live)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every message submitted since the quiet point was delivered by every live node. */
+    private boolean allDelivered(History history) {
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        for (int id : ids) {
+            for (History.Event e : history.events(id)) {
+                if (e.kind() == History.Kind.SUBMIT && e.timeMicros() >= history.quietFromMicros()) {
+                    expected.add(e.id());
+                }
+            }
+        }
+        for (int id : liveIds()) {
+            java.util.Set<String> got = new java.util.HashSet<>();
+            for (History.Event e : history.events(id)) {
+                if (e.kind() == History.Kind.DELIVER) {
+                    got.add(e.id());
+                }
+            }
+            if (!got.containsAll(expected)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An application that retries a refused submit a little later, as corosync clients do on TRY_AGAIN. */
+    private final class Retrier implements SimulationListener {
+        @Override
+        public void onSubmit(long timeNanos, int nodeId, byte[] payload, Guarantee guarantee, SubmitStatus status) {
+            if (status == SubmitStatus.TRY_AGAIN) {
+                sim.submit(timeNanos + 1_000_000, nodeId, payload, guarantee);
+            }
+        }
+    }
+
+    /**
+     * On a fixed ring, checks what safe delivery promises when it happens: every node holds
+     * every seq up to the point the delivering node considers safe.
+     */
+    private final class SafeProbe implements SimulationListener {
+        @Override
+        public void onDeliver(long timeNanos, int nodeId, Effect.Deliver deliver) {
+            if (deliver.guarantee() != Guarantee.SAFE || probeViolations.size() > 5) {
+                return;
+            }
+            long safe = ((FixedRingEngine) sim.engine(nodeId)).ring().safeUpTo();
+            for (int other : ids) {
+                FixedRingEngine e = (FixedRingEngine) sim.engine(other);
+                if (e != null && e.ring().myAru() < safe) {
+                    probeViolations.add(new Violation("safe", "node " + nodeId + " delivered a safe message with every seq up to "
+                            + safe + " considered held by all, but node " + other + " holds only up to " + e.ring().myAru()));
+                }
+            }
+        }
+    }
+}

@@ -17,6 +17,8 @@ final class SimNetwork {
     private final NodeTable nodes;
     private final Reachability reachability = new Reachability();
     private final NetworkStats stats = new NetworkStats();
+    /** Starts as configured; fault plans raise and lower it during a run. */
+    private double lossProbability;
 
     SimNetwork(int networkIndex, NetworkConfig config, SplittableRandom random, EventQueue queue, NodeTable nodes) {
         this.networkIndex = networkIndex;
@@ -25,6 +27,14 @@ final class SimNetwork {
         this.random = random;
         this.queue = queue;
         this.nodes = nodes;
+        this.lossProbability = config.lossProbability();
+    }
+
+    void lossProbability(double probability) {
+        if (!(probability >= 0 && probability <= 1)) {
+            throw new IllegalArgumentException("loss probability must be in [0, 1]: " + probability);
+        }
+        this.lossProbability = probability;
     }
 
     NetworkStats stats() {
@@ -67,7 +77,7 @@ final class SimNetwork {
                 stats.droppedByPartition++;
                 return;
             }
-            if (chance(config.lossProbability())) {
+            if (chance(lossProbability)) {
                 stats.lost++;
                 return;
             }

@@ -216,6 +216,18 @@ public final class Simulation {
         schedule(atNanos, EventKind.HEAL, -1, null);
     }
 
+    /**
+     * From {@code atNanos} on, every frame copy on network {@code networkIndex} is lost with
+     * {@code probability} (a loss burst, or its end).
+     */
+    public void setLossProbability(long atNanos, int networkIndex, double probability) {
+        SimNetwork network = networks[networkIndex];
+        if (!(probability >= 0 && probability <= 1)) {
+            throw new IllegalArgumentException("loss probability must be in [0, 1]: " + probability);
+        }
+        schedule(atNanos, () -> network.lossProbability(probability));
+    }
+
     /** Runs {@code action} at {@code atNanos}, in order with the other events of that instant. */
     public void schedule(long atNanos, Runnable action) {
         if (action == null) {

@@ -9,6 +9,7 @@ public final class MembershipStats {
     public long ringsInstalled;
     public long recoveryFramesOriginated;
     public long recoveryFramesRecovered;
+    public long lateOldRingFramesDropped;
 
     @Override
     public String toString() {

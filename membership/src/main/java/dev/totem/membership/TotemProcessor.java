@@ -194,7 +194,13 @@ public final class TotemProcessor implements TotemEngine {
     private void onMcast(long nowNanos, ByteBuffer frame, int offset, int length, int sender) {
         RingId r = Frames.ringId(frame, offset);
         if (ring != null && r.equals(myRingId)) {
-            ring.onMcast(nowNanos, copy(frame, offset, length), effects);
+            if (state == MembershipState.RECOVERY) {
+                // Our recovery queue was built from what we held at commit; a late frame of the old
+                // ring reaching only us now would make our old-ring set differ from the others'.
+                membershipStats.lateOldRingFramesDropped++;
+            } else {
+                ring.onMcast(nowNanos, copy(frame, offset, length), effects);
+            }
         } else if (state == MembershipState.RECOVERY && r.equals(newRingId)) {
             recoveryRing.onMcast(nowNanos, copy(frame, offset, length), effects);
             installIfRecovered();

@@ -43,7 +43,18 @@ public final class TotemProcessor implements TotemEngine {
     /** The recovery wrapper needs a whole MCAST header inside a frame's payload. */
     public static final int ENCAPSULATION_RESERVE = McastFrame.PAYLOAD_OFFSET;
 
+    /**
+     * Bugs planted on purpose, so tests can show the EVS checker catches a broken engine. Never
+     * set outside tests.
+     */
+    public enum PlantedBug {
+        NONE,
+        /** Survivors do not resend old-ring messages during recovery. */
+        SKIP_RECOVERY
+    }
+
     private final TotemConfig config;
+    private final PlantedBug plantedBug;
     private final int myId;
     private final RingSeqStore store;
     private final RandomGenerator random;
@@ -82,6 +93,12 @@ public final class TotemProcessor implements TotemEngine {
      * @param random the only source of randomness (join jitter)
      */
     public TotemProcessor(TotemConfig config, int myId, RingSeqStore store, RandomGenerator random) {
+        this(config, myId, store, random, PlantedBug.NONE);
+    }
+
+    /** A processor with a bug planted on purpose; for the checker's own tests only. */
+    public TotemProcessor(TotemConfig config, int myId, RingSeqStore store, RandomGenerator random, PlantedBug plantedBug) {
+        this.plantedBug = plantedBug;
         if (myId == 0) {
             throw new IllegalArgumentException("node id 0 is reserved");
         }
@@ -561,7 +578,7 @@ public final class TotemProcessor implements TotemEngine {
         transMembers = Arrays.copyOf(trans, transCount);
         regularUpTo = highDeliveredMax;
         SendQueue recoveryQueue = new SendQueue(config.sortQueueFramesMax());
-        if (ring != null) {
+        if (ring != null && plantedBug != PlantedBug.SKIP_RECOVERY) {
             int originated = 0;
             for (long s = lowRingAru + 1; s <= ring.highSeqReceived() && recoveryQueue.free() > 0; s++) {
                 byte[] f = ring.frame(s);

@@ -55,12 +55,13 @@ public final class SeedRunner {
     private final int[] ids;
     private int nextMessage;
 
-    private SeedRunner(Scenario scenario, long seed, TraceWriter trace) {
+    private final EngineFactory factoryOverride;
+
+    private SeedRunner(Scenario scenario, long seed, TraceWriter trace, EngineFactory factoryOverride) {
+        this.factoryOverride = factoryOverride;
         this.scenario = scenario;
         this.seed = seed;
-        this.totemConfig = scenario.tokenTimeoutMs() > 0
-                ? TotemConfig.fromToken(scenario.tokenTimeoutMs(), TotemConfig.DEFAULT_NETMTU)
-                : TotemConfig.forNodeCount(scenario.nodes());
+        this.totemConfig = totemConfig(scenario);
         ids = new int[scenario.nodes()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = i + 1;
@@ -69,7 +70,7 @@ public final class SeedRunner {
         NetworkConfig network = new NetworkConfig(LatencyModel.exponential(50_000, 20_000), scenario.lossProbability(),
                 chaos ? 0.02 : 0, chaos ? 0.02 : 0, chaos ? 2_000_000 : 0, NetworkConfig.DEFAULT_MTU_BYTES);
         SimConfig simConfig = SimConfig.defaults().withNetwork(network);
-        this.sim = new Simulation(simConfig, seed, factory(), trace);
+        this.sim = new Simulation(simConfig, seed, factoryOverride != null ? factoryOverride : factory(), trace);
         this.workloadRandom = sim.randomStreams().named("workload");
         sim.addListener(recorder);
         sim.addListener(new Retrier());
@@ -87,7 +88,19 @@ public final class SeedRunner {
 
     /** Runs {@code seed} of {@code scenario}; {@code trace} receives its JSON Lines trace. */
     public static Result run(Scenario scenario, long seed, TraceWriter trace) {
-        return new SeedRunner(scenario, seed, trace).run();
+        return new SeedRunner(scenario, seed, trace, null).run();
+    }
+
+    /** Runs a seed with engines from {@code factory} instead of the scenario's (to test the checker on a broken engine). */
+    public static Result run(Scenario scenario, long seed, TraceWriter trace, EngineFactory factory) {
+        return new SeedRunner(scenario, seed, trace, factory).run();
+    }
+
+    /** The Totem configuration a scenario runs with. */
+    public static TotemConfig totemConfig(Scenario scenario) {
+        return scenario.tokenTimeoutMs() > 0
+                ? TotemConfig.fromToken(scenario.tokenTimeoutMs(), TotemConfig.DEFAULT_NETMTU)
+                : TotemConfig.forNodeCount(scenario.nodes());
     }
 
     private long tokenNanos() {

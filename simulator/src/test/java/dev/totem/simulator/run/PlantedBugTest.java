@@ -1,0 +1,40 @@
+package dev.totem.simulator.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.totem.membership.TotemProcessor;
+import dev.totem.membership.TotemProcessor.PlantedBug;
+import dev.totem.protocol.api.TotemConfig;
+import dev.totem.simulator.check.Violation;
+import dev.totem.simulator.trace.TraceWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The checker is only worth its passes if it fails a broken engine: here one that skips recovery. */
+class PlantedBugTest {
+    @Test
+    void skippingRecoveryIsCaughtWithinAFewSeeds() {
+        Scenario scenario = new Scenario(5, 2000, 0, 0.3, 64, 64, FaultProfile.CHAOS, EngineKind.TOTEM, 0);
+        TotemConfig config = SeedRunner.totemConfig(scenario);
+        List<Violation> found = new ArrayList<>();
+        int seedsRun = 0;
+        for (long seed = 1; seed <= 10 && found.isEmpty(); seed++) {
+            seedsRun++;
+            SeedRunner.Result r = SeedRunner.run(scenario, seed, TraceWriter.nowhere(),
+                    (id, store, random) -> new TotemProcessor(config, id, store, random, PlantedBug.SKIP_RECOVERY));
+            found.addAll(r.violations());
+        }
+        assertThat(found).as("violations of a processor that skips recovery").isNotEmpty();
+        assertThat(seedsRun).isLessThanOrEqualTo(10);
+        assertThat(found).extracting(Violation::property).containsAnyOf("virtual-synchrony", "safe", "self-delivery", "fifo");
+    }
+
+    @Test
+    void theSameSeedsPassWithoutThePlantedBug() {
+        Scenario scenario = new Scenario(5, 2000, 0, 0.3, 64, 64, FaultProfile.CHAOS, EngineKind.TOTEM, 0);
+        for (long seed = 1; seed <= 5; seed++) {
+            assertThat(SeedRunner.run(scenario, seed, TraceWriter.nowhere()).violations()).as("seed %d", seed).isEmpty();
+        }
+    }
+}

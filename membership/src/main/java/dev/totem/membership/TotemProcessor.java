@@ -76,6 +76,8 @@ public final class TotemProcessor implements TotemEngine {
     private long highestRingSeq;
     private long committedRingSeq;
 
+    /** Set by {@link #leave}: from then on every input is ignored. */
+    private boolean left;
     private RingId newRingId;
     private int[] newMembers;
     private int[] committedProc;
@@ -162,6 +164,9 @@ public final class TotemProcessor implements TotemEngine {
     @Override
     public Effects onPacket(long nowNanos, ByteBuffer frame) {
         effects.clear();
+        if (left) {
+            return effects;
+        }
         int offset = frame.position();
         int length = frame.remaining();
         DecodeStatus status = Frames.check(frame, offset, length);
@@ -358,6 +363,9 @@ public final class TotemProcessor implements TotemEngine {
     @Override
     public Effects onTimer(long nowNanos, TimerKind timer) {
         effects.clear();
+        if (left) {
+            return effects;
+        }
         switch (timer) {
             case JOIN_JITTER -> gatherEnter("startup");
             case JOIN -> {
@@ -406,6 +414,10 @@ public final class TotemProcessor implements TotemEngine {
     @Override
     public Effects submit(long nowNanos, byte[] payload, Guarantee guarantee) {
         effects.clear();
+        if (left) {
+            effects.submitStatus(SubmitStatus.NOT_READY);
+            return effects;
+        }
         if (payload.length > config.messageBytesMax()) {
             effects.submitStatus(SubmitStatus.TOO_LARGE);
             return effects;
@@ -420,6 +432,37 @@ public final class TotemProcessor implements TotemEngine {
             ring.onLocalSend(effects);
         }
         return checked();
+    }
+
+    @Override
+    public Effects leave(long nowNanos) {
+        effects.clear();
+        if (left) {
+            return effects;
+        }
+        TreeSet<Integer> others = new TreeSet<>(ring != null ? NodeSet.of(ring.members()) : proc);
+        others.addAll(proc);
+        others.remove(myId);
+        TreeSet<Integer> leaving = new TreeSet<>(failed);
+        leaving.add(myId);
+        if (!others.isEmpty()) {
+            JoinMessage leave = new JoinMessage(myId, true, myRingId, NodeSet.toArray(others), NodeSet.toArray(leaving));
+            byte[] frame = leave.encode();
+            // Sent twice: one lost datagram should not cost the others a token timeout.
+            effects.add(new Effect.Send(Effect.MULTICAST, frame));
+            effects.add(new Effect.Send(Effect.MULTICAST, frame));
+        }
+        for (TimerKind k : TimerKind.values()) {
+            effects.add(new Effect.CancelTimer(k));
+        }
+        effects.add(new Effect.Transition("membership", state.name(), "LEFT", "leaving the ring cleanly"));
+        left = true;
+        return effects;
+    }
+
+    /** Whether {@link #leave} was called. */
+    public boolean hasLeft() {
+        return left;
     }
 
     // ---------------------------------------------------------------- gather

@@ -30,4 +30,13 @@ public interface TotemEngine {
      * {@link Effects#submitStatus()}. An accepted message is never dropped by the engine.
      */
     Effects submit(long nowNanos, byte[] payload, Guarantee guarantee);
+
+    /**
+     * The node is shutting down cleanly: tell the others, so they form a new ring without
+     * waiting for the token timeout. After this the engine ignores every input and returns no
+     * effects. An engine without membership returns an empty batch.
+     */
+    default Effects leave(long nowNanos) {
+        return new Effects();
+    }
 }

@@ -174,6 +174,12 @@ public final class FixedRingEngine implements TotemEngine {
         return checked();
     }
 
+    @Override
+    public Effects leave(long nowNanos) {
+        // A fixed ring has no membership to leave.
+        return effects.clear();
+    }
+
     private Effects checked() {
         ring.checkInvariants();
         if (sendQueue.size() > sendQueue.capacity()) {

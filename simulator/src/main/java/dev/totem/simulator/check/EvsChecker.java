@@ -305,6 +305,7 @@ public final class EvsChecker {
             for (Event e : history.events(node)) {
                 if (e.kind() == Kind.CRASH) {
                     alive = false;
+                    lastConfig.remove(node); // a restarted node is in no configuration until it installs one
                 } else if (e.kind() == Kind.RESTART) {
                     alive = true;
                 } else if (e.kind() == Kind.CONFIG) {
@@ -316,12 +317,19 @@ public final class EvsChecker {
             }
         }
         int[] liveIds = live.stream().mapToInt(Integer::intValue).toArray();
+        // One configuration, not just equal member lists: a node left behind in an older ring of the
+        // same members has not converged.
+        String ring = null;
         for (int node : history.configurationsExpected() ? live : List.<Integer>of()) {
             Event c = lastConfig.get(node);
-            if (c == null || c.configKind() != ConfigurationKind.REGULAR || !Arrays.equals(c.members(), liveIds)) {
+            if (c == null || c.configKind() != ConfigurationKind.REGULAR || !Arrays.equals(c.members(), liveIds)
+                    || (ring != null && !ring.equals(c.ring()))) {
                 report("liveness", "node " + node + " ended in " + (c == null ? "no configuration"
                         : c.configKind().traceName() + " " + c.ring() + " " + Arrays.toString(c.members()))
-                        + ", not one regular configuration of all live nodes " + Arrays.toString(liveIds));
+                        + ", not one regular configuration of all live nodes " + Arrays.toString(liveIds)
+                        + (ring == null ? "" : " such as ring " + ring));
+            } else {
+                ring = c.ring();
             }
         }
         Set<String> lateSubmits = new TreeSet<>();

@@ -10,6 +10,7 @@ public final class MembershipStats {
     public long recoveryFramesOriginated;
     public long recoveryFramesRecovered;
     public long lateOldRingFramesDropped;
+    public long failedToReceive;
 
     @Override
     public String toString() {

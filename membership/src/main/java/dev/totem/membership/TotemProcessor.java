@@ -205,8 +205,17 @@ public final class TotemProcessor implements TotemEngine {
         if (state == MembershipState.OPERATIONAL && r.equals(myRingId)) {
             packer.flush(appQueue);
             ring.onToken(nowNanos, frame, offset, effects);
+            if (ring.failedToReceive(nowNanos)) {
+                membershipStats.failedToReceive++;
+                gatherEnter("failed to receive: aru stuck at " + ring.myAru() + " for " + config.failRecvConst() + " ms");
+            }
         } else if (state == MembershipState.RECOVERY && r.equals(newRingId)) {
             recoveryRing.onToken(nowNanos, frame, offset, effects);
+            if (recoveryRing.failedToReceive(nowNanos)) {
+                membershipStats.failedToReceive++;
+                gatherEnter("failed to receive in recovery");
+                return;
+            }
             installIfRecovered();
         } else {
             onForeign(sender, r, "token");

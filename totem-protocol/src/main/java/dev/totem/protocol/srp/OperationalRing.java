@@ -76,6 +76,8 @@ public final class OperationalRing {
     private int visits;
     private boolean installSeqKnown;
     private long installSeq;
+    private long aruAtLastVisit = -1;
+    private long aruStuckSinceNanos = -1;
 
     /**
      * @param members node ids of the ring, ascending; ring order is this order
@@ -280,6 +282,7 @@ public final class OperationalRing {
             lastSeqSeen = seq;
         }
         tokenHeldElsewhere = !representative && seqUnchanged >= config.seqnoUnchangedConst();
+        trackStuckAru(nowNanos, seq);
         long receivedAru = in.aru();
         long previousAru = lastTokenAru;
         lastTokenAru = receivedAru;
@@ -396,6 +399,27 @@ public final class OperationalRing {
 
         deliver();
         sortQueue.releaseUpTo(Math.min(safeUpTo, highDelivered));
+    }
+
+    /** Notes when this node last saw its aru stay put while it misses frames the token says exist. */
+    private void trackStuckAru(long nowNanos, long tokenSeq) {
+        if (myAru < tokenSeq && myAru == aruAtLastVisit) {
+            if (aruStuckSinceNanos < 0) {
+                aruStuckSinceNanos = nowNanos;
+            }
+        } else {
+            aruStuckSinceNanos = -1;
+        }
+        aruAtLastVisit = myAru;
+    }
+
+    /**
+     * Failed to receive: the token keeps coming but this node's aru has not moved for
+     * {@code failRecvConst} milliseconds although frames above it exist: retransmissions do not
+     * reach it. Time based, not counted in rotations, so a fast ring does not trip it sooner.
+     */
+    public boolean failedToReceive(long nowNanos) {
+        return aruStuckSinceNanos >= 0 && nowNanos - aruStuckSinceNanos > config.failRecvConst() * 1_000_000L;
     }
 
     private void sendToken() {

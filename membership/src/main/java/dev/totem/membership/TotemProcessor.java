@@ -629,7 +629,7 @@ public final class TotemProcessor implements TotemEngine {
         }
         transMembers = Arrays.copyOf(trans, transCount);
         regularUpTo = highDeliveredMax;
-        SendQueue recoveryQueue = new SendQueue(config.sortQueueFramesMax());
+        SendQueue recoveryQueue = new SendQueue(config.sortQueueFramesMax(), false);
         if (ring != null && plantedBug != PlantedBug.SKIP_RECOVERY) {
             int originated = 0;
             for (long s = lowRingAru + 1; s <= ring.highSeqReceived() && recoveryQueue.free() > 0; s++) {
@@ -680,7 +680,10 @@ public final class TotemProcessor implements TotemEngine {
                     left, new int[0]));
             ring.deliverTransitionalForInstall(transMembers, newRingId, effects);
         }
-        assembler.retainOnly(transMembers);
+        // Every partial message is dropped everywhere at once; senders restart theirs whole in the
+        // new ring, so no message is delivered from pieces broadcast in two configurations.
+        assembler.clear();
+        appQueue.restartUnfinishedMessage();
         int[] joined = NodeSet.minus(newMembers, ring == null ? new int[] {myId} : transMembers);
         effects.add(new Effect.ConfigurationChange(ConfigurationKind.REGULAR, newRingId, newMembers.clone(), new int[0],
                 joined));

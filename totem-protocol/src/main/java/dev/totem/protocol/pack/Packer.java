@@ -50,7 +50,10 @@ public final class Packer {
 
     /** Adds one message; the frames it closes go to {@code sink} in order. */
     public void add(byte[] message, Guarantee guarantee, FrameSink sink) {
-        if (pieceCount > 0 && openGuarantee != guarantee) {
+        if (pieceCount > 0 && (openGuarantee != guarantee || message.length > spaceInOpenFrame())) {
+            // A message that does not fit what is left starts a frame of its own, so the frames of
+            // a fragmented message carry nothing else before it: they can be sent again whole if
+            // the ring changes in the middle of the message (see SendQueue).
             flush(sink);
         }
         int offset = 0;
@@ -78,6 +81,10 @@ public final class Packer {
             continuing = true;
             flush(sink);
         }
+    }
+
+    private int spaceInOpenFrame() {
+        return payloadBytesMax - PackedFormat.HEADER_BYTES - PackedFormat.LENGTH_BYTES * (pieceCount + 1) - dataBytes;
     }
 
     private void append(byte[] message, int offset, int length) {

@@ -2,21 +2,44 @@ package dev.totem.protocol.srp;
 
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.pack.FrameSink;
+import dev.totem.protocol.pack.PackedFormat;
+import dev.totem.protocol.wire.McastFrame;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The frames this node has packed and not yet broadcast, in order. Bounded: the owner checks
  * {@link #free()} before accepting a message, so a frame is never refused once its message was
  * accepted. It outlives a ring: frames not sent in one ring go out in the next.
+ *
+ * <p>A queue of packed application frames also remembers the frames already sent of a message
+ * that is fragmented and not finished. If the ring changes in the middle of such a message,
+ * {@link #restartUnfinishedMessage()} puts copies of them back in front, so the message is sent
+ * whole in the new ring: no configuration ever delivers a message whose start was broadcast in
+ * another one.
  */
 public final class SendQueue implements FrameSink {
     private final byte[][] frames;
     private final Guarantee[] guarantees;
+    private final boolean tracksMessages;
+    private final List<byte[]> unfinishedSent = new ArrayList<>();
+    private final List<Guarantee> unfinishedGuarantees = new ArrayList<>();
     private int head;
     private int size;
 
+    /** A queue of packed application frames. */
     public SendQueue(int capacityFrames) {
+        this(capacityFrames, true);
+    }
+
+    /**
+     * @param tracksMessages whether frames hold packed application messages (false for a queue of
+     *     encapsulated recovery frames)
+     */
+    public SendQueue(int capacityFrames, boolean tracksMessages) {
         frames = new byte[capacityFrames][];
         guarantees = new Guarantee[capacityFrames];
+        this.tracksMessages = tracksMessages;
     }
 
     public int size() {
@@ -27,8 +50,9 @@ public final class SendQueue implements FrameSink {
         return frames.length;
     }
 
+    /** Frames that can still be accepted: sent frames of an unfinished message keep their place. */
     public int free() {
-        return frames.length - size;
+        return frames.length - size - unfinishedSent.size();
     }
 
     public boolean isEmpty() {
@@ -37,7 +61,7 @@ public final class SendQueue implements FrameSink {
 
     @Override
     public void accept(byte[] frame, Guarantee guarantee) {
-        if (size == frames.length) {
+        if (size + unfinishedSent.size() >= frames.length) {
             // The caller reserved room before packing; reaching this is a bug, not back-pressure.
             throw new IllegalStateException("send queue overflow: " + size + " frames");
         }
@@ -58,10 +82,53 @@ public final class SendQueue implements FrameSink {
             return null;
         }
         byte[] f = frames[head];
+        Guarantee g = guarantees[head];
         frames[head] = null;
         guarantees[head] = null;
         head = (head + 1) % frames.length;
         size--;
+        if (tracksMessages) {
+            trackUnfinished(f, g);
+        }
         return f;
+    }
+
+    private void trackUnfinished(byte[] frame, Guarantee g) {
+        int flags = frame[McastFrame.PAYLOAD_OFFSET + 2] & 0xFF;
+        boolean continues = (flags & PackedFormat.FLAG_CONTINUATION) != 0;
+        boolean fragmented = (flags & PackedFormat.FLAG_FRAGMENTED) != 0;
+        if (!continues) {
+            unfinishedSent.clear();
+            unfinishedGuarantees.clear();
+        }
+        if (fragmented) {
+            unfinishedSent.add(frame);
+            unfinishedGuarantees.add(g);
+        } else {
+            unfinishedSent.clear();
+            unfinishedGuarantees.clear();
+        }
+    }
+
+    /** Frames already sent of the message being fragmented, if one is unfinished. */
+    public int unfinishedSentFrames() {
+        return unfinishedSent.size();
+    }
+
+    /**
+     * The ring changed: puts copies of the sent frames of the unfinished fragmented message back
+     * in front (copies, since the sent arrays may still be in flight or held by the old ring).
+     * They fit, because {@link #free()} kept their places.
+     */
+    public void restartUnfinishedMessage() {
+        int n = unfinishedSent.size();
+        for (int i = n - 1; i >= 0; i--) {
+            head = (head - 1 + frames.length) % frames.length;
+            frames[head] = unfinishedSent.get(i).clone();
+            guarantees[head] = unfinishedGuarantees.get(i);
+            size++;
+        }
+        unfinishedSent.clear();
+        unfinishedGuarantees.clear();
     }
 }

@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -50,9 +51,15 @@ public class InMemoryRingBench {
     private long tokens;
     private byte[] payload;
 
-    /** Per-invocation figures, printed at tear-down for the closing note. */
-    public long messagesPerRotation() {
-        return tokens == 0 ? 0 : delivered / Math.max(1, tokens / NODES) / NODES;
+    /** Messages the ring delivers per token rotation (each node's deliveries over its token visits). */
+    public double messagesPerRotation() {
+        double rotations = (double) tokens / NODES;
+        return rotations == 0 ? 0 : delivered / (double) NODES / rotations;
+    }
+
+    @TearDown(Level.Trial)
+    public void report() {
+        System.out.printf("%nmessages per token rotation: %.1f%n", messagesPerRotation());
     }
 
     @Setup(Level.Trial)

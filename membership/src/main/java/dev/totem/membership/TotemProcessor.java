@@ -11,8 +11,9 @@ import dev.totem.protocol.api.TimerKind;
 import dev.totem.protocol.api.TotemConfig;
 import dev.totem.protocol.api.TotemEngine;
 import dev.totem.protocol.pack.Assembler;
-import dev.totem.protocol.pack.Packer;
+import dev.totem.protocol.srp.FrameGate;
 import dev.totem.protocol.srp.OperationalRing;
+import dev.totem.protocol.srp.Outbox;
 import dev.totem.protocol.srp.SendQueue;
 import dev.totem.protocol.srp.SrpStats;
 import dev.totem.protocol.wire.CommitEntry;
@@ -25,7 +26,6 @@ import dev.totem.protocol.wire.McastFrame;
 import dev.totem.protocol.wire.MergeDetect;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.random.RandomGenerator;
@@ -40,9 +40,6 @@ import java.util.random.RandomGenerator;
  * <p>Pure and single-threaded, as {@link TotemEngine} requires.
  */
 public final class TotemProcessor implements TotemEngine {
-    /** The recovery wrapper needs a whole MCAST header inside a frame's payload. */
-    public static final int ENCAPSULATION_RESERVE = McastFrame.PAYLOAD_OFFSET;
-
     /**
      * Bugs planted on purpose, so tests can show the EVS checker catches a broken engine. Never
      * set outside tests.
@@ -59,12 +56,12 @@ public final class TotemProcessor implements TotemEngine {
     private final RingSeqStore store;
     private final RandomGenerator random;
     private final Effects effects = new Effects();
+    private final Outbox outbox;
     private final SendQueue appQueue;
-    private final Packer packer;
     private final Assembler assembler;
     private final SrpStats stats = new SrpStats();
+    private final FrameGate gate = new FrameGate(stats);
     private final MembershipStats membershipStats = new MembershipStats();
-    private final Map<DecodeStatus, Long> rejected = new EnumMap<>(DecodeStatus.class);
 
     private MembershipState state = MembershipState.GATHER;
     /** The installed ring (operational) or the ring being left (frozen); null before the first. */
@@ -108,9 +105,8 @@ public final class TotemProcessor implements TotemEngine {
         this.myId = myId;
         this.store = store;
         this.random = random;
-        this.appQueue = new SendQueue(config.sendQueueFramesMax());
-        this.packer = new Packer(McastFrame.PAYLOAD_OFFSET,
-                config.frameBytesMax() - McastFrame.PAYLOAD_OFFSET - ENCAPSULATION_RESERVE);
+        this.outbox = new Outbox(config);
+        this.appQueue = outbox.queue();
         this.assembler = new Assembler(config.messageBytesMax());
     }
 
@@ -137,12 +133,12 @@ public final class TotemProcessor implements TotemEngine {
     }
 
     public Map<DecodeStatus, Long> rejected() {
-        return rejected;
+        return gate.rejected();
     }
 
     /** Frames waiting to be broadcast, the open packed frame included. */
     public int queuedFrames() {
-        return appQueue.size() + (packer.hasOpenFrame() ? 1 : 0);
+        return outbox.queuedFrames();
     }
 
     @Override
@@ -167,14 +163,11 @@ public final class TotemProcessor implements TotemEngine {
         if (left) {
             return effects;
         }
-        int offset = frame.position();
-        int length = frame.remaining();
-        DecodeStatus status = Frames.check(frame, offset, length);
-        if (status != DecodeStatus.OK) {
-            stats.framesRejected++;
-            rejected.merge(status, 1L, Long::sum);
+        if (!gate.admit(frame)) {
             return effects;
         }
+        int offset = frame.position();
+        int length = frame.remaining();
         FrameType type = Frames.type(frame, offset);
         int sender = Frames.sender(frame, offset);
         if (sender == myId && type != FrameType.ORF_TOKEN && type != FrameType.COMMIT_TOKEN) {
@@ -203,7 +196,7 @@ public final class TotemProcessor implements TotemEngine {
     private void onOrfToken(long nowNanos, ByteBuffer frame, int offset, int sender) {
         RingId r = Frames.ringId(frame, offset);
         if (state == MembershipState.OPERATIONAL && r.equals(myRingId)) {
-            packer.flush(appQueue);
+            outbox.flush();
             ring.onToken(nowNanos, frame, offset, effects);
             if (ring.failedToReceive(nowNanos)) {
                 membershipStats.failedToReceive++;
@@ -427,17 +420,9 @@ public final class TotemProcessor implements TotemEngine {
             effects.submitStatus(SubmitStatus.NOT_READY);
             return effects;
         }
-        if (payload.length > config.messageBytesMax()) {
-            effects.submitStatus(SubmitStatus.TOO_LARGE);
-            return effects;
-        }
-        if (packer.framesNeeded(payload.length) > appQueue.free()) {
-            effects.submitStatus(SubmitStatus.TRY_AGAIN);
-            return effects;
-        }
-        packer.add(payload, guarantee, appQueue);
-        effects.submitStatus(SubmitStatus.ACCEPTED);
-        if (state == MembershipState.OPERATIONAL) {
+        SubmitStatus status = outbox.offer(payload, guarantee);
+        effects.submitStatus(status);
+        if (status == SubmitStatus.ACCEPTED && state == MembershipState.OPERATIONAL) {
             ring.onLocalSend(effects);
         }
         return checked();

@@ -9,13 +9,10 @@ import dev.totem.protocol.api.TimerKind;
 import dev.totem.protocol.api.TotemConfig;
 import dev.totem.protocol.api.TotemEngine;
 import dev.totem.protocol.pack.Assembler;
-import dev.totem.protocol.pack.Packer;
-import dev.totem.protocol.wire.DecodeStatus;
 import dev.totem.protocol.wire.FrameType;
-import dev.totem.protocol.wire.Frames;
-import dev.totem.protocol.wire.McastFrame;
 import java.nio.ByteBuffer;
-import java.util.EnumMap;
+import dev.totem.protocol.wire.DecodeStatus;
+import dev.totem.protocol.wire.Frames;
 import java.util.Map;
 
 /**
@@ -26,18 +23,14 @@ import java.util.Map;
  * into the full processor.
  */
 public final class FixedRingEngine implements TotemEngine {
-    /** Encapsulation needs a second MCAST header inside the payload during recovery. */
-    public static final int ENCAPSULATION_RESERVE = McastFrame.PAYLOAD_OFFSET;
-
     private final TotemConfig config;
     private final int myId;
     private final int[] members;
     private final Effects effects = new Effects();
-    private final SendQueue sendQueue;
-    private final Packer packer;
+    private final Outbox outbox;
     private final Assembler assembler;
     private final SrpStats stats = new SrpStats();
-    private final Map<DecodeStatus, Long> rejected = new EnumMap<>(DecodeStatus.class);
+    private final FrameGate gate = new FrameGate(stats);
     private final OperationalRing ring;
 
     public FixedRingEngine(TotemConfig config, int myId, int[] members) {
@@ -45,11 +38,9 @@ public final class FixedRingEngine implements TotemEngine {
         this.myId = myId;
         this.members = members.clone();
         java.util.Arrays.sort(this.members);
-        this.sendQueue = new SendQueue(config.sendQueueFramesMax());
-        this.packer = new Packer(McastFrame.PAYLOAD_OFFSET,
-                config.frameBytesMax() - McastFrame.PAYLOAD_OFFSET - ENCAPSULATION_RESERVE);
+        this.outbox = new Outbox(config);
         this.assembler = new Assembler(config.messageBytesMax());
-        this.ring = new OperationalRing(config, myId, new RingId(this.members[0], 1), this.members, 0, sendQueue,
+        this.ring = new OperationalRing(config, myId, new RingId(this.members[0], 1), this.members, 0, outbox.queue(),
                 assembler, stats);
     }
 
@@ -64,7 +55,7 @@ public final class FixedRingEngine implements TotemEngine {
 
     /** Frames dropped by the decoder, by kind. */
     public Map<DecodeStatus, Long> rejected() {
-        return rejected;
+        return gate.rejected();
     }
 
     public OperationalRing ring() {
@@ -73,7 +64,7 @@ public final class FixedRingEngine implements TotemEngine {
 
     /** Frames waiting to be broadcast, the open packed frame included. */
     public int queuedFrames() {
-        return sendQueue.size() + (packer.hasOpenFrame() ? 1 : 0);
+        return outbox.queuedFrames();
     }
 
     @Override
@@ -89,19 +80,16 @@ public final class FixedRingEngine implements TotemEngine {
     @Override
     public Effects onPacket(long nowNanos, ByteBuffer frame) {
         effects.clear();
-        int offset = frame.position();
-        int length = frame.remaining();
-        DecodeStatus status = Frames.check(frame, offset, length);
-        if (status != DecodeStatus.OK) {
-            stats.framesRejected++;
-            rejected.merge(status, 1L, Long::sum);
+        if (!gate.admit(frame)) {
             return effects;
         }
+        int offset = frame.position();
+        int length = frame.remaining();
         FrameType type = Frames.type(frame, offset);
         switch (type) {
             case ORF_TOKEN -> {
                 if (sameRing(frame, offset)) {
-                    flushPacker();
+                    outbox.flush();
                     ring.onToken(nowNanos, frame, offset, effects);
                 } else {
                     stats.tokensForeign++;
@@ -134,10 +122,6 @@ public final class FixedRingEngine implements TotemEngine {
         return frame.getInt(offset + 12) == r.rep() && frame.getLong(offset + 16) == r.seq();
     }
 
-    private void flushPacker() {
-        packer.flush(sendQueue);
-    }
-
     @Override
     public Effects onTimer(long nowNanos, TimerKind timer) {
         effects.clear();
@@ -159,18 +143,11 @@ public final class FixedRingEngine implements TotemEngine {
     @Override
     public Effects submit(long nowNanos, byte[] payload, Guarantee guarantee) {
         effects.clear();
-        if (payload.length > config.messageBytesMax()) {
-            effects.submitStatus(SubmitStatus.TOO_LARGE);
-            return effects;
+        SubmitStatus status = outbox.offer(payload, guarantee);
+        effects.submitStatus(status);
+        if (status == SubmitStatus.ACCEPTED) {
+            ring.onLocalSend(effects);
         }
-        int need = packer.framesNeeded(payload.length);
-        if (need > sendQueue.free()) {
-            effects.submitStatus(SubmitStatus.TRY_AGAIN);
-            return effects;
-        }
-        packer.add(payload, guarantee, sendQueue);
-        effects.submitStatus(SubmitStatus.ACCEPTED);
-        ring.onLocalSend(effects);
         return checked();
     }
 
@@ -182,7 +159,7 @@ public final class FixedRingEngine implements TotemEngine {
 
     private Effects checked() {
         ring.checkInvariants();
-        if (sendQueue.size() > sendQueue.capacity()) {
+        if (outbox.queue().size() > outbox.queue().capacity()) {
             throw new IllegalStateException("send queue over capacity");
         }
         return effects;

@@ -46,8 +46,8 @@ public final class SeededCases {
             if (t instanceof VirtualMachineError vme) {
                 throw vme;
             }
+            // The message carries the seed and the replay command; JUnit prints it on failure.
             AssertionError e = new AssertionError("seed " + seed + " failed: " + t + "\n  replay: " + replayCommand(seed), t);
-            System.err.println("FAILED seed=" + seed + "  replay: " + replayCommand(seed));
             throw e;
         }
     }

@@ -9,10 +9,10 @@ import dev.totem.protocol.api.TimerKind;
 import dev.totem.protocol.api.TotemConfig;
 import dev.totem.protocol.api.TotemEngine;
 import dev.totem.protocol.pack.Assembler;
-import dev.totem.protocol.wire.FrameType;
-import java.nio.ByteBuffer;
 import dev.totem.protocol.wire.DecodeStatus;
+import dev.totem.protocol.wire.FrameType;
 import dev.totem.protocol.wire.Frames;
+import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**

@@ -72,6 +72,8 @@ final class ConfigValidator {
         final TreeMap<Integer, InetAddress> rings = new TreeMap<>();
         /** The line of every ringN_addr written, valid or not, so a bad address is not also "missing". */
         final TreeMap<Integer, Integer> ringLines = new TreeMap<>();
+        /** Every ringN_addr as written, for messages (the JDK prints IPv6 uncompressed). */
+        final Map<Integer, String> ringTexts = new HashMap<>();
 
         NodeDraft(int line) {
             this.line = line;
@@ -130,6 +132,9 @@ final class ConfigValidator {
                 warning(entry.line(), "'" + key + "' " + schema.ignoredKeys().get(key));
             } else if (schema.allSections().contains(key)) {
                 error(entry.line(), "'" + key + "' is a section " + where + "; expected '" + key + " {' ... '}'");
+            } else if (childOwning(section.path(), schema, key).isPresent()) {
+                error(entry.line(), "'" + key + "' belongs inside '" + childOwning(section.path(), schema, key).get()
+                        + " {' " + where);
             } else if (section.path().isEmpty()) {
                 error(entry.line(), "unknown key '" + key + "' at the top level; expected it inside a section "
                         + "such as 'totem {'");
@@ -153,6 +158,14 @@ final class ConfigValidator {
                 error(sub.line(), "unknown section '" + name + "' " + where + suggestion(name, schema.allSections()));
             }
         }
+    }
+
+    /** @return the nested section of {@code path} whose keys include {@code key}, if any */
+    private static Optional<String> childOwning(String path, KeyCatalog.Schema schema, String key) {
+        return schema.sections().stream()
+                .filter(child -> KeyCatalog.schema(path.isEmpty() ? child : path + "." + child)
+                        .map(sub -> sub.allKeys().contains(key)).orElse(false))
+                .findFirst();
     }
 
     private static boolean ringKeyOutOfRange(String key) {
@@ -200,7 +213,10 @@ final class ConfigValidator {
                 int link = i;
                 String key = KeyCatalog.ringKey(link);
                 address(s, key).ifPresent(addr -> d.rings.put(link, addr));
-                s.entry(key).ifPresent(e -> d.ringLines.put(link, e.line()));
+                s.entry(key).ifPresent(e -> {
+                    d.ringLines.put(link, e.line());
+                    d.ringTexts.put(link, e.value());
+                });
             }
             d.name = text(s, "name");
             if (d.name.isPresent()) {
@@ -265,12 +281,12 @@ final class ConfigValidator {
                 int line = d.ringLines.get(link);
                 Integer earlier = seen.putIfAbsent(addr, line);
                 if (earlier != null) {
-                    error(line, key + " " + addr.getHostAddress() + " is used twice (first at line " + earlier + ")");
+                    error(line, key + " " + d.ringTexts.get(link) + " is used twice (first at line " + earlier + ")");
                 }
                 if (first == null) {
                     first = d;
                 } else if (family(first.rings.get(link)) != family(addr)) {
-                    error(line, key + " " + addr.getHostAddress() + " is " + familyName(addr) + ", but " + key
+                    error(line, key + " " + d.ringTexts.get(link) + " is " + familyName(addr) + ", but " + key
                             + " at line " + first.ringLines.get(link) + " is " + familyName(first.rings.get(link))
                             + "; nodes on one network use one IP family");
                 }
@@ -391,7 +407,7 @@ final class ConfigValidator {
             }
             if (d.bindNetAddr().isPresent() && nodeAddr != null && family(d.bindNetAddr().get()) != family(nodeAddr)) {
                 error(d.section().entry("bindnetaddr").get().line(), "bindnetaddr "
-                        + d.bindNetAddr().get().getHostAddress() + " is " + familyName(d.bindNetAddr().get())
+                        + written(d, "bindnetaddr") + " is " + familyName(d.bindNetAddr().get())
                         + ", but the nodes' " + KeyCatalog.ringKey(link) + " are " + familyName(nodeAddr)
                         + "; use one IP family per network");
             }
@@ -420,8 +436,8 @@ final class ConfigValidator {
         if (d.mcastAddr().isPresent()) {
             InetAddress mcast = d.mcastAddr().get();
             if (d.bindNetAddr().isPresent() && family(mcast) != family(d.bindNetAddr().get())) {
-                error(d.section().entry("mcastaddr").get().line(), "mcastaddr " + mcast.getHostAddress() + " is "
-                        + familyName(mcast) + ", but bindnetaddr " + d.bindNetAddr().get().getHostAddress() + " is "
+                error(d.section().entry("mcastaddr").get().line(), "mcastaddr " + written(d, "mcastaddr") + " is "
+                        + familyName(mcast) + ", but bindnetaddr " + written(d, "bindnetaddr") + " is "
                         + familyName(d.bindNetAddr().get()) + "; use one IP family per network");
             }
             return d.mcastAddr();
@@ -461,6 +477,11 @@ final class ConfigValidator {
         }
     }
 
+    /** @return an interface key's value as written, for messages */
+    private static String written(InterfaceDraft d, String key) {
+        return d.section().entry(key).map(ConfEntry::value).orElse("");
+    }
+
     /** corosync 2's rule: udp sends from mcastport - 1, so ports on one group differ by 2 or more. */
     private void checkMulticastPorts(List<InterfaceConfig> interfaces, Map<Integer, InterfaceDraft> byLink) {
         for (int i = 0; i < interfaces.size(); i++) {
@@ -470,7 +491,7 @@ final class ConfigValidator {
                 if (a.mcastAddr().isPresent() && a.mcastAddr().equals(b.mcastAddr())
                         && Math.abs(a.mcastPort() - b.mcastPort()) < 2) {
                     error(byLink.get(i).section().line(), "interface " + i + " uses mcastaddr "
-                            + b.mcastAddr().get().getHostAddress() + " with mcastport " + b.mcastPort()
+                            + written(byLink.get(i), "mcastaddr") + " with mcastport " + b.mcastPort()
                             + ", and interface " + j + " uses it with " + a.mcastPort()
                             + "; ports on one mcastaddr must differ by at least 2 (udp also sends from mcastport - 1)");
                 }

@@ -249,6 +249,19 @@ class NodeConfigTest {
     }
 
     @Test
+    void addressesAreQuotedAsWrittenAndOneNetworkKeepsOneFamily() {
+        String text = "totem {\n transport: udpu\n}\nnodelist {\n"
+                + " node {\n  nodeid: 1\n  ring0_addr: 10.0.0.1\n }\n"
+                + " node {\n  nodeid: 2\n  ring0_addr: fe80::2\n }\n"
+                + " node {\n  nodeid: 3\n  ring0_addr: 10.0.0.1\n }\n}\n";
+
+        assertThat(NodeConfig.parse("t.conf", text).errors()).extracting(ConfigProblem::toString).containsExactly(
+                "t.conf:11: ring0_addr fe80::2 is IPv6, but ring0_addr at line 7 is IPv4; nodes on one network use "
+                        + "one IP family",
+                "t.conf:15: ring0_addr 10.0.0.1 is used twice (first at line 7)");
+    }
+
+    @Test
     void aFileWithoutTotemSectionIsAnErrorOfTheWholeFile() {
         ConfigResult result = NodeConfig.parse("empty.conf", "# nothing\n");
 
@@ -272,10 +285,11 @@ class NodeConfigTest {
 
     @Test
     void sectionsAndKeysInTheWrongPlaceSaySo() {
-        String text = udpu(2, "interface: 0") + "logging {\n token {\n }\n}\n";
+        String text = udpu(2, "interface: 0", "bindnetaddr: 10.0.0.0") + "logging {\n token {\n }\n}\n";
 
         assertThat(NodeConfig.parse("t.conf", text).errors()).extracting(ConfigProblem::message).containsExactly(
                 "'interface' is a section in totem; expected 'interface {' ... '}'",
+                "'bindnetaddr' belongs inside 'interface {' in totem",
                 "unknown section 'token' in logging");
     }
 }

@@ -1,0 +1,113 @@
+package dev.totem.cli;
+
+import dev.totem.node.config.ConfigProblem;
+import dev.totem.node.config.ConfigResult;
+import dev.totem.node.config.NodeConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ./totem config}: tools for the node configuration file (corosync.conf syntax). */
+@Command(name = "config", mixinStandardHelpOptions = true,
+        description = "Check a node configuration file (corosync.conf syntax).",
+        synopsisSubcommandLabel = "COMMAND",
+        commandListHeading = "%nCommands:%n",
+        subcommands = {ConfigCommand.Check.class})
+public final class ConfigCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    /** Without a subcommand there is nothing to do: show the help and fail, so scripts notice. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE;
+    }
+
+    /** {@code ./totem config check FILE}: validates without starting a node. */
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Validate FILE without starting a node.",
+            footer = {"%nPrints each problem as FILE:LINE: warning|error: message, in file order, then",
+                "  config: OK, N nodes, transport T, token MS ms   or   config: N errors",
+                "and exits 0 when there is no error (warnings allowed), 1 otherwise."})
+    public static final class Check implements Callable<Integer> {
+
+        @Spec
+        private CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "The configuration file, e.g. node/examples/totem-udpu-loopback.conf.")
+        private Path file;
+
+        @Override
+        public Integer call() {
+            ConfigResult result = load(file);
+            PrintWriter out = spec.commandLine().getOut();
+            // One list in file order, so the report reads top-down like the file.
+            List<Line> lines = new ArrayList<>();
+            result.warnings().forEach(p -> lines.add(new Line(p, "warning")));
+            result.errors().forEach(p -> lines.add(new Line(p, "error")));
+            lines.sort(Comparator.comparingInt(l -> l.problem().line()));
+            for (Line line : lines) {
+                out.println(line.problem().describe(line.severity()));
+            }
+            out.println(summary(result));
+            out.flush();
+            return result.ok() ? ExitCode.OK : ExitCode.SOFTWARE;
+        }
+
+        private record Line(ConfigProblem problem, String severity) {
+        }
+
+        private static ConfigResult load(Path file) {
+            try {
+                return NodeConfig.load(file);
+            } catch (NoSuchFileException e) {
+                throw new UserError("cannot read " + file + ": no such file", e);
+            } catch (CharacterCodingException e) {
+                throw new UserError("cannot read " + file + ": not UTF-8 text", e);
+            } catch (IOException e) {
+                throw new UserError("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * @return {@code config: OK, 3 nodes, transport udpu, token 3650 ms[, 2 networks (passive)][, N warnings]}
+         *     or {@code config: N errors[, N warnings]}
+         */
+        static String summary(ConfigResult result) {
+            StringBuilder line = new StringBuilder("config: ");
+            if (result.ok()) {
+                NodeConfig config = result.config();
+                line.append("OK, ")
+                        .append(config.nodes().isEmpty() ? "no nodelist" : count(config.nodes().size(), "node"))
+                        .append(", transport ").append(config.transport())
+                        .append(", token ").append(config.totem().tokenTimeoutMs()).append(" ms");
+                if (config.ringCount() > 1) {
+                    line.append(", ").append(config.ringCount()).append(" networks (").append(config.rrpMode()).append(')');
+                }
+            } else {
+                line.append(count(result.errors().size(), "error"));
+            }
+            if (!result.warnings().isEmpty()) {
+                line.append(", ").append(count(result.warnings().size(), "warning"));
+            }
+            return line.toString();
+        }
+
+        private static String count(int n, String noun) {
+            return n + " " + noun + (n == 1 ? "" : "s");
+        }
+    }
+}

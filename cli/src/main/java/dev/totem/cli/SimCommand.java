@@ -4,7 +4,7 @@ import dev.totem.simulator.run.EngineKind;
 import dev.totem.simulator.run.FaultProfile;
 import dev.totem.simulator.run.Scenario;
 import dev.totem.simulator.run.SeedRunner;
-import dev.totem.simulator.trace.TraceHash;
+import dev.totem.simulator.timeline.TimelinePage;
 import dev.totem.simulator.trace.TraceSink;
 import dev.totem.simulator.trace.TraceWriter;
 import java.io.BufferedWriter;
@@ -71,6 +71,9 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--trace", description = "Write the JSON Lines trace; with several seeds FILE must contain {seed}.")
     private Path trace;
 
+    @Option(names = "--timeline", description = "Write a self-contained HTML space-time diagram; with several seeds FILE must contain {seed}.")
+    private Path timeline;
+
     @Option(names = "--jobs", description = "Seeds run in parallel (default: the number of cores).")
     private Integer jobs;
 
@@ -97,6 +100,9 @@ public final class SimCommand implements Callable<Integer> {
         long count = range[1] - range[0] + 1;
         if (trace != null && count > 1 && !trace.toString().contains("{seed}")) {
             throw new UserError("--trace with " + count + " seeds needs {seed} in the file name, e.g. trace-{seed}.jsonl");
+        }
+        if (timeline != null && count > 1 && !timeline.toString().contains("{seed}")) {
+            throw new UserError("--timeline with " + count + " seeds needs {seed} in the file name, e.g. seed-{seed}.html");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -148,13 +154,25 @@ public final class SimCommand implements Callable<Integer> {
     }
 
     private SeedRunner.Result runSeed(Scenario scenario, long seed) throws IOException {
-        if (trace == null) {
+        if (trace == null && timeline == null) {
             return SeedRunner.run(scenario, seed, TraceWriter.nowhere());
         }
-        Path file = Path.of(trace.toString().replace("{seed}", Long.toString(seed)));
+        Path file = trace != null ? perSeed(trace, seed) : Files.createTempFile("totem-trace-" + seed + "-", ".jsonl");
+        SeedRunner.Result result;
         try (Writer w = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
-            return SeedRunner.run(scenario, seed, new TraceWriter(TraceSink.writer(w)));
+            result = SeedRunner.run(scenario, seed, new TraceWriter(TraceSink.writer(w)));
         }
+        if (timeline != null) {
+            TimelinePage.write(file, perSeed(timeline, seed), "seed " + seed);
+            if (trace == null) {
+                Files.deleteIfExists(file);
+            }
+        }
+        return result;
+    }
+
+    private static Path perSeed(Path pattern, long seed) {
+        return Path.of(pattern.toString().replace("{seed}", Long.toString(seed)));
     }
 
     private String replayCommand(long seed) {
@@ -179,7 +197,7 @@ public final class SimCommand implements Callable<Integer> {
         if (tokenMs > 0) {
             b.append(" --token ").append(tokenMs);
         }
-        return b.append(" --trace seed-").append(seed).append(".jsonl").toString();
+        return b.append(" --trace seed-").append(seed).append(".jsonl --timeline seed-").append(seed).append(".html").toString();
     }
 
     private static EngineKind parseEngine(String s) {

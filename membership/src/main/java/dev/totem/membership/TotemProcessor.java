@@ -73,6 +73,8 @@ public final class TotemProcessor implements TotemEngine {
     private long highestRingSeq;
     private long committedRingSeq;
 
+    /** Whether gather was ever entered: the startup jitter timer then has nothing left to do. */
+    private boolean gatheredOnce;
     /** Set by {@link #leave}: from then on every input is ignored. */
     private boolean left;
     private RingId newRingId;
@@ -369,7 +371,13 @@ public final class TotemProcessor implements TotemEngine {
             return effects;
         }
         switch (timer) {
-            case JOIN_JITTER -> gatherEnter("startup");
+            case JOIN_JITTER -> {
+                // Only the first gather waits for the jitter; a join from another node may have
+                // started it already, and a late jitter timer must not tear down what formed since.
+                if (!gatheredOnce) {
+                    gatherEnter("startup");
+                }
+            }
             case JOIN -> {
                 if (state == MembershipState.GATHER) {
                     sendJoin();
@@ -468,6 +476,7 @@ public final class TotemProcessor implements TotemEngine {
     }
 
     private void gatherEnter(String reason) {
+        gatheredOnce = true;
         if (state == MembershipState.OPERATIONAL) {
             ring.freeze();
         }
@@ -486,6 +495,7 @@ public final class TotemProcessor implements TotemEngine {
         effects.add(new Effect.CancelTimer(TimerKind.TOKEN_RETRANSMIT));
         effects.add(new Effect.CancelTimer(TimerKind.HOLD));
         effects.add(new Effect.CancelTimer(TimerKind.MERGE_DETECT));
+        effects.add(new Effect.CancelTimer(TimerKind.JOIN_JITTER));
         checkConsensus();
     }
 

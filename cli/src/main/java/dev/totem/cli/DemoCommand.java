@@ -9,9 +9,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ./totem demo}: for now a placeholder that says what exists and what is coming.
  *
- * <p>It will start a small cluster on loopback doing real work once the engine, the node runtime
- * and the simulator exist. Until then it says so plainly and exits 0, so the README's first
- * command works on a fresh machine without promising more than there is.
+ * <p>It will start a small cluster of node processes on loopback once the node runtime exists.
+ * Until then it says so plainly, points at what runs (the simulator) and exits 0.
  */
 @Command(
         name = "demo",
@@ -20,25 +19,18 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
 
     private static final String TEXT = """
-            totem demo: placeholder. There is no cluster to show yet.
+            totem demo: placeholder. The real demo (3 node processes on loopback) comes
+            with the node runtime, which is being written.
 
-            The demo will start a small cluster of nodes on this machine, talking over
-            loopback (multicast on lo, TTL 1, nothing leaves the host), that order and
-            deliver messages in agreed and safe order and show membership changes as
-            nodes stop and start.
+            What runs now: the protocol itself, in the deterministic simulator. Try
+              ./totem sim --nodes 5 --seeds 1..20 --messages 2000 --faults chaos
+              ./totem sim --nodes 5 --seeds 7 --faults chaos --timeline seed-7.html
+            The first runs 20 seeded clusters through partitions, crashes, pauses and
+            loss and checks the Extended Virtual Synchrony properties on every history;
+            the second draws one run as a page you open in a browser.
 
-            What exists now:
-              - the multi-module build and this launcher: ./totem version, ./totem jmh
-              - the engine interface both drivers will share
-                (totem-protocol, dev.totem.protocol.api.TotemEngine)
-
-            What is coming (being written, not runnable yet):
-              - the Totem frames and ordering engine (totem-protocol), then membership
-              - ./totem sim: run clusters in the deterministic simulator, with a virtual
-                clock, seeded loss, delay, partitions and crashes, checking the Extended
-                Virtual Synchrony properties; any run replays from its seed
-              - the node runtime (UDP over netty, local IPC), which this demo will run
-              - ./totem jmh: JMH microbenchmarks from the perf module (it has none yet)
+            Also here: ./totem config check FILE (corosync.conf syntax), ./totem jmh
+            (microbenchmarks), ./totem version.
             """;
 
     @Spec

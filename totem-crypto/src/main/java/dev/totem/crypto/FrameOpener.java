@@ -12,8 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
  * tag. A frame changes the opener's state only once its tag has verified: a forged frame can
  * neither start a boot, nor move a window, nor evict a sender.
  *
- * <p>Replay: for each sender the opener keeps the window of its current boot and of the boot
- * before, and the salts of {@link SenderHistory#RETIRED_SALTS} older boots, whose frames are all
+ * <p>Replay: for each sender the opener keeps the window of its current boot, the window of the
+ * boot before (which accepts only counters up to a window's worth above the highest seen from
+ * it), and the salts of {@link SenderHistory#RETIRED_SALTS} older boots, whose frames are all
  * replays. A salt seen for the first time starts a new boot once its frame authenticates; boots
  * are ordered by when they were first seen. At most {@link #MAX_SENDERS} senders are remembered;
  * the one heard from least recently is forgotten first.
@@ -87,7 +88,7 @@ public final class FrameOpener implements Opener {
         }
         SenderHistory history = senders.get(sender);
         SenderHistory.Boot boot = history == null ? null : history.boot(salt);
-        if (boot != null ? !boot.window.isFresh(counter) : history != null && history.isRetired(salt)) {
+        if (boot != null ? !boot.isFresh(counter) : history != null && history.isRetired(salt)) {
             return reject(Rejection.REPLAY);
         }
         SecretKeySpec bootKey = boot != null ? boot.key(key, cipher, sender) : key.bootKey(cipher, sender, salt);
@@ -104,7 +105,7 @@ public final class FrameOpener implements Opener {
             boot = history.startBoot(salt);
             boot.cacheKey(key, bootKey);
         }
-        boot.window.mark(counter);
+        boot.mark(counter);
         accepted++;
         return OpenResult.accepted(sender, frame);
     }

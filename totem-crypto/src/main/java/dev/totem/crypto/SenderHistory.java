@@ -4,8 +4,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * What an opener remembers of one sender: the boot it sends from now, the boot before (so frames
- * still in flight when the sender restarted are accepted once), and the salts of older boots,
- * whose frames are all replays.
+ * still in flight when the sender restarted are accepted once, up to a window's worth above the
+ * highest counter seen from it), and the salts of older boots, whose frames are all replays.
  *
  * <p>Boots are ordered by the order in which their first authentic frame arrived: salts are
  * random, so there is no other order to go by. A salt seen for the first time is a new boot
@@ -13,17 +13,36 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class SenderHistory {
     /** Salts of boots before the previous one that are remembered; older ones are forgotten. */
-    static final int RETIRED_SALTS = 16;
+    static final int RETIRED_SALTS = 64;
 
     /** One boot of the sender: its salt, the counters seen, and a cached boot key. */
     static final class Boot {
         final long salt;
-        final ReplayWindow window = new ReplayWindow();
+        private final ReplayWindow window = new ReplayWindow();
+        /** Highest counter still accepted: unbounded while current, see {@link #supersede()}. */
+        private long counterLimit = Long.MAX_VALUE;
         private FrameKey keyFrom;
         private SecretKeySpec key;
 
         Boot(long salt) {
             this.salt = salt;
+        }
+
+        boolean isFresh(long counter) {
+            return counter <= counterLimit && window.isFresh(counter);
+        }
+
+        void mark(long counter) {
+            window.mark(counter);
+        }
+
+        /**
+         * The sender has moved on to another boot, so this one sends nothing new: only frames
+         * already in flight can still come, at most a window's worth above the highest seen.
+         * Without this limit, a replay of a captured boot could go on for its whole length.
+         */
+        private void supersede() {
+            counterLimit = window.top() + ReplayWindow.SIZE;
         }
 
         /** The boot key under {@code frameKey}, derived once per frame key: HKDF costs as much as a small frame. */
@@ -88,6 +107,9 @@ final class SenderHistory {
             retiredCount = Math.min(retiredCount + 1, RETIRED_SALTS);
         }
         previous = current;
+        if (previous != null) {
+            previous.supersede();
+        }
         current = new Boot(salt);
         return current;
     }

@@ -88,9 +88,11 @@ public class CryptoBench {
     /** State of the bare-AEAD benchmark. */
     @State(Scope.Thread)
     public static class Raw {
+        /** The implementation measured. */
         @Param({"JCA_AES_GCM", "JCA_CHACHA20_POLY1305", "BC_AES_GCM", "BC_CHACHA20_POLY1305"})
         public Impl impl;
 
+        /** Bytes of the Totem frame. */
         @Param({"64", "1500", "9000"})
         public int size;
 
@@ -102,6 +104,7 @@ public class CryptoBench {
         final byte[] nonce = new byte[12];
         long counter;
 
+        /** Random key, frame and header; buffers for the sealed and the opened frame. */
         @Setup
         public void setUp() throws GeneralSecurityException {
             SplittableRandom random = new SplittableRandom(1);
@@ -119,9 +122,11 @@ public class CryptoBench {
     /** State of the module benchmark. */
     @State(Scope.Thread)
     public static class Module {
+        /** The cipher measured. */
         @Param({"AES256_GCM", "CHACHA20_POLY1305"})
         public CryptoCipher cipher;
 
+        /** Bytes of the Totem frame. */
         @Param({"64", "1500", "9000"})
         public int size;
 
@@ -130,6 +135,7 @@ public class CryptoBench {
         byte[] frame;
         byte[] sealed;
 
+        /** A sealer and an opener sharing a key derived from random key-file bytes. */
         @Setup
         public void setUp() throws Exception {
             SplittableRandom random = new SplittableRandom(1);
@@ -144,6 +150,10 @@ public class CryptoBench {
         }
     }
 
+    /**
+     * @param s the implementation and frame size
+     * @return the opened length, so the work is not optimised away
+     */
     @Benchmark
     public int aead(Raw s) throws Exception {
         ByteBuffer.wrap(s.nonce).putLong(4, ++s.counter);
@@ -151,6 +161,10 @@ public class CryptoBench {
         return s.aead.open(s.nonce, s.aad, s.sealed, n, s.opened);
     }
 
+    /**
+     * @param s the cipher and frame size
+     * @return the opened frame, so the work is not optimised away
+     */
     @Benchmark
     public byte[] frameSealer(Module s) {
         int n = s.sealer.seal(s.frame, 0, s.size, s.sealed, 0);

@@ -27,7 +27,14 @@ import java.util.Locale;
  */
 public record CryptoSettings(CryptoCipher cipher, CryptoHash hash, List<String> notes) {
 
-    /** @throws NullPointerException if an argument is null */
+    /**
+     * Checks the components; {@link #from} is the way to build settings from a configuration.
+     *
+     * @param cipher how frames are protected
+     * @param hash what {@code crypto_hash} said
+     * @param notes sentences for the log (copied)
+     * @throws NullPointerException if an argument is null
+     */
     public CryptoSettings {
         if (cipher == null || hash == null || notes == null) {
             throw new NullPointerException("cipher, hash and notes are required");

@@ -84,7 +84,7 @@ public final class FrameSealer implements Sealer {
         Objects.checkFromIndexSize(off, len, frame.length);
         int sealedLength = len + SealedFrame.OVERHEAD_BYTES;
         Objects.checkFromIndexSize(outOff, sealedLength, out.length);
-        if (frame == out && off < outOff + sealedLength && outOff < off + len) {
+        if (frame == out && len > 0 && off < outOff + sealedLength && outOff < off + len) {
             throw new IllegalArgumentException("the sealed frame would overlap the frame");
         }
         if (counter == framesPerSalt) {

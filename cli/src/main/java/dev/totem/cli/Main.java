@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
             DemoCommand.class,
             SimCommand.class,
             ConfigCommand.class,
+            KeygenCommand.class,
             VersionCommand.class,
             JmhCommand.class,
             HelpCommand.class,

@@ -121,6 +121,13 @@ public record TotemConfig(
                 messageBytesMax, frames, sortQueueFramesMax);
     }
 
+    /** This config with frames smaller by {@code bytes}, for a layer (crypto) that adds them to every frame. */
+    public TotemConfig withFrameOverhead(int bytes) {
+        return new TotemConfig(tokenTimeoutMs, tokenRetransmitMs, holdMs, joinMs, consensusMs, mergeMs, failRecvConst,
+                seqnoUnchangedConst, windowSize, maxMessages, missCountConst, retransmitEntriesMax, frameBytesMax - bytes,
+                messageBytesMax, sendQueueFramesMax, sortQueueFramesMax);
+    }
+
     public TotemConfig withMessageBytesMax(int bytes) {
         return new TotemConfig(tokenTimeoutMs, tokenRetransmitMs, holdMs, joinMs, consensusMs, mergeMs, failRecvConst,
                 seqnoUnchangedConst, windowSize, maxMessages, missCountConst, retransmitEntriesMax, frameBytesMax,

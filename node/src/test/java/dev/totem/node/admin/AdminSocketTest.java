@@ -39,7 +39,7 @@ class AdminSocketTest {
 
     private Path startNode() throws IOException {
         Path socket = dir.resolve("run/admin.sock");
-        RuntimeSettings settings = NodeRunner.loopbackCluster(Transport.UDPU, 1, dir, TotemConfig.fromToken(300, 1500))
+        RuntimeSettings settings = NodeRunner.loopbackCluster(Transport.UDPU, 1, dir, TotemConfig.fromToken(1000, 1500))
                 .get(0).adminSocket(socket).build();
         node = new TotemNode(settings);
         node.start();

@@ -57,6 +57,10 @@ final class NodeCounters {
         MEMBERSHIP_GATHERS(Kind.COUNTER, "totem.membership.gathers", "Entries into the gather state"),
         /** engine */
         SEND_QUEUE_FRAMES(Kind.GAUGE, "totem.send.queue.frames", "Frames waiting for the token"),
+        SOCKET_RECEIVE_BUFFER_BYTES(Kind.GAUGE, "totem.network.socket.buffer.bytes",
+                "SO_RCVBUF/SO_SNDBUF as read back (Linux doubles it; NIO halves it again)", "direction", "receive"),
+        SOCKET_SEND_BUFFER_BYTES(Kind.GAUGE, "totem.network.socket.buffer.bytes",
+                "SO_RCVBUF/SO_SNDBUF as read back (Linux doubles it; NIO halves it again)", "direction", "send"),
         SUBMITS_PENDING(Kind.GAUGE, "totem.submits.pending", "Submits waiting for the event loop"),
         /** engine */
         RING_MEMBERS(Kind.GAUGE, "totem.ring.members", "Members of the installed ring"),

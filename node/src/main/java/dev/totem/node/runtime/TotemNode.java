@@ -139,12 +139,17 @@ public final class TotemNode implements AutoCloseable {
      * lives in the state directory, which is created if missing.
      */
     public TotemNode(RuntimeSettings settings) {
+        this(settings, Epoll.isAvailable());
+    }
+
+    /** As {@link #TotemNode(RuntimeSettings)}; {@code useEpoll} false forces NIO (tests of the fallback). */
+    TotemNode(RuntimeSettings settings, boolean useEpoll) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nodeId = settings.nodeId();
         this.log = new NodeLog(nodeId);
         this.engine = new TotemProcessor(settings.totemConfig(), nodeId,
                 new FileRingSeqStore(settings.stateDirectory(), nodeId), new SplittableRandom());
-        this.epoll = Epoll.isAvailable();
+        this.epoll = useEpoll;
         // Daemon: a node someone forgot to close must not keep the JVM alive.
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("totem-node-" + nodeId, true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -683,6 +688,8 @@ public final class TotemNode implements AutoCloseable {
         v[Stat.MEMBERSHIP_GATHERS.ordinal()] = engine.membershipStats().gathers;
         v[Stat.SEND_QUEUE_FRAMES.ordinal()] = engine.queuedFrames();
         v[Stat.SUBMITS_PENDING.ordinal()] = submits.size();
+        v[Stat.SOCKET_RECEIVE_BUFFER_BYTES.ordinal()] = network.grantedReceiveBytes();
+        v[Stat.SOCKET_SEND_BUFFER_BYTES.ordinal()] = network.grantedSendBytes();
         v[Stat.RING_MEMBERS.ordinal()] = members.length;
         v[Stat.RING_SEQ.ordinal()] = ringId().seq();
         v[Stat.OPERATIONAL.ordinal()] = engineRunning && engine.state() == MembershipState.OPERATIONAL ? 1 : 0;

@@ -139,10 +139,14 @@ final class UdpNetwork {
                         + " on " + networkInterface.getName() + ": " + join.cause().getMessage(), join.cause());
             }
         }
-        grantedReceiveBytes = unicast.config().getReceiveBufferSize();
+        // With UDP, the group channel receives the bulk of the traffic.
+        grantedReceiveBytes = (udp ? multicast : unicast).config().getReceiveBufferSize();
         grantedSendBytes = unicast.config().getSendBufferSize();
         checkBuffer("SO_RCVBUF", grantedReceiveBytes);
         checkBuffer("SO_SNDBUF", grantedSendBytes);
+        if (udp) {
+            checkBuffer("SO_RCVBUF (unicast)", unicast.config().getReceiveBufferSize());
+        }
         log.info("network " + NAME + ": " + settings.transport().configName() + " on " + describe(self)
                 + (udp ? ", group " + describe(group) + " on " + networkInterface.getName() + " ttl " + settings.ttl()
                         : ", " + otherAddresses.size() + " peers")
@@ -159,7 +163,8 @@ final class UdpNetwork {
     }
 
     private void checkBuffer(String option, int granted) {
-        // Linux reports twice the size it grants (bookkeeping overhead), the JDK half of that.
+        // Linux doubles what it grants (bookkeeping overhead) when read back; the JDK (NIO) halves it
+        // again, epoll does not. Either way a value below the request means the kernel clamped it.
         if (granted < settings.socketBufferBytes()) {
             log.warning(option + ": requested " + settings.socketBufferBytes() + " bytes, granted " + granted
                     + "; raise net.core.rmem_max/wmem_max to avoid drops under load");

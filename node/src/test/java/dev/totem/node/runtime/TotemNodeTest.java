@@ -25,9 +25,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import dev.totem.node.admin.AdminClient;
+import java.nio.file.Files;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** One or two nodes over UDPU on loopback: the driver's own behaviour. */
 class TotemNodeTest {
@@ -256,5 +261,46 @@ class TotemNodeTest {
         assertThat(two.status().state()).isEqualTo("CLOSED");
         await().atMost(WAIT).until(() -> r1.hasRegular(from, 1));
         assertThat(r1.since(from, Effect.TokenLost.class)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void theNioFallbackFormsARingAndServesTheAdminSocket(Transport transport) throws Exception {
+        if (transport == Transport.UDP) {
+            Assumptions.assumeTrue(LoopbackMulticast.works(), "multicast on lo does not work on this host");
+        }
+        List<RuntimeSettings.Builder> cluster = NodeRunner.loopbackCluster(transport, 2, stateRoot, CONFIG);
+        Path socket = stateRoot.resolve("admin-1.sock");
+        TotemNode one = new TotemNode(cluster.get(0).adminSocket(socket).build(), false);
+        TotemNode two = new TotemNode(cluster.get(1).build(), false);
+        nodes.add(one);
+        nodes.add(two);
+        Recorder r1 = listen(one);
+        Recorder r2 = listen(two);
+        one.start();
+        two.start();
+        awaitOperational(one, r1, 1, 2);
+        awaitOperational(two, r2, 1, 2);
+
+        assertThat(one.usesEpoll()).isFalse();
+        two.submit(text("n nio"), Guarantee.SAFE).get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> r1.delivered(0, "n ").size() == 1);
+        assertThat(AdminClient.status(socket).nodeId()).isEqualTo(1);
+        // NIO reads back what was asked; the kernel here grants 4 MiB.
+        assertThat(one.status().counter("socket_receive_buffer_bytes")).isGreaterThanOrEqualTo(1024);
+    }
+
+    @Test
+    void anEngineExceptionIsCountedAndTheLoopKeepsRunning() throws Exception {
+        TotemNode node = node(1, 1, b -> { });
+        // A directory where the ring seq file should be: the engine's start throws reading it.
+        Files.createDirectories(node.settings().stateDirectory().resolve("ringid_1").resolve("x"));
+
+        node.start();
+
+        await().atMost(WAIT).until(() -> node.status().counter("engine_errors") == 1);
+        assertThat(node.submit(text("still answering"), Guarantee.AGREED).get(10, TimeUnit.SECONDS))
+                .isNotNull();
+        assertThat(node.status().networks().get(0).status()).isEqualTo("active with no faults");
     }
 }

@@ -8,6 +8,7 @@ import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TotemConfig;
+import io.netty.channel.epoll.Epoll;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -67,6 +68,28 @@ class TotemNodeTest {
 
     private static void awaitOperational(TotemNode node, Recorder r, int... members) {
         await("node " + node.nodeId() + " operational").atMost(WAIT).until(() -> r.hasRegular(0, members));
+    }
+
+    /**
+     * Starts nodes 1 and 2 (node 1 with {@code adminSocket} unless null) and waits for their ring.
+     *
+     * @return their recorders
+     */
+    private List<Recorder> startPair(Transport transport, Path adminSocket, boolean epoll) throws IOException {
+        List<RuntimeSettings.Builder> cluster = NodeRunner.loopbackCluster(transport, 2, stateRoot, CONFIG);
+        if (adminSocket != null) {
+            cluster.get(0).adminSocket(adminSocket);
+        }
+        List<Recorder> recorders = new ArrayList<>();
+        for (RuntimeSettings.Builder b : cluster) {
+            TotemNode n = new TotemNode(b.build(), epoll && Epoll.isAvailable());
+            nodes.add(n);
+            recorders.add(listen(n));
+            n.start();
+        }
+        awaitOperational(nodes.get(0), recorders.get(0), 1, 2);
+        awaitOperational(nodes.get(1), recorders.get(1), 1, 2);
+        return recorders;
     }
 
     private static byte[] text(String s) {
@@ -242,17 +265,9 @@ class TotemNodeTest {
 
     @Test
     void theShutdownHookLeavesCleanly() throws Exception {
-        List<RuntimeSettings.Builder> cluster = NodeRunner.loopbackCluster(Transport.UDPU, 2, stateRoot, CONFIG);
-        TotemNode one = new TotemNode(cluster.get(0).build());
-        TotemNode two = new TotemNode(cluster.get(1).build());
-        nodes.add(one);
-        nodes.add(two);
-        Recorder r1 = listen(one);
-        Recorder r2 = listen(two);
-        one.start();
-        two.start();
-        awaitOperational(one, r1, 1, 2);
-        awaitOperational(two, r2, 1, 2);
+        List<Recorder> recorders = startPair(Transport.UDPU, null, true);
+        TotemNode two = nodes.get(1);
+        Recorder r1 = recorders.get(0);
         int from = r1.size();
 
         Thread hook = two.installShutdownHook();
@@ -269,18 +284,10 @@ class TotemNodeTest {
         if (transport == Transport.UDP) {
             Assumptions.assumeTrue(LoopbackMulticast.works(), "multicast on lo does not work on this host");
         }
-        List<RuntimeSettings.Builder> cluster = NodeRunner.loopbackCluster(transport, 2, stateRoot, CONFIG);
         Path socket = stateRoot.resolve("admin-1.sock");
-        TotemNode one = new TotemNode(cluster.get(0).adminSocket(socket).build(), false);
-        TotemNode two = new TotemNode(cluster.get(1).build(), false);
-        nodes.add(one);
-        nodes.add(two);
-        Recorder r1 = listen(one);
-        Recorder r2 = listen(two);
-        one.start();
-        two.start();
-        awaitOperational(one, r1, 1, 2);
-        awaitOperational(two, r2, 1, 2);
+        Recorder r1 = startPair(transport, socket, false).get(0);
+        TotemNode one = nodes.get(0);
+        TotemNode two = nodes.get(1);
 
         assertThat(one.usesEpoll()).isFalse();
         two.submit(text("n nio"), Guarantee.SAFE).get(10, TimeUnit.SECONDS);

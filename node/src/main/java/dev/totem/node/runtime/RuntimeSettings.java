@@ -183,6 +183,7 @@ public record RuntimeSettings(
             return this;
         }
 
+        /** Multicast TTL (UDP), 1 to 255. */
         public Builder ttl(int value) {
             this.ttl = value;
             return this;
@@ -194,16 +195,19 @@ public record RuntimeSettings(
             return this;
         }
 
+        /** The engine's tunables. */
         public Builder totemConfig(TotemConfig value) {
             this.totemConfig = value;
             return this;
         }
 
+        /** Where {@code ringid_<nodeid>} lives; created if missing. */
         public Builder stateDirectory(Path value) {
             this.stateDirectory = value;
             return this;
         }
 
+        /** SO_RCVBUF/SO_SNDBUF to request. */
         public Builder socketBufferBytes(int value) {
             this.socketBufferBytes = value;
             return this;
@@ -215,16 +219,19 @@ public record RuntimeSettings(
             return this;
         }
 
+        /** Serve the admin socket ({@code status}) at this path. */
         public Builder adminSocket(Path value) {
             this.adminSocket = Optional.of(value);
             return this;
         }
 
+        /** Drop frames from addresses not in the peer list (on by default). */
         public Builder blockUnlistedIps(boolean value) {
             this.blockUnlistedIps = value;
             return this;
         }
 
+        /** Submits that may wait for the event loop before TRY_AGAIN. */
         public Builder pendingSubmitsMax(int value) {
             this.pendingSubmitsMax = value;
             return this;

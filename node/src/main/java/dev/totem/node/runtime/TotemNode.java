@@ -166,6 +166,7 @@ public final class TotemNode implements AutoCloseable {
         return nodeId;
     }
 
+    /** The settings this node runs with. */
     public RuntimeSettings settings() {
         return settings;
     }
@@ -180,6 +181,7 @@ public final class TotemNode implements AutoCloseable {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** Removes a listener; it may still see the events of the batch being applied. */
     public void removeListener(NodeListener listener) {
         listeners.remove(listener);
     }

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             // The registry of commands, in the order --help lists them.
             DemoCommand.class,
             SimCommand.class,
+            StatusCommand.class,
             ConfigCommand.class,
             KeygenCommand.class,
             VersionCommand.class,

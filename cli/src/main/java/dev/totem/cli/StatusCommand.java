@@ -1,0 +1,79 @@
+package dev.totem.cli;
+
+import dev.totem.node.admin.AdminClient;
+import dev.totem.node.runtime.NodeStatus;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./totem status}: asks a running node over its admin socket and prints its ring status,
+ * laid out as {@code corosync-cfgtool -s} does.
+ */
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = "Show a running node's ring, members and networks.")
+public final class StatusCommand implements Callable<Integer> {
+
+    /** The counters shown without {@code --all}, in this order. */
+    static final List<String> KEY_COUNTERS = List.of(
+            "frames_sent_unicast", "frames_sent_multicast", "frames_received_unicast", "frames_received_multicast",
+            "frames_dropped_unlisted", "frames_rejected", "frames_retransmitted", "token_rotations", "token_losses",
+            "configurations_regular", "delivered_agreed", "delivered_safe", "send_queue_frames", "engine_errors");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "The node's admin socket (default: ${DEFAULT-VALUE}).")
+    private Path socket = AdminClient.DEFAULT_SOCKET;
+
+    @Option(names = "--all", description = "Show every counter, not only the key ones.")
+    private boolean all;
+
+    @Override
+    public Integer call() {
+        NodeStatus status;
+        try {
+            status = AdminClient.status(socket);
+        } catch (NoSuchFileException e) {
+            throw new UserError("no admin socket at " + socket + ": is the node running? (pass --socket PATH)", e);
+        } catch (IOException e) {
+            throw new UserError("cannot get the status from " + socket + ": " + e.getMessage(), e);
+        }
+        print(spec.commandLine().getOut(), status, all);
+        return ExitCode.OK;
+    }
+
+    static void print(PrintWriter out, NodeStatus s, boolean allCounters) {
+        out.println("Printing ring status.");
+        out.println("Local node ID " + s.nodeId() + ", transport " + s.transport().configName());
+        out.println("Ring ID " + s.ringId() + ", state " + s.state());
+        out.println("Members (" + s.members().size() + "): "
+                + String.join(" ", s.members().stream().map(String::valueOf).toList()));
+        for (NodeStatus.NetworkStatus n : s.networks()) {
+            out.println("RING ID " + n.id());
+            out.println("\tid\t= " + n.address());
+            out.println("\tstatus\t= ring " + n.id() + " " + n.status());
+        }
+        out.println("Counters:");
+        List<String> names = allCounters ? List.copyOf(s.counters().keySet()) : KEY_COUNTERS;
+        int width = names.stream().mapToInt(String::length).max().orElse(0);
+        for (String name : names) {
+            Long value = s.counters().get(name);
+            if (value != null) {
+                out.printf("\t%-" + width + "s = %d%n", name, value);
+            }
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,164 @@
+package dev.totem.node.admin;
+
+import dev.totem.node.runtime.NodeStatus;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The node's admin socket: a Unix domain stream socket, mode 0600 (only the node's user may
+ * ask), answering one request line per connection. Requests: {@code status}, answered in
+ * {@link StatusFormat}. Anything else is answered {@code error ...}.
+ *
+ * <p>It runs on the event loop group it is given, so with the node's single-thread loop the
+ * status supplier is called on the engine's own thread. A client has
+ * {@value #READ_TIMEOUT_SECONDS} s to send its line of at most {@value #REQUEST_BYTES_MAX}
+ * bytes; at most {@value #CONNECTIONS_MAX} connections are served at once, the others are closed.
+ */
+public final class AdminServer implements AutoCloseable {
+    /** Connections served at once; more are closed at once. */
+    public static final int CONNECTIONS_MAX = 16;
+    /** The longest request line. */
+    public static final int REQUEST_BYTES_MAX = 256;
+    /** How long a client may take to send its request. */
+    public static final int READ_TIMEOUT_SECONDS = 5;
+
+    private final Path path;
+    private final Channel server;
+
+    private AdminServer(Path path, Channel server) {
+        this.path = path;
+        this.server = server;
+    }
+
+    /**
+     * Binds the socket at {@code path}. A socket file left by a node that died is removed; a live
+     * one (something answers on it) is an error.
+     *
+     * @param group the loop the server and its connections run on
+     * @param epoll epoll channels (else NIO); must match {@code group}
+     * @param status called on that loop for each {@code status} request
+     * @throws IOException when the path is taken or cannot be bound
+     */
+    public static AdminServer open(EventLoopGroup group, boolean epoll, Path path, Supplier<NodeStatus> status)
+            throws IOException {
+        removeStale(path);
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        AtomicInteger open = new AtomicInteger();
+        ServerBootstrap b = new ServerBootstrap().group(group)
+                .channelFactory(epoll ? EpollServerDomainSocketChannel::new : NioServerDomainSocketChannel::new)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (open.incrementAndGet() > CONNECTIONS_MAX) {
+                            open.decrementAndGet();
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> open.decrementAndGet());
+                        ch.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS),
+                                new LineBasedFrameDecoder(REQUEST_BYTES_MAX), new Requests(status));
+                    }
+                });
+        SocketAddress address = epoll ? new DomainSocketAddress(path.toString()) : UnixDomainSocketAddress.of(path);
+        ChannelFuture bound = b.bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IOException("cannot bind the admin socket " + path + ": " + bound.cause().getMessage(),
+                    bound.cause());
+        }
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException | UnsupportedOperationException e) {
+            bound.channel().close();
+            throw new IOException("cannot restrict the admin socket " + path + " to its owner", e);
+        }
+        return new AdminServer(path, bound.channel());
+    }
+
+    private static void removeStale(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+            throw new IOException("the admin socket path " + path + " exists and is not a socket");
+        }
+        boolean live;
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+            live = probe.isConnected();
+        } catch (ConnectException e) {
+            live = false;
+        }
+        if (live) {
+            throw new IOException("another process serves the admin socket " + path);
+        }
+        Files.deleteIfExists(path); // nobody listens: left by a node that died
+    }
+
+    /** The socket's path. */
+    public Path path() {
+        return path;
+    }
+
+    /** Closes the socket and removes its file; idempotent, does not block. */
+    @Override
+    public void close() {
+        server.close().addListener(f -> Files.deleteIfExists(path));
+    }
+
+    /** Answers one request line, then closes the connection. */
+    private static final class Requests extends SimpleChannelInboundHandler<ByteBuf> {
+        private final Supplier<NodeStatus> status;
+
+        Requests(Supplier<NodeStatus> status) {
+            this.status = status;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
+            String request = line.toString(StandardCharsets.UTF_8).strip();
+            String reply;
+            if (request.equals("status")) {
+                try {
+                    reply = StatusFormat.format(status.get());
+                } catch (RuntimeException e) {
+                    reply = "error status failed: " + e + "\n";
+                }
+            } else {
+                reply = "error unknown request '" + request.replaceAll("[^\\x20-\\x7e]", "?")
+                        + "'; requests: status\n";
+            }
+            ctx.writeAndFlush(Unpooled.copiedBuffer(reply, StandardCharsets.UTF_8))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // a line too long, a timeout, a reset: nothing worth keeping the connection for
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.totem.node.runtime;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+
+/**
+ * An optional convention for measuring delivery latency: a payload that starts with the 4 bytes
+ * {@code TSTP} and an 8-byte big-endian send time in microseconds since the epoch is timed from
+ * that stamp to its delivery, into the {@code totem.delivery.latency} histogram. Payloads without
+ * the stamp are delivered as usual and not timed. The clocks of sender and receiver must agree
+ * (the same host, or NTP), so the figures are meaningful on one host and approximate across
+ * hosts.
+ */
+public final class DeliveryStamp {
+    /** Length of the stamp at the head of a payload. */
+    public static final int STAMP_BYTES = 12;
+    private static final int MAGIC = 0x54_53_54_50; // "TSTP"
+    /** Stamps further than this from now are taken for a payload that happens to start with the magic. */
+    private static final long PLAUSIBLE_MICROS = 3_600_000_000L;
+
+    private DeliveryStamp() {}
+
+    /** {@code body} with a stamp of the current time in front. */
+    public static byte[] stamp(byte[] body) {
+        return ByteBuffer.allocate(STAMP_BYTES + body.length).putInt(MAGIC).putLong(nowMicros()).put(body).array();
+    }
+
+    /** The body of a stamped payload (the bytes after the stamp), or the payload itself. */
+    public static byte[] body(byte[] payload) {
+        if (!isStamped(payload)) {
+            return payload;
+        }
+        byte[] body = new byte[payload.length - STAMP_BYTES];
+        System.arraycopy(payload, STAMP_BYTES, body, 0, body.length);
+        return body;
+    }
+
+    /** Whether {@code payload} starts with a stamp. */
+    public static boolean isStamped(byte[] payload) {
+        return payload.length >= STAMP_BYTES && ByteBuffer.wrap(payload).getInt(0) == MAGIC;
+    }
+
+    /**
+     * Microseconds from the stamp to {@code nowMicros}, or -1 when the payload carries no
+     * plausible stamp.
+     */
+    static long ageMicros(byte[] payload, long nowMicros) {
+        if (!isStamped(payload)) {
+            return -1;
+        }
+        long age = nowMicros - ByteBuffer.wrap(payload).getLong(4);
+        return age >= 0 && age <= PLAUSIBLE_MICROS ? age : -1;
+    }
+
+    static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+}

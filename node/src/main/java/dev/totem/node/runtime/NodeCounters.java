@@ -1,0 +1,124 @@
+package dev.totem.node.runtime;
+
+import java.util.Locale;
+
+/**
+ * The node's counters, kept as plain longs by the event loop thread (no atomics on the hot
+ * path). Other threads never read them: the loop copies them, with the engine's own counters,
+ * into an immutable {@link Snapshot} once a second for metrics, and into {@link NodeStatus} on
+ * request.
+ */
+final class NodeCounters {
+    /** Counter or gauge, for Micrometer. */
+    enum Kind {
+        COUNTER,
+        GAUGE
+    }
+
+    /**
+     * Every number the node publishes: its Micrometer name and tags, and its key in
+     * {@link NodeStatus#counters()} (the lower-case enum name). Those marked "engine" are copied
+     * from the engine's stats at snapshot time; the others are counted by the runtime.
+     */
+    enum Stat {
+        FRAMES_SENT_UNICAST(Kind.COUNTER, "totem.network.frames.sent", "Frames sent", "cast", "unicast"),
+        FRAMES_SENT_MULTICAST(Kind.COUNTER, "totem.network.frames.sent", "Frames sent", "cast", "multicast"),
+        BYTES_SENT(Kind.COUNTER, "totem.network.bytes.sent", "Frame bytes sent (UDP payload)"),
+        FRAMES_RECEIVED_UNICAST(Kind.COUNTER, "totem.network.frames.received", "Frames received", "cast", "unicast"),
+        FRAMES_RECEIVED_MULTICAST(Kind.COUNTER, "totem.network.frames.received", "Frames received", "cast",
+                "multicast"),
+        BYTES_RECEIVED(Kind.COUNTER, "totem.network.bytes.received", "Frame bytes received (UDP payload)"),
+        FRAMES_DROPPED_UNLISTED(Kind.COUNTER, "totem.network.frames.dropped", "Frames dropped by the runtime",
+                "reason", "unlisted_address"),
+        FRAMES_DROPPED_SEND_BUFFER_FULL(Kind.COUNTER, "totem.network.frames.dropped", "Frames dropped by the runtime",
+                "reason", "send_buffer_full"),
+        FRAMES_DROPPED_UNKNOWN_DESTINATION(Kind.COUNTER, "totem.network.frames.dropped",
+                "Frames dropped by the runtime", "reason", "unknown_destination"),
+        SEND_ERRORS(Kind.COUNTER, "totem.network.send.errors", "Datagrams the socket refused"),
+        ENGINE_ERRORS(Kind.COUNTER, "totem.engine.errors", "Exceptions thrown by the engine (bugs)"),
+        LISTENER_ERRORS(Kind.COUNTER, "totem.listener.errors", "Exceptions thrown by node listeners"),
+        CONFIGURATIONS_REGULAR(Kind.COUNTER, "totem.configurations", "Configurations installed", "kind", "regular"),
+        CONFIGURATIONS_TRANSITIONAL(Kind.COUNTER, "totem.configurations", "Configurations installed", "kind",
+                "transitional"),
+        DELIVERED_AGREED(Kind.COUNTER, "totem.messages.delivered", "Messages delivered", "guarantee", "agreed"),
+        DELIVERED_SAFE(Kind.COUNTER, "totem.messages.delivered", "Messages delivered", "guarantee", "safe"),
+        TOKEN_LOSSES(Kind.COUNTER, "totem.token.losses", "Token loss timeouts"),
+        /** engine */
+        TOKEN_ROTATIONS(Kind.COUNTER, "totem.token.rotations", "Tokens received (one per rotation)"),
+        /** engine */
+        TOKEN_RETRANSMITS(Kind.COUNTER, "totem.token.retransmits", "Tokens resent after token_retransmit"),
+        /** engine */
+        FRAMES_RETRANSMITTED(Kind.COUNTER, "totem.frames.retransmitted", "Frames resent on retransmit requests"),
+        /** engine */
+        RETRANSMIT_REQUESTS(Kind.COUNTER, "totem.retransmit.requests", "Retransmit requests put on the token"),
+        /** engine */
+        FRAMES_REJECTED(Kind.COUNTER, "totem.frames.rejected.all", "Frames the engine rejected, all reasons"),
+        /** engine */
+        MEMBERSHIP_GATHERS(Kind.COUNTER, "totem.membership.gathers", "Entries into the gather state"),
+        /** engine */
+        SEND_QUEUE_FRAMES(Kind.GAUGE, "totem.send.queue.frames", "Frames waiting for the token"),
+        SOCKET_RECEIVE_BUFFER_BYTES(Kind.GAUGE, "totem.network.socket.buffer.bytes",
+                "SO_RCVBUF/SO_SNDBUF as read back (Linux doubles it; NIO halves it again)", "direction", "receive"),
+        SOCKET_SEND_BUFFER_BYTES(Kind.GAUGE, "totem.network.socket.buffer.bytes",
+                "SO_RCVBUF/SO_SNDBUF as read back (Linux doubles it; NIO halves it again)", "direction", "send"),
+        SUBMITS_PENDING(Kind.GAUGE, "totem.submits.pending", "Submits waiting for the event loop"),
+        /** engine */
+        RING_MEMBERS(Kind.GAUGE, "totem.ring.members", "Members of the installed ring"),
+        /** engine */
+        RING_SEQ(Kind.GAUGE, "totem.ring.seq", "Sequence number of the installed ring"),
+        /** engine */
+        OPERATIONAL(Kind.GAUGE, "totem.membership.operational", "1 when the ring is operational");
+
+        static final Stat[] ALL = values();
+
+        final Kind kind;
+        final String metricName;
+        final String description;
+        /** Tag key-value pairs; the network tag is added to names under totem.network. */
+        final String[] tags;
+
+        Stat(Kind kind, String metricName, String description, String... tags) {
+            this.kind = kind;
+            this.metricName = metricName;
+            this.description = description;
+            this.tags = tags;
+        }
+
+        /** The key in {@link NodeStatus#counters()}. */
+        String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final long[] values = new long[Stat.ALL.length];
+
+    void increment(Stat stat) {
+        values[stat.ordinal()]++;
+    }
+
+    void add(Stat stat, long n) {
+        values[stat.ordinal()] += n;
+    }
+
+    long get(Stat stat) {
+        return values[stat.ordinal()];
+    }
+
+    /** A copy of the runtime's values; the caller fills in the engine's. */
+    long[] copy() {
+        return values.clone();
+    }
+
+    /**
+     * The numbers at one instant, immutable once published.
+     *
+     * @param nanoTime when it was taken ({@link System#nanoTime})
+     * @param values indexed by {@link Stat#ordinal()}
+     * @param rejected the engine's rejected frames, indexed by {@code DecodeStatus.ordinal()}
+     */
+    record Snapshot(long nanoTime, long[] values, long[] rejected) {
+        long get(Stat stat) {
+            return values[stat.ordinal()];
+        }
+    }
+}

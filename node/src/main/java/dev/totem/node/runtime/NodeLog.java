@@ -1,0 +1,104 @@
+package dev.totem.node.runtime;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+
+/**
+ * The node's log: one line per event, prefixed {@code [node N]}, through {@link System.Logger}
+ * (java.util.logging by default, so no logging dependency). Lines that can repeat at packet rate
+ * are rate limited: at most one per {@link #RATE_LIMIT_NANOS} per kind, with a count of the
+ * ones left out.
+ */
+public final class NodeLog {
+    /** Shortest gap between two rate-limited lines of the same kind. */
+    public static final long RATE_LIMIT_NANOS = 1_000_000_000L;
+
+    private static final Logger LOGGER = System.getLogger("dev.totem.node");
+
+    private final String prefix;
+
+    NodeLog(int nodeId) {
+        this.prefix = "[node " + nodeId + "] ";
+    }
+
+    void info(String message) {
+        LOGGER.log(Level.INFO, prefix + message);
+    }
+
+    void warning(String message) {
+        LOGGER.log(Level.WARNING, prefix + message);
+    }
+
+    void debug(String message) {
+        if (LOGGER.isLoggable(Level.DEBUG)) {
+            LOGGER.log(Level.DEBUG, prefix + message);
+        }
+    }
+
+    void error(String message, Throwable thrown) {
+        LOGGER.log(Level.ERROR, prefix + message, thrown);
+    }
+
+    /** A rate limit for one kind of line; not thread safe (each lives on one thread). */
+    static final class Limiter {
+        private long lastNanos;
+        private boolean logged;
+        private long suppressed;
+
+        /**
+         * @return -1 to leave the line out, else the number of lines left out since the last one
+         *     logged (to append to it)
+         */
+        long admit(long nowNanos) {
+            if (logged && nowNanos - lastNanos < RATE_LIMIT_NANOS) {
+                suppressed++;
+                return -1;
+            }
+            logged = true;
+            lastNanos = nowNanos;
+            long s = suppressed;
+            suppressed = 0;
+            return s;
+        }
+    }
+
+    /**
+     * Makes java.util.logging print one line per record on stderr ({@code HH:mm:ss.SSS LEVEL
+     * message}), instead of its default two. For the command that runs a node; it changes the
+     * JVM-wide root handler, so libraries and tests need not call it.
+     */
+    public static void installOneLineConsoleFormat() {
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        for (Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        ConsoleHandler console = new ConsoleHandler(); // writes to System.err
+        console.setFormatter(new OneLineFormatter());
+        root.addHandler(console);
+    }
+
+    /** {@code 12:00:01.234 INFO [node 2] ring 1:12 formed ...}, and a stack trace when there is one. */
+    static final class OneLineFormatter extends Formatter {
+        private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+        @Override
+        public String format(LogRecord r) {
+            StringBuilder line = new StringBuilder(128)
+                    .append(TIME.format(LocalTime.ofInstant(r.getInstant(), java.time.ZoneId.systemDefault())))
+                    .append(' ').append(r.getLevel().getName()).append(' ').append(formatMessage(r))
+                    .append(System.lineSeparator());
+            if (r.getThrown() != null) {
+                java.io.StringWriter trace = new java.io.StringWriter();
+                r.getThrown().printStackTrace(new java.io.PrintWriter(trace));
+                line.append(trace);
+            }
+            return line.toString();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.totem.node.runtime;
+
+import dev.totem.protocol.api.TotemConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Builds the settings of a small cluster on this host, node {@code i} on 127.0.0.{@code i}, for
+ * tests and demos until the configuration file parser drives {@code ./totem node}. Everything it
+ * picks stays on loopback: unicast addresses in 127.0.0.0/8 and, for UDP, a group in the
+ * organisation-local 239.192.0.0/14 with TTL 1 on {@code lo}.
+ */
+public final class NodeRunner {
+    private NodeRunner() {}
+
+    /**
+     * One builder per node, ids 1 to {@code count}, each on its own 127.0.0.{@code id} with a
+     * free unicast port and its own state directory {@code stateRoot/node-<id>}; for UDP, one
+     * random group and a free port shared by all. Callers may add an admin socket or a metrics
+     * port before building.
+     */
+    public static List<RuntimeSettings.Builder> loopbackCluster(Transport transport, int count, Path stateRoot,
+            TotemConfig totemConfig) {
+        if (count < 1 || count > 254) {
+            throw new IllegalArgumentException("count must be 1 to 254, got " + count);
+        }
+        Map<Integer, InetSocketAddress> peers = new TreeMap<>();
+        for (int id = 1; id <= count; id++) {
+            InetAddress address = loopback(id);
+            peers.put(id, new InetSocketAddress(address, freeUdpPort(address)));
+        }
+        InetAddress group = null;
+        int groupPort = 0;
+        if (transport == Transport.UDP) {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            group = address(new byte[] {(byte) 239, (byte) 192, (byte) r.nextInt(1, 255), (byte) r.nextInt(1, 255)});
+            groupPort = freeUdpPort(null);
+        }
+        List<RuntimeSettings.Builder> builders = new ArrayList<>();
+        for (Map.Entry<Integer, InetSocketAddress> e : peers.entrySet()) {
+            RuntimeSettings.Builder b = RuntimeSettings.builder(e.getKey(), transport, e.getValue().getAddress())
+                    .port(e.getValue().getPort())
+                    .peers(peers)
+                    .totemConfig(totemConfig)
+                    .stateDirectory(stateRoot.resolve("node-" + e.getKey()));
+            if (group != null) {
+                b.multicast(group, groupPort).ttl(1);
+            }
+            builders.add(b);
+        }
+        return builders;
+    }
+
+    /** 127.0.0.{@code id}. */
+    public static InetAddress loopback(int id) {
+        return address(new byte[] {127, 0, 0, (byte) id});
+    }
+
+    private static InetAddress address(byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e); // only for a wrong length
+        }
+    }
+
+    /**
+     * A UDP port free at this moment on {@code address} (any address when null). Another process
+     * may take it before it is bound again; good enough for tests on one host.
+     */
+    public static int freeUdpPort(InetAddress address) {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(address, 0))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free UDP port on " + address, e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.totem.node.runtime;
+
+import dev.totem.protocol.api.RingId;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a node reports about itself at one instant: taken on its event loop thread, immutable.
+ *
+ * @param nodeId this node's id
+ * @param transport udp or udpu
+ * @param ringId the installed ring, or the node's boot ring before it joined one
+ * @param state GATHER, COMMIT, RECOVERY or OPERATIONAL while running; NEW before
+ *     {@link TotemNode#start}; LEFT after {@link TotemNode#leave}; CLOSED after
+ *     {@link TotemNode#close}
+ * @param members the installed ring's members, ascending; empty before the first ring
+ * @param networks one entry per network (one today: ring0)
+ * @param counters the node's counters by name (frames_sent_unicast, token_rotations, ...), in a
+ *     stable order
+ */
+public record NodeStatus(
+        int nodeId,
+        Transport transport,
+        RingId ringId,
+        String state,
+        List<Integer> members,
+        List<NetworkStatus> networks,
+        Map<String, Long> counters) {
+
+    public NodeStatus {
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(ringId, "ringId");
+        Objects.requireNonNull(state, "state");
+        members = List.copyOf(members);
+        networks = List.copyOf(networks);
+        counters = Collections.unmodifiableMap(new LinkedHashMap<>(counters));
+    }
+
+    /** A counter by name, 0 when absent. */
+    public long counter(String name) {
+        return counters.getOrDefault(name, 0L);
+    }
+
+    /**
+     * The state of one network.
+     *
+     * @param id the link number (0 for ring0)
+     * @param address the local address (and the multicast group for udp)
+     * @param status "active with no faults", "FAULTY: ..." or "closed"
+     */
+    public record NetworkStatus(int id, String address, String status) {
+        public NetworkStatus {
+            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(status, "status");
+        }
+    }
+}

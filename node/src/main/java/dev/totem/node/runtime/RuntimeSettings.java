@@ -1,0 +1,249 @@
+package dev.totem.node.runtime;
+
+import dev.totem.protocol.api.TotemConfig;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+
+/**
+ * Everything a {@link TotemNode} needs to run, already validated. The configuration file parser
+ * builds one; tests build one with {@link #builder}.
+ *
+ * <p>Ports: every node owns one unicast port, {@code bindAddress:port}, on which it receives
+ * tokens (and, with {@link Transport#UDPU}, everything else) and from which it sends every
+ * frame, multicast ones included. With {@link Transport#UDP} the node also receives on
+ * {@code mcastGroup:mcastPort}, shared by all nodes of the host (SO_REUSEADDR). As in corosync,
+ * the unicast port defaults to {@code mcastPort - 1} for UDP and to {@value #DEFAULT_PORT} for
+ * UDPU.
+ *
+ * @param nodeId this node's id, 1 or more
+ * @param transport multicast or unicast
+ * @param bindAddress this node's ring0 address (for example 127.0.0.2); IPv4
+ * @param port this node's unicast UDP port
+ * @param mcastGroup the multicast group (UDP only; {@code null} for UDPU)
+ * @param mcastPort the multicast group's port (UDP only; 0 for UDPU)
+ * @param ttl multicast TTL, 1 to 255 (UDP only); 1 keeps frames on the local link
+ * @param peers node id to ring0 address and unicast port of every member of the nodelist; this
+ *     node may be listed, with its own bind address and port. Frames from addresses not listed
+ *     are dropped when {@code blockUnlistedIps} is set
+ * @param totemConfig the engine's tunables
+ * @param stateDirectory where the ring seq file {@code ringid_<nodeid>} lives
+ * @param socketBufferBytes SO_RCVBUF and SO_SNDBUF requested for every UDP socket
+ * @param metricsPort TCP port on 127.0.0.1 for Prometheus {@code /metrics}; 0 picks a free
+ *     port; empty serves no metrics
+ * @param adminSocket path of the Unix domain admin socket; empty opens none
+ * @param blockUnlistedIps drop frames whose source address is not a peer's
+ *     ({@code block_unlisted_ips})
+ * @param pendingSubmitsMax submits from other threads waiting for the event loop before
+ *     {@link TotemNode#submit} answers TRY_AGAIN
+ */
+public record RuntimeSettings(
+        int nodeId,
+        Transport transport,
+        InetAddress bindAddress,
+        int port,
+        InetAddress mcastGroup,
+        int mcastPort,
+        int ttl,
+        Map<Integer, InetSocketAddress> peers,
+        TotemConfig totemConfig,
+        Path stateDirectory,
+        int socketBufferBytes,
+        OptionalInt metricsPort,
+        Optional<Path> adminSocket,
+        boolean blockUnlistedIps,
+        int pendingSubmitsMax) {
+
+    /** corosync's default port: the multicast port for UDP, the unicast port for UDPU. */
+    public static final int DEFAULT_PORT = 5405;
+    /** Requested SO_RCVBUF/SO_SNDBUF: 4 MiB. */
+    public static final int DEFAULT_SOCKET_BUFFER_BYTES = 4 << 20;
+    /** Default bound of submits waiting for the event loop. */
+    public static final int DEFAULT_PENDING_SUBMITS_MAX = 10_000;
+
+    public RuntimeSettings {
+        if (nodeId <= 0) {
+            throw new IllegalArgumentException("nodeId must be at least 1, got " + nodeId);
+        }
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(totemConfig, "totemConfig");
+        Objects.requireNonNull(stateDirectory, "stateDirectory");
+        Objects.requireNonNull(metricsPort, "metricsPort");
+        Objects.requireNonNull(adminSocket, "adminSocket");
+        if (bindAddress.getAddress().length != 4) {
+            throw new IllegalArgumentException("bindAddress must be IPv4, got " + bindAddress.getHostAddress());
+        }
+        requirePort("port", port);
+        if (transport == Transport.UDP) {
+            if (mcastGroup == null || !mcastGroup.isMulticastAddress() || mcastGroup.getAddress().length != 4) {
+                throw new IllegalArgumentException("UDP needs an IPv4 multicast group, got " + mcastGroup);
+            }
+            requirePort("mcastPort", mcastPort);
+            if (ttl < 1 || ttl > 255) {
+                throw new IllegalArgumentException("ttl must be 1 to 255, got " + ttl);
+            }
+        } else if (mcastGroup != null) {
+            throw new IllegalArgumentException("UDPU takes no multicast group, got " + mcastGroup.getHostAddress());
+        }
+        TreeMap<Integer, InetSocketAddress> sorted = new TreeMap<>();
+        for (Map.Entry<Integer, InetSocketAddress> e : Objects.requireNonNull(peers, "peers").entrySet()) {
+            int id = e.getKey();
+            InetSocketAddress address = Objects.requireNonNull(e.getValue(), "address of node " + id);
+            if (id <= 0) {
+                throw new IllegalArgumentException("peer node ids must be at least 1, got " + id);
+            }
+            if (address.isUnresolved()) {
+                throw new IllegalArgumentException("peer " + id + " has an unresolved address " + address);
+            }
+            if (id == nodeId && !address.equals(new InetSocketAddress(bindAddress, port))) {
+                throw new IllegalArgumentException("node " + id + " is listed at " + address
+                        + " but binds " + bindAddress.getHostAddress() + ":" + port);
+            }
+            sorted.put(id, address);
+        }
+        peers = Collections.unmodifiableMap(sorted);
+        if (socketBufferBytes < 1024) {
+            throw new IllegalArgumentException("socketBufferBytes must be at least 1024, got " + socketBufferBytes);
+        }
+        if (metricsPort.isPresent() && (metricsPort.getAsInt() < 0 || metricsPort.getAsInt() > 65_535)) {
+            throw new IllegalArgumentException("metricsPort must be 0 to 65535, got " + metricsPort.getAsInt());
+        }
+        if (pendingSubmitsMax < 1) {
+            throw new IllegalArgumentException("pendingSubmitsMax must be at least 1, got " + pendingSubmitsMax);
+        }
+    }
+
+    private static void requirePort(String name, int value) {
+        if (value < 1 || value > 65_535) {
+            throw new IllegalArgumentException(name + " must be 1 to 65535, got " + value);
+        }
+    }
+
+    /** This node's unicast address. */
+    public InetSocketAddress unicastAddress() {
+        return new InetSocketAddress(bindAddress, port);
+    }
+
+    /** The peers other than this node, in node id order. */
+    public Map<Integer, InetSocketAddress> otherPeers() {
+        TreeMap<Integer, InetSocketAddress> others = new TreeMap<>(peers);
+        others.remove(nodeId);
+        return Collections.unmodifiableMap(others);
+    }
+
+    /**
+     * A builder with the defaults: port {@value #DEFAULT_PORT} (or mcastPort - 1 for UDP), TTL
+     * 1, 4 MiB socket buffers, no metrics port, no admin socket, unlisted addresses blocked.
+     */
+    public static Builder builder(int nodeId, Transport transport, InetAddress bindAddress) {
+        return new Builder(nodeId, transport, bindAddress);
+    }
+
+    /** Builds a {@link RuntimeSettings}; every setter returns {@code this}. */
+    public static final class Builder {
+        private final int nodeId;
+        private final Transport transport;
+        private final InetAddress bindAddress;
+        private int port = -1;
+        private InetAddress mcastGroup;
+        private int mcastPort = DEFAULT_PORT;
+        private int ttl = 1;
+        private Map<Integer, InetSocketAddress> peers = Map.of();
+        private TotemConfig totemConfig = TotemConfig.defaults();
+        private Path stateDirectory = Path.of("/var/lib/totem");
+        private int socketBufferBytes = DEFAULT_SOCKET_BUFFER_BYTES;
+        private OptionalInt metricsPort = OptionalInt.empty();
+        private Optional<Path> adminSocket = Optional.empty();
+        private boolean blockUnlistedIps = true;
+        private int pendingSubmitsMax = DEFAULT_PENDING_SUBMITS_MAX;
+
+        private Builder(int nodeId, Transport transport, InetAddress bindAddress) {
+            this.nodeId = nodeId;
+            this.transport = transport;
+            this.bindAddress = bindAddress;
+        }
+
+        /** This node's unicast port. */
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        /** UDP: the multicast group and its port. */
+        public Builder multicast(InetAddress group, int groupPort) {
+            this.mcastGroup = group;
+            this.mcastPort = groupPort;
+            return this;
+        }
+
+        /** Multicast TTL (UDP), 1 to 255. */
+        public Builder ttl(int value) {
+            this.ttl = value;
+            return this;
+        }
+
+        /** Node id to ring0 address and unicast port; this node may be listed. */
+        public Builder peers(Map<Integer, InetSocketAddress> value) {
+            this.peers = value;
+            return this;
+        }
+
+        /** The engine's tunables. */
+        public Builder totemConfig(TotemConfig value) {
+            this.totemConfig = value;
+            return this;
+        }
+
+        /** Where {@code ringid_<nodeid>} lives; created if missing. */
+        public Builder stateDirectory(Path value) {
+            this.stateDirectory = value;
+            return this;
+        }
+
+        /** SO_RCVBUF/SO_SNDBUF to request. */
+        public Builder socketBufferBytes(int value) {
+            this.socketBufferBytes = value;
+            return this;
+        }
+
+        /** Serve Prometheus metrics on 127.0.0.1:{@code value}; 0 picks a free port. */
+        public Builder metricsPort(int value) {
+            this.metricsPort = OptionalInt.of(value);
+            return this;
+        }
+
+        /** Serve the admin socket ({@code status}) at this path. */
+        public Builder adminSocket(Path value) {
+            this.adminSocket = Optional.of(value);
+            return this;
+        }
+
+        /** Drop frames from addresses not in the peer list (on by default). */
+        public Builder blockUnlistedIps(boolean value) {
+            this.blockUnlistedIps = value;
+            return this;
+        }
+
+        /** Submits that may wait for the event loop before TRY_AGAIN. */
+        public Builder pendingSubmitsMax(int value) {
+            this.pendingSubmitsMax = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException when a value is out of range or missing */
+        public RuntimeSettings build() {
+            boolean udp = transport == Transport.UDP;
+            int unicastPort = port >= 0 ? port : udp ? mcastPort - 1 : DEFAULT_PORT;
+            return new RuntimeSettings(nodeId, transport, bindAddress, unicastPort, udp ? mcastGroup : null,
+                    udp ? mcastPort : 0, ttl, peers, totemConfig, stateDirectory, socketBufferBytes, metricsPort,
+                    adminSocket, blockUnlistedIps, pendingSubmitsMax);
+        }
+    }
+}

@@ -1,0 +1,735 @@
+package dev.totem.node.runtime;
+
+import dev.totem.membership.MembershipState;
+import dev.totem.membership.TotemProcessor;
+import dev.totem.node.admin.AdminServer;
+import dev.totem.node.runtime.NodeCounters.Snapshot;
+import dev.totem.node.runtime.NodeCounters.Stat;
+import dev.totem.protocol.api.Effect;
+import dev.totem.protocol.api.Effect.ConfigurationKind;
+import dev.totem.protocol.api.Effects;
+import dev.totem.protocol.api.Guarantee;
+import dev.totem.protocol.api.RingId;
+import dev.totem.protocol.api.SubmitStatus;
+import dev.totem.protocol.api.TimerKind;
+import dev.totem.protocol.srp.SrpStats;
+import dev.totem.protocol.wire.DecodeStatus;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One cluster node: a {@link TotemProcessor} driven over real UDP sockets by one netty event
+ * loop thread.
+ *
+ * <p>Threading: the node owns a netty event loop group of exactly one thread (native epoll when
+ * available, NIO otherwise). That thread owns the engine and everything around it: it reads the
+ * sockets, fires the timers, takes the submits, applies the effects in the order the engine
+ * listed them, and calls the {@link NodeListener}s. Nothing else touches the engine, so it needs
+ * no locks. The public methods are thread safe: they hand work to the loop ({@code execute}) and
+ * answer through a {@link CompletableFuture}, whose dependent stages run on the loop unless the
+ * caller gives an executor (keep them short, as listeners).
+ *
+ * <p>Time is {@link System#nanoTime} read on the loop thread for each input. Timers are netty
+ * scheduled tasks, at most one per {@link TimerKind}; arming one cancels the previous.
+ *
+ * <p>Failures: an exception thrown by the engine (a bug: a malformed frame is counted, not
+ * thrown) or by a listener is logged, rate limited, and counted; the loop keeps running.
+ *
+ * <p>Life cycle: {@link #start} binds the sockets and starts the engine; {@link #leave} tells
+ * the others and closes; {@link #close} closes at once, as a crash would look to the others.
+ * A closed node cannot be started again; a new {@code TotemNode} with the same settings (same
+ * state directory) takes its place, with a higher ring seq.
+ */
+public final class TotemNode implements AutoCloseable {
+    /** A retransmit rate above this many frames per second is logged once a second. */
+    public static final int RETRANSMITS_PER_SECOND_WARN = 100;
+    /** How long the shutdown hook waits for a clean leave before closing anyway. */
+    public static final Duration SHUTDOWN_LEAVE_TIMEOUT = Duration.ofSeconds(2);
+    /** How long {@link #close} and {@link #status} wait for the event loop. */
+    public static final Duration LOOP_WAIT = Duration.ofSeconds(5);
+    /** A network with a send error this recent is reported faulty. */
+    static final int FAULT_WINDOW_SECONDS = 10;
+
+    private static final TimerKind[] TIMER_KINDS = TimerKind.values();
+
+    private enum Phase {
+        NEW,
+        RUNNING,
+        LEFT,
+        CLOSED
+    }
+
+    /** A submit waiting for the loop. */
+    private record PendingSubmit(byte[] payload, Guarantee guarantee, CompletableFuture<SubmitStatus> result) {}
+
+    /** One listener call; lets one try/catch serve every kind of event. */
+    private interface ListenerCall {
+        void call(NodeListener listener);
+    }
+
+    private final RuntimeSettings settings;
+    private final int nodeId;
+    private final TotemProcessor engine;
+    private final NodeLog log;
+    private final boolean epoll;
+    private final MultiThreadIoEventLoopGroup group;
+    private final EventLoop loop;
+    private final NodeCounters counters = new NodeCounters();
+    private final UdpNetwork network;
+    private final NodeMetrics metrics;
+    private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
+    private final ArrayBlockingQueue<PendingSubmit> submits;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile Phase phase = Phase.NEW;
+
+    // Event loop thread only.
+    private final ScheduledFuture<?>[] timers = new ScheduledFuture<?>[TIMER_KINDS.length];
+    /** Bumped at each arm and disarm, so a timer task that was already due does nothing. */
+    private final long[] timerGenerations = new long[TIMER_KINDS.length];
+    private final NodeLog.Limiter engineErrorLimiter = new NodeLog.Limiter();
+    private final NodeLog.Limiter listenerErrorLimiter = new NodeLog.Limiter();
+    private final NodeLog.Limiter unlistedLimiter = new NodeLog.Limiter();
+    private boolean engineRunning;
+    private MembershipState stateBeforeInput = MembershipState.GATHER;
+    private int[] members = new int[0];
+    private int[] lastLeft = new int[0];
+    private ScheduledFuture<?> tick;
+
+    // Set by start() before the loop runs the engine; read after.
+    private volatile AdminServer admin;
+    private volatile InetSocketAddress metricsAddress;
+    private Thread shutdownHook;
+
+    /**
+     * Builds the node and its engine (reading nothing yet from the network). The ring seq file
+     * lives in the state directory, which is created if missing.
+     */
+    public TotemNode(RuntimeSettings settings) {
+        this(settings, Epoll.isAvailable());
+    }
+
+    /** As {@link #TotemNode(RuntimeSettings)}; {@code useEpoll} false forces NIO (tests of the fallback). */
+    TotemNode(RuntimeSettings settings, boolean useEpoll) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.nodeId = settings.nodeId();
+        this.log = new NodeLog(nodeId);
+        this.engine = new TotemProcessor(settings.totemConfig(), nodeId,
+                new FileRingSeqStore(settings.stateDirectory(), nodeId), new SplittableRandom());
+        this.epoll = useEpoll;
+        // Daemon: a node someone forgot to close must not keep the JVM alive.
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("totem-node-" + nodeId, true),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.loop = group.next();
+        this.submits = new ArrayBlockingQueue<>(settings.pendingSubmitsMax());
+        this.network = new UdpNetwork(settings, counters, log, this::onDatagram);
+        this.metrics = new NodeMetrics(nodeId, snapshot(System.nanoTime()));
+    }
+
+    // ------------------------------------------------------------------ public API
+
+    /** This node's id. */
+    public int nodeId() {
+        return nodeId;
+    }
+
+    /** The settings this node runs with. */
+    public RuntimeSettings settings() {
+        return settings;
+    }
+
+    /** Whether the sockets use native epoll (else NIO). */
+    public boolean usesEpoll() {
+        return epoll;
+    }
+
+    /** Adds a listener; it sees the events produced after it was added. */
+    public void addListener(NodeListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Removes a listener; it may still see the events of the batch being applied. */
+    public void removeListener(NodeListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Binds the sockets (and the admin socket and metrics port when configured), then starts the
+     * engine on the loop. Returns once the sockets are bound; the ring forms afterwards.
+     *
+     * @throws IOException when a socket cannot be bound; the node is then closed
+     * @throws IllegalStateException when called twice
+     */
+    public void start() throws IOException {
+        if (!started.compareAndSet(false, true) || phase != Phase.NEW) {
+            throw new IllegalStateException("node " + nodeId + " was already started or closed");
+        }
+        if (loop.inEventLoop()) {
+            throw new IllegalStateException("start() blocks; do not call it on the node's event loop");
+        }
+        try {
+            network.open(group, epoll);
+            if (settings.adminSocket().isPresent()) {
+                admin = AdminServer.open(group, epoll, settings.adminSocket().get(), this::statusNow);
+            }
+            if (settings.metricsPort().isPresent()) {
+                metricsAddress = metrics.serve(settings.metricsPort().getAsInt());
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        phase = Phase.RUNNING;
+        loop.execute(this::startOnLoop);
+    }
+
+    /**
+     * Submits a message for delivery to every member in the total order, from any thread. The
+     * payload is copied. The answer: ACCEPTED, TRY_AGAIN (the engine's send queue or the
+     * {@link RuntimeSettings#pendingSubmitsMax} submits waiting for the loop are full), TOO_LARGE,
+     * or NOT_READY (not started, left or closed).
+     */
+    public CompletableFuture<SubmitStatus> submit(byte[] payload, Guarantee guarantee) {
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(guarantee, "guarantee");
+        if (phase != Phase.RUNNING) {
+            return CompletableFuture.completedFuture(SubmitStatus.NOT_READY);
+        }
+        PendingSubmit pending = new PendingSubmit(payload.clone(), guarantee, new CompletableFuture<>());
+        if (!submits.offer(pending)) {
+            return CompletableFuture.completedFuture(SubmitStatus.TRY_AGAIN);
+        }
+        if (phase != Phase.RUNNING) {
+            // The loop may have drained the queue for the last time before our offer.
+            failPendingSubmits();
+        } else if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(this::drainSubmits);
+            } catch (RejectedExecutionException e) {
+                failPendingSubmits();
+            }
+        }
+        return pending.result();
+    }
+
+    /**
+     * Leaves the ring cleanly: the engine tells the others (so they reform without waiting for
+     * the token timeout), the frames are flushed, then the node closes. Idempotent.
+     *
+     * @return completes once the node is closed
+     */
+    public CompletableFuture<Void> leave() {
+        if (phase == Phase.NEW) {
+            close();
+        } else {
+            try {
+                loop.execute(this::leaveOnLoop);
+            } catch (RejectedExecutionException e) {
+                // Already closed.
+            }
+        }
+        return terminated.thenApply(x -> null);
+    }
+
+    /**
+     * Closes at once, without telling the others (they see a token loss, as after a crash):
+     * timers, sockets, the admin socket, the metrics port and the event loop. Waits up to
+     * {@link #LOOP_WAIT} unless called on the loop itself. Idempotent.
+     */
+    @Override
+    public void close() {
+        removeShutdownHook();
+        if (loop.inEventLoop()) {
+            shutdownOnLoop();
+            return;
+        }
+        try {
+            loop.execute(this::shutdownOnLoop);
+        } catch (RejectedExecutionException e) {
+            // The loop is already shutting down.
+        }
+        try {
+            terminated.get(LOOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warning("the event loop did not stop within " + LOOP_WAIT.toMillis() + " ms");
+        }
+    }
+
+    /** Completes once the node is closed and its event loop has stopped. */
+    public CompletableFuture<Void> terminationFuture() {
+        return terminated.thenApply(x -> null);
+    }
+
+    /**
+     * A snapshot of the node's state, taken on its event loop (waiting up to {@link #LOOP_WAIT});
+     * after close, the final state.
+     *
+     * @throws IllegalStateException when the loop does not answer in time
+     */
+    public NodeStatus status() {
+        if (loop.inEventLoop() || terminated.isDone()) {
+            return statusNow();
+        }
+        CompletableFuture<NodeStatus> answer = new CompletableFuture<>();
+        try {
+            loop.execute(() -> answer.complete(statusNow()));
+            return answer.get(LOOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return afterTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the status of node " + nodeId, e);
+        } catch (ExecutionException | TimeoutException e) {
+            if (terminated.isDone()) {
+                return statusNow();
+            }
+            throw new IllegalStateException("node " + nodeId + "'s event loop did not answer", e);
+        }
+    }
+
+    private NodeStatus afterTermination() {
+        try {
+            terminated.get(LOOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("node " + nodeId + " is stopping and did not finish", e);
+        }
+        return statusNow();
+    }
+
+    /** The node's meters (for embedding in an application's own registry or endpoint). */
+    public PrometheusMeterRegistry meterRegistry() {
+        return metrics.registry();
+    }
+
+    /** The address {@code /metrics} is served on, once started with a metrics port. */
+    public Optional<InetSocketAddress> metricsAddress() {
+        return Optional.ofNullable(metricsAddress);
+    }
+
+    /** The admin socket's path, once started with one. */
+    public Optional<Path> adminSocket() {
+        AdminServer a = admin;
+        return a == null ? Optional.empty() : Optional.of(a.path());
+    }
+
+    /**
+     * Makes a SIGTERM (or any JVM exit) leave the ring cleanly: a shutdown hook calls
+     * {@link #leave} and waits up to {@link #SHUTDOWN_LEAVE_TIMEOUT}, then closes. {@link #close}
+     * removes the hook. Idempotent.
+     *
+     * @return the hook thread
+     */
+    public synchronized Thread installShutdownHook() {
+        if (shutdownHook == null) {
+            Thread hook = new Thread(() -> {
+                try {
+                    leave().get(SHUTDOWN_LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | TimeoutException e) {
+                    log.warning("no clean leave within " + SHUTDOWN_LEAVE_TIMEOUT.toMillis() + " ms; closing");
+                }
+                close();
+            }, "totem-node-" + nodeId + "-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            shutdownHook = hook;
+        }
+        return shutdownHook;
+    }
+
+    private synchronized void removeShutdownHook() {
+        if (shutdownHook == null || Thread.currentThread() == shutdownHook) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down: the hook runs or ran.
+        }
+        shutdownHook = null;
+    }
+
+    // ------------------------------------------------------------------ inputs (event loop)
+
+    private void startOnLoop() {
+        if (phase != Phase.RUNNING) {
+            return; // closed before the loop got here
+        }
+        log.info("starting: " + settings.transport().configName() + " on "
+                + UdpNetwork.describe(settings.unicastAddress()) + ", " + settings.otherPeers().size()
+                + " peers, token " + settings.totemConfig().tokenTimeoutMs() + " ms, ring seq file "
+                + settings.stateDirectory().resolve("ringid_" + nodeId));
+        engineRunning = true;
+        stateBeforeInput = engine.state();
+        try {
+            apply(engine.start(System.nanoTime()));
+        } catch (RuntimeException e) {
+            engineFailed("start", e);
+        }
+        tick = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void onDatagram(DatagramPacket packet, boolean viaGroup) {
+        if (!engineRunning) {
+            return;
+        }
+        InetSocketAddress from = packet.sender();
+        if (viaGroup && network.isSelf(from)) {
+            return; // our own multicast, looped back; the engine already has it
+        }
+        if (!network.listed(from)) {
+            counters.increment(Stat.FRAMES_DROPPED_UNLISTED);
+            long left = unlistedLimiter.admit(System.nanoTime());
+            if (left >= 0) {
+                log.warning("dropped a frame from " + UdpNetwork.describe(from)
+                        + ", which is not in the peer list (block_unlisted_ips)"
+                        + (left > 0 ? " (" + left + " more not logged)" : ""));
+            }
+            return;
+        }
+        ByteBuf content = packet.content();
+        int length = content.readableBytes();
+        counters.increment(viaGroup ? Stat.FRAMES_RECEIVED_MULTICAST : Stat.FRAMES_RECEIVED_UNICAST);
+        counters.add(Stat.BYTES_RECEIVED, length);
+        // A view of netty's buffer, valid during the call; the engine copies what it keeps.
+        ByteBuffer frame = content.nioBufferCount() == 1 ? content.nioBuffer()
+                : ByteBuffer.wrap(ByteBufUtil.getBytes(content));
+        packetInput(frame, length);
+    }
+
+    private void packetInput(ByteBuffer frame, int length) {
+        stateBeforeInput = engine.state();
+        Effects effects;
+        try {
+            effects = engine.onPacket(System.nanoTime(), frame);
+        } catch (RuntimeException e) {
+            engineFailed("a " + length + "-byte frame", e);
+            return;
+        }
+        apply(effects);
+    }
+
+    /** A token for ourselves (a ring of one): through the loop, never re-entering the engine. */
+    private void sendToSelf(byte[] frame) {
+        loop.execute(() -> {
+            if (engineRunning) {
+                packetInput(ByteBuffer.wrap(frame), frame.length);
+            }
+        });
+    }
+
+    private void timerFired(int kind, long generation) {
+        if (timerGenerations[kind] != generation) {
+            return; // disarmed or re-armed after this task was due
+        }
+        timers[kind] = null;
+        if (!engineRunning) {
+            return;
+        }
+        stateBeforeInput = engine.state();
+        Effects effects;
+        try {
+            effects = engine.onTimer(System.nanoTime(), TIMER_KINDS[kind]);
+        } catch (RuntimeException e) {
+            engineFailed("timer " + TIMER_KINDS[kind], e);
+            return;
+        }
+        apply(effects);
+    }
+
+    private void drainSubmits() {
+        drainScheduled.set(false);
+        // Take only what is here now, so a flood of submits cannot starve the network.
+        for (int i = submits.size(); i > 0; i--) {
+            PendingSubmit p = submits.poll();
+            if (p == null) {
+                break;
+            }
+            p.result().complete(submitOnLoop(p.payload(), p.guarantee()));
+        }
+        if (!submits.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+            loop.execute(this::drainSubmits);
+        }
+    }
+
+    private SubmitStatus submitOnLoop(byte[] payload, Guarantee guarantee) {
+        if (!engineRunning) {
+            return SubmitStatus.NOT_READY;
+        }
+        stateBeforeInput = engine.state();
+        Effects effects;
+        try {
+            effects = engine.submit(System.nanoTime(), payload, guarantee);
+        } catch (RuntimeException e) {
+            engineFailed("a submit of " + payload.length + " bytes", e);
+            return SubmitStatus.NOT_READY;
+        }
+        SubmitStatus status = effects.submitStatus();
+        apply(effects);
+        return status;
+    }
+
+    private void failPendingSubmits() {
+        PendingSubmit p;
+        while ((p = submits.poll()) != null) {
+            p.result().complete(SubmitStatus.NOT_READY);
+        }
+    }
+
+    private void leaveOnLoop() {
+        if (engineRunning) {
+            stateBeforeInput = engine.state();
+            try {
+                apply(engine.leave(System.nanoTime()));
+            } catch (RuntimeException e) {
+                engineFailed("leave", e);
+            }
+            engineRunning = false;
+            phase = Phase.LEFT;
+            failPendingSubmits();
+            log.info("left ring " + engine.ringId() + " cleanly");
+        }
+        // Close once the leave frames are on the wire (the flush above wrote them to the socket).
+        ChannelFuture last = network.lastWrite();
+        if (last == null || last.isDone()) {
+            shutdownOnLoop();
+        } else {
+            last.addListener(f -> shutdownOnLoop());
+        }
+    }
+
+    private void shutdownOnLoop() {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        boolean wasRunning = engineRunning;
+        phase = Phase.CLOSED;
+        engineRunning = false;
+        failPendingSubmits();
+        for (int kind = 0; kind < TIMER_KINDS.length; kind++) {
+            disarm(kind);
+        }
+        if (tick != null) {
+            tick.cancel(false);
+        }
+        metrics.publish(snapshot(System.nanoTime()));
+        AdminServer a = admin;
+        if (a != null) {
+            a.close();
+        }
+        network.close();
+        if (wasRunning) {
+            log.info("closed without leaving: the others will see a token loss");
+        }
+        group.shutdownGracefully(0, LOOP_WAIT.toMillis(), TimeUnit.MILLISECONDS).addListener(f -> {
+            metrics.stop();
+            terminated.complete(null);
+        });
+    }
+
+    private void engineFailed(String input, RuntimeException e) {
+        counters.increment(Stat.ENGINE_ERRORS);
+        long left = engineErrorLimiter.admit(System.nanoTime());
+        if (left >= 0) {
+            log.error("ENGINE BUG: exception on " + input + " in state " + stateBeforeInput
+                    + "; the input is dropped and the node keeps running"
+                    + (left > 0 ? " (" + left + " more not logged)" : ""), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ effects (event loop)
+
+    private void apply(Effects effects) {
+        List<Effect> list = effects.list();
+        for (int i = 0; i < list.size(); i++) {
+            Effect effect = list.get(i);
+            if (effect instanceof Effect.Send send) {
+                if (send.destination() == nodeId) {
+                    sendToSelf(send.frame());
+                } else {
+                    network.send(send.destination(), send.frame());
+                }
+            } else if (effect instanceof Effect.SetTimer set) {
+                arm(set.kind().ordinal(), set.delayNanos());
+            } else if (effect instanceof Effect.CancelTimer cancel) {
+                disarm(cancel.kind().ordinal());
+            } else if (effect instanceof Effect.Deliver deliver) {
+                delivered(deliver);
+            } else if (effect instanceof Effect.ConfigurationChange change) {
+                configurationChanged(change);
+            } else if (effect instanceof Effect.TokenLost lost) {
+                tokenLost(lost);
+            } else if (effect instanceof Effect.Transition transition) {
+                log.debug(transition.machine() + " " + transition.from() + " -> " + transition.to() + ": "
+                        + transition.reason());
+                notifyListeners(l -> l.onTransition(transition));
+            }
+        }
+        network.flush();
+    }
+
+    private void arm(int kind, long delayNanos) {
+        disarm(kind);
+        long generation = timerGenerations[kind];
+        timers[kind] = loop.schedule(() -> timerFired(kind, generation), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    }
+
+    private void disarm(int kind) {
+        timerGenerations[kind]++;
+        ScheduledFuture<?> armed = timers[kind];
+        if (armed != null) {
+            armed.cancel(false);
+            timers[kind] = null;
+        }
+    }
+
+    private void delivered(Effect.Deliver deliver) {
+        counters.increment(deliver.guarantee() == Guarantee.SAFE ? Stat.DELIVERED_SAFE : Stat.DELIVERED_AGREED);
+        if (DeliveryStamp.isStamped(deliver.payload())) {
+            long age = DeliveryStamp.ageMicros(deliver.payload(), DeliveryStamp.nowMicros());
+            if (age >= 0) {
+                metrics.recordLatency(age);
+            }
+        }
+        notifyListeners(l -> l.onDeliver(deliver));
+    }
+
+    private void configurationChanged(Effect.ConfigurationChange change) {
+        if (change.kind() == ConfigurationKind.REGULAR) {
+            counters.increment(Stat.CONFIGURATIONS_REGULAR);
+            members = change.members().clone();
+            log.info("ring " + change.ring() + " formed: members " + Arrays.toString(change.members()) + " joined "
+                    + Arrays.toString(change.joined()) + " left " + Arrays.toString(lastLeft));
+            lastLeft = new int[0];
+        } else {
+            counters.increment(Stat.CONFIGURATIONS_TRANSITIONAL);
+            lastLeft = change.left().clone();
+            log.info("transitional configuration to ring " + change.ring() + ": members "
+                    + Arrays.toString(change.members()) + " left " + Arrays.toString(change.left()));
+        }
+        notifyListeners(l -> l.onConfigurationChange(change));
+    }
+
+    private void tokenLost(Effect.TokenLost lost) {
+        counters.increment(Stat.TOKEN_LOSSES);
+        log.info("token of ring " + lost.ring() + " lost in " + stateBeforeInput + " (none for "
+                + settings.totemConfig().tokenTimeoutMs() + " ms), forming a new ring");
+        notifyListeners(l -> l.onTokenLost(lost));
+    }
+
+    private void notifyListeners(ListenerCall call) {
+        for (NodeListener listener : listeners) {
+            try {
+                call.call(listener);
+            } catch (RuntimeException e) {
+                counters.increment(Stat.LISTENER_ERRORS);
+                long left = listenerErrorLimiter.admit(System.nanoTime());
+                if (left >= 0) {
+                    log.error("listener " + listener + " threw; the node keeps running"
+                            + (left > 0 ? " (" + left + " more not logged)" : ""), e);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ snapshots (event loop)
+
+    private void tick() {
+        double retransmitsPerSecond = metrics.publish(snapshot(System.nanoTime()));
+        if (retransmitsPerSecond > RETRANSMITS_PER_SECOND_WARN) {
+            log.warning(String.format(Locale.ROOT, "retransmitting %.0f frames/s (warning above %d): loss on %s or a"
+                    + " slow member", retransmitsPerSecond, RETRANSMITS_PER_SECOND_WARN, UdpNetwork.NAME));
+        }
+    }
+
+    private Snapshot snapshot(long nowNanos) {
+        long[] v = counters.copy();
+        SrpStats s = engine.stats();
+        v[Stat.TOKEN_ROTATIONS.ordinal()] = s.tokensReceived;
+        v[Stat.TOKEN_RETRANSMITS.ordinal()] = s.tokenRetransmits;
+        v[Stat.FRAMES_RETRANSMITTED.ordinal()] = s.framesRetransmitted;
+        v[Stat.RETRANSMIT_REQUESTS.ordinal()] = s.retransmitRequests;
+        v[Stat.FRAMES_REJECTED.ordinal()] = s.framesRejected;
+        v[Stat.MEMBERSHIP_GATHERS.ordinal()] = engine.membershipStats().gathers;
+        v[Stat.SEND_QUEUE_FRAMES.ordinal()] = engine.queuedFrames();
+        v[Stat.SUBMITS_PENDING.ordinal()] = submits.size();
+        v[Stat.SOCKET_RECEIVE_BUFFER_BYTES.ordinal()] = network.grantedReceiveBytes();
+        v[Stat.SOCKET_SEND_BUFFER_BYTES.ordinal()] = network.grantedSendBytes();
+        v[Stat.RING_MEMBERS.ordinal()] = members.length;
+        v[Stat.RING_SEQ.ordinal()] = ringId().seq();
+        v[Stat.OPERATIONAL.ordinal()] = engineRunning && engine.state() == MembershipState.OPERATIONAL ? 1 : 0;
+        long[] rejected = new long[DecodeStatus.values().length];
+        for (Map.Entry<DecodeStatus, Long> e : engine.rejected().entrySet()) {
+            rejected[e.getKey().ordinal()] = e.getValue();
+        }
+        return new Snapshot(nowNanos, v, rejected);
+    }
+
+    private RingId ringId() {
+        RingId r = engine.ringId();
+        return r == null ? RingId.NONE : r;
+    }
+
+    /** The status, read directly: on the loop, or after it stopped. */
+    private NodeStatus statusNow() {
+        long now = System.nanoTime();
+        Snapshot s = snapshot(now);
+        Map<String, Long> values = new LinkedHashMap<>();
+        for (Stat stat : Stat.ALL) {
+            values.put(stat.key(), s.get(stat));
+        }
+        for (DecodeStatus reason : DecodeStatus.values()) {
+            if (s.rejected()[reason.ordinal()] > 0) {
+                values.put("frames_rejected_" + reason.name().toLowerCase(Locale.ROOT), s.rejected()[reason.ordinal()]);
+            }
+        }
+        String state;
+        switch (phase) {
+            case RUNNING -> state = engineRunning ? engine.state().name() : "STARTING";
+            default -> state = phase.name();
+        }
+        List<Integer> memberList = new ArrayList<>();
+        for (int m : members) {
+            memberList.add(m);
+        }
+        return new NodeStatus(nodeId, settings.transport(), ringId(), state, memberList,
+                List.of(network.status(now, FAULT_WINDOW_SECONDS)), values);
+    }
+}

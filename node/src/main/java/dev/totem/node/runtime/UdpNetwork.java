@@ -1,0 +1,360 @@
+package dev.totem.node.runtime;
+
+import dev.totem.node.runtime.NodeCounters.Stat;
+import dev.totem.protocol.api.Effect;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.InterfaceAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The UDP sockets of one Totem network (ring0), on netty, all owned by the node's event loop.
+ *
+ * <p>Channels:
+ * <ul>
+ *   <li>unicast, bound at {@code bindAddress:port}: receives tokens (and, for UDPU, every frame)
+ *       and sends every frame, multicast ones included, so that a frame's source address is
+ *       always the sender's ring0 address, which the receivers check against their peer list;
+ *   <li>UDP only, the group channel, bound at {@code mcastGroup:mcastPort} with SO_REUSEADDR
+ *       (every node of the host shares it) and joined on the interface of the bind address:
+ *       receives multicast frames, sends nothing.
+ * </ul>
+ * Every channel that may send multicast has IP_MULTICAST_IF set to that interface, so nothing
+ * depends on routes (on a host with a default route, multicast would otherwise leave by it).
+ *
+ * <p>Sends are written without a flush; the node flushes once per effects batch. The outbound
+ * queue is bounded by a write buffer water mark: a datagram that finds the channel unwritable
+ * is dropped and counted, as a full socket buffer would drop it, and the protocol retransmits.
+ */
+final class UdpNetwork {
+    /** Receives every datagram, on the event loop; netty releases it after the call. */
+    interface Receiver {
+        void onDatagram(DatagramPacket packet, boolean multicast);
+    }
+
+    /** The name of this network in logs, status and metrics tags. */
+    static final String NAME = "ring0";
+
+    private final RuntimeSettings settings;
+    private final NodeCounters counters;
+    private final NodeLog log;
+    private final Receiver receiver;
+    private final Map<Integer, InetSocketAddress> others;
+    private final List<InetSocketAddress> otherAddresses;
+    private final Set<InetAddress> listedAddresses = new HashSet<>();
+    private final InetSocketAddress self;
+    private final InetSocketAddress group;
+    private final NodeLog.Limiter sendErrorLimiter = new NodeLog.Limiter();
+    private final NodeLog.Limiter dropLimiter = new NodeLog.Limiter();
+    private final ChannelFutureListener onWritten = this::written;
+
+    private DatagramChannel unicast;
+    private DatagramChannel multicast;
+    private NetworkInterface networkInterface;
+    private ChannelFuture lastWrite;
+    private String lastFault;
+    private long lastFaultNanos;
+    private int grantedReceiveBytes;
+    private int grantedSendBytes;
+
+    UdpNetwork(RuntimeSettings settings, NodeCounters counters, NodeLog log, Receiver receiver) {
+        this.settings = settings;
+        this.counters = counters;
+        this.log = log;
+        this.receiver = receiver;
+        this.others = settings.otherPeers();
+        this.otherAddresses = Collections.unmodifiableList(new ArrayList<>(others.values()));
+        for (InetSocketAddress a : settings.peers().values()) {
+            listedAddresses.add(a.getAddress());
+        }
+        listedAddresses.add(settings.bindAddress());
+        this.self = settings.unicastAddress();
+        this.group = settings.transport() == Transport.UDP
+                ? new InetSocketAddress(settings.mcastGroup(), settings.mcastPort())
+                : null;
+    }
+
+    /**
+     * Binds the channels; blocks, so never call it on the event loop.
+     *
+     * @throws IOException with the address in its message when a bind or join fails
+     */
+    void open(EventLoopGroup loopGroup, boolean epoll) throws IOException {
+        boolean udp = group != null;
+        if (udp) {
+            networkInterface = interfaceOf(settings.bindAddress());
+        }
+        ChannelFactory<DatagramChannel> factory = epoll
+                ? () -> new EpollDatagramChannel(SocketProtocolFamily.INET)
+                : () -> new NioDatagramChannel(SocketProtocolFamily.INET);
+        int buffer = settings.socketBufferBytes();
+        Bootstrap common = new Bootstrap().group(loopGroup).channelFactory(factory)
+                .option(ChannelOption.SO_RCVBUF, buffer)
+                .option(ChannelOption.SO_SNDBUF, buffer)
+                // One buffer per datagram, large enough for any frame; a longer datagram is cut and the engine rejects it.
+                .option(ChannelOption.RECVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(Math.max(2048, settings.totemConfig().frameBytesMax() + 1)))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(buffer / 2, buffer));
+        Bootstrap unicastBootstrap = common.clone().handler(new Inbound(false));
+        if (udp) {
+            unicastBootstrap.option(ChannelOption.IP_MULTICAST_IF, networkInterface)
+                    .option(ChannelOption.IP_MULTICAST_TTL, settings.ttl())
+                    .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, false);
+        }
+        unicast = (DatagramChannel) bind(unicastBootstrap, self, "unicast");
+        if (udp) {
+            Bootstrap groupBootstrap = common.clone().handler(new Inbound(true))
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .option(ChannelOption.IP_MULTICAST_IF, networkInterface)
+                    .option(ChannelOption.IP_MULTICAST_TTL, settings.ttl());
+            multicast = (DatagramChannel) bind(groupBootstrap, group, "multicast group");
+            ChannelFuture join = multicast.joinGroup(group, networkInterface).awaitUninterruptibly();
+            if (!join.isSuccess()) {
+                throw new IOException("cannot join the multicast group " + group.getAddress().getHostAddress()
+                        + " on " + networkInterface.getName() + ": " + join.cause().getMessage(), join.cause());
+            }
+        }
+        // With UDP, the group channel receives the bulk of the traffic.
+        grantedReceiveBytes = (udp ? multicast : unicast).config().getReceiveBufferSize();
+        grantedSendBytes = unicast.config().getSendBufferSize();
+        checkBuffer("SO_RCVBUF", grantedReceiveBytes);
+        checkBuffer("SO_SNDBUF", grantedSendBytes);
+        if (udp) {
+            checkBuffer("SO_RCVBUF (unicast)", unicast.config().getReceiveBufferSize());
+        }
+        log.info("network " + NAME + ": " + settings.transport().configName() + " on " + describe(self)
+                + (udp ? ", group " + describe(group) + " on " + networkInterface.getName() + " ttl " + settings.ttl()
+                        : ", " + otherAddresses.size() + " peers")
+                + (epoll ? " (epoll)" : " (nio)"));
+    }
+
+    private static Channel bind(Bootstrap bootstrap, InetSocketAddress address, String what) throws IOException {
+        ChannelFuture f = bootstrap.bind(address).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IOException("cannot bind the " + what + " socket at " + describe(address) + ": "
+                    + f.cause().getMessage(), f.cause());
+        }
+        return f.channel();
+    }
+
+    private void checkBuffer(String option, int granted) {
+        // Linux doubles what it grants (bookkeeping overhead) when read back; the JDK (NIO) halves it
+        // again, epoll does not. Either way a value below the request means the kernel clamped it.
+        if (granted < settings.socketBufferBytes()) {
+            log.warning(option + ": requested " + settings.socketBufferBytes() + " bytes, granted " + granted
+                    + "; raise net.core.rmem_max/wmem_max to avoid drops under load");
+        }
+    }
+
+    /**
+     * The interface that carries {@code address}: the one it is assigned to, else the one whose
+     * subnet holds it, else (for 127.x, all of which {@code lo} answers) the loopback interface.
+     */
+    static NetworkInterface interfaceOf(InetAddress address) throws IOException {
+        NetworkInterface exact = NetworkInterface.getByInetAddress(address);
+        if (exact != null) {
+            return exact;
+        }
+        List<NetworkInterface> all;
+        try {
+            all = Collections.list(NetworkInterface.getNetworkInterfaces());
+        } catch (SocketException e) {
+            throw new IOException("cannot list the network interfaces", e);
+        }
+        for (NetworkInterface ni : all) {
+            for (InterfaceAddress ia : ni.getInterfaceAddresses()) {
+                if (sameSubnet(ia.getAddress(), address, ia.getNetworkPrefixLength())) {
+                    return ni;
+                }
+            }
+        }
+        if (address.isLoopbackAddress()) {
+            for (NetworkInterface ni : all) {
+                if (ni.isLoopback() && ni.isUp()) {
+                    return ni;
+                }
+            }
+        }
+        throw new IOException("no network interface carries " + address.getHostAddress());
+    }
+
+    private static boolean sameSubnet(InetAddress a, InetAddress b, int prefixBits) {
+        byte[] x = a.getAddress();
+        byte[] y = b.getAddress();
+        if (x.length != y.length || prefixBits <= 0) {
+            return false;
+        }
+        for (int bit = 0; bit < prefixBits && bit < x.length * 8; bit++) {
+            int mask = 0x80 >>> (bit % 8);
+            if ((x[bit / 8] & mask) != (y[bit / 8] & mask)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Writes {@code frame} to {@code destination} (a node id other than ours, or
+     * {@link Effect#MULTICAST}); call {@link #flush} after the batch.
+     */
+    void send(int destination, byte[] frame) {
+        if (destination == Effect.MULTICAST) {
+            if (group != null) {
+                write(group, frame, Stat.FRAMES_SENT_MULTICAST);
+            } else {
+                for (int i = 0; i < otherAddresses.size(); i++) {
+                    write(otherAddresses.get(i), frame, Stat.FRAMES_SENT_MULTICAST);
+                }
+            }
+            return;
+        }
+        InetSocketAddress to = others.get(destination);
+        if (to == null) {
+            counters.increment(Stat.FRAMES_DROPPED_UNKNOWN_DESTINATION);
+            long left = dropLimiter.admit(System.nanoTime());
+            if (left >= 0) {
+                log.warning("no address for node " + destination + " in the peer list; frame dropped"
+                        + (left > 0 ? " (" + left + " more not logged)" : ""));
+            }
+            return;
+        }
+        write(to, frame, Stat.FRAMES_SENT_UNICAST);
+    }
+
+    private void write(InetSocketAddress to, byte[] frame, Stat sentStat) {
+        if (unicast == null || !unicast.isActive()) {
+            return;
+        }
+        if (!unicast.isWritable()) {
+            counters.increment(Stat.FRAMES_DROPPED_SEND_BUFFER_FULL);
+            return;
+        }
+        counters.increment(sentStat);
+        counters.add(Stat.BYTES_SENT, frame.length);
+        // A fresh wrapper per datagram: each one is released after its write; the bytes are shared.
+        lastWrite = unicast.write(new DatagramPacket(Unpooled.wrappedBuffer(frame), to));
+        lastWrite.addListener(onWritten);
+    }
+
+    private void written(ChannelFuture f) {
+        if (f.isSuccess() || f.isCancelled()) {
+            return;
+        }
+        counters.increment(Stat.SEND_ERRORS);
+        lastFault = String.valueOf(f.cause().getMessage());
+        lastFaultNanos = System.nanoTime();
+        long left = sendErrorLimiter.admit(lastFaultNanos);
+        if (left >= 0) {
+            log.warning("send on " + NAME + " failed: " + lastFault + (left > 0 ? " (" + left + " more not logged)" : ""));
+        }
+    }
+
+    void flush() {
+        if (unicast != null) {
+            unicast.flush();
+        }
+    }
+
+    /**
+     * Whether {@code sender} may talk to us: a listed peer's address, or any when
+     * {@code block_unlisted_ips} is off.
+     */
+    boolean listed(InetSocketAddress sender) {
+        return !settings.blockUnlistedIps() || listedAddresses.contains(sender.getAddress());
+    }
+
+    /** Our own multicast, looped back to the group channel. */
+    boolean isSelf(InetSocketAddress sender) {
+        return self.equals(sender);
+    }
+
+    /** Completes once the writes made so far have gone to the socket (or failed). */
+    ChannelFuture lastWrite() {
+        return lastWrite;
+    }
+
+    /** Closes the channels; on the event loop it does not wait. */
+    void close() {
+        if (multicast != null) {
+            multicast.close();
+        }
+        if (unicast != null) {
+            unicast.close();
+        }
+    }
+
+    /** The address and status line of this network, as {@code corosync-cfgtool -s} shows them. */
+    NodeStatus.NetworkStatus status(long nowNanos, int faultWindowSeconds) {
+        String address = describe(self) + (group != null ? " mcast " + describe(group) : "");
+        String status;
+        if (unicast == null || !unicast.isActive()) {
+            status = "closed";
+        } else if (lastFault != null && nowNanos - lastFaultNanos < faultWindowSeconds * 1_000_000_000L) {
+            status = "FAULTY: send failed: " + lastFault;
+        } else {
+            status = "active with no faults";
+        }
+        return new NodeStatus.NetworkStatus(0, address, status);
+    }
+
+    int grantedReceiveBytes() {
+        return grantedReceiveBytes;
+    }
+
+    int grantedSendBytes() {
+        return grantedSendBytes;
+    }
+
+    static String describe(InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    /** Hands every datagram to the receiver; a failing channel is logged, never closed. */
+    private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final boolean viaGroup;
+        private final NodeLog.Limiter limiter = new NodeLog.Limiter();
+
+        Inbound(boolean viaGroup) {
+            this.viaGroup = viaGroup;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            receiver.onDatagram(packet, viaGroup);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            long left = limiter.admit(System.nanoTime());
+            if (left >= 0) {
+                log.warning("receive on " + NAME + (viaGroup ? " (group)" : "") + " failed: " + cause
+                        + (left > 0 ? " (" + left + " more not logged)" : ""));
+            }
+        }
+    }
+}

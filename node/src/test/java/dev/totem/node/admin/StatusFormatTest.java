@@ -1,0 +1,55 @@
+package dev.totem.node.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.totem.node.runtime.NodeStatus;
+import dev.totem.node.runtime.NodeStatus.NetworkStatus;
+import dev.totem.node.runtime.Transport;
+import dev.totem.protocol.api.RingId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatusFormatTest {
+    private static NodeStatus sample() {
+        Map<String, Long> counters = new LinkedHashMap<>();
+        counters.put("frames_sent_unicast", 12L);
+        counters.put("token_rotations", 3_000_000_000L);
+        return new NodeStatus(2, Transport.UDP, new RingId(1, 12), "OPERATIONAL", List.of(1, 2, 3),
+                List.of(new NetworkStatus(0, "127.0.0.2:5404 mcast 239.192.1.1:5405", "active with no faults")),
+                counters);
+    }
+
+    @Test
+    void theTextIsOneKeyAndValuePerLine() {
+        assertThat(StatusFormat.format(sample())).isEqualTo("""
+                node_id 2
+                transport udp
+                ring_id 1:12
+                state OPERATIONAL
+                members 1 2 3
+                network 0 127.0.0.2:5404_mcast_239.192.1.1:5405 active with no faults
+                counter frames_sent_unicast 12
+                counter token_rotations 3000000000
+                end
+                """);
+    }
+
+    @Test
+    void parseGivesBackWhatFormatWrote() {
+        assertThat(StatusFormat.parse(StatusFormat.format(sample()))).isEqualTo(sample());
+    }
+
+    @Test
+    void unknownKeysAreIgnoredAndATruncatedAnswerIsRefused() {
+        String text = StatusFormat.format(sample()).replace("end\n", "uptime 5\nend\n");
+        assertThat(StatusFormat.parse(text)).isEqualTo(sample());
+
+        assertThatThrownBy(() -> StatusFormat.parse("node_id 2\nstate GATHER\n"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a complete status");
+        assertThatThrownBy(() -> StatusFormat.parse("node_id two\nend\n"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node_id two");
+    }
+}

@@ -1,0 +1,30 @@
+package dev.totem.node.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class DeliveryStampTest {
+    @Test
+    void aStampedPayloadGivesItsAgeAndBody() {
+        byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
+        byte[] stamped = DeliveryStamp.stamp(body);
+
+        assertThat(DeliveryStamp.isStamped(stamped)).isTrue();
+        assertThat(DeliveryStamp.body(stamped)).isEqualTo(body);
+        long now = DeliveryStamp.nowMicros();
+        assertThat(DeliveryStamp.ageMicros(stamped, now + 1_000)).isBetween(1_000L, 60_000_000L);
+    }
+
+    @Test
+    void anUnstampedOrImplausiblePayloadIsNotTimed() {
+        byte[] plain = "hello, world".getBytes(StandardCharsets.UTF_8);
+        byte[] stamped = DeliveryStamp.stamp(plain);
+
+        assertThat(DeliveryStamp.isStamped(plain)).isFalse();
+        assertThat(DeliveryStamp.ageMicros(plain, DeliveryStamp.nowMicros())).isEqualTo(-1);
+        assertThat(DeliveryStamp.body(plain)).isSameAs(plain);
+        assertThat(DeliveryStamp.ageMicros(stamped, 0)).as("a stamp from the future").isEqualTo(-1);
+    }
+}

@@ -527,14 +527,12 @@ final class ConfigValidator {
         Optional<String> cipher = choice(totem, "crypto_cipher", List.of("none", "aes256", "chacha20"), Map.of());
         Optional<String> hash = choice(totem, "crypto_hash", List.of("none", "sha256", "sha384", "sha512"), Map.of());
         Optional<String> keyfile = text(totem, "keyfile");
-        // corosync 3.1: secauth on is aes256 + sha256; explicit crypto_cipher / crypto_hash win.
-        boolean on = secauth.map("on"::equals).orElse(false);
-        String effectiveCipher = cipher.orElse(on ? "aes256" : "none");
-        String effectiveHash = hash.orElse(on ? "sha256" : "none");
-        if (!effectiveCipher.equals("none") && effectiveHash.equals("none") && cipher.isPresent()) {
-            warning(totem.entry("crypto_cipher").get().line(), "crypto_cipher " + effectiveCipher
-                    + " without crypto_hash: corosync refuses a cipher without a hash");
-        }
+        // Every frame is sealed unless the file turns it off: crypto_cipher none (or secauth off
+        // with no cipher given). As corosync main, which enforces encryption; crypto_hash names
+        // nothing we compute (the AEAD tag authenticates), so it is only checked for spelling.
+        boolean off = secauth.map("off"::equals).orElse(false);
+        String effectiveCipher = cipher.orElse(off ? "none" : "aes256");
+        String effectiveHash = hash.orElse(effectiveCipher.equals("none") ? "none" : "sha256");
         CryptoConfig crypto = new CryptoConfig(effectiveCipher, effectiveHash, keyfile, secauth.map("on"::equals));
         if (keyfile.isPresent() && !crypto.enabled()) {
             warning(totem.entry("keyfile").get().line(), "keyfile is given but crypto is off (crypto_cipher and "

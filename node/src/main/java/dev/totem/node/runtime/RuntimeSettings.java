@@ -42,6 +42,7 @@ import java.util.TreeMap;
  *     ({@code block_unlisted_ips})
  * @param pendingSubmitsMax submits from other threads waiting for the event loop before
  *     {@link TotemNode#submit} answers TRY_AGAIN
+ * @param crypto how frames are sealed; empty sends them in the clear (only when configured so)
  */
 public record RuntimeSettings(
         int nodeId,
@@ -58,7 +59,8 @@ public record RuntimeSettings(
         OptionalInt metricsPort,
         Optional<Path> adminSocket,
         boolean blockUnlistedIps,
-        int pendingSubmitsMax) {
+        int pendingSubmitsMax,
+        Optional<CryptoSetup> crypto) {
 
     /** corosync's default port: the multicast port for UDP, the unicast port for UDPU. */
     public static final int DEFAULT_PORT = 5405;
@@ -77,6 +79,7 @@ public record RuntimeSettings(
         Objects.requireNonNull(stateDirectory, "stateDirectory");
         Objects.requireNonNull(metricsPort, "metricsPort");
         Objects.requireNonNull(adminSocket, "adminSocket");
+        Objects.requireNonNull(crypto, "crypto");
         if (bindAddress.getAddress().length != 4) {
             throw new IllegalArgumentException("bindAddress must be IPv4, got " + bindAddress.getHostAddress());
         }
@@ -163,6 +166,7 @@ public record RuntimeSettings(
         private Optional<Path> adminSocket = Optional.empty();
         private boolean blockUnlistedIps = true;
         private int pendingSubmitsMax = DEFAULT_PENDING_SUBMITS_MAX;
+        private Optional<CryptoSetup> crypto = Optional.empty();
 
         private Builder(int nodeId, Transport transport, InetAddress bindAddress) {
             this.nodeId = nodeId;
@@ -237,13 +241,19 @@ public record RuntimeSettings(
             return this;
         }
 
+        /** Seal every frame with this cipher and key. */
+        public Builder crypto(CryptoSetup value) {
+            this.crypto = Optional.of(value);
+            return this;
+        }
+
         /** @throws IllegalArgumentException when a value is out of range or missing */
         public RuntimeSettings build() {
             boolean udp = transport == Transport.UDP;
             int unicastPort = port >= 0 ? port : udp ? mcastPort - 1 : DEFAULT_PORT;
             return new RuntimeSettings(nodeId, transport, bindAddress, unicastPort, udp ? mcastGroup : null,
                     udp ? mcastPort : 0, ttl, peers, totemConfig, stateDirectory, socketBufferBytes, metricsPort,
-                    adminSocket, blockUnlistedIps, pendingSubmitsMax);
+                    adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto);
         }
     }
 }

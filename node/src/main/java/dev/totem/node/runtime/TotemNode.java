@@ -1,5 +1,8 @@
 package dev.totem.node.runtime;
 
+import dev.totem.crypto.Opener;
+import dev.totem.crypto.SealedEngine;
+import dev.totem.crypto.Sealer;
 import dev.totem.membership.MembershipState;
 import dev.totem.membership.TotemProcessor;
 import dev.totem.node.admin.AdminServer;
@@ -12,6 +15,7 @@ import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.RingId;
 import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TimerKind;
+import dev.totem.protocol.api.TotemEngine;
 import dev.totem.protocol.srp.SrpStats;
 import dev.totem.protocol.wire.DecodeStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,6 +33,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -101,7 +106,10 @@ public final class TotemNode implements AutoCloseable {
 
     private final RuntimeSettings settings;
     private final int nodeId;
+    /** The processor, for its state and counters. */
     private final TotemProcessor engine;
+    /** What the loop drives: the processor, or the processor behind a sealing layer. */
+    private final TotemEngine driven;
     private final NodeLog log;
     private final boolean epoll;
     private final MultiThreadIoEventLoopGroup group;
@@ -147,8 +155,19 @@ public final class TotemNode implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nodeId = settings.nodeId();
         this.log = new NodeLog(nodeId);
-        this.engine = new TotemProcessor(settings.totemConfig(), nodeId,
-                new FileRingSeqStore(settings.stateDirectory(), nodeId), new SplittableRandom());
+        SecureRandom random = new SecureRandom();
+        if (settings.crypto().isPresent()) {
+            CryptoSetup c = settings.crypto().get();
+            Sealer sealer = Sealer.create(c.cipher(), c.key(), nodeId, random);
+            // Sealed frames are larger: the engine packs smaller ones so they still fit the MTU.
+            this.engine = new TotemProcessor(settings.totemConfig().withFrameOverhead(sealer.overheadBytes()), nodeId,
+                    new FileRingSeqStore(settings.stateDirectory(), nodeId), new SplittableRandom(random.nextLong()));
+            this.driven = new SealedEngine(engine, sealer, Opener.create(c.cipher(), c.key()));
+        } else {
+            this.engine = new TotemProcessor(settings.totemConfig(), nodeId,
+                    new FileRingSeqStore(settings.stateDirectory(), nodeId), new SplittableRandom(random.nextLong()));
+            this.driven = engine;
+        }
         this.epoll = useEpoll;
         // Daemon: a node someone forgot to close must not keep the JVM alive.
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("totem-node-" + nodeId, true),
@@ -399,7 +418,7 @@ public final class TotemNode implements AutoCloseable {
         engineRunning = true;
         stateBeforeInput = engine.state();
         try {
-            apply(engine.start(System.nanoTime()));
+            apply(driven.start(System.nanoTime()));
         } catch (RuntimeException e) {
             engineFailed("start", e);
         }
@@ -438,7 +457,7 @@ public final class TotemNode implements AutoCloseable {
         stateBeforeInput = engine.state();
         Effects effects;
         try {
-            effects = engine.onPacket(System.nanoTime(), frame);
+            effects = driven.onPacket(System.nanoTime(), frame);
         } catch (RuntimeException e) {
             engineFailed("a " + length + "-byte frame", e);
             return;
@@ -466,7 +485,7 @@ public final class TotemNode implements AutoCloseable {
         stateBeforeInput = engine.state();
         Effects effects;
         try {
-            effects = engine.onTimer(System.nanoTime(), TIMER_KINDS[kind]);
+            effects = driven.onTimer(System.nanoTime(), TIMER_KINDS[kind]);
         } catch (RuntimeException e) {
             engineFailed("timer " + TIMER_KINDS[kind], e);
             return;
@@ -496,7 +515,7 @@ public final class TotemNode implements AutoCloseable {
         stateBeforeInput = engine.state();
         Effects effects;
         try {
-            effects = engine.submit(System.nanoTime(), payload, guarantee);
+            effects = driven.submit(System.nanoTime(), payload, guarantee);
         } catch (RuntimeException e) {
             engineFailed("a submit of " + payload.length + " bytes", e);
             return SubmitStatus.NOT_READY;
@@ -517,7 +536,7 @@ public final class TotemNode implements AutoCloseable {
         if (engineRunning) {
             stateBeforeInput = engine.state();
             try {
-                apply(engine.leave(System.nanoTime()));
+                apply(driven.leave(System.nanoTime()));
             } catch (RuntimeException e) {
                 engineFailed("leave", e);
             }

@@ -1,0 +1,92 @@
+package dev.totem.cli;
+
+import dev.totem.node.admin.AdminClient;
+import dev.totem.node.config.ConfigException;
+import dev.totem.node.config.ConfigProblem;
+import dev.totem.node.config.ConfigResult;
+import dev.totem.node.config.NodeConfig;
+import dev.totem.node.runtime.NodeLog;
+import dev.totem.node.runtime.SettingsFromConfig;
+import dev.totem.node.runtime.TotemNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./totem node -c FILE}: runs one cluster node in the foreground until SIGTERM or Ctrl-C,
+ * which leave the ring cleanly.
+ */
+@Command(name = "node", mixinStandardHelpOptions = true,
+        description = "Run a cluster node in the foreground (corosync.conf syntax).")
+public final class NodeCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The configuration file.")
+    private Path config;
+
+    @Option(names = "--nodeid", description = "This node's id, when no ring0_addr of the nodelist is a local address "
+            + "(several nodes on one host).")
+    private Integer nodeId;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the ring seq is kept (default: ${DEFAULT-VALUE}).")
+    private Path stateDir = Path.of("/var/lib/totem");
+
+    @Option(names = "--metrics-port", description = "Serve Prometheus metrics on 127.0.0.1:PORT/metrics.")
+    private Integer metricsPort;
+
+    @Option(names = "--admin-socket", paramLabel = "PATH", description = "The admin socket ./totem status asks "
+            + "(default: ${DEFAULT-VALUE}).")
+    private Path adminSocket = AdminClient.DEFAULT_SOCKET;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        ConfigResult result;
+        try {
+            result = NodeConfig.load(config);
+        } catch (IOException e) {
+            throw new UserError("cannot read " + config + ": " + e.getMessage(), e);
+        }
+        for (ConfigProblem w : result.warnings()) {
+            err.println(w.describe("warning"));
+        }
+        if (!result.ok()) {
+            for (ConfigProblem e : result.errors()) {
+                err.println(e.describe("error"));
+            }
+            err.flush();
+            throw new UserError(config + ": " + result.errors().size() + " error(s); the node was not started");
+        }
+        SettingsFromConfig.Result settings;
+        try {
+            settings = SettingsFromConfig.settings(result.config(), new SettingsFromConfig.Overrides(
+                    nodeId == null ? OptionalInt.empty() : OptionalInt.of(nodeId), stateDir,
+                    metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort), Optional.of(adminSocket)));
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        for (String note : settings.notes()) {
+            err.println("note: " + note);
+        }
+        err.flush();
+        NodeLog.installOneLineConsoleFormat();
+        TotemNode node = new TotemNode(settings.settings());
+        node.installShutdownHook();
+        try {
+            node.start();
+        } catch (IOException e) {
+            node.close();
+            throw new UserError("node " + node.nodeId() + " could not start: " + e.getMessage(), e);
+        }
+        node.terminationFuture().join();
+        return 0;
+    }
+}

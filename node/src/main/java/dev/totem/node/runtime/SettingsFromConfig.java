@@ -1,0 +1,97 @@
+package dev.totem.node.runtime;
+
+import dev.totem.crypto.CryptoConfigException;
+import dev.totem.crypto.CryptoSettings;
+import dev.totem.crypto.KeyFile;
+import dev.totem.node.config.ConfigException;
+import dev.totem.node.config.InterfaceConfig;
+import dev.totem.node.config.NodeConfig;
+import dev.totem.node.config.NodeEntry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns a validated configuration file into the settings of one node: which node of the
+ * nodelist this is, where it binds, its peers, its timeouts and how it seals frames.
+ */
+public final class SettingsFromConfig {
+    /** Where the key file is looked for when the configuration names none. */
+    public static final Path DEFAULT_KEYFILE = Path.of("/etc/totem/authkey");
+
+    /** What the command line adds to the file. */
+    public record Overrides(OptionalInt nodeId, Path stateDirectory, OptionalInt metricsPort, Optional<Path> adminSocket) {}
+
+    /** Notes worth a log line (crypto notes, for example). */
+    public record Result(RuntimeSettings settings, List<String> notes) {}
+
+    private SettingsFromConfig() {}
+
+    /**
+     * @throws ConfigException when the file and this host do not fit together (no node of the
+     *     nodelist is here, a key file is missing or readable by others, ...)
+     */
+    public static Result settings(NodeConfig config, Overrides overrides) throws ConfigException {
+        if (config.nodes().isEmpty()) {
+            throw new ConfigException(config.source() + ": list the nodes in a nodelist; tokens go by unicast to each node's ring0_addr");
+        }
+        NodeEntry local = config.localNode(localAddresses(), overrides.nodeId());
+        InterfaceConfig ring0 = config.interfaces().get(0);
+        dev.totem.node.runtime.Transport transport = config.transport() == dev.totem.node.config.Transport.UDP
+                ? dev.totem.node.runtime.Transport.UDP : dev.totem.node.runtime.Transport.UDPU;
+        int unicastPort = transport == dev.totem.node.runtime.Transport.UDP ? ring0.mcastPort() - 1 : ring0.mcastPort();
+        Map<Integer, InetSocketAddress> peers = new TreeMap<>();
+        for (NodeEntry n : config.nodes()) {
+            peers.put(n.nodeId(), new InetSocketAddress(n.ring0(), unicastPort));
+        }
+        RuntimeSettings.Builder b = RuntimeSettings.builder(local.nodeId(), transport, local.ring0())
+                .port(unicastPort)
+                .peers(peers)
+                .totemConfig(config.totem())
+                .stateDirectory(overrides.stateDirectory());
+        if (transport == dev.totem.node.runtime.Transport.UDP) {
+            b.multicast(ring0.mcastAddr().orElseThrow(), ring0.mcastPort()).ttl(Math.max(1, ring0.ttl()));
+        }
+        overrides.metricsPort().ifPresent(b::metricsPort);
+        overrides.adminSocket().ifPresent(b::adminSocket);
+        List<String> notes = new java.util.ArrayList<>();
+        if (config.interfaces().size() > 1) {
+            notes.add("redundant ring: the node runtime carries ring 0 only for now; ring1_addr and up are not used");
+        }
+        if (config.crypto().enabled()) {
+            try {
+                CryptoSettings crypto = CryptoSettings.from(config.crypto().cipher(), config.crypto().hash());
+                notes.addAll(crypto.notes());
+                Path keyfile = config.crypto().keyfile().map(Path::of).orElse(DEFAULT_KEYFILE);
+                String cluster = config.clusterName().orElse("");
+                b.crypto(new CryptoSetup(crypto.cipher(), KeyFile.load(keyfile).derive(cluster)));
+            } catch (CryptoConfigException e) {
+                throw new ConfigException(config.source() + ": " + e.getMessage());
+            }
+        } else {
+            notes.add("frames are sent in the clear (crypto_cipher: none): only for a trusted network");
+        }
+        return new Result(b.build(), notes);
+    }
+
+    private static Set<InetAddress> localAddresses() {
+        Set<InetAddress> all = new HashSet<>();
+        try {
+            for (NetworkInterface i : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                all.addAll(java.util.Collections.list(i.getInetAddresses()));
+            }
+        } catch (SocketException e) {
+            // No interfaces readable: the node id must then come from --nodeid.
+        }
+        return all;
+    }
+}

@@ -1,5 +1,7 @@
 package dev.totem.simulator.timeline;
 
+import dev.totem.simulator.trace.TraceEvent;
+import dev.totem.simulator.trace.TraceFormatException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

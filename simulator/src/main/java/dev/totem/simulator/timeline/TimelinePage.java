@@ -1,5 +1,8 @@
 package dev.totem.simulator.timeline;
 
+import dev.totem.simulator.trace.TraceEvent;
+import dev.totem.simulator.trace.TraceFormatException;
+import dev.totem.simulator.trace.TraceLines;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.totem.simulator.check.History.Event;
+import dev.totem.simulator.trace.TraceFormatException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -161,37 +162,38 @@ class TraceReaderTest {
                 Arguments.of("{\"t\":1,\"node\":1,\"ev\":\"crash\"", "end of line"),
                 Arguments.of("{\"t\":1,\"node\":1,\"ev\":\"crash\"} x", "after the object"),
                 Arguments.of("{\"t\":1,\"node\":1,\"ev\":\"crash\",}", "field name"),
-                Arguments.of("{\"t\":1 \"node\":1,\"ev\":\"crash\"}", "expected '}'"),
+                Arguments.of("{\"t\":1 \"node\":1,\"ev\":\"crash\"}", "expected ',' or '}'"),
                 Arguments.of("{\"t\":1,\"node\":1,\"ev\":\"crash\",\"t\":2}", "given twice"),
-                Arguments.of("{\"t\":01,\"node\":1,\"ev\":\"crash\"}", "expected '}'"),
+                Arguments.of("{\"t\":01,\"node\":1,\"ev\":\"crash\"}", "leading zero"),
                 Arguments.of("{\"t\":- 1,\"node\":1,\"ev\":\"crash\"}", "bad number"),
                 Arguments.of("{\"t\":1.,\"node\":1,\"ev\":\"crash\"}", "bad number"),
                 Arguments.of("{\"t\":99999999999999999999,\"node\":1,\"ev\":\"crash\"}", "out of range"),
-                Arguments.of("{\"t\":tru,\"node\":1,\"ev\":\"crash\"}", "unexpected character"),
+                Arguments.of("{\"t\":tru,\"node\":1,\"ev\":\"crash\"}", "unexpected 't'"),
                 Arguments.of("{\"t\":1,\"node\":1,\"ev\":\"cr\\ash\"}", "bad escape"),
                 Arguments.of("{\"t\":1,\"node\":1,\"ev\":\"cr\\u00zzsh\"}", "bad \\u escape"),
                 Arguments.of("{\"t\":1,\"node\":1,\"ev\":\"cr\tash\"}", "control character"),
                 Arguments.of("{\"t\":1,\"node\":1,\"ev\":\"crash", "unterminated string"),
-                Arguments.of("{\"node\":1,\"ev\":\"crash\"}", "missing field \"t\""),
-                Arguments.of("{\"t\":1,\"node\":1}", "missing field \"ev\""),
-                Arguments.of("{\"t\":\"1\",\"node\":1,\"ev\":\"crash\"}", "\"t\" is not an integer"),
-                Arguments.of("{\"t\":1.5,\"node\":1,\"ev\":\"crash\"}", "\"t\" is not an integer"),
-                Arguments.of("{\"t\":1,\"node\":4294967297,\"ev\":\"crash\"}", "not an int"),
-                Arguments.of("{\"t\":1,\"node\":1,\"ev\":null}", "\"ev\" is not a string"),
+                Arguments.of("{\"node\":1,\"ev\":\"crash\"}", "missing \"t\""),
+                Arguments.of("{\"t\":1,\"node\":1}", "missing \"ev\""),
+                Arguments.of("{\"t\":\"1\",\"node\":1,\"ev\":\"crash\"}", "\"t\" should be an integer"),
+                Arguments.of("{\"t\":1.5,\"node\":1,\"ev\":\"crash\"}", "\"t\" should be an integer"),
+                Arguments.of("{\"t\":1,\"node\":4294967297,\"ev\":\"crash\"}", "\"node\" out of range"),
+                Arguments.of("{\"t\":1,\"node\":1,\"ev\":null}", "\"ev\" should be a string"),
                 Arguments.of("{\"t\":1,\"node\":0,\"ev\":\"crash\"}", "node id above 0"),
                 Arguments.of("{\"t\":1,\"node\":2,\"ev\":\"heal\"}", "needs node 0"),
                 Arguments.of("{\"t\":1,\"node\":1,\"ev\":\"submit\",\"id\":\"a\",\"guarantee\":\"fast\"}",
                         "unknown guarantee \"fast\""),
                 Arguments.of("{\"t\":1,\"node\":1,\"ev\":\"deliver\",\"id\":\"a\",\"sender\":1,\"guarantee\":\"agreed\"}",
-                        "missing field \"ring\""),
+                        "deliver without \"ring\""),
                 Arguments.of("{\"t\":1,\"node\":1,\"ev\":\"config\",\"kind\":\"odd\",\"ring\":\"1:4\",\"members\":[1]}",
                         "unknown kind \"odd\""),
                 Arguments.of("{\"t\":1,\"node\":1,\"ev\":\"config\",\"kind\":\"regular\",\"ring\":\"1:4\",\"members\":[1,\"2\"]}",
-                        "not an int"),
+                        "\"members\" should hold ints, not \"2\""),
                 Arguments.of("{\"t\":1,\"node\":1,\"ev\":\"config\",\"kind\":\"regular\",\"ring\":\"1:4\",\"members\":1}",
-                        "not a list"),
-                Arguments.of("{\"t\":1,\"node\":0,\"ev\":\"partition\",\"groups\":[[1],2]}", "not a list of ints"),
-                Arguments.of("{\"t\":1,\"node\":0,\"ev\":\"block\",\"from\":1}", "missing field \"to\""),
+                        "\"members\" should be an array of ints, not 1"),
+                Arguments.of("{\"t\":1,\"node\":0,\"ev\":\"partition\",\"groups\":[[1],2]}",
+                        "\"groups\" should be an array of ints, not 2"),
+                Arguments.of("{\"t\":1,\"node\":0,\"ev\":\"block\",\"from\":1}", "block without \"to\""),
                 Arguments.of("{\"t\":1,\"node\":0,\"ev\":\"x\",\"deep\":" + "[".repeat(1000) + "]".repeat(1000) + "}",
                         "nested deeper"));
     }
@@ -202,8 +204,9 @@ class TraceReaderTest {
         String text = "{\"t\":0,\"node\":1,\"ev\":\"start\"}\n\n" + bad + "\n{\"t\":9,\"node\":1,\"ev\":\"crash\"}\n";
 
         assertThatThrownBy(() -> read(text))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("line 3")
-                .hasMessageContaining(why);
+                .isInstanceOf(TraceFormatException.class)
+                .hasMessageStartingWith("trace line 3: ")
+                .hasMessageContaining(why)
+                .satisfies(e -> assertThat(((TraceFormatException) e).lineNumber()).isEqualTo(3));
     }
 }

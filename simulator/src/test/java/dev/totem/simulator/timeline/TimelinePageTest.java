@@ -3,6 +3,9 @@ package dev.totem.simulator.timeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.totem.simulator.trace.TraceEvent;
+import dev.totem.simulator.trace.TraceFormatException;
+import dev.totem.simulator.trace.TraceLines;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;

@@ -1,4 +1,4 @@
-package dev.totem.simulator.timeline;
+package dev.totem.simulator.trace;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,11 +9,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the JSON Lines trace of {@code simulator/README.md} without a JSON library: each line is
- * one JSON object whose first fields are {@code t}, {@code node} and {@code ev}. Blank lines are
- * skipped; any other line that is not such an object is a {@link TraceFormatException} naming the
- * line. Values may be any JSON (nested arrays and objects included), so lines with fields or
- * events this reader does not know still parse.
+ * Reads the JSON Lines trace that {@link TraceWriter} writes ({@code simulator/README.md}) without
+ * a JSON library: each line is one JSON object whose fields include {@code t} (integer), {@code
+ * node} (int) and {@code ev} (string). Blank lines are skipped; any other line that is not such an
+ * object is a {@link TraceFormatException} naming the line. Values may be any JSON (nested arrays
+ * and objects included), so lines with fields or events a reader does not know still parse.
+ *
+ * <p>The parser keeps to JSON's grammar: no trailing commas, leading zeros, bare dots or plus
+ * signs in numbers, no unknown escapes or raw control characters in strings, nothing after the
+ * object, no field twice in one object, integers within {@code long}, and at most {@value
+ * #MAX_DEPTH} nested objects and arrays (the line's own object included), so a hostile line cannot
+ * overflow the stack. {@code \\uXXXX} escapes decode to UTF-16 units, so a surrogate pair becomes
+ * one code point.
  */
 public final class TraceLines {
     /** Receives the events of a trace in file order. */
@@ -22,6 +29,8 @@ public final class TraceLines {
         void accept(TraceEvent event) throws IOException;
     }
 
+    /** Deep enough for any trace, shallow enough for any stack. */
+    public static final int MAX_DEPTH = 32;
     private static final int SNIPPET_CHARS = 80;
 
     private final String text;
@@ -59,13 +68,11 @@ public final class TraceLines {
         if (!parser.at('{')) {
             throw parser.error("expected a JSON object");
         }
-        Object value = parser.value();
+        Map<String, Object> fields = parser.object(1);
         parser.skipSpace();
         if (parser.pos < line.length()) {
             throw parser.error("unexpected text after the object");
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> fields = (Map<String, Object>) value;
         long t = parser.required(fields, "t", Long.class);
         long node = parser.required(fields, "node", Long.class);
         String ev = parser.required(fields, "ev", String.class);
@@ -79,18 +86,19 @@ public final class TraceLines {
     }
 
     private <T> T required(Map<String, Object> fields, String name, Class<T> type) throws TraceFormatException {
-        Object value = fields.get(name);
-        if (value == null) {
+        if (!fields.containsKey(name)) {
             throw new TraceFormatException(lineNumber, "missing \"" + name + "\": " + snippet());
         }
+        Object value = fields.get(name);
         if (!type.isInstance(value)) {
             throw new TraceFormatException(lineNumber, "\"" + name + "\" should be "
-                    + (type == Long.class ? "an integer" : "a string") + ", not " + value + ": " + snippet());
+                    + (type == Long.class ? "an integer" : "a string") + ", not " + TraceEvent.show(value) + ": " + snippet());
         }
         return type.cast(value);
     }
 
-    private Object value() throws TraceFormatException {
+    /** The value at {@code pos}, inside {@code depth} objects and arrays. */
+    private Object value(int depth) throws TraceFormatException {
         skipSpace();
         if (pos >= text.length()) {
             throw error("unexpected end of line");
@@ -98,9 +106,9 @@ public final class TraceLines {
         char c = text.charAt(pos);
         switch (c) {
             case '{':
-                return object();
+                return object(depth + 1);
             case '[':
-                return array();
+                return array(depth + 1);
             case '"':
                 return string();
             case 't':
@@ -117,55 +125,74 @@ public final class TraceLines {
         }
     }
 
-    private Map<String, Object> object() throws TraceFormatException {
-        pos++; // '{'
+    /** The object at {@code pos}, which is the {@code depth}-th nested object or array. */
+    private Map<String, Object> object(int depth) throws TraceFormatException {
+        enter(depth);
         Map<String, Object> fields = new LinkedHashMap<>();
-        skipSpace();
-        if (at('}')) {
-            pos++;
+        if (closes('}')) {
             return fields;
         }
-        while (true) {
+        do {
             skipSpace();
             if (!at('"')) {
-                throw error("expected a field name in quotes");
+                throw expected("a field name in quotes");
             }
+            int nameAt = pos;
             String name = string();
             skipSpace();
             expect(':');
-            fields.put(name, value());
-            skipSpace();
-            if (at(',')) {
-                pos++;
-            } else if (at('}')) {
-                pos++;
-                return fields;
-            } else {
-                throw error("expected ',' or '}'");
+            Object value = value(depth);
+            if (fields.containsKey(name)) {
+                pos = nameAt;
+                throw error("field \"" + name + "\" given twice");
             }
-        }
+            fields.put(name, value);
+        } while (separated('}'));
+        return fields;
     }
 
-    private List<Object> array() throws TraceFormatException {
-        pos++; // '['
+    private List<Object> array(int depth) throws TraceFormatException {
+        enter(depth);
         List<Object> items = new ArrayList<>();
-        skipSpace();
-        if (at(']')) {
-            pos++;
+        if (closes(']')) {
             return items;
         }
-        while (true) {
-            items.add(value());
-            skipSpace();
-            if (at(',')) {
-                pos++;
-            } else if (at(']')) {
-                pos++;
-                return items;
-            } else {
-                throw error("expected ',' or ']'");
-            }
+        do {
+            items.add(value(depth));
+        } while (separated(']'));
+        return items;
+    }
+
+    /** Steps over the opening bracket of a container nested {@code depth} deep. */
+    private void enter(int depth) throws TraceFormatException {
+        if (depth > MAX_DEPTH) {
+            throw error("nested deeper than " + MAX_DEPTH);
         }
+        pos++;
+    }
+
+    /** True, stepping over it, when the container is empty and {@code close} ends it. */
+    private boolean closes(char close) {
+        skipSpace();
+        if (at(close)) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    /** After an item: true on a comma (another item follows), false on {@code close}. */
+    private boolean separated(char close) throws TraceFormatException {
+        skipSpace();
+        if (at(',')) {
+            pos++;
+            return true;
+        }
+        if (at(close)) {
+            pos++;
+            return false;
+        }
+        throw expected("',' or '" + close + "'");
     }
 
     private String string() throws TraceFormatException {
@@ -210,47 +237,96 @@ public final class TraceLines {
             case 'n': return '\n';
             case 'r': return '\r';
             case 't': return '\t';
-            case 'u':
-                if (pos + 4 > text.length()) {
-                    throw error("short \\u escape");
-                }
-                try {
-                    char decoded = (char) Integer.parseInt(text.substring(pos, pos + 4), 16);
-                    pos += 4;
-                    return decoded;
-                } catch (NumberFormatException e) {
-                    throw error("bad \\u escape");
-                }
+            case 'u': return hex4();
             default:
                 pos -= 2;
                 throw error("bad escape '\\" + c + "'");
         }
     }
 
-    private Object number() throws TraceFormatException {
-        int start = pos;
-        if (at('-')) {
+    /** The four ASCII hex digits of a {@code \\u} escape as one UTF-16 unit. */
+    private char hex4() throws TraceFormatException {
+        int unit = 0;
+        for (int i = 0; i < 4; i++) {
+            int digit = pos < text.length() ? hexDigit(text.charAt(pos)) : -1;
+            if (digit < 0) {
+                throw error("bad \\u escape");
+            }
+            unit = unit * 16 + digit;
             pos++;
         }
+        return (char) unit;
+    }
+
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    /** A number in JSON's syntax: {@link Long} when integral, else {@link Double}. */
+    private Object number() throws TraceFormatException {
+        int start = pos;
+        skip('-');
+        if (skip('0')) {
+            if (digits() > 0) {
+                pos = start;
+                throw error("bad number: leading zero");
+            }
+        } else if (digits() == 0) {
+            throw error("bad number");
+        }
         boolean integral = true;
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c >= '0' && c <= '9') {
-                pos++;
-            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                integral = false;
-                pos++;
-            } else {
-                break;
+        if (skip('.')) {
+            integral = false;
+            if (digits() == 0) {
+                throw error("bad number");
             }
         }
-        String digits = text.substring(start, pos);
-        try {
-            return integral ? (Object) Long.parseLong(digits) : (Object) Double.parseDouble(digits);
-        } catch (NumberFormatException e) {
-            pos = start;
-            throw error("bad number '" + digits + "'");
+        if (skip('e') || skip('E')) {
+            integral = false;
+            if (!skip('+')) {
+                skip('-');
+            }
+            if (digits() == 0) {
+                throw error("bad number");
+            }
         }
+        String number = text.substring(start, pos);
+        if (!integral) {
+            return Double.parseDouble(number);
+        }
+        try {
+            return Long.parseLong(number);
+        } catch (NumberFormatException tooLarge) {
+            pos = start;
+            throw error("integer " + number + " out of range");
+        }
+    }
+
+    /** True, stepping over it, when the very next character is {@code c}. */
+    private boolean skip(char c) {
+        if (at(c)) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    /** Steps over ASCII digits; how many. */
+    private int digits() {
+        int start = pos;
+        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+            pos++;
+        }
+        return pos - start;
     }
 
     private Object word(String word, Object value) throws TraceFormatException {
@@ -263,7 +339,7 @@ public final class TraceLines {
 
     private void expect(char c) throws TraceFormatException {
         if (!at(c)) {
-            throw error("expected '" + c + "'");
+            throw expected("'" + c + "'");
         }
         pos++;
     }
@@ -280,6 +356,11 @@ public final class TraceLines {
             }
             pos++;
         }
+    }
+
+    /** The error for something other than {@code what} at {@code pos}, or for the line ending there. */
+    private TraceFormatException expected(String what) {
+        return error((pos < text.length() ? "expected " : "unexpected end of line, expected ") + what);
     }
 
     private TraceFormatException error(String problem) {

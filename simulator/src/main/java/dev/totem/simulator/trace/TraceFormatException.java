@@ -1,4 +1,4 @@
-package dev.totem.simulator.timeline;
+package dev.totem.simulator.trace;
 
 import java.io.IOException;
 

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             // The registry of commands, in the order --help lists them.
             DemoCommand.class,
+            DemoNodeCommand.class,
             NodeCommand.class,
             SimCommand.class,
             StatusCommand.class,

@@ -105,9 +105,16 @@ class MainTest {
     }
 
     @Test
-    void demoIsAnHonestPlaceholder() {
-        assertThat(run("demo")).isZero();
-        assertThat(out.toString()).contains("placeholder", "./totem sim");
+    void demoRefusesAnUnknownTransportInOneLine() {
+        assertThat(run("demo", "--transport", "knet")).isEqualTo(1);
+        assertThat(errLines()).hasSize(1);
+        assertThat(err.toString()).contains("--transport must be udpu or udp");
+    }
+
+    @Test
+    void demoJudgesOrderOnTheMessagesTwoNodesHaveInCommon() {
+        assertThat(DemoCommand.sameRelativeOrder(java.util.List.of("a", "b", "c"), java.util.List.of("b", "x", "c"))).isTrue();
+        assertThat(DemoCommand.sameRelativeOrder(java.util.List.of("a", "c", "b"), java.util.List.of("b", "c"))).isFalse();
     }
 
     @Test

@@ -1,0 +1,151 @@
+package dev.totem.cli;
+
+import dev.totem.node.config.ConfigResult;
+import dev.totem.node.config.NodeConfig;
+import dev.totem.node.runtime.SettingsFromConfig;
+import dev.totem.node.runtime.TotemNode;
+import dev.totem.protocol.api.Effect;
+import dev.totem.protocol.api.Guarantee;
+import java.io.BufferedWriter;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * One node process of {@code ./totem demo} (hidden): runs a node from the demo's configuration,
+ * submits a mix of agreed and safe messages at a modest rate, appends the id of every delivered
+ * message to a file, and reports configuration changes and progress on stdout, one line each,
+ * for the parent to relay. SIGTERM stops submitting and leaves the ring cleanly.
+ */
+@Command(name = "demo-node", hidden = true, description = "One node process of ./totem demo.")
+public final class DemoNodeCommand implements Callable<Integer> {
+    @Option(names = "-c", required = true)
+    private Path config;
+
+    @Option(names = "--nodeid", required = true)
+    private int nodeId;
+
+    @Option(names = "--state-dir", required = true)
+    private Path stateDir;
+
+    @Option(names = "--deliveries", required = true, description = "File the delivered message ids are appended to.")
+    private Path deliveries;
+
+    @Option(names = "--rate", defaultValue = "200", description = "Messages submitted per second.")
+    private int rate;
+
+    @Option(names = "--safe-ratio", defaultValue = "0.3")
+    private double safeRatio;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        ConfigResult result = NodeConfig.load(config);
+        if (!result.ok()) {
+            throw new UserError(config + ": " + result.errors());
+        }
+        SettingsFromConfig.Result settings = SettingsFromConfig.settings(result.config(), new SettingsFromConfig.Overrides(
+                OptionalInt.of(nodeId), stateDir, OptionalInt.empty(), Optional.empty()));
+        BufferedWriter ids = Files.newBufferedWriter(deliveries, StandardCharsets.UTF_8);
+        AtomicLong delivered = new AtomicLong();
+        AtomicBoolean submitting = new AtomicBoolean(true);
+        TotemNode node = new TotemNode(settings.settings());
+        node.addListener(new dev.totem.node.runtime.NodeListener() {
+            @Override
+            public void onDeliver(Effect.Deliver d) {
+                synchronized (ids) {
+                    try {
+                        ids.write(new String(d.payload(), 0, idLength(d.payload()), StandardCharsets.UTF_8));
+                        ids.write('\n');
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                delivered.incrementAndGet();
+            }
+
+            @Override
+            public void onConfigurationChange(Effect.ConfigurationChange c) {
+                out.println("CONFIG " + c.kind().traceName() + " " + c.ring() + " " + Arrays.toString(c.members()));
+                out.flush();
+            }
+        });
+        CountDownLatch stopped = new CountDownLatch(1);
+        ScheduledExecutorService workload = Executors.newSingleThreadScheduledExecutor();
+        AtomicLong sent = new AtomicLong();
+        AtomicLong attempts = new AtomicLong();
+        SplittableRandom random = new SplittableRandom(nodeId * 7919L + System.nanoTime());
+        String incarnation = Long.toString(System.currentTimeMillis() % 100_000, 36);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            submitting.set(false);
+            workload.shutdown();
+            try {
+                node.leave().get(3, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                node.close();
+            }
+            synchronized (ids) {
+                try {
+                    ids.flush();
+                } catch (java.io.IOException ignored) {
+                    // the parent notices a short file
+                }
+            }
+            out.println("DONE delivered=" + delivered.get() + " submitted=" + sent.get());
+            out.flush();
+            stopped.countDown();
+        }, "demo-node-shutdown"));
+        node.start();
+        long periodMicros = 1_000_000L / Math.max(1, rate);
+        workload.scheduleAtFixedRate(() -> {
+            if (!submitting.get()) {
+                return;
+            }
+            // A refused submit (TRY_AGAIN) is not retried: the next tick sends a new message.
+            String id = "n" + nodeId + "." + incarnation + "-" + attempts.getAndIncrement();
+            byte[] payload = Arrays.copyOf(id.getBytes(StandardCharsets.UTF_8), 100);
+            Guarantee g = random.nextDouble() < safeRatio ? Guarantee.SAFE : Guarantee.AGREED;
+            node.submit(payload, g).thenAccept(status -> {
+                if (status == dev.totem.protocol.api.SubmitStatus.ACCEPTED) {
+                    sent.incrementAndGet();
+                }
+            });
+        }, 500_000, periodMicros, TimeUnit.MICROSECONDS);
+        workload.scheduleAtFixedRate(() -> {
+            synchronized (ids) {
+                try {
+                    ids.flush();
+                } catch (java.io.IOException ignored) {
+                    // reported at the end
+                }
+            }
+            out.println("PROGRESS delivered=" + delivered.get() + " submitted=" + sent.get());
+            out.flush();
+        }, 1, 1, TimeUnit.SECONDS);
+        stopped.await();
+        return 0;
+    }
+
+    /** Ids are NUL-padded to the payload size. */
+    private static int idLength(byte[] payload) {
+        int n = 0;
+        while (n < payload.length && payload[n] != 0) {
+            n++;
+        }
+        return n;
+    }
+}

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             StatusCommand.class,
             ConfigCommand.class,
             KeygenCommand.class,
+            CryptoCommand.class,
             VersionCommand.class,
             JmhCommand.class,
             HelpCommand.class,

@@ -86,7 +86,20 @@ public final class NodeCommand implements Callable<Integer> {
             node.close();
             throw new UserError("node " + node.nodeId() + " could not start: " + e.getMessage(), e);
         }
+        installReloadOnSighup(node, err);
         node.terminationFuture().join();
         return 0;
+    }
+
+    /** SIGHUP reloads the key file, as {@code ./totem crypto reload} does. */
+    private static void installReloadOnSighup(TotemNode node, PrintWriter err) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> node.reloadKey().thenAccept(line -> {
+                err.println("SIGHUP: " + line);
+                err.flush();
+            }));
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            err.println("note: SIGHUP cannot be caught here (" + e.getMessage() + "); use ./totem crypto reload");
+        }
     }
 }

@@ -67,6 +67,15 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer open(EventLoopGroup group, boolean epoll, Path path, Supplier<NodeStatus> status)
             throws IOException {
+        return open(group, epoll, path, status, () -> "error this node cannot reload keys");
+    }
+
+    /**
+     * As {@link #open(EventLoopGroup, boolean, Path, Supplier)}, also answering
+     * {@code crypto-reload} with the line {@code cryptoReload} returns (called on the loop).
+     */
+    public static AdminServer open(EventLoopGroup group, boolean epoll, Path path, Supplier<NodeStatus> status,
+            Supplier<String> cryptoReload) throws IOException {
         removeStale(path);
         Files.createDirectories(path.toAbsolutePath().getParent());
         AtomicInteger open = new AtomicInteger();
@@ -82,7 +91,7 @@ public final class AdminServer implements AutoCloseable {
                         }
                         ch.closeFuture().addListener(f -> open.decrementAndGet());
                         ch.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS),
-                                new LineBasedFrameDecoder(REQUEST_BYTES_MAX), new Requests(status));
+                                new LineBasedFrameDecoder(REQUEST_BYTES_MAX), new Requests(status, cryptoReload));
                     }
                 });
         SocketAddress address = epoll ? new DomainSocketAddress(path.toString()) : UnixDomainSocketAddress.of(path);
@@ -133,9 +142,11 @@ public final class AdminServer implements AutoCloseable {
     /** Answers one request line, then closes the connection. */
     private static final class Requests extends SimpleChannelInboundHandler<ByteBuf> {
         private final Supplier<NodeStatus> status;
+        private final Supplier<String> cryptoReload;
 
-        Requests(Supplier<NodeStatus> status) {
+        Requests(Supplier<NodeStatus> status, Supplier<String> cryptoReload) {
             this.status = status;
+            this.cryptoReload = cryptoReload;
         }
 
         @Override
@@ -148,9 +159,11 @@ public final class AdminServer implements AutoCloseable {
                 } catch (RuntimeException e) {
                     reply = "error status failed: " + e + "\n";
                 }
+            } else if (request.equals("crypto-reload")) {
+                reply = cryptoReload.get() + "\n";
             } else {
                 reply = "error unknown request '" + request.replaceAll("[^\\x20-\\x7e]", "?")
-                        + "'; requests: status\n";
+                        + "'; requests: status, crypto-reload\n";
             }
             ctx.writeAndFlush(Unpooled.copiedBuffer(reply, StandardCharsets.UTF_8))
                     .addListener(ChannelFutureListener.CLOSE);

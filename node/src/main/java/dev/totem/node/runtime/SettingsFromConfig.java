@@ -73,7 +73,8 @@ public final class SettingsFromConfig {
                 notes.addAll(crypto.notes());
                 Path keyfile = config.crypto().keyfile().map(Path::of).orElse(DEFAULT_KEYFILE);
                 String cluster = config.clusterName().orElse("");
-                b.crypto(new CryptoSetup(crypto.cipher(), KeyFile.load(keyfile).derive(cluster)));
+                b.crypto(new CryptoSetup(crypto.cipher(), KeyFile.load(keyfile).derive(cluster), Optional.of(keyfile), cluster,
+                        CryptoSetup.DEFAULT_ROTATION_GRACE));
             } catch (CryptoConfigException e) {
                 throw new ConfigException(config.source() + ": " + e.getMessage());
             }

@@ -1,5 +1,8 @@
 package dev.totem.node.runtime;
 
+import dev.totem.crypto.CryptoConfigException;
+import dev.totem.crypto.FrameKey;
+import dev.totem.crypto.KeyFile;
 import dev.totem.crypto.Opener;
 import dev.totem.crypto.SealedEngine;
 import dev.totem.crypto.Sealer;
@@ -110,6 +113,10 @@ public final class TotemNode implements AutoCloseable {
     private final TotemProcessor engine;
     /** What the loop drives: the processor, or the processor behind a sealing layer. */
     private final TotemEngine driven;
+    /** The sealing layer, or null when frames go in the clear. */
+    private final SealedEngine sealed;
+    /** The newest key loaded (event loop thread only after start). */
+    private FrameKey currentKey;
     private final NodeLog log;
     private final boolean epoll;
     private final MultiThreadIoEventLoopGroup group;
@@ -162,8 +169,12 @@ public final class TotemNode implements AutoCloseable {
             // Sealed frames are larger: the engine packs smaller ones so they still fit the MTU.
             this.engine = new TotemProcessor(settings.totemConfig().withFrameOverhead(sealer.overheadBytes()), nodeId,
                     new FileRingSeqStore(settings.stateDirectory(), nodeId), new SplittableRandom(random.nextLong()));
-            this.driven = new SealedEngine(engine, sealer, Opener.create(c.cipher(), c.key()));
+            this.sealed = new SealedEngine(engine, sealer, Opener.create(c.cipher(), c.key()));
+            this.currentKey = c.key();
+            this.driven = sealed;
         } else {
+            this.sealed = null;
+            this.currentKey = null;
             this.engine = new TotemProcessor(settings.totemConfig(), nodeId,
                     new FileRingSeqStore(settings.stateDirectory(), nodeId), new SplittableRandom(random.nextLong()));
             this.driven = engine;
@@ -222,7 +233,7 @@ public final class TotemNode implements AutoCloseable {
         try {
             network.open(group, epoll);
             if (settings.adminSocket().isPresent()) {
-                admin = AdminServer.open(group, epoll, settings.adminSocket().get(), this::statusNow);
+                admin = AdminServer.open(group, epoll, settings.adminSocket().get(), this::statusNow, this::reloadKeyNow);
             }
             if (settings.metricsPort().isPresent()) {
                 metricsAddress = metrics.serve(settings.metricsPort().getAsInt());
@@ -262,6 +273,55 @@ public final class TotemNode implements AutoCloseable {
             }
         }
         return pending.result();
+    }
+
+    /**
+     * Reloads the key file (SIGHUP, {@code ./totem crypto reload}): the new key opens frames at
+     * once, seals them after the rotation grace (time for every node to load it), and the old key
+     * stops opening frames one grace later. No frame is lost and the ring does not change.
+     *
+     * @return one line saying what happened
+     */
+    public CompletableFuture<String> reloadKey() {
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        loop.execute(() -> answer.complete(reloadKeyNow()));
+        return answer;
+    }
+
+    /** On the loop: the reload itself; never throws. */
+    private String reloadKeyNow() {
+        if (sealed == null || settings.crypto().isEmpty()) {
+            return "error crypto is off (crypto_cipher none): there is no key to reload";
+        }
+        CryptoSetup c = settings.crypto().get();
+        if (c.keyFile().isEmpty()) {
+            return "error this node's key did not come from a key file";
+        }
+        FrameKey next;
+        try {
+            next = KeyFile.load(c.keyFile().get()).derive(c.clusterName());
+        } catch (CryptoConfigException e) {
+            return "error " + e.getMessage();
+        }
+        if (next.sameKeyAs(currentKey)) {
+            return "unchanged: " + c.keyFile().get() + " holds the key in use (" + FrameKey.keyIdHex(next.keyId()) + ")";
+        }
+        sealed.opener().rotate(next);
+        long graceMs = c.rotationGrace().toMillis();
+        FrameKey adopted = next;
+        loop.schedule(() -> {
+            sealed.sealer().rotate(adopted);
+            log.info("frames are now sealed with key " + FrameKey.keyIdHex(adopted.keyId()));
+            loop.schedule(() -> {
+                sealed.opener().dropPrevious();
+                log.info("the previous key no longer opens frames");
+            }, graceMs, TimeUnit.MILLISECONDS);
+        }, graceMs, TimeUnit.MILLISECONDS);
+        currentKey = next;
+        String line = "reloaded " + c.keyFile().get() + ": key " + FrameKey.keyIdHex(next.keyId()) + " opens frames now, seals them in "
+                + graceMs + " ms; the old key opens frames for " + 2 * graceMs + " ms";
+        log.info(line);
+        return line;
     }
 
     /**

@@ -1,0 +1,47 @@
+package dev.totem.cli;
+
+import dev.totem.node.admin.AdminClient;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ./totem crypto reload}: a running node loads its key file again (key rotation). */
+@Command(name = "crypto", mixinStandardHelpOptions = true, description = "Key rotation on a running node (reload).",
+        subcommands = CryptoCommand.Reload.class)
+public final class CryptoCommand {
+
+    /** Asks the node to reload its key file; SIGHUP to the node does the same. */
+    @Command(name = "reload", mixinStandardHelpOptions = true,
+            description = "Reload the key file: new key opens frames now, seals them after a grace period.",
+            footer = {"%nRun it on every node within the grace period (30 s): until then frames stay sealed",
+                "with the old key, so nodes that have not reloaded yet still open them."})
+    static final class Reload implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--socket", paramLabel = "PATH", description = "The node's admin socket (default: ${DEFAULT-VALUE}).")
+        private Path socket = AdminClient.DEFAULT_SOCKET;
+
+        @Override
+        public Integer call() {
+            String answer;
+            try {
+                answer = AdminClient.request(socket, "crypto-reload", Duration.ofSeconds(10)).strip();
+            } catch (NoSuchFileException e) {
+                throw new UserError("no admin socket at " + socket + ": is the node running? (pass --socket PATH)", e);
+            } catch (IOException e) {
+                throw new UserError("cannot ask the node at " + socket + ": " + e.getMessage(), e);
+            }
+            if (answer.startsWith("error")) {
+                throw new UserError(answer.substring("error".length()).strip());
+            }
+            spec.commandLine().getOut().println(answer);
+            return 0;
+        }
+    }
+}

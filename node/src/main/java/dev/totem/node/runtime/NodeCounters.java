@@ -53,6 +53,12 @@ final class NodeCounters {
         RETRANSMIT_REQUESTS(Kind.COUNTER, "totem.retransmit.requests", "Retransmit requests put on the token"),
         /** engine */
         FRAMES_REJECTED(Kind.COUNTER, "totem.frames.rejected.all", "Frames the engine rejected, all reasons"),
+        /** engine: frames that did not open (crypto), by reason */
+        CRYPTO_REJECTED_TRUNCATED(Kind.COUNTER, "totem.crypto.frames.rejected", "Frames that did not open", "reason", "truncated"),
+        CRYPTO_REJECTED_BAD_FORMAT(Kind.COUNTER, "totem.crypto.frames.rejected", "Frames that did not open", "reason", "bad_format"),
+        CRYPTO_REJECTED_UNKNOWN_KEY(Kind.COUNTER, "totem.crypto.frames.rejected", "Frames that did not open", "reason", "unknown_key"),
+        CRYPTO_REJECTED_BAD_TAG(Kind.COUNTER, "totem.crypto.frames.rejected", "Frames that did not open", "reason", "bad_tag"),
+        CRYPTO_REJECTED_REPLAY(Kind.COUNTER, "totem.crypto.frames.rejected", "Frames that did not open", "reason", "replay"),
         /** engine */
         MEMBERSHIP_GATHERS(Kind.COUNTER, "totem.membership.gathers", "Entries into the gather state"),
         /** engine */

@@ -4,6 +4,7 @@ import dev.totem.crypto.CryptoConfigException;
 import dev.totem.crypto.FrameKey;
 import dev.totem.crypto.KeyFile;
 import dev.totem.crypto.Opener;
+import dev.totem.crypto.Rejection;
 import dev.totem.crypto.SealedEngine;
 import dev.totem.crypto.Sealer;
 import dev.totem.membership.MembershipState;
@@ -115,6 +116,7 @@ public final class TotemNode implements AutoCloseable {
     private final TotemEngine driven;
     /** The sealing layer, or null when frames go in the clear. */
     private final SealedEngine sealed;
+    private Map<Rejection, Long> lastCryptoRejections = Map.of();
     /** The newest key loaded (event loop thread only after start). */
     private FrameKey currentKey;
     private final NodeLog log;
@@ -756,6 +758,29 @@ public final class TotemNode implements AutoCloseable {
             log.warning(String.format(Locale.ROOT, "retransmitting %.0f frames/s (warning above %d): loss on %s or a"
                     + " slow member", retransmitsPerSecond, RETRANSMITS_PER_SECOND_WARN, UdpNetwork.NAME));
         }
+        logCryptoRejections();
+    }
+
+    /** At most one line a second: frames that did not open since the last one, by reason. */
+    private void logCryptoRejections() {
+        if (sealed == null) {
+            return;
+        }
+        Map<Rejection, Long> now = sealed.rejected();
+        StringBuilder b = new StringBuilder();
+        long total = 0;
+        for (Rejection r : Rejection.values()) {
+            long d = now.get(r) - lastCryptoRejections.getOrDefault(r, 0L);
+            if (d > 0) {
+                b.append(b.length() == 0 ? "" : ", ").append(r.name().toLowerCase(Locale.ROOT)).append(' ').append(d);
+                total += d;
+            }
+        }
+        lastCryptoRejections = now;
+        if (total > 0) {
+            log.warning("rejected " + total + " frames that did not open in the last second (" + b
+                    + "): a node with another key, a forged or replayed frame, or a key rotation not done everywhere");
+        }
     }
 
     private Snapshot snapshot(long nowNanos) {
@@ -767,6 +792,14 @@ public final class TotemNode implements AutoCloseable {
         v[Stat.RETRANSMIT_REQUESTS.ordinal()] = s.retransmitRequests;
         v[Stat.FRAMES_REJECTED.ordinal()] = s.framesRejected;
         v[Stat.MEMBERSHIP_GATHERS.ordinal()] = engine.membershipStats().gathers;
+        if (sealed != null) {
+            Map<Rejection, Long> r = sealed.rejected();
+            v[Stat.CRYPTO_REJECTED_TRUNCATED.ordinal()] = r.get(Rejection.TRUNCATED);
+            v[Stat.CRYPTO_REJECTED_BAD_FORMAT.ordinal()] = r.get(Rejection.BAD_FORMAT);
+            v[Stat.CRYPTO_REJECTED_UNKNOWN_KEY.ordinal()] = r.get(Rejection.UNKNOWN_KEY);
+            v[Stat.CRYPTO_REJECTED_BAD_TAG.ordinal()] = r.get(Rejection.BAD_TAG);
+            v[Stat.CRYPTO_REJECTED_REPLAY.ordinal()] = r.get(Rejection.REPLAY);
+        }
         v[Stat.SEND_QUEUE_FRAMES.ordinal()] = engine.queuedFrames();
         v[Stat.SUBMITS_PENDING.ordinal()] = submits.size();
         v[Stat.SOCKET_RECEIVE_BUFFER_BYTES.ordinal()] = network.grantedReceiveBytes();

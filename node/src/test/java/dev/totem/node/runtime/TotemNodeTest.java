@@ -224,13 +224,16 @@ class TotemNodeTest {
 
         try (DatagramSocket stranger = new DatagramSocket(new InetSocketAddress(NodeRunner.loopback(9), 0));
                 DatagramSocket listed = new DatagramSocket(peer2)) {
-            stranger.send(new DatagramPacket(garbage, garbage.length, target));
-            listed.send(new DatagramPacket(garbage, garbage.length, target));
-            await().atMost(WAIT).until(() -> node.status().counter("frames_dropped_unlisted") == 1
-                    && node.status().counter("frames_rejected") == 1);
+            // Sent again on every poll: on a loaded host the first datagrams may come before the
+            // counters are published, and a lost one must not fail the test.
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+                stranger.send(new DatagramPacket(garbage, garbage.length, target));
+                listed.send(new DatagramPacket(garbage, garbage.length, target));
+                return node.status().counter("frames_dropped_unlisted") >= 1 && node.status().counter("frames_rejected") >= 1;
+            });
         }
         NodeStatus status = node.status();
-        assertThat(status.counter("frames_rejected_bad_magic")).isEqualTo(1);
+        assertThat(status.counter("frames_rejected_bad_magic")).isEqualTo(status.counter("frames_rejected"));
         assertThat(status.counter("engine_errors")).isZero();
     }
 

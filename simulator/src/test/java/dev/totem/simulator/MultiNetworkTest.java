@@ -8,6 +8,7 @@ import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.TimerKind;
 import dev.totem.protocol.api.TotemEngine;
+import dev.totem.simulator.trace.TraceWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -94,6 +95,40 @@ class MultiNetworkTest {
         assertThat(sim.networkStats(2).sent()).isEqualTo(1);
         assertThat(sim.networkStats(0).sent()).isEqualTo(1);
         assertThat(sim.networkStats(1).sent()).isZero();
+    }
+
+    @Test
+    void aPartitionOrALossOfOneNetworkLeavesTheOthersAlone() {
+        Simulation sim = simulation(2);
+        sim.partitionNetwork(0, 1, new int[] {1}, new int[] {2, 3});
+        sim.setLossProbability(0, 0, 1.0);
+        send(sim, 1_000, 1, "0 lost");
+        send(sim, 1_000, 1, "1 cut");
+        send(sim, 1_000, 2, "1 across");
+        sim.healNetwork(300_000, 1);
+        sim.setLossProbability(300_000, 0, 0);
+        send(sim, 400_000, 1, "1 healed");
+        sim.runUntil(1_000_000);
+        assertThat(log).containsExactlyInAnyOrder("1 got lost on 0", "1 got cut on 1", "2 got across on 1",
+                "3 got across on 1", "1 got healed on 1", "2 got healed on 1", "3 got healed on 1");
+        assertThat(sim.networkStats(1).droppedByPartition()).isEqualTo(3);
+        assertThat(sim.networkStats(0).lost()).isEqualTo(2);
+    }
+
+    @Test
+    void networkFaultsAreTraced() {
+        StringBuilder trace = new StringBuilder();
+        Simulation sim = new Simulation(SimConfig.defaults().withNetworks(List.of(NetworkConfig.defaults(),
+                NetworkConfig.defaults())), 5, (nodeId, store, random) -> new NetworkEngine(nodeId),
+                new TraceWriter(line -> trace.append(line)));
+        sim.addNodes(1, 2);
+        sim.partitionNetwork(1_000, 1, new int[] {2, 1});
+        sim.setLossProbability(2_000, 0, 0.25);
+        sim.healNetwork(3_000, 1);
+        sim.runUntil(10_000);
+        assertThat(trace.toString()).contains("{\"t\":1,\"node\":0,\"ev\":\"net_partition\",\"network\":1,\"groups\":[[1,2]]}\n"
+                + "{\"t\":2,\"node\":0,\"ev\":\"net_loss\",\"network\":0,\"loss\":0.25}\n"
+                + "{\"t\":3,\"node\":0,\"ev\":\"net_heal\",\"network\":1}\n");
     }
 
     @Test

@@ -31,7 +31,9 @@ import java.util.function.Function;
  *   <li>{@code config}: {@code kind} ("transitional" or "regular"), {@code ring}, {@code members};
  *   <li>{@code crash}, {@code restart}, {@code pause}, {@code resume}, {@code start}: nothing more;
  *   <li>global {@code partition}: {@code groups}, lists of node ids; {@code block}: {@code from},
- *       {@code to}; {@code heal}; {@code quiet}: no fault from {@code t} on.
+ *       {@code to}; {@code heal}; {@code quiet}: no fault from {@code t} on; {@code net_partition}:
+ *       {@code network}, {@code groups}; {@code net_heal}: {@code network}; {@code net_loss}:
+ *       {@code network}, {@code loss}.
  * </ul>
  *
  * Fields beyond these are ignored. Lines with an unknown {@code ev} are skipped and counted, so a
@@ -42,7 +44,8 @@ import java.util.function.Function;
 public final class TraceReader {
     private static final Set<String> NODE_EVENTS =
             Set.of("submit", "deliver", "config", "crash", "restart", "pause", "resume", "start");
-    private static final Set<String> GLOBAL_EVENTS = Set.of("partition", "block", "heal", "quiet");
+    private static final Set<String> GLOBAL_EVENTS =
+            Set.of("partition", "block", "heal", "quiet", "net_partition", "net_heal", "net_loss");
 
     private TraceReader() {}
 
@@ -107,6 +110,13 @@ public final class TraceReader {
                 f.int32("from");
                 f.int32("to");
             }
+            case "net_partition" -> {
+                f.int32("network");
+                for (Object group : f.list("groups")) {
+                    f.ints(group, "groups");
+                }
+            }
+            case "net_heal", "net_loss" -> f.int32("network");
             case "pause", "resume", "start", "heal" -> { }
             default -> skipped.merge(ev, 1, Integer::sum);
         }

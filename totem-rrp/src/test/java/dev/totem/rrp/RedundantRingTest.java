@@ -168,6 +168,21 @@ class RedundantRingTest {
     }
 
     @Test
+    void tokensThatComeInTimeTakeProblemsOff() {
+        ring(RrpMode.ACTIVE);
+        for (int i = 1; i <= 5; i++) {
+            arrive(0, token(3, i));
+            rrp.onTimer(now, TimerKind.RRP_TOKEN_WAIT);
+        }
+        assertThat(rrp.status().get(1).problemCount()).isEqualTo(5);
+        for (int i = 6; i < 6 + 2 * RedundantRing.ON_TIME_TOKENS_PER_PROBLEM; i++) {
+            arrive(0, token(3, i));
+            arrive(1, token(3, i));
+        }
+        assertThat(rrp.status().get(1).problemCount()).isEqualTo(3);
+    }
+
+    @Test
     void passiveMarksANetworkFaultyWhenItsTokenCountFallsBehind() {
         ring(RrpMode.PASSIVE);
         List<String> transitions = new ArrayList<>();

@@ -36,6 +36,8 @@ import picocli.CommandLine.Spec;
             "that many simulated networks; --faults netfail fails one network at a time.",
             "Each failing seed is printed with the command that replays it; the last line is",
             "  seeds=K nodes=N delivered=D [configs=C] violations=V",
+            "after a line configs_after_fault_start=F with the netfail profiles, which fail networks",
+            "only once the first ring formed (F counts the configurations from then on).",
             "and the exit code is 0 only when V is 0."})
 public final class SimCommand implements Callable<Integer> {
     @Spec
@@ -80,6 +82,9 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--trace", description = "Write the JSON Lines trace; with several seeds FILE must contain {seed}.")
     private Path trace;
 
+    @Option(names = "--verbose", description = "Print one line per seed: seed, delivered, configs, violations.")
+    private boolean verbose;
+
     @Option(names = "--jobs", description = "Seeds run in parallel (default: the number of cores).")
     private Integer jobs;
 
@@ -121,6 +126,7 @@ public final class SimCommand implements Callable<Integer> {
         long started = System.nanoTime();
         long delivered = 0;
         long configs = 0;
+        long configsAfterFaultStart = 0;
         long violations = 0;
         long done = 0;
         try {
@@ -138,8 +144,14 @@ public final class SimCommand implements Callable<Integer> {
                     throw e.getCause() instanceof Exception ex ? ex : e;
                 }
                 done++;
+                if (verbose) {
+                    out.println("seed=" + r.seed() + " delivered=" + r.delivered() + " configs=" + r.configs()
+                            + " configs_after_fault_start=" + r.configsAfterFaultStart() + " violations="
+                            + r.violations().size() + " virtual_ms=" + r.virtualMillis());
+                }
                 delivered += r.delivered();
                 configs += r.configs();
+                configsAfterFaultStart += r.configsAfterFaultStart();
                 if (!r.violations().isEmpty()) {
                     violations += r.violations().size();
                     out.println("FAIL seed=" + r.seed() + " violations=" + r.violations().size() + " first: "
@@ -158,6 +170,10 @@ public final class SimCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - started) / 1e9;
         err.printf("sim: %.1f s, %.1f seeds/s, engine %s, faults %s, networks %d, rrp %s%n", seconds, count / seconds,
                 kind.name().toLowerCase(), profile.cliName(), networks, rrpMode.name().toLowerCase());
+        if (profile.failsNetworks()) {
+            // These profiles start their faults once the first ring formed: what they caused.
+            out.println("configs_after_fault_start=" + configsAfterFaultStart);
+        }
         out.println("seeds=" + count + " nodes=" + nodes + " delivered=" + delivered
                 + (kind == EngineKind.TOTEM ? " configs=" + configs : "") + " violations=" + violations);
         return violations == 0 ? 0 : 1;

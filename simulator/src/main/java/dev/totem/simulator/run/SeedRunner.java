@@ -42,11 +42,14 @@ public final class SeedRunner {
      * @param seed the seed
      * @param delivered deliveries over all nodes
      * @param configs configuration changes over all nodes
+     * @param configsAfterFaultStart configuration changes over all nodes once faults could begin:
+     *     once the first ring formed for the profiles that start then, from the start otherwise
      * @param violations broken properties; empty when the seed passed
      * @param virtualMillis virtual time the run took
      * @param events simulation events processed
      */
-    public record Result(long seed, long delivered, long configs, List<Violation> violations, long virtualMillis,
+    public record Result(long seed, long delivered, long configs, long configsAfterFaultStart, List<Violation> violations,
+            long virtualMillis,
             long events) {}
 
     private final Scenario scenario;
@@ -135,9 +138,10 @@ public final class SeedRunner {
         long faultStart = 0;
         if (scenario.faults().failsNetworks()) {
             // Network faults start once the first ring formed, so the configurations the run
-            // counts are the ones the faults caused, not how the ring first came together.
+            // counts from then on are the ones the faults caused, not how the ring came together.
             faultStart = firstRing(step);
         }
+        recorder.countConfigsFrom(faultStart);
         if (scenario.faults() != FaultProfile.NONE) {
             new FaultPlan(scenario.faults(), ids, tokenNanos(), sim.randomStreams().named("faults"), scenario.networks())
                     .schedule(sim, faultStart, faultPhase);
@@ -167,7 +171,8 @@ public final class SeedRunner {
         }
         List<Violation> violations = new ArrayList<>(probeViolations);
         violations.addAll(EvsChecker.check(history));
-        return new Result(seed, history.deliveries(), recorder.configs(), violations, sim.nowNanos() / 1_000_000,
+        return new Result(seed, history.deliveries(), recorder.configs(), recorder.configsCounted(), violations,
+                sim.nowNanos() / 1_000_000,
                 sim.eventsProcessed());
     }
 

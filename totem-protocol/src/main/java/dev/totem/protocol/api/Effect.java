@@ -39,6 +39,7 @@ public sealed interface Effect {
             }
         }
 
+        /** Whether it goes to every node of that network. */
         public boolean multicast() {
             return destination == MULTICAST;
         }

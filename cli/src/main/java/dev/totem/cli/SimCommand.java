@@ -1,5 +1,6 @@
 package dev.totem.cli;
 
+import dev.totem.rrp.RrpMode;
 import dev.totem.simulator.run.EngineKind;
 import dev.totem.simulator.run.FaultProfile;
 import dev.totem.simulator.run.Scenario;
@@ -31,8 +32,12 @@ import picocli.CommandLine.Spec;
         description = "Run seeds in the simulator and check the ordering properties.",
         footer = {"%nWithout --faults the ordering engine runs alone on a fixed ring (--engine srp);",
             "with --faults the full processor with membership runs (--engine totem).",
+            "With --networks 2..8 every node runs a redundant ring (--rrp passive or active) over",
+            "that many simulated networks; --faults netfail fails one network at a time.",
             "Each failing seed is printed with the command that replays it; the last line is",
             "  seeds=K nodes=N delivered=D [configs=C] violations=V",
+            "after a line configs_after_fault_start=F with the netfail profiles, which fail networks",
+            "only once the first ring formed (F counts the configurations from then on).",
             "and the exit code is 0 only when V is 0."})
 public final class SimCommand implements Callable<Integer> {
     @Spec
@@ -59,7 +64,7 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--sizes", description = "Payload sizes A..B in bytes, drawn log-uniformly.")
     private String sizes;
 
-    @Option(names = "--faults", description = "none, loss, partition, crash, pause or chaos.")
+    @Option(names = "--faults", description = "none, loss, partition, crash, pause, chaos, netfail or netfail-all.")
     private String faults;
 
     @Option(names = "--engine", description = "srp (fixed ring) or totem (with membership); default by --faults.")
@@ -68,11 +73,20 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--token", description = "Token timeout in ms; 0 = corosync's default for the node count.", defaultValue = "0")
     private int tokenMs;
 
+    @Option(names = "--networks", description = "Simulated networks, 1..8 (default ${DEFAULT-VALUE}).", defaultValue = "1")
+    private int networks;
+
+    @Option(names = "--rrp", description = "Redundant ring mode: none, passive or active (default: none with one network, passive with more).")
+    private String rrp;
+
     @Option(names = "--trace", description = "Write the JSON Lines trace; with several seeds FILE must contain {seed}.")
     private Path trace;
 
     @Option(names = "--timeline", description = "Write a self-contained HTML space-time diagram; with several seeds FILE must contain {seed}.")
     private Path timeline;
+
+    @Option(names = "--verbose", description = "Print one line per seed: seed, delivered, configs, violations.")
+    private boolean verbose;
 
     @Option(names = "--jobs", description = "Seeds run in parallel (default: the number of cores).")
     private Integer jobs;
@@ -91,9 +105,16 @@ public final class SimCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         EngineKind kind = engine == null ? (faults == null ? EngineKind.SRP : EngineKind.TOTEM) : parseEngine(engine);
+        RrpMode rrpMode;
+        try {
+            rrpMode = rrp == null ? (networks > 1 ? RrpMode.PASSIVE : RrpMode.NONE) : RrpMode.parse(rrp);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
         Scenario scenario;
         try {
-            scenario = new Scenario(nodes, messages, loss, safeRatio, sizeRange[0], sizeRange[1], profile, kind, tokenMs);
+            scenario = new Scenario(nodes, messages, loss, safeRatio, sizeRange[0], sizeRange[1], profile, kind, tokenMs,
+                    networks, rrpMode);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -111,6 +132,7 @@ public final class SimCommand implements Callable<Integer> {
         long started = System.nanoTime();
         long delivered = 0;
         long configs = 0;
+        long configsAfterFaultStart = 0;
         long violations = 0;
         long done = 0;
         try {
@@ -128,13 +150,19 @@ public final class SimCommand implements Callable<Integer> {
                     throw e.getCause() instanceof Exception ex ? ex : e;
                 }
                 done++;
+                if (verbose) {
+                    out.println("seed=" + r.seed() + " delivered=" + r.delivered() + " configs=" + r.configs()
+                            + " configs_after_fault_start=" + r.configsAfterFaultStart() + " violations="
+                            + r.violations().size() + " virtual_ms=" + r.virtualMillis());
+                }
                 delivered += r.delivered();
                 configs += r.configs();
+                configsAfterFaultStart += r.configsAfterFaultStart();
                 if (!r.violations().isEmpty()) {
                     violations += r.violations().size();
                     out.println("FAIL seed=" + r.seed() + " violations=" + r.violations().size() + " first: "
                             + r.violations().get(0));
-                    out.println("  replay: " + replayCommand(r.seed()));
+                    out.println("  replay: " + replayCommand(scenario, r.seed()));
                     out.flush();
                 }
                 if (count > 1 && done % reportEvery == 0) {
@@ -146,8 +174,12 @@ public final class SimCommand implements Callable<Integer> {
             pool.shutdownNow();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        err.printf("sim: %.1f s, %.1f seeds/s, engine %s, faults %s%n", seconds, count / seconds,
-                kind.name().toLowerCase(), profile.name().toLowerCase());
+        err.printf("sim: %.1f s, %.1f seeds/s, engine %s, faults %s, networks %d, rrp %s%n", seconds, count / seconds,
+                kind.name().toLowerCase(), profile.cliName(), networks, rrpMode.name().toLowerCase());
+        if (profile.failsNetworks()) {
+            // These profiles start their faults once the first ring formed: what they caused.
+            out.println("configs_after_fault_start=" + configsAfterFaultStart);
+        }
         out.println("seeds=" + count + " nodes=" + nodes + " delivered=" + delivered
                 + (kind == EngineKind.TOTEM ? " configs=" + configs : "") + " violations=" + violations);
         return violations == 0 ? 0 : 1;
@@ -175,7 +207,7 @@ public final class SimCommand implements Callable<Integer> {
         return Path.of(pattern.toString().replace("{seed}", Long.toString(seed)));
     }
 
-    private String replayCommand(long seed) {
+    private String replayCommand(Scenario scenario, long seed) {
         StringBuilder b = new StringBuilder("./totem sim --nodes " + nodes + " --seeds " + seed + " --messages " + messages);
         if (loss > 0) {
             b.append(" --loss ").append(loss);
@@ -196,6 +228,9 @@ public final class SimCommand implements Callable<Integer> {
         }
         if (tokenMs > 0) {
             b.append(" --token ").append(tokenMs);
+        }
+        if (networks > 1) {
+            b.append(" --networks ").append(networks).append(" --rrp ").append(scenario.rrpMode().name().toLowerCase());
         }
         return b.append(" --trace seed-").append(seed).append(".jsonl --timeline seed-").append(seed).append(".html").toString();
     }

@@ -417,6 +417,9 @@ public final class TotemProcessor implements TotemEngine {
                     effects.add(new Effect.SetTimer(TimerKind.MERGE_DETECT, millis(config.mergeMs())));
                 }
             }
+            case RRP_TOKEN_WAIT, RRP_TOKEN_RESEND, RRP_PROBE -> {
+                // The redundant ring's timers; its layer handles them before the processor sees any.
+            }
         }
         return checked();
     }

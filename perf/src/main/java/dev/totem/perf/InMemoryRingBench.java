@@ -105,21 +105,27 @@ public class InMemoryRingBench {
         }
     }
 
+    private void send(int node, int destination, byte[] frame) {
+        if (destination == Effect.MULTICAST) {
+            for (int to = 1; to <= NODES; to++) {
+                if (to != node) {
+                    network.add(to);
+                    network.add(frame);
+                }
+            }
+        } else {
+            tokens++;
+            network.add(destination);
+            network.add(frame);
+        }
+    }
+
     private void apply(int node, Effects fx) {
         for (Effect effect : fx.list()) {
             if (effect instanceof Effect.Send s) {
-                if (s.multicast()) {
-                    for (int to = 1; to <= NODES; to++) {
-                        if (to != node) {
-                            network.add(to);
-                            network.add(s.frame());
-                        }
-                    }
-                } else {
-                    tokens++;
-                    network.add(s.destination());
-                    network.add(s.frame());
-                }
+                send(node, s.destination(), s.frame());
+            } else if (effect instanceof Effect.SendOn s) {
+                send(node, s.destination(), s.frame()); // one network here: every index is the same wire
             } else if (effect instanceof Effect.Deliver) {
                 delivered++;
             }

@@ -79,4 +79,25 @@ final class ListenerFanout implements SimulationListener {
             listener.onHeal(timeNanos);
         }
     }
+
+    @Override
+    public void onNetworkPartition(long timeNanos, int network, int[][] groups) {
+        for (SimulationListener listener : listeners) {
+            listener.onNetworkPartition(timeNanos, network, groups);
+        }
+    }
+
+    @Override
+    public void onNetworkHeal(long timeNanos, int network) {
+        for (SimulationListener listener : listeners) {
+            listener.onNetworkHeal(timeNanos, network);
+        }
+    }
+
+    @Override
+    public void onNetworkLoss(long timeNanos, int network, double probability) {
+        for (SimulationListener listener : listeners) {
+            listener.onNetworkLoss(timeNanos, network, probability);
+        }
+    }
 }

@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class NodeDriver {
     private static final TimerKind[] TIMER_KINDS = TimerKind.values();
-    /** Engines send on this network; the others wait for the redundant ring. */
+    /** {@link Effect.Send} goes on this network; {@link Effect.SendOn} names its own. */
     private static final int SEND_NETWORK = 0;
 
     private final EventQueue queue;
@@ -141,7 +141,7 @@ final class NodeDriver {
     private void deliver(long nowNanos, SimNode node, int network, byte[] frame) {
         networks[network].stats().delivered++;
         // Read-only: the copies of one multicast share a single array.
-        apply(nowNanos, node, node.engine.onPacket(nowNanos, ByteBuffer.wrap(frame).asReadOnlyBuffer()));
+        apply(nowNanos, node, node.engine.onPacket(nowNanos, network, ByteBuffer.wrap(frame).asReadOnlyBuffer()));
     }
 
     private void applyTimer(long nowNanos, SimNode node, int kind) {
@@ -158,6 +158,12 @@ final class NodeDriver {
             Effect effect = list.get(i);
             if (effect instanceof Effect.Send send) {
                 networks[SEND_NETWORK].send(nowNanos, node.nodeId, send.destination(), send.frame());
+            } else if (effect instanceof Effect.SendOn sendOn) {
+                if (sendOn.network() >= networks.length) {
+                    throw new IllegalStateException(node + " sent on network " + sendOn.network() + " of "
+                            + networks.length);
+                }
+                networks[sendOn.network()].send(nowNanos, node.nodeId, sendOn.destination(), sendOn.frame());
             } else if (effect instanceof Effect.SetTimer set) {
                 arm(nowNanos, node, set.kind().ordinal(), set.delayNanos());
             } else if (effect instanceof Effect.CancelTimer cancel) {

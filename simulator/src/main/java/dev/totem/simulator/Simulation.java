@@ -194,13 +194,18 @@ public final class Simulation {
      * already in flight still arrive.
      */
     public void partition(long atNanos, int[]... groups) {
+        schedule(atNanos, EventKind.PARTITION, -1, canonicalGroups(groups));
+    }
+
+    /** Sorted copies of the groups; rejects overlapping groups now, not when due. */
+    private static int[][] canonicalGroups(int[][] groups) {
         int[][] canonical = new int[groups.length][];
         for (int i = 0; i < groups.length; i++) {
             canonical[i] = groups[i].clone();
             Arrays.sort(canonical[i]);
         }
-        new Reachability().partition(canonical); // rejects overlapping groups now, not when due
-        schedule(atNanos, EventKind.PARTITION, -1, canonical);
+        new Reachability().partition(canonical);
+        return canonical;
     }
 
     /** Frames from {@code fromNodeId} to {@code toNodeId} are dropped on every network; the reverse still flows. */
@@ -225,7 +230,33 @@ public final class Simulation {
         if (!(probability >= 0 && probability <= 1)) {
             throw new IllegalArgumentException("loss probability must be in [0, 1]: " + probability);
         }
-        schedule(atNanos, () -> network.lossProbability(probability));
+        schedule(atNanos, () -> {
+            network.lossProbability(probability);
+            listeners.onNetworkLoss(nowNanos, networkIndex, probability);
+        });
+    }
+
+    /**
+     * Splits network {@code networkIndex} alone into {@code groups}, as {@link #partition} does
+     * for every network: one failed switch of a redundant ring. Replaces that network's previous
+     * partition; the other networks are unchanged.
+     */
+    public void partitionNetwork(long atNanos, int networkIndex, int[]... groups) {
+        SimNetwork network = networks[networkIndex];
+        int[][] canonical = canonicalGroups(groups);
+        schedule(atNanos, () -> {
+            network.reachability().partition(canonical);
+            listeners.onNetworkPartition(nowNanos, networkIndex, canonical);
+        });
+    }
+
+    /** Lifts every partition and block of network {@code networkIndex} alone. */
+    public void healNetwork(long atNanos, int networkIndex) {
+        SimNetwork network = networks[networkIndex];
+        schedule(atNanos, () -> {
+            network.reachability().heal();
+            listeners.onNetworkHeal(nowNanos, networkIndex);
+        });
     }
 
     /** Runs {@code action} at {@code atNanos}, in order with the other events of that instant. */

@@ -44,4 +44,13 @@ public interface SimulationListener {
 
     /** Every partition and block was lifted. */
     default void onHeal(long timeNanos) {}
+
+    /** Network {@code network} alone was partitioned into {@code groups}. */
+    default void onNetworkPartition(long timeNanos, int network, int[][] groups) {}
+
+    /** Every partition and block of network {@code network} was lifted. */
+    default void onNetworkHeal(long timeNanos, int network) {}
+
+    /** Frame copies on network {@code network} are lost with {@code probability} from now on. */
+    default void onNetworkLoss(long timeNanos, int network, double probability) {}
 }

@@ -65,4 +65,19 @@ final class TraceRecorder implements SimulationListener {
     public void onHeal(long timeNanos) {
         trace.heal(timeNanos);
     }
+
+    @Override
+    public void onNetworkPartition(long timeNanos, int network, int[][] groups) {
+        trace.netPartition(timeNanos, network, groups);
+    }
+
+    @Override
+    public void onNetworkHeal(long timeNanos, int network) {
+        trace.netHeal(timeNanos, network);
+    }
+
+    @Override
+    public void onNetworkLoss(long timeNanos, int network, double probability) {
+        trace.netLoss(timeNanos, network, probability);
+    }
 }

@@ -32,7 +32,9 @@ import java.util.function.Function;
  *   <li>{@code config}: {@code kind} ("transitional" or "regular"), {@code ring}, {@code members};
  *   <li>{@code crash}, {@code restart}, {@code pause}, {@code resume}, {@code start}: nothing more;
  *   <li>global {@code partition}: {@code groups}, lists of node ids; {@code block}: {@code from},
- *       {@code to}; {@code heal}; {@code quiet}: no fault from {@code t} on.
+ *       {@code to}; {@code heal}; {@code quiet}: no fault from {@code t} on; {@code net_partition}:
+ *       {@code network}, {@code groups}; {@code net_heal}: {@code network}; {@code net_loss}:
+ *       {@code network}, {@code loss}.
  * </ul>
  *
  * Fields beyond these are ignored. Lines with an unknown {@code ev} are skipped and counted, so a
@@ -44,7 +46,8 @@ import java.util.function.Function;
 public final class TraceReader {
     private static final Set<String> NODE_EVENTS =
             Set.of("submit", "deliver", "config", "crash", "restart", "pause", "resume", "start");
-    private static final Set<String> GLOBAL_EVENTS = Set.of("partition", "block", "heal", "quiet");
+    private static final Set<String> GLOBAL_EVENTS =
+            Set.of("partition", "block", "heal", "quiet", "net_partition", "net_heal", "net_loss");
 
     private TraceReader() {}
 
@@ -105,6 +108,11 @@ public final class TraceReader {
                 e.requiredInteger("from");
                 e.requiredInteger("to");
             }
+            case "net_partition" -> {
+                e.requiredInteger("network");
+                e.requiredIntArrays("groups");
+            }
+            case "net_heal", "net_loss" -> e.requiredInteger("network");
             case "pause", "resume", "start", "heal" -> { }
             default -> skipped.merge(ev, 1, Integer::sum);
         }

@@ -12,19 +12,51 @@ import java.util.SplittableRandom;
  * has none.
  */
 final class FaultPlan {
+    /**
+     * Netfail: the least time between a network's heal and the next network fault. A healed
+     * network is back in use after the redundant ring's recovery time (1 s by default); failing
+     * another one sooner would leave no network in use for a while, which is a fault of every
+     * network, not of one.
+     */
+    static final long NETFAIL_GAP_NANOS = 2_000_000_000L;
+    /** Netfail: the most base loss drawn for every network ("a little loss"). */
+    static final double NETFAIL_BASE_LOSS_MAX = 0.01;
+    /** Netfail: the most loss of a degraded network. */
+    static final double NETFAIL_DEGRADED_LOSS_MAX = 0.3;
+
     private final FaultProfile profile;
     private final int[] ids;
     private final long tokenNanos;
     private final SplittableRandom random;
+    private final int networks;
 
-    FaultPlan(FaultProfile profile, int[] ids, long tokenNanos, SplittableRandom random) {
+    FaultPlan(FaultProfile profile, int[] ids, long tokenNanos, SplittableRandom random, int networks) {
         this.profile = profile;
         this.ids = ids.clone();
         this.tokenNanos = tokenNanos;
         this.random = random;
+        this.networks = networks;
     }
 
-    void schedule(Simulation sim, long phaseNanos) {
+    /** Schedules the faults of the phase {@code [startNanos, startNanos + phaseNanos)} and their end. */
+    void schedule(Simulation sim, long startNanos, long phaseNanos) {
+        if (profile.failsNetworks()) {
+            scheduleNetworkFaults(sim, startNanos, phaseNanos);
+        } else {
+            scheduleNodeFaults(sim, phaseNanos);
+        }
+        long end = startNanos + phaseNanos;
+        sim.heal(end);
+        for (int net = 0; net < networks; net++) {
+            sim.setLossProbability(end, net, 0);
+        }
+        for (int id : ids) {
+            sim.restart(end, id);
+            sim.resume(end, id);
+        }
+    }
+
+    private void scheduleNodeFaults(Simulation sim, long phaseNanos) {
         int faults = 2 + random.nextInt(6);
         for (int i = 0; i < faults; i++) {
             long at = random.nextLong(phaseNanos * 3 / 4);
@@ -48,15 +80,63 @@ final class FaultPlan {
                     sim.setLossProbability(at, 0, random.nextDouble() * 0.3);
                     sim.setLossProbability(end, 0, 0);
                 }
-                case NONE, CHAOS -> { }
+                case NONE, CHAOS, NETFAIL, NETFAIL_ALL -> { }
             }
         }
-        sim.heal(phaseNanos);
-        sim.setLossProbability(phaseNanos, 0, 0);
-        for (int id : ids) {
-            sim.restart(phaseNanos, id);
-            sim.resume(phaseNanos, id);
+    }
+
+    /**
+     * One network fault at a time, each on a network drawn at random: cut (all its copies lost,
+     * or that network alone split in two), or degraded (up to 30% loss); then healed, and a gap
+     * before the next. Every network keeps a little loss throughout. With {@link
+     * FaultProfile#NETFAIL_ALL} a third of the faults cut every network at once for a split of
+     * the nodes, which is a partition that no redundancy can hide.
+     */
+    private void scheduleNetworkFaults(Simulation sim, long startNanos, long phaseNanos) {
+        double base = random.nextDouble() * NETFAIL_BASE_LOSS_MAX;
+        for (int net = 0; net < networks; net++) {
+            sim.setLossProbability(startNanos, net, base);
         }
+        long last = startNanos + phaseNanos - 1;
+        long at = startNanos + random.nextLong(tokenNanos);
+        while (at < startNanos + phaseNanos * 3 / 4) {
+            long end = Math.min(last, at + tokenNanos / 2 + random.nextLong(3 * tokenNanos));
+            int net = random.nextInt(networks);
+            if (profile == FaultProfile.NETFAIL_ALL && random.nextInt(3) == 0) {
+                sim.partition(at, split(random.nextBoolean()));
+                sim.heal(end);
+            } else {
+                switch (random.nextInt(3)) {
+                    case 0 -> {
+                        sim.setLossProbability(at, net, 1.0);
+                        sim.setLossProbability(end, net, base);
+                    }
+                    case 1 -> {
+                        sim.partitionNetwork(at, net, split(random.nextBoolean()));
+                        sim.healNetwork(end, net);
+                    }
+                    default -> {
+                        sim.setLossProbability(at, net, random.nextDouble() * NETFAIL_DEGRADED_LOSS_MAX);
+                        sim.setLossProbability(end, net, base);
+                    }
+                }
+            }
+            at = end + NETFAIL_GAP_NANOS + random.nextLong(tokenNanos);
+        }
+    }
+
+    /** Two groups: a lone node and the rest, or else majority / minority or any cut in two. */
+    private int[][] split(boolean loneNode) {
+        if (ids.length < 2) {
+            return new int[][] {ids.clone()};
+        }
+        if (loneNode) {
+            int lone = pick();
+            return new int[][] {{lone}, Arrays.stream(ids).filter(x -> x != lone).toArray()};
+        }
+        List<Integer> shuffled = shuffled();
+        int cut = 1 + random.nextInt(ids.length - 1);
+        return new int[][] {toArray(shuffled.subList(0, cut)), toArray(shuffled.subList(cut, shuffled.size()))};
     }
 
     private FaultProfile pickChaos() {
@@ -72,17 +152,9 @@ final class FaultPlan {
         if (ids.length < 2) {
             return;
         }
-        switch (random.nextInt(3)) {
-            case 0 -> { // majority / minority, or any split in two
-                List<Integer> shuffled = shuffled();
-                int cut = 1 + random.nextInt(ids.length - 1);
-                sim.partition(at, toArray(shuffled.subList(0, cut)), toArray(shuffled.subList(cut, shuffled.size())));
-            }
-            case 1 -> { // a lone node
-                int lone = pick();
-                int[] rest = Arrays.stream(ids).filter(x -> x != lone).toArray();
-                sim.partition(at, new int[] {lone}, rest);
-            }
+        int kind = random.nextInt(3);
+        switch (kind) {
+            case 0, 1 -> sim.partition(at, split(kind == 1));
             default -> { // asymmetric: one direction of a few links fails
                 int links = 1 + random.nextInt(Math.max(1, ids.length / 2));
                 for (int i = 0; i < links; i++) {

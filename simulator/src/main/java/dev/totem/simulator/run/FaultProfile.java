@@ -13,15 +13,34 @@ public enum FaultProfile {
     /** Nodes pause for longer than the token timeout, then resume. */
     PAUSE,
     /** All of the above mixed, with duplication and reordering, then a quiet period. */
-    CHAOS;
+    CHAOS,
+    /**
+     * Redundant ring: one network at a time is cut (all its frames lost, or that network alone
+     * partitioned), or degraded (0..30% loss), then healed, over a little loss on every network;
+     * never every network at once. Starts once the first ring formed.
+     */
+    NETFAIL,
+    /** As {@link #NETFAIL}, and now and then every network is cut at once for some nodes. */
+    NETFAIL_ALL;
 
-    /** Parses the CLI spelling (none, loss, partition, crash, pause, chaos). */
+    /** Parses the CLI spelling (none, loss, partition, crash, pause, chaos, netfail, netfail-all). */
     public static FaultProfile parse(String s) {
         for (FaultProfile p : values()) {
-            if (p.name().equalsIgnoreCase(s.trim())) {
+            if (p.cliName().equalsIgnoreCase(s.trim())) {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown fault profile '" + s + "'; expected none, loss, partition, crash, pause or chaos");
+        throw new IllegalArgumentException("unknown fault profile '" + s
+                + "'; expected none, loss, partition, crash, pause, chaos, netfail or netfail-all");
+    }
+
+    /** The CLI spelling: the name in lower case, with a dash for the underscore. */
+    public String cliName() {
+        return name().toLowerCase().replace('_', '-');
+    }
+
+    /** Whether it fails networks rather than nodes, and so starts once the first ring formed. */
+    public boolean failsNetworks() {
+        return this == NETFAIL || this == NETFAIL_ALL;
     }
 }

@@ -12,6 +12,8 @@ import dev.totem.simulator.check.History;
 public final class HistoryRecorder implements SimulationListener {
     private final History history = new History();
     private long configs;
+    private long countFromNanos = Long.MAX_VALUE;
+    private long configsCounted;
 
     public History history() {
         return history;
@@ -20,6 +22,16 @@ public final class HistoryRecorder implements SimulationListener {
     /** Configuration changes delivered, over all nodes. */
     public long configs() {
         return configs;
+    }
+
+    /** From {@code timeNanos} on, configuration changes are also counted in {@link #configsCounted()}. */
+    public void countConfigsFrom(long timeNanos) {
+        countFromNanos = timeNanos;
+    }
+
+    /** Configuration changes delivered, over all nodes, since {@link #countConfigsFrom}. */
+    public long configsCounted() {
+        return configsCounted;
     }
 
     private static long micros(long nanos) {
@@ -51,6 +63,9 @@ public final class HistoryRecorder implements SimulationListener {
     @Override
     public void onConfigurationChange(long timeNanos, int nodeId, Effect.ConfigurationChange change) {
         configs++;
+        if (timeNanos >= countFromNanos) {
+            configsCounted++;
+        }
         history.config(micros(timeNanos), nodeId, change.kind(), change.ring().toString(), change.members());
     }
 }

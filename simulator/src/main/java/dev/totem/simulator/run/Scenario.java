@@ -1,5 +1,8 @@
 package dev.totem.simulator.run;
 
+import dev.totem.rrp.RrpConfig;
+import dev.totem.rrp.RrpMode;
+
 /**
  * Everything that defines a seed run except the seed.
  *
@@ -12,9 +15,12 @@ package dev.totem.simulator.run;
  * @param faults the fault profile
  * @param engine the engine driven
  * @param tokenTimeoutMs the token timeout the other timeouts derive from; 0 for corosync's default for the node count
+ * @param networks simulated networks, 1..8; with more than one every engine runs under a redundant ring
+ * @param rrpMode how the redundant ring uses the networks: {@link RrpMode#NONE} with one network,
+ *     passive or active with more
  */
 public record Scenario(int nodes, int messages, double lossProbability, double safeRatio, int minSizeBytes,
-        int maxSizeBytes, FaultProfile faults, EngineKind engine, int tokenTimeoutMs) {
+        int maxSizeBytes, FaultProfile faults, EngineKind engine, int tokenTimeoutMs, int networks, RrpMode rrpMode) {
     public Scenario {
         if (nodes < 1 || nodes > 384) {
             throw new IllegalArgumentException("nodes must be 1..384, got " + nodes);
@@ -35,5 +41,27 @@ public record Scenario(int nodes, int messages, double lossProbability, double s
         if (engine == EngineKind.SRP && faults != FaultProfile.NONE) {
             throw new IllegalArgumentException("the fixed-ring SRP engine has no membership: faults need the totem engine");
         }
+        if (networks < 1 || networks > RrpConfig.MAX_NETWORKS) {
+            throw new IllegalArgumentException("networks must be 1.." + RrpConfig.MAX_NETWORKS + ", got " + networks);
+        }
+        if (rrpMode == null) {
+            throw new IllegalArgumentException("rrp mode is null");
+        }
+        if (networks > 1 && rrpMode == RrpMode.NONE) {
+            throw new IllegalArgumentException(networks + " networks need rrp passive or active, not none");
+        }
+        if (networks == 1 && rrpMode != RrpMode.NONE) {
+            throw new IllegalArgumentException("rrp " + rrpMode.name().toLowerCase() + " needs at least two networks");
+        }
+        if (faults == FaultProfile.NETFAIL && networks < 2) {
+            throw new IllegalArgumentException("the netfail profile fails one network at a time: it needs at least two");
+        }
+    }
+
+    /** A scenario on one network, without a redundant ring. */
+    public Scenario(int nodes, int messages, double lossProbability, double safeRatio, int minSizeBytes,
+            int maxSizeBytes, FaultProfile faults, EngineKind engine, int tokenTimeoutMs) {
+        this(nodes, messages, lossProbability, safeRatio, minSizeBytes, maxSizeBytes, faults, engine, tokenTimeoutMs, 1,
+                RrpMode.NONE);
     }
 }

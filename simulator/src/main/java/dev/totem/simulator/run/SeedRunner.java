@@ -5,6 +5,9 @@ import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TotemConfig;
+import dev.totem.protocol.api.TotemEngine;
+import dev.totem.rrp.RedundantRing;
+import dev.totem.rrp.RrpConfig;
 import dev.totem.protocol.srp.FixedRingEngine;
 import dev.totem.simulator.EngineFactory;
 import dev.totem.simulator.LatencyModel;
@@ -20,6 +23,7 @@ import dev.totem.simulator.check.Violation;
 import dev.totem.simulator.trace.TraceWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -38,11 +42,14 @@ public final class SeedRunner {
      * @param seed the seed
      * @param delivered deliveries over all nodes
      * @param configs configuration changes over all nodes
+     * @param configsAfterFaultStart configuration changes over all nodes once faults could begin:
+     *     once the first ring formed for the profiles that start then, from the start otherwise
      * @param violations broken properties; empty when the seed passed
      * @param virtualMillis virtual time the run took
      * @param events simulation events processed
      */
-    public record Result(long seed, long delivered, long configs, List<Violation> violations, long virtualMillis,
+    public record Result(long seed, long delivered, long configs, long configsAfterFaultStart, List<Violation> violations,
+            long virtualMillis,
             long events) {}
 
     private final Scenario scenario;
@@ -69,8 +76,8 @@ public final class SeedRunner {
         boolean chaos = scenario.faults() == FaultProfile.CHAOS;
         NetworkConfig network = new NetworkConfig(LatencyModel.exponential(50_000, 20_000), scenario.lossProbability(),
                 chaos ? 0.02 : 0, chaos ? 0.02 : 0, chaos ? 2_000_000 : 0, NetworkConfig.DEFAULT_MTU_BYTES);
-        SimConfig simConfig = SimConfig.defaults().withNetwork(network);
-        this.sim = new Simulation(simConfig, seed, factoryOverride != null ? factoryOverride : factory(), trace);
+        SimConfig simConfig = SimConfig.defaults().withNetworks(Collections.nCopies(scenario.networks(), network));
+        this.sim = new Simulation(simConfig, seed, redundant(factoryOverride != null ? factoryOverride : factory()), trace);
         this.workloadRandom = sim.randomStreams().named("workload");
         sim.addListener(recorder);
         sim.addListener(new Retrier());
@@ -84,6 +91,21 @@ public final class SeedRunner {
             return (nodeId, store, random) -> new FixedRingEngine(totemConfig, nodeId, ids);
         }
         return (nodeId, store, random) -> new TotemProcessor(totemConfig, nodeId, store, random);
+    }
+
+    /** With several networks, every engine runs under a redundant ring. */
+    private EngineFactory redundant(EngineFactory base) {
+        if (scenario.networks() == 1) {
+            return base;
+        }
+        RrpConfig rrp = RrpConfig.defaults(scenario.rrpMode(), scenario.networks(), totemConfig);
+        return (nodeId, store, random) -> new RedundantRing(base.create(nodeId, store, random), rrp);
+    }
+
+    /** The engine speaking Totem on a node, under its redundant ring if it has one; null while down. */
+    private TotemEngine engine(int nodeId) {
+        TotemEngine e = sim.engine(nodeId);
+        return e instanceof RedundantRing r ? r.inner() : e;
     }
 
     /** Runs {@code seed} of {@code scenario}; {@code trace} receives its JSON Lines trace. */
@@ -111,15 +133,23 @@ public final class SeedRunner {
         History history = recorder.history();
         sim.addNodes(ids);
         long faultPhase = 20 * tokenNanos();
+        long step = tokenNanos() / POLLS_PER_TOKEN;
         scheduleWorkload(faultPhase);
-        if (scenario.faults() != FaultProfile.NONE) {
-            new FaultPlan(scenario.faults(), ids, tokenNanos(), sim.randomStreams().named("faults")).schedule(sim, faultPhase);
+        long faultStart = 0;
+        if (scenario.faults().failsNetworks()) {
+            // Network faults start once the first ring formed, so the configurations the run
+            // counts from then on are the ones the faults caused, not how the ring came together.
+            faultStart = firstRing(step);
         }
-        sim.runUntil(faultPhase);
+        recorder.countConfigsFrom(faultStart);
+        if (scenario.faults() != FaultProfile.NONE) {
+            new FaultPlan(scenario.faults(), ids, tokenNanos(), sim.randomStreams().named("faults"), scenario.networks())
+                    .schedule(sim, faultStart, faultPhase);
+        }
+        sim.runUntil(faultStart + faultPhase);
         // The run stops as soon as it can; the bound only catches a ring that never gets there.
         // A fixed ring under heavy loss moves slowly (every lost token costs token_retransmit).
-        long bound = faultPhase + (scenario.engine() == EngineKind.SRP ? 200 : 40) * tokenNanos();
-        long step = tokenNanos() / POLLS_PER_TOKEN;
+        long bound = sim.nowNanos() + (scenario.engine() == EngineKind.SRP ? 200 : 40) * tokenNanos();
         if (scenario.engine() == EngineKind.SRP) {
             history.configurationsExpected(false);
             history.quietFrom(0);
@@ -141,8 +171,36 @@ public final class SeedRunner {
         }
         List<Violation> violations = new ArrayList<>(probeViolations);
         violations.addAll(EvsChecker.check(history));
-        return new Result(seed, history.deliveries(), recorder.configs(), violations, sim.nowNanos() / 1_000_000,
+        return new Result(seed, history.deliveries(), recorder.configs(), recorder.configsCounted(), violations,
+                sim.nowNanos() / 1_000_000,
                 sim.eventsProcessed());
+    }
+
+    /**
+     * Forms the first ring of all nodes in one step and returns when it did (at most ten token
+     * timeouts on).
+     *
+     * <p>The nodes boot while their networks are still down, until the processor's startup
+     * jitter (up to one join period) has fired on every node. Booted together on a working
+     * network, nodes that join the first ring before their own jitter fires leave it when it
+     * does ({@code TotemProcessor} does not disarm JOIN_JITTER once it gathers), each time a
+     * membership change of the whole ring; here those would pass for changes the network faults
+     * caused.
+     */
+    private long firstRing(long step) {
+        int[][] alone = new int[ids.length][];
+        for (int i = 0; i < ids.length; i++) {
+            alone[i] = new int[] {ids[i]};
+        }
+        long earliest = (totemConfig.joinMs() + 1) * 1_000_000L;
+        sim.partition(0, alone);
+        sim.heal(earliest);
+        long bound = 10 * tokenNanos();
+        sim.runUntil(earliest);
+        while (sim.nowNanos() < bound && !converged()) {
+            sim.runUntil(Math.min(bound, sim.nowNanos() + Math.max(1_000_000, step / 100)));
+        }
+        return sim.nowNanos();
     }
 
     private void scheduleWorkload(long phaseNanos) {
@@ -172,7 +230,7 @@ public final class SeedRunner {
         int[] live = liveIds();
         String ring = null;
         for (int id : live) {
-            if (!(sim.engine(id) instanceof TotemProcessor p) || p.state() != dev.totem.membership.MembershipState.OPERATIONAL) {
+            if (!(engine(id) instanceof TotemProcessor p) || p.state() != dev.totem.membership.MembershipState.OPERATIONAL) {
                 return false;
             }
             String r = p.ringId().toString();
@@ -239,9 +297,9 @@ public final class SeedRunner {
             if (deliver.guarantee() != Guarantee.SAFE || probeViolations.size() > 5) {
                 return;
             }
-            long safe = ((FixedRingEngine) sim.engine(nodeId)).ring().safeUpTo();
+            long safe = ((FixedRingEngine) engine(nodeId)).ring().safeUpTo();
             for (int other : ids) {
-                FixedRingEngine e = (FixedRingEngine) sim.engine(other);
+                FixedRingEngine e = (FixedRingEngine) engine(other);
                 if (e != null && e.ring().myAru() < safe) {
                     probeViolations.add(new Violation("safe", "node " + nodeId + " delivered a safe message with every seq up to "
                             + safe + " considered held by all, but node " + other + " holds only up to " + e.ring().myAru()));

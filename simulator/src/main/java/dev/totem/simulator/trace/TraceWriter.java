@@ -128,16 +128,45 @@ public final class TraceWriter {
     /** The network was split into {@code groups} of node ids that reach only each other. */
     public void partition(long timeNanos, int[][] groups) {
         if (begin(timeNanos, GLOBAL_NODE, "partition")) {
-            line.append(",\"groups\":[");
-            for (int i = 0; i < groups.length; i++) {
-                if (i > 0) {
-                    line.append(',');
-                }
-                JsonText.appendIntArray(line, groups[i]);
-            }
-            line.append(']');
+            appendGroups(groups);
             end();
         }
+    }
+
+    /** Network {@code network} alone was split into {@code groups}; the others are unchanged. */
+    public void netPartition(long timeNanos, int network, int[][] groups) {
+        if (begin(timeNanos, GLOBAL_NODE, "net_partition")) {
+            line.append(",\"network\":").append(network);
+            appendGroups(groups);
+            end();
+        }
+    }
+
+    /** Every partition and block of network {@code network} was lifted. */
+    public void netHeal(long timeNanos, int network) {
+        if (begin(timeNanos, GLOBAL_NODE, "net_heal")) {
+            line.append(",\"network\":").append(network);
+            end();
+        }
+    }
+
+    /** From now on each frame copy on network {@code network} is lost with {@code probability}. */
+    public void netLoss(long timeNanos, int network, double probability) {
+        if (begin(timeNanos, GLOBAL_NODE, "net_loss")) {
+            line.append(",\"network\":").append(network).append(",\"loss\":").append(probability);
+            end();
+        }
+    }
+
+    private void appendGroups(int[][] groups) {
+        line.append(",\"groups\":[");
+        for (int i = 0; i < groups.length; i++) {
+            if (i > 0) {
+                line.append(',');
+            }
+            JsonText.appendIntArray(line, groups[i]);
+        }
+        line.append(']');
     }
 
     /** Frames from {@code fromNode} no longer reach {@code toNode} (the other direction is unchanged). */

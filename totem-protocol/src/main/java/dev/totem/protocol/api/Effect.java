@@ -26,6 +26,31 @@ public sealed interface Effect {
         }
     }
 
+    /**
+     * Send a frame on network {@code network} (an index into the node's networks, 0 first), for
+     * a layer that spreads traffic over several networks (the redundant ring). {@link Send} means
+     * "on the network the driver chooses", which is network 0. {@code destination} is a node id,
+     * or {@link #MULTICAST}; the driver owns {@code frame} afterwards.
+     */
+    record SendOn(int network, int destination, byte[] frame) implements Effect {
+        public SendOn {
+            if (network < 0) {
+                throw new IllegalArgumentException("network index must not be negative: " + network);
+            }
+        }
+
+        /** Whether it goes to every node of that network. */
+        public boolean multicast() {
+            return destination == MULTICAST;
+        }
+
+        @Override
+        public String toString() {
+            return "SendOn[net " + network + ", " + (multicast() ? "mcast" : "to " + destination) + ", "
+                    + frame.length + " B]";
+        }
+    }
+
     /** Arm (or re-arm) the timer of this kind to fire after {@code delayNanos}. */
     record SetTimer(TimerKind kind, long delayNanos) implements Effect {}
 

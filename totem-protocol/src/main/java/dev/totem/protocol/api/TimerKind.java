@@ -18,5 +18,11 @@ public enum TimerKind {
     /** The idle representative advertises its ring so partitions can merge ({@code merge}). */
     MERGE_DETECT,
     /** A jittered delay before the first join is sent. */
-    JOIN_JITTER
+    JOIN_JITTER,
+    /** Redundant ring, active mode: stop waiting for a token's copies on the other networks. */
+    RRP_TOKEN_WAIT,
+    /** Redundant ring: the token sent did not come back in time; send it again on another network. */
+    RRP_TOKEN_RESEND,
+    /** Redundant ring: send probes on every network and judge each network's health. */
+    RRP_PROBE
 }

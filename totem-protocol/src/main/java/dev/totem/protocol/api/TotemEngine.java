@@ -22,6 +22,15 @@ public interface TotemEngine {
      */
     Effects onPacket(long nowNanos, ByteBuffer frame);
 
+    /**
+     * A frame arrived on network {@code network} (an index, 0 first). Drivers with several
+     * networks call this one; an engine that sees one logical network (the Totem processor)
+     * ignores the index, and a layer over several networks (the redundant ring) uses it.
+     */
+    default Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
+        return onPacket(nowNanos, frame);
+    }
+
     /** A timer armed by an earlier {@link Effect.SetTimer} fired. */
     Effects onTimer(long nowNanos, TimerKind timer);
 

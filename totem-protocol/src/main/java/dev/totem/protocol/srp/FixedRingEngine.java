@@ -136,6 +136,9 @@ public final class FixedRingEngine implements TotemEngine {
             case JOIN, CONSENSUS, MERGE_DETECT, JOIN_JITTER -> {
                 // Not used on a fixed ring.
             }
+            case RRP_TOKEN_WAIT, RRP_TOKEN_RESEND, RRP_PROBE -> {
+                // The redundant ring's timers; its layer handles them before an engine sees any.
+            }
         }
         return checked();
     }

@@ -1,0 +1,347 @@
+package dev.totem.rrp;
+
+import static dev.totem.rrp.FakeEngine.mcast;
+import static dev.totem.rrp.FakeEngine.token;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.totem.protocol.api.Effect;
+import dev.totem.protocol.api.Effects;
+import dev.totem.protocol.api.Guarantee;
+import dev.totem.protocol.api.TimerKind;
+import dev.totem.protocol.api.TotemConfig;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The redundant ring over a fake engine, driven by hand: node 1 is us, nodes 2 and 3 the others. */
+class RedundantRingTest {
+    private static final long MS = 1_000_000;
+
+    private final FakeEngine fake = new FakeEngine(1);
+    private RedundantRing rrp;
+    private long now;
+
+    private RedundantRing ring(RrpMode mode) {
+        rrp = new RedundantRing(fake, RrpConfig.defaults(mode, 2, TotemConfig.defaults()));
+        rrp.start(now);
+        return rrp;
+    }
+
+    /** The inner engine sends {@code sends}; returns what the ring put on the networks, as "net dest". */
+    private List<String> send(Effect... sends) {
+        fake.toSend.addAll(List.of(sends));
+        return sent(rrp.submit(now, new byte[0], Guarantee.AGREED));
+    }
+
+    private static List<String> sent(Effects effects) {
+        List<String> out = new ArrayList<>();
+        for (Effect e : effects.list()) {
+            if (e instanceof Effect.SendOn s && !RrpProbe.isRrpFrame(ByteBuffer.wrap(s.frame()), 0, s.frame().length)) {
+                out.add(s.network() + " " + s.destination());
+            }
+        }
+        return out;
+    }
+
+    private static List<String> transitions(Effects effects) {
+        List<String> out = new ArrayList<>();
+        for (Effect e : effects.list()) {
+            if (e instanceof Effect.Transition t) {
+                out.add(t.machine() + " " + t.from() + "->" + t.to() + " " + t.reason());
+            }
+        }
+        return out;
+    }
+
+    private Effects arrive(int network, byte[] frame) {
+        return rrp.onPacket(now, network, ByteBuffer.wrap(frame));
+    }
+
+    private Effects probe(int from, int network, int workingMask, long seq) {
+        return arrive(network, RrpProbe.encode(from, network, workingMask, seq));
+    }
+
+    /** Probes from {@code nodes} on {@code networks} every 100 ms for {@code millis}, with our probe rounds. */
+    private List<String> probesFor(long millis, int[] nodes, int[] networks, int mask) {
+        List<String> out = new ArrayList<>();
+        for (long t = 0; t < millis; t += 100) {
+            now += 100 * MS;
+            for (int node : nodes) {
+                for (int net : networks) {
+                    out.addAll(transitions(probe(node, net, mask, now / MS)));
+                }
+            }
+            out.addAll(transitions(rrp.onTimer(now, TimerKind.RRP_PROBE)));
+        }
+        return out;
+    }
+
+    @Test
+    void passiveSendsRoundRobinWithSeparateCursorsForTokensAndFrames() {
+        ring(RrpMode.PASSIVE);
+        Effect m = new Effect.Send(Effect.MULTICAST, mcast(1, 1));
+        Effect t = new Effect.Send(2, token(1, 5));
+        assertThat(send(m, m, t, m, t, t)).containsExactly("0 0", "1 0", "0 2", "0 0", "1 2", "0 2");
+        assertThat(rrp.status().get(0).framesSent()).isEqualTo(2);
+        assertThat(rrp.status().get(1).tokensSent()).isEqualTo(1);
+    }
+
+    @Test
+    void passiveReceivesOnEveryNetwork() {
+        ring(RrpMode.PASSIVE);
+        arrive(0, mcast(2, 1));
+        arrive(1, mcast(2, 2));
+        arrive(1, token(3, 7));
+        assertThat(fake.received).containsExactly("MCAST 1 from 2 on 0", "MCAST 2 from 2 on 1", "ORF_TOKEN 7 from 3 on 1");
+    }
+
+    @Test
+    void activeSendsEverythingOnEveryNetwork() {
+        ring(RrpMode.ACTIVE);
+        assertThat(send(new Effect.Send(Effect.MULTICAST, mcast(1, 1)), new Effect.Send(3, token(1, 2))))
+                .containsExactly("0 0", "1 0", "0 3", "1 3");
+    }
+
+    @Test
+    void activeDropsTheCopiesButNotARetransmission() {
+        ring(RrpMode.ACTIVE);
+        arrive(0, mcast(2, 1));
+        arrive(1, mcast(2, 1));
+        arrive(1, mcast(2, 2));
+        arrive(0, mcast(2, 2));
+        arrive(0, mcast(2, 1)); // sent again later, on both networks
+        arrive(1, mcast(2, 1));
+        arrive(1, mcast(3, 1)); // another sender's seq 1 is another frame
+        assertThat(fake.received).containsExactly("MCAST 1 from 2 on 0", "MCAST 2 from 2 on 1", "MCAST 1 from 2 on 0",
+                "MCAST 1 from 3 on 1");
+        assertThat(rrp.status().get(0).duplicatesDropped() + rrp.status().get(1).duplicatesDropped()).isEqualTo(3);
+    }
+
+    @Test
+    void activeHandsATokenOnOnceItCameOnEveryNetwork() {
+        ring(RrpMode.ACTIVE);
+        Effects first = arrive(0, token(3, 7));
+        assertThat(first.list()).contains(new Effect.SetTimer(TimerKind.RRP_TOKEN_WAIT, 10 * MS));
+        assertThat(fake.received).isEmpty();
+        arrive(1, token(3, 7));
+        assertThat(fake.received).containsExactly("ORF_TOKEN 7 from 3 on 0");
+        arrive(1, token(3, 7)); // the processor's retransmission: it drops the tokens it saw
+        assertThat(fake.received).hasSize(2);
+        rrp.onTimer(now, TimerKind.RRP_TOKEN_WAIT); // a stale wait timer does nothing
+        assertThat(fake.received).hasSize(2);
+    }
+
+    @Test
+    void activeCountsProblemsOnTheNetworkThatMissesTokensUntilItIsFaulty() {
+        ring(RrpMode.ACTIVE);
+        List<String> transitions = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            arrive(0, token(3, i));
+            now += 10 * MS;
+            transitions.addAll(transitions(rrp.onTimer(now, TimerKind.RRP_TOKEN_WAIT)));
+            assertThat(fake.received).hasSize(i);
+        }
+        assertThat(transitions).containsExactly(
+                "rrp ACTIVE->FAULTY network 1: token from node 3 missing on it 10 times (problem threshold 10)");
+        assertThat(rrp.stats().tokenWaitsExpired).isEqualTo(10);
+        // Now only network 0 is expected: the next token goes straight on, and sends use network 0 alone.
+        arrive(0, token(3, 11));
+        assertThat(fake.received).hasSize(11);
+        assertThat(send(new Effect.Send(Effect.MULTICAST, mcast(1, 1)))).containsExactly("0 0");
+    }
+
+    @Test
+    void activeProblemCountsDecay() {
+        ring(RrpMode.ACTIVE);
+        for (int i = 1; i <= 9; i++) {
+            arrive(0, token(3, i));
+            rrp.onTimer(now, TimerKind.RRP_TOKEN_WAIT);
+        }
+        assertThat(rrp.status().get(1).problemCount()).isEqualTo(9);
+        probesFor(4_000, new int[] {3}, new int[] {0, 1}, 3);
+        assertThat(rrp.status().get(1).problemCount()).isEqualTo(7);
+        arrive(0, token(3, 10));
+        rrp.onTimer(now, TimerKind.RRP_TOKEN_WAIT);
+        assertThat(rrp.state(1)).isEqualTo(NetworkState.ACTIVE);
+    }
+
+    @Test
+    void tokensThatComeInTimeTakeProblemsOff() {
+        ring(RrpMode.ACTIVE);
+        for (int i = 1; i <= 5; i++) {
+            arrive(0, token(3, i));
+            rrp.onTimer(now, TimerKind.RRP_TOKEN_WAIT);
+        }
+        assertThat(rrp.status().get(1).problemCount()).isEqualTo(5);
+        for (int i = 6; i < 6 + 2 * RedundantRing.ON_TIME_TOKENS_PER_PROBLEM; i++) {
+            arrive(0, token(3, i));
+            arrive(1, token(3, i));
+        }
+        assertThat(rrp.status().get(1).problemCount()).isEqualTo(3);
+    }
+
+    @Test
+    void passiveMarksANetworkFaultyWhenItsTokenCountFallsBehind() {
+        ring(RrpMode.PASSIVE);
+        List<String> transitions = new ArrayList<>();
+        for (int i = 1; i <= 11; i++) {
+            transitions.addAll(transitions(arrive(0, token(3, i))));
+        }
+        assertThat(transitions).containsExactly(
+                "rrp ACTIVE->FAULTY network 1: received 11 tokens fewer than the best network (threshold 10)");
+        assertThat(send(new Effect.Send(2, token(1, 1)), new Effect.Send(2, token(1, 2)))).containsExactly("0 2", "0 2");
+    }
+
+    @Test
+    void passiveMulticastThresholdIsOneHundred() {
+        ring(RrpMode.PASSIVE);
+        for (int i = 1; i <= 100; i++) {
+            assertThat(transitions(arrive(1, mcast(2, i)))).isEmpty();
+        }
+        assertThat(transitions(arrive(1, mcast(2, 101)))).hasSize(1);
+        assertThat(rrp.state(0)).isEqualTo(NetworkState.FAULTY);
+    }
+
+    @Test
+    void passiveDoesNotBlameANetworkItsSenderDoesNotUse() {
+        ring(RrpMode.PASSIVE);
+        probe(3, 0, 0b01, 1); // node 3 sends on network 0 only
+        for (int i = 1; i <= 50; i++) {
+            assertThat(transitions(arrive(0, token(3, i)))).isEmpty();
+        }
+        assertThat(rrp.state(1)).isEqualTo(NetworkState.ACTIVE);
+    }
+
+    @Test
+    void aNetworkOnWhichANodeFallsSilentIsFaultyThenRecoversWhenItIsHeardAgain() {
+        ring(RrpMode.PASSIVE);
+        assertThat(probesFor(500, new int[] {2, 3}, new int[] {0, 1}, 3)).isEmpty();
+        List<String> cut = probesFor(500, new int[] {2, 3}, new int[] {0}, 3);
+        assertThat(cut).containsExactly(
+                "rrp ACTIVE->FAULTY network 1: node 2 heard on another network but not on this one for 350 ms");
+        assertThat(rrp.status().get(1).faults()).isEqualTo(1);
+        // Probes keep going out on the faulty network.
+        long probesBefore = rrp.status().get(1).probesSent();
+        List<String> healed = probesFor(1_500, new int[] {2, 3}, new int[] {0, 1}, 1);
+        assertThat(rrp.status().get(1).probesSent()).isGreaterThan(probesBefore);
+        assertThat(healed).containsExactly("rrp FAULTY->ACTIVE network 1: every node heard on it for 1000 ms");
+    }
+
+    @Test
+    void aNodeThatSendsOnARecoveredNetworkAgainSpreadsTheRecovery() {
+        ring(RrpMode.PASSIVE);
+        probesFor(500, new int[] {2, 3}, new int[] {0, 1}, 3);
+        probesFor(500, new int[] {2, 3}, new int[] {0}, 3);
+        assertThat(rrp.state(1)).isEqualTo(NetworkState.FAULTY);
+        probesFor(200, new int[] {2, 3}, new int[] {0, 1}, 1); // heard again, not yet long enough
+        assertThat(rrp.state(1)).isEqualTo(NetworkState.FAULTY);
+        assertThat(transitions(probe(2, 1, 3, now / MS + 1))).containsExactly(
+                "rrp FAULTY->ACTIVE network 1: node 2 sends on it again and every node is heard on it");
+    }
+
+    @Test
+    void aNodeGoneFromEveryNetworkFaultsNone() {
+        ring(RrpMode.PASSIVE);
+        probesFor(500, new int[] {2, 3}, new int[] {0, 1}, 3);
+        assertThat(probesFor(2_000, new int[] {2}, new int[] {0, 1}, 3)).isEmpty();
+    }
+
+    @Test
+    void theOperatorReenablesAFaultyNetwork() {
+        ring(RrpMode.PASSIVE);
+        for (int i = 1; i <= 11; i++) {
+            arrive(0, token(3, i));
+        }
+        assertThat(rrp.state(1)).isEqualTo(NetworkState.FAULTY);
+        assertThat(transitions(rrp.reenable(now, 1))).containsExactly(
+                "rrp FAULTY->ACTIVE network 1: re-enabled by the operator");
+        assertThat(rrp.status().get(1).tokenLag()).isZero();
+        assertThat(transitions(rrp.reenable(now, 1))).isEmpty();
+        assertThatThrownBy(() -> rrp.reenable(now, 2)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void whenEveryNetworkIsFaultyFramesGoOnNetworkZero() {
+        ring(RrpMode.ACTIVE);
+        probesFor(500, new int[] {2, 3}, new int[] {0, 1}, 3);
+        // Node 2 is heard on network 0 only and node 3 on network 1 only: both networks are faulty.
+        List<String> t = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            now += 100 * MS;
+            t.addAll(transitions(probe(2, 0, 3, now / MS)));
+            t.addAll(transitions(probe(3, 1, 3, now / MS)));
+            t.addAll(transitions(rrp.onTimer(now, TimerKind.RRP_PROBE)));
+        }
+        assertThat(t).hasSize(2);
+        assertThat(rrp.state(0)).isEqualTo(NetworkState.FAULTY);
+        assertThat(rrp.state(1)).isEqualTo(NetworkState.FAULTY);
+        assertThat(send(new Effect.Send(Effect.MULTICAST, mcast(1, 1)), new Effect.Send(2, token(1, 1))))
+                .containsExactly("0 0", "0 2");
+    }
+
+    @Test
+    void aTokenThatDoesNotComeBackIsSentAgainOnTheOtherNetwork() {
+        ring(RrpMode.PASSIVE);
+        Effects out = rrpSend(new Effect.Send(2, token(1, 5)));
+        assertThat(sent(out)).containsExactly("0 2");
+        assertThat(out.list()).contains(new Effect.SetTimer(TimerKind.RRP_TOKEN_RESEND, 50 * MS));
+        now += 50 * MS;
+        assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).containsExactly("1 2");
+        now += 50 * MS;
+        assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).containsExactly("0 2");
+        now += 50 * MS;
+        assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).isEmpty(); // one try per network, then the processor's
+        assertThat(rrp.stats().tokenResends).isEqualTo(2);
+
+        rrpSend(new Effect.Send(2, token(1, 9)));
+        arrive(1, token(3, 9 + 3)); // it came back around
+        assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).isEmpty();
+    }
+
+    private Effects rrpSend(Effect send) {
+        fake.toSend.add(send);
+        return rrp.submit(now, new byte[0], Guarantee.AGREED);
+    }
+
+    @Test
+    void probesAnnounceTheWorkingNetworksAndWrongWiringIsCounted() {
+        ring(RrpMode.PASSIVE);
+        Effects start = rrp.start(now);
+        List<Effect.SendOn> probes = new ArrayList<>();
+        for (Effect e : start.list()) {
+            if (e instanceof Effect.SendOn s) {
+                probes.add(s);
+            }
+        }
+        assertThat(probes).hasSize(2);
+        ByteBuffer p = ByteBuffer.wrap(probes.get(1).frame());
+        assertThat(RrpProbe.isValidProbe(p, 0, p.remaining())).isTrue();
+        assertThat(RrpProbe.network(p, 0)).isEqualTo(1);
+        assertThat(RrpProbe.workingMask(p, 0)).isEqualTo(3);
+        assertThat(RrpProbe.sender(p, 0)).isEqualTo(1);
+
+        arrive(0, RrpProbe.encode(2, 1, 3, 1));
+        assertThat(rrp.stats().probesMisrouted).isEqualTo(1);
+        arrive(0, new byte[] {0x7E, 0x72, 9});
+        assertThat(rrp.stats().badRrpFrames).isEqualTo(1);
+        assertThat(fake.received).isEmpty();
+    }
+
+    @Test
+    void timersOfTheInnerEngineGoThrough() {
+        ring(RrpMode.ACTIVE);
+        rrp.onTimer(now, TimerKind.HOLD);
+        assertThat(fake.timers).containsExactly(TimerKind.HOLD);
+    }
+
+    @Test
+    void noneModeIsOneNetworkUnwatched() {
+        rrp = new RedundantRing(fake, RrpConfig.defaults(RrpMode.NONE, 1, TotemConfig.defaults()));
+        assertThat(sent(rrp.start(now))).isEmpty();
+        assertThat(send(new Effect.Send(Effect.MULTICAST, mcast(1, 1)))).containsExactly("0 0");
+        assertThatThrownBy(() -> RrpConfig.defaults(RrpMode.PASSIVE, 1, TotemConfig.defaults()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

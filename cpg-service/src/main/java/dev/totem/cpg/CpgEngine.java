@@ -7,7 +7,9 @@ import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TimerKind;
 import dev.totem.protocol.api.TotemEngine;
 import java.nio.ByteBuffer;
+import dev.totem.protocol.api.RingId;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -131,21 +133,36 @@ public final class CpgEngine implements TotemEngine {
         return e.submitStatus();
     }
 
+    /** One delivery or configuration change to the service, then its events to the clients. */
+    private void feed(Effect e) {
+        tap.accept(e);
+        SyncPhase before = service.phase();
+        RingId syncing = service.syncRing();
+        service.onEffect(e);
+        if (service.phase() != before || !Objects.equals(service.syncRing(), syncing)) {
+            out.add(new Effect.Transition("cpg", before.name(), service.phase().name(), phaseReason(e)));
+        }
+        cpg.dispatch();
+    }
+
+    private String phaseReason(Effect e) {
+        if (e instanceof Effect.ConfigurationChange c) {
+            return c.kind().traceName() + " configuration " + c.ring();
+        }
+        return service.phase() == SyncPhase.SYNCED ? "every JOINLIST of ring " + service.ring() + " delivered" : null;
+    }
+
     private Effects finish() {
         do {
             Effect e;
             while ((e = pending.poll()) != null) {
                 if (e instanceof Effect.Deliver) {
-                    tap.accept(e);
-                    service.onEffect(e);
-                    cpg.dispatch();
+                    feed(e);
                     continue;
                 }
                 out.add(e);
                 if (e instanceof Effect.ConfigurationChange) {
-                    tap.accept(e);
-                    service.onEffect(e);
-                    cpg.dispatch();
+                    feed(e);
                 }
             }
             service.flush();

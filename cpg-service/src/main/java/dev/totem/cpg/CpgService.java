@@ -153,6 +153,19 @@ public final class CpgService {
         return phase;
     }
 
+    /**
+     * This node's messages not yet delivered back: its JOINLIST waiting for the engine, messages
+     * waiting to be sent again, and messages on their way round the ring.
+     */
+    public int outstandingMessages() {
+        return (pendingJoinList == null ? 0 : 1) + deferred.size() + inflight.size();
+    }
+
+    /** The regular configuration whose JOINLISTs are being collected, or null when no sync runs. */
+    public RingId syncRing() {
+        return syncRing;
+    }
+
     /** The ring of the last regular configuration, or null before the first. */
     public RingId ring() {
         return ring;

@@ -2,6 +2,7 @@ package dev.totem.cli;
 
 import dev.totem.simulator.run.EngineKind;
 import dev.totem.simulator.run.FaultProfile;
+import dev.totem.simulator.run.Layer;
 import dev.totem.simulator.run.Scenario;
 import dev.totem.simulator.run.SeedRunner;
 import dev.totem.simulator.trace.TraceHash;
@@ -31,6 +32,8 @@ import picocli.CommandLine.Spec;
         description = "Run seeds in the simulator and check the ordering properties.",
         footer = {"%nWithout --faults the ordering engine runs alone on a fixed ring (--engine srp);",
             "with --faults the full processor with membership runs (--engine totem).",
+            "--layer cpg runs processes in closed process groups over the CPG service of each node",
+            "(always on --engine totem); --messages then counts their steps (joins, leaves, multicasts).",
             "Each failing seed is printed with the command that replays it; the last line is",
             "  seeds=K nodes=N delivered=D [configs=C] violations=V",
             "and the exit code is 0 only when V is 0."})
@@ -74,6 +77,9 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--jobs", description = "Seeds run in parallel (default: the number of cores).")
     private Integer jobs;
 
+    @Option(names = "--layer", description = "engine (messages straight to the engine) or cpg (process groups); default engine.")
+    private String layer;
+
     @Override
     public Integer call() throws Exception {
         long[] range = parseRange("--seeds", seeds);
@@ -87,10 +93,18 @@ public final class SimCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        EngineKind kind = engine == null ? (faults == null ? EngineKind.SRP : EngineKind.TOTEM) : parseEngine(engine);
+        Layer workloadLayer;
+        try {
+            workloadLayer = layer == null ? Layer.ENGINE : Layer.parse(layer);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        EngineKind kind = engine == null ? (faults == null && workloadLayer == Layer.ENGINE ? EngineKind.SRP : EngineKind.TOTEM)
+                : parseEngine(engine);
         Scenario scenario;
         try {
-            scenario = new Scenario(nodes, messages, loss, safeRatio, sizeRange[0], sizeRange[1], profile, kind, tokenMs);
+            scenario = new Scenario(nodes, messages, loss, safeRatio, sizeRange[0], sizeRange[1], profile, kind, tokenMs,
+                    workloadLayer);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -140,8 +154,9 @@ public final class SimCommand implements Callable<Integer> {
             pool.shutdownNow();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        err.printf("sim: %.1f s, %.1f seeds/s, engine %s, faults %s%n", seconds, count / seconds,
-                kind.name().toLowerCase(), profile.name().toLowerCase());
+        err.printf("sim: %.1f s, %.1f seeds/s, engine %s, faults %s%s%n", seconds, count / seconds,
+                kind.name().toLowerCase(), profile.name().toLowerCase(),
+                workloadLayer == Layer.CPG ? ", layer cpg" : "");
         out.println("seeds=" + count + " nodes=" + nodes + " delivered=" + delivered
                 + (kind == EngineKind.TOTEM ? " configs=" + configs : "") + " violations=" + violations);
         return violations == 0 ? 0 : 1;
@@ -178,6 +193,9 @@ public final class SimCommand implements Callable<Integer> {
         }
         if (tokenMs > 0) {
             b.append(" --token ").append(tokenMs);
+        }
+        if (layer != null) {
+            b.append(" --layer ").append(layer);
         }
         return b.append(" --trace seed-").append(seed).append(".jsonl").toString();
     }

@@ -12,9 +12,19 @@ package dev.totem.simulator.run;
  * @param faults the fault profile
  * @param engine the engine driven
  * @param tokenTimeoutMs the token timeout the other timeouts derive from; 0 for corosync's default for the node count
+ * @param layer what the workload talks to: the engine, or CPG processes (then {@code messages}
+ *     counts workload steps: joins, leaves, exits and multicasts)
  */
 public record Scenario(int nodes, int messages, double lossProbability, double safeRatio, int minSizeBytes,
-        int maxSizeBytes, FaultProfile faults, EngineKind engine, int tokenTimeoutMs) {
+        int maxSizeBytes, FaultProfile faults, EngineKind engine, int tokenTimeoutMs, Layer layer) {
+
+    /** A scenario whose workload talks to the engine. */
+    public Scenario(int nodes, int messages, double lossProbability, double safeRatio, int minSizeBytes,
+            int maxSizeBytes, FaultProfile faults, EngineKind engine, int tokenTimeoutMs) {
+        this(nodes, messages, lossProbability, safeRatio, minSizeBytes, maxSizeBytes, faults, engine, tokenTimeoutMs,
+                Layer.ENGINE);
+    }
+
     public Scenario {
         if (nodes < 1 || nodes > 384) {
             throw new IllegalArgumentException("nodes must be 1..384, got " + nodes);
@@ -34,6 +44,12 @@ public record Scenario(int nodes, int messages, double lossProbability, double s
         }
         if (engine == EngineKind.SRP && faults != FaultProfile.NONE) {
             throw new IllegalArgumentException("the fixed-ring SRP engine has no membership: faults need the totem engine");
+        }
+        if (layer == null) {
+            throw new IllegalArgumentException("layer is required");
+        }
+        if (layer == Layer.CPG && engine != EngineKind.TOTEM) {
+            throw new IllegalArgumentException("the CPG layer needs configuration changes: it runs on the totem engine");
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TotemConfig;
+import dev.totem.protocol.api.TotemEngine;
 import dev.totem.protocol.srp.FixedRingEngine;
 import dev.totem.simulator.EngineFactory;
 import dev.totem.simulator.LatencyModel;
@@ -17,6 +18,8 @@ import dev.totem.simulator.SimulationListener;
 import dev.totem.simulator.check.EvsChecker;
 import dev.totem.simulator.check.History;
 import dev.totem.simulator.check.Violation;
+import dev.totem.simulator.cpg.CpgLayer;
+import dev.totem.simulator.cpg.CpgNode;
 import dev.totem.simulator.trace.TraceWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,6 +59,8 @@ public final class SeedRunner {
     private int nextMessage;
 
     private final EngineFactory factoryOverride;
+    /** The CPG layer's workload and checks; null when the workload talks to the engine. */
+    private final CpgLayer cpg;
 
     private SeedRunner(Scenario scenario, long seed, TraceWriter trace, EngineFactory factoryOverride) {
         this.factoryOverride = factoryOverride;
@@ -70,10 +75,15 @@ public final class SeedRunner {
         NetworkConfig network = new NetworkConfig(LatencyModel.exponential(50_000, 20_000), scenario.lossProbability(),
                 chaos ? 0.02 : 0, chaos ? 0.02 : 0, chaos ? 2_000_000 : 0, NetworkConfig.DEFAULT_MTU_BYTES);
         SimConfig simConfig = SimConfig.defaults().withNetwork(network);
+        this.cpg = scenario.layer() == Layer.CPG
+                ? new CpgLayer(scenario.safeRatio(), scenario.minSizeBytes(), scenario.maxSizeBytes(), trace) : null;
         this.sim = new Simulation(simConfig, seed, factoryOverride != null ? factoryOverride : factory(), trace);
         this.workloadRandom = sim.randomStreams().named("workload");
         sim.addListener(recorder);
         sim.addListener(new Retrier());
+        if (cpg != null) {
+            cpg.attach(sim);
+        }
         if (scenario.engine() == EngineKind.SRP) {
             sim.addListener(new SafeProbe());
         }
@@ -82,6 +92,9 @@ public final class SeedRunner {
     private EngineFactory factory() {
         if (scenario.engine() == EngineKind.SRP) {
             return (nodeId, store, random) -> new FixedRingEngine(totemConfig, nodeId, ids);
+        }
+        if (cpg != null) {
+            return cpg.factory(totemConfig);
         }
         return (nodeId, store, random) -> new TotemProcessor(totemConfig, nodeId, store, random);
     }
@@ -111,7 +124,11 @@ public final class SeedRunner {
         History history = recorder.history();
         sim.addNodes(ids);
         long faultPhase = 20 * tokenNanos();
-        scheduleWorkload(faultPhase);
+        if (cpg != null) {
+            cpg.scheduleWorkload(scenario.messages(), faultPhase, ids);
+        } else {
+            scheduleWorkload(faultPhase);
+        }
         if (scenario.faults() != FaultProfile.NONE) {
             new FaultPlan(scenario.faults(), ids, tokenNanos(), sim.randomStreams().named("faults")).schedule(sim, faultPhase);
         }
@@ -131,18 +148,25 @@ public final class SeedRunner {
                 sim.runUntil(sim.nowNanos() + step);
             }
             history.quietFrom(sim.nowNanos() / 1_000);
-            for (int id : liveIds()) {
-                submit(sim.nowNanos(), id, Guarantee.SAFE);
+            if (cpg != null) {
+                cpg.sendLateMessages(liveIds());
+            } else {
+                for (int id : liveIds()) {
+                    submit(sim.nowNanos(), id, Guarantee.SAFE);
+                }
             }
             long lateBound = sim.nowNanos() + 20 * tokenNanos();
-            while (sim.nowNanos() < lateBound && !allDelivered(history)) {
+            while (sim.nowNanos() < lateBound && !(cpg != null ? cpg.lateMessagesDelivered(liveIds()) : allDelivered(history))) {
                 sim.runUntil(sim.nowNanos() + step);
             }
         }
         List<Violation> violations = new ArrayList<>(probeViolations);
         violations.addAll(EvsChecker.check(history));
-        return new Result(seed, history.deliveries(), recorder.configs(), violations, sim.nowNanos() / 1_000_000,
-                sim.eventsProcessed());
+        if (cpg != null) {
+            violations.addAll(cpg.check());
+        }
+        return new Result(seed, cpg != null ? cpg.delivered() : history.deliveries(), recorder.configs(), violations,
+                sim.nowNanos() / 1_000_000, sim.eventsProcessed());
     }
 
     private void scheduleWorkload(long phaseNanos) {
@@ -172,7 +196,8 @@ public final class SeedRunner {
         int[] live = liveIds();
         String ring = null;
         for (int id : live) {
-            if (!(sim.engine(id) instanceof TotemProcessor p) || p.state() != dev.totem.membership.MembershipState.OPERATIONAL) {
+            TotemEngine engine = sim.engine(id) instanceof CpgNode n ? n.processor() : sim.engine(id);
+            if (!(engine instanceof TotemProcessor p) || p.state() != dev.totem.membership.MembershipState.OPERATIONAL) {
                 return false;
             }
             String r = p.ringId().toString();
@@ -192,7 +217,7 @@ public final class SeedRunner {
                 return false;
             }
         }
-        return true;
+        return cpg == null || cpg.converged(live);
     }
 
     /** Every message submitted since the quiet point was delivered by every live node. */

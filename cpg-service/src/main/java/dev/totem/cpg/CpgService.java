@@ -243,6 +243,33 @@ public final class CpgService {
      * each of its groups sees it leave with reason PROCDOWN. Its queued events are dropped.
      */
     public void clientGone(ClientId client) {
+        forget(client);
+        flush();
+    }
+
+    /**
+     * Disconnects a client that does not keep up (the driver saw its connection stall): as
+     * {@link #clientGone}, and a {@link CpgNotice.ClientDisconnected} for the log.
+     */
+    public void disconnect(ClientId client, String reason) {
+        if (dropClient(client, reason)) {
+            flush();
+        }
+    }
+
+    /** Disconnects a client; while effects are fed, so its PROCDOWNs wait for {@link #flush()}. */
+    private boolean dropClient(ClientId client, String reason) {
+        if (!clients.containsKey(client)) {
+            return false;
+        }
+        stats.clientsDisconnected++;
+        notice(new CpgNotice.ClientDisconnected(client, reason));
+        forget(client);
+        return true;
+    }
+
+    /** Drops a client and queues a PROCDOWN for each group it is in or joining. */
+    private void forget(ClientId client) {
         Client c = clients.remove(client);
         if (c == null) {
             return;
@@ -261,20 +288,6 @@ public final class CpgService {
         }
         c.groups.clear();
         c.queue.clear();
-    }
-
-    /**
-     * Disconnects a client that does not keep up (the driver saw its connection stall, or its
-     * event queue overflowed): as {@link #clientGone}, and a {@link CpgNotice.ClientDisconnected}
-     * for the log.
-     */
-    public void disconnect(ClientId client, String reason) {
-        if (!clients.containsKey(client)) {
-            return;
-        }
-        stats.clientsDisconnected++;
-        notice(new CpgNotice.ClientDisconnected(client, reason));
-        clientGone(client);
     }
 
     /** The members of {@code group} as this node knows them, sorted (corosync's cpg_membership_get). */
@@ -767,7 +780,7 @@ public final class CpgService {
             return;
         }
         if (c.queue.size() >= config.clientQueueEventsMax() || c.queuedBytes + event.sizeBytes() > config.clientQueueBytesMax()) {
-            disconnect(id, "its event queue is full (" + c.queue.size() + " events, " + c.queuedBytes
+            dropClient(id, "its event queue is full (" + c.queue.size() + " events, " + c.queuedBytes
                     + " B not taken): the client does not keep up");
             return;
         }

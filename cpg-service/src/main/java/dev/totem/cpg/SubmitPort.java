@@ -8,8 +8,9 @@ import dev.totem.protocol.api.SubmitStatus;
  * engine's answer. The driver implements it with {@code TotemEngine.submit} and applies the
  * effects that call returns itself.
  *
- * <p>Contract: the service calls it only from its client operations and from
- * {@link CpgService#flush()}, never while it is being fed engine effects. The driver must not
+ * <p>Contract: the service calls it only from its client operations (clientGone and
+ * disconnect included) and from {@link CpgService#flush()}, never while it is being fed engine
+ * effects. The driver must not
  * call back into the service from inside {@code submit}: effects the engine returns (a delivery,
  * say) are fed to the service after the current service call returns.
  */

@@ -74,12 +74,28 @@ public final class CpgLayer implements SimulationListener, CpgNode.Observer {
         this.trace = trace;
     }
 
+    /** The processor configuration of {@code totemConfig} that carries full CPG messages. */
+    public TotemConfig carrying(TotemConfig totemConfig) {
+        return totemConfig.messageBytesMax() >= config.engineMessageBytesMax() ? totemConfig
+                : totemConfig.withMessageBytesMax(config.engineMessageBytesMax());
+    }
+
     /** Builds each node: a processor that carries full CPG messages, under a {@link CpgNode} with 2 or 3 processes. */
     public EngineFactory factory(TotemConfig totemConfig) {
-        TotemConfig carrying = totemConfig.messageBytesMax() >= config.engineMessageBytesMax() ? totemConfig
-                : totemConfig.withMessageBytesMax(config.engineMessageBytesMax());
+        TotemConfig carrying = carrying(totemConfig);
+        return factory((nodeId, store, random) -> new TotemProcessor(carrying, nodeId, store, random));
+    }
+
+    /**
+     * Builds each node over the processor {@code processors} builds (to run the layer over a
+     * broken processor, say); it must carry {@link #carrying} messages.
+     */
+    public EngineFactory factory(EngineFactory processors) {
         return (nodeId, store, random) -> {
-            CpgNode node = new CpgNode(new TotemProcessor(carrying, nodeId, store, random), config, this);
+            if (!(processors.create(nodeId, store, random) instanceof TotemProcessor processor)) {
+                throw new IllegalArgumentException("the CPG layer runs over a TotemProcessor");
+            }
+            CpgNode node = new CpgNode(processor, config, this);
             int processes = 2 + decisions().nextInt(2);
             for (int i = 0; i < processes; i++) {
                 node.spawn(newPid(nodeId));

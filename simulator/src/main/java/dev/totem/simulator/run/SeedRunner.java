@@ -77,7 +77,8 @@ public final class SeedRunner {
         SimConfig simConfig = SimConfig.defaults().withNetwork(network);
         this.cpg = scenario.layer() == Layer.CPG
                 ? new CpgLayer(scenario.safeRatio(), scenario.minSizeBytes(), scenario.maxSizeBytes(), trace) : null;
-        this.sim = new Simulation(simConfig, seed, factoryOverride != null ? factoryOverride : factory(), trace);
+        this.sim = new Simulation(simConfig, seed, factoryOverride == null ? factory()
+                : cpg != null ? cpg.factory(factoryOverride) : factoryOverride, trace);
         this.workloadRandom = sim.randomStreams().named("workload");
         sim.addListener(recorder);
         sim.addListener(new Retrier());
@@ -104,7 +105,10 @@ public final class SeedRunner {
         return new SeedRunner(scenario, seed, trace, null).run();
     }
 
-    /** Runs a seed with engines from {@code factory} instead of the scenario's (to test the checker on a broken engine). */
+    /**
+     * Runs a seed with engines from {@code factory} instead of the scenario's (to test the checker
+     * on a broken engine); on the CPG layer, the processors under the CPG service.
+     */
     public static Result run(Scenario scenario, long seed, TraceWriter trace, EngineFactory factory) {
         return new SeedRunner(scenario, seed, trace, factory).run();
     }

@@ -50,6 +50,7 @@ public final class CpgEngine implements TotemEngine {
         return inner;
     }
 
+    /** The CPG service this engine runs. */
     public CpgService service() {
         return service;
     }

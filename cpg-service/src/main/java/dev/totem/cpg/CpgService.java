@@ -141,14 +141,17 @@ public final class CpgService {
         return localNodeId;
     }
 
+    /** The limits. */
     public CpgConfig config() {
         return config;
     }
 
+    /** The counters, live. */
     public CpgStats stats() {
         return stats;
     }
 
+    /** Where the service stands with respect to the ring's configurations. */
     public SyncPhase phase() {
         return phase;
     }

@@ -2,7 +2,9 @@ package dev.totem.cpg;
 
 /** Counters of one node's CPG service; read by metrics and tests. Single-threaded. */
 public final class CpgStats {
+    /** Regular configurations seen: each starts a sync. */
     public long syncsStarted;
+    /** Syncs whose JOINLISTs all arrived. */
     public long syncsCompleted;
     /** Syncs that a configuration change ended before every JOINLIST arrived. */
     public long syncsAborted;
@@ -18,7 +20,9 @@ public final class CpgStats {
     public long droppedFromLeftNode;
     /** JOINLISTs of another ring, or outside a sync. */
     public long joinListsIgnored;
+    /** Messages of the ring that were not CPG exec messages this node can read. */
     public long malformed;
+    /** Clients disconnected because they did not keep up. */
     public long clientsDisconnected;
     /** This node's own messages that did not come back in the order they were submitted (a bug elsewhere). */
     public long ownOrderMismatches;

@@ -27,6 +27,7 @@ public final class EmbeddedCpg {
         this.notices = notices;
     }
 
+    /** The service the handles talk to. */
     public CpgService service() {
         return service;
     }

@@ -48,32 +48,39 @@ public final class CpgHistory {
     private final List<Event> events = new ArrayList<>();
     private long quietFromMicros = Long.MAX_VALUE;
 
+    /** Process {@code pid} of {@code node}'s join of {@code group} was accepted at {@code t} µs. */
     public void join(long t, int node, int pid, String group) {
         events.add(new Event(t, Kind.JOIN, node, pid, group, null, 0, 0, null, List.of(), List.of(), List.of()));
     }
 
+    /** The process's leave of {@code group} was accepted. */
     public void leave(long t, int node, int pid, String group) {
         events.add(new Event(t, Kind.LEAVE, node, pid, group, null, 0, 0, null, List.of(), List.of(), List.of()));
     }
 
+    /** The process's multicast {@code id} to {@code group} was accepted. */
     public void mcast(long t, int node, int pid, String group, String id) {
         events.add(new Event(t, Kind.MCAST, node, pid, group, id, 0, 0, null, List.of(), List.of(), List.of()));
     }
 
+    /** The process went away without leaving. */
     public void gone(long t, int node, int pid) {
         events.add(new Event(t, Kind.GONE, node, pid, null, null, 0, 0, null, List.of(), List.of(), List.of()));
     }
 
+    /** The process delivered message {@code id} of {@code sender}/{@code senderPid} in {@code group}. */
     public void deliver(long t, int node, int pid, String group, String id, int sender, int senderPid) {
         events.add(new Event(t, Kind.DELIVER, node, pid, group, id, sender, senderPid, null, List.of(), List.of(), List.of()));
     }
 
+    /** The process delivered a confchg of {@code group} installing {@code view}. */
     public void confchg(long t, int node, int pid, String group, String view, List<CpgAddress> members,
             List<CpgAddress> left, List<CpgAddress> joined) {
         events.add(new Event(t, Kind.CONFCHG, node, pid, group, null, 0, 0, view, List.copyOf(members), List.copyOf(left),
                 List.copyOf(joined)));
     }
 
+    /** {@code node} crashed: every process on it is gone. */
     public void crash(long t, int node) {
         events.add(new Event(t, Kind.CRASH, node, 0, null, null, 0, 0, null, List.of(), List.of(), List.of()));
     }
@@ -83,6 +90,7 @@ public final class CpgHistory {
         quietFromMicros = Math.min(quietFromMicros, timeMicros);
     }
 
+    /** When the faults stopped; {@code Long.MAX_VALUE} if they never did. */
     public long quietFromMicros() {
         return quietFromMicros;
     }

@@ -112,6 +112,7 @@ public final class CpgLayer implements SimulationListener, CpgNode.Observer {
         simulation.addListener(this);
     }
 
+    /** What the processes did and saw so far. */
     public CpgHistory history() {
         return history;
     }

@@ -70,6 +70,7 @@ public final class CpgNode implements TotemEngine {
         return processor;
     }
 
+    /** The node's CPG service. */
     public CpgService service() {
         return engine.service();
     }

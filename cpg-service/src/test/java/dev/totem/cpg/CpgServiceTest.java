@@ -317,4 +317,42 @@ class CpgServiceTest {
         }
         assertThat(((CpgNotice.Malformed) c.node(1).notices.get(1)).reason()).contains("version 7");
     }
+
+    @Test
+    void aJoinListRefusedByAFullQueueIsSentLaterAndTheSyncWaitsForIt() {
+        Cluster c = synced(1, 2);
+        c.node(2).full = true;
+        c.configure(new int[] {1, 2});
+        c.order(1);
+        assertThat(c.node(1).service.phase()).isEqualTo(SyncPhase.SYNCING);
+        assertThat(c.node(2).service.outstandingMessages()).isEqualTo(1);
+        c.node(2).full = false;
+        c.node(2).flush();
+        c.order(1);
+        assertThat(c.node(1).service.phase()).isEqualTo(SyncPhase.SYNCED);
+        assertThat(c.node(2).service.phase()).isEqualTo(SyncPhase.SYNCED);
+    }
+
+    @Test
+    void messagesOfANodeThatLeftAreDroppedInTheTransitionalConfiguration() {
+        Cluster c = synced(1, 2, 3);
+        for (int n = 1; n <= 3; n++) {
+            c.node(n).service.join(pid(n * 10), G);
+        }
+        c.order(1);
+        c.node(1).events(10);
+        byte[] fromThree = Exec.encode(new Exec.Mcast(G, 30, bytes("late from 3")));
+        byte[] fromTwo = Exec.encode(new Exec.Mcast(G, 20, bytes("late from 2")));
+        RingId next = new RingId(1, 100);
+        Cluster.Node n1 = c.node(1);
+        n1.feed(new Effect.ConfigurationChange(Effect.ConfigurationKind.TRANSITIONAL, next, new int[] {1, 2}, new int[] {3},
+                new int[0]));
+        n1.feed(new Effect.Deliver(3, fromThree, Guarantee.AGREED, next));
+        n1.feed(new Effect.Deliver(2, fromTwo, Guarantee.AGREED, next));
+        assertThat(n1.service.phase()).isEqualTo(SyncPhase.TRANSITIONAL);
+        assertThat(n1.events(10)).containsExactly(
+                confchg(G, List.of(m(1, 10), m(2, 20)), List.of(a(3, 30, Reason.NODEDOWN)), List.of()),
+                new CpgEvent.Deliver(G, 2, 20, bytes("late from 2")));
+        assertThat(n1.service.stats().droppedFromLeftNode).isEqualTo(1);
+    }
 }

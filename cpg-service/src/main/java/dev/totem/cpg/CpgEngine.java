@@ -32,6 +32,8 @@ public final class CpgEngine implements TotemEngine {
     private final ArrayDeque<Effect> pending = new ArrayDeque<>();
     private Consumer<Effect> tap = e -> { };
     private long nowNanos;
+    /** Set while an input runs: listeners use their handles, never the engine itself. */
+    private boolean busy;
 
     /**
      * @param inner the engine, not yet started; it must accept messages of
@@ -73,9 +75,7 @@ public final class CpgEngine implements TotemEngine {
      * returns the effects they caused, for the driver to apply as any engine batch.
      */
     public Effects client(long nowNanos, Consumer<EmbeddedCpg> action) {
-        begin(nowNanos);
-        action.accept(cpg);
-        return finish();
+        return run(nowNanos, () -> action.accept(cpg));
     }
 
     @Override
@@ -85,23 +85,17 @@ public final class CpgEngine implements TotemEngine {
 
     @Override
     public Effects start(long nowNanos) {
-        begin(nowNanos);
-        take(inner.start(nowNanos));
-        return finish();
+        return run(nowNanos, () -> take(inner.start(nowNanos)));
     }
 
     @Override
     public Effects onPacket(long nowNanos, ByteBuffer frame) {
-        begin(nowNanos);
-        take(inner.onPacket(nowNanos, frame));
-        return finish();
+        return run(nowNanos, () -> take(inner.onPacket(nowNanos, frame)));
     }
 
     @Override
     public Effects onTimer(long nowNanos, TimerKind timer) {
-        begin(nowNanos);
-        take(inner.onTimer(nowNanos, timer));
-        return finish();
+        return run(nowNanos, () -> take(inner.onTimer(nowNanos, timer)));
     }
 
     @Override
@@ -113,14 +107,24 @@ public final class CpgEngine implements TotemEngine {
 
     @Override
     public Effects leave(long nowNanos) {
-        begin(nowNanos);
-        take(inner.leave(nowNanos));
-        return finish();
+        return run(nowNanos, () -> take(inner.leave(nowNanos)));
     }
 
-    private void begin(long now) {
-        out.clear();
-        nowNanos = now;
+    /** Runs one input: the inner engine's effects, the service's, and the clients' callbacks. */
+    private Effects run(long now, Runnable input) {
+        if (busy) {
+            throw new IllegalStateException("CpgEngine called from inside one of its own inputs (a listener must use its handle)");
+        }
+        busy = true;
+        try {
+            out.clear();
+            nowNanos = now;
+            input.run();
+            drain();
+        } finally {
+            busy = false;
+        }
+        return out;
     }
 
     /** The inner engine reuses its batch: copy the effects out at once. */
@@ -153,7 +157,7 @@ public final class CpgEngine implements TotemEngine {
         return service.phase() == SyncPhase.SYNCED ? "every JOINLIST of ring " + service.ring() + " delivered" : null;
     }
 
-    private Effects finish() {
+    private void drain() {
         do {
             Effect e;
             while ((e = pending.poll()) != null) {
@@ -169,6 +173,5 @@ public final class CpgEngine implements TotemEngine {
             service.flush();
         } while (!pending.isEmpty());
         cpg.dispatch();
-        return out;
     }
 }

@@ -10,32 +10,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EmbeddedCpgTest {
-    /** Records what a handle's listener got. */
-    private static final class Recorder implements CpgListener {
-        final List<CpgEvent> events = new ArrayList<>();
-        String disconnected;
-
-        @Override
-        public void onDeliver(CpgEvent.Deliver deliver) {
-            events.add(deliver);
-        }
-
-        @Override
-        public void onConfchg(CpgEvent.Confchg confchg) {
-            events.add(confchg);
-        }
-
-        @Override
-        public void onTotemConfchg(CpgEvent.TotemConfchg totemConfchg) {
-            events.add(totemConfchg);
-        }
-
-        @Override
-        public void onDisconnected(String reason) {
-            disconnected = reason;
-        }
-    }
-
     @Test
     void aHandleJoinsMulticastsAndIsClosedForGood() {
         Cluster c = new Cluster(1);
@@ -43,9 +17,9 @@ class EmbeddedCpgTest {
         c.settle();
         List<CpgNotice> notices = new ArrayList<>();
         EmbeddedCpg cpg = new EmbeddedCpg(c.node(1).service, notices::add);
-        Recorder r = new Recorder();
+        RecordingListener r = new RecordingListener();
         CpgHandle h = cpg.open(ClientId.of(42), r);
-        assertThatThrownBy(() -> cpg.open(ClientId.of(42), new Recorder())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> cpg.open(ClientId.of(42), new RecordingListener())).isInstanceOf(IllegalStateException.class);
         assertThat(h.localNodeId()).isEqualTo(1);
         assertThat(h.join("g").ok()).isTrue();
         assertThat(h.mcast("g", "hi".getBytes(StandardCharsets.UTF_8), Guarantee.AGREED).ok()).isTrue();
@@ -65,7 +39,7 @@ class EmbeddedCpgTest {
         c.settle();
         assertThat(h.membership("g")).isEmpty();
         assertThat(cpg.openHandles()).isZero();
-        CpgHandle again = cpg.open(ClientId.of(42), new Recorder());
+        CpgHandle again = cpg.open(ClientId.of(42), new RecordingListener());
         assertThat(again.join("g").ok()).isTrue();
     }
 
@@ -77,7 +51,7 @@ class EmbeddedCpgTest {
         c.settle();
         List<CpgNotice> notices = new ArrayList<>();
         EmbeddedCpg cpg = new EmbeddedCpg(c.node(1).service, notices::add);
-        Recorder slow = new Recorder();
+        RecordingListener slow = new RecordingListener();
         CpgHandle h = cpg.open(ClientId.of(7), slow);
         h.join("g");
         for (int i = 0; i < 3; i++) {

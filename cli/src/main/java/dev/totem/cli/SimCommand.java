@@ -3,6 +3,7 @@ package dev.totem.cli;
 import dev.totem.rrp.RrpMode;
 import dev.totem.simulator.run.EngineKind;
 import dev.totem.simulator.run.FaultProfile;
+import dev.totem.simulator.run.Layer;
 import dev.totem.simulator.run.Scenario;
 import dev.totem.simulator.run.SeedRunner;
 import dev.totem.simulator.timeline.TimelinePage;
@@ -34,6 +35,8 @@ import picocli.CommandLine.Spec;
             "with --faults the full processor with membership runs (--engine totem).",
             "With --networks 2..8 every node runs a redundant ring (--rrp passive or active) over",
             "that many simulated networks; --faults netfail fails one network at a time.",
+            "--layer cpg runs processes in closed process groups over the CPG service of each node",
+            "(always on --engine totem); --messages then counts their steps (joins, leaves, multicasts).",
             "Each failing seed is printed with the command that replays it; the last line is",
             "  seeds=K nodes=N delivered=D [configs=C] violations=V",
             "after a line configs_after_fault_start=F with the netfail profiles, which fail networks",
@@ -91,6 +94,9 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--jobs", description = "Seeds run in parallel (default: the number of cores).")
     private Integer jobs;
 
+    @Option(names = "--layer", description = "engine (messages straight to the engine) or cpg (process groups); default engine.")
+    private String layer;
+
     @Override
     public Integer call() throws Exception {
         long[] range = parseRange("--seeds", seeds);
@@ -104,7 +110,14 @@ public final class SimCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        EngineKind kind = engine == null ? (faults == null ? EngineKind.SRP : EngineKind.TOTEM) : parseEngine(engine);
+        Layer workloadLayer;
+        try {
+            workloadLayer = layer == null ? Layer.ENGINE : Layer.parse(layer);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        EngineKind kind = engine == null ? (faults == null && workloadLayer == Layer.ENGINE ? EngineKind.SRP : EngineKind.TOTEM)
+                : parseEngine(engine);
         RrpMode rrpMode;
         try {
             rrpMode = rrp == null ? (networks > 1 ? RrpMode.PASSIVE : RrpMode.NONE) : RrpMode.parse(rrp);
@@ -114,7 +127,7 @@ public final class SimCommand implements Callable<Integer> {
         Scenario scenario;
         try {
             scenario = new Scenario(nodes, messages, loss, safeRatio, sizeRange[0], sizeRange[1], profile, kind, tokenMs,
-                    networks, rrpMode);
+                    networks, rrpMode, workloadLayer);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -174,8 +187,9 @@ public final class SimCommand implements Callable<Integer> {
             pool.shutdownNow();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        err.printf("sim: %.1f s, %.1f seeds/s, engine %s, faults %s, networks %d, rrp %s%n", seconds, count / seconds,
-                kind.name().toLowerCase(), profile.cliName(), networks, rrpMode.name().toLowerCase());
+        err.printf("sim: %.1f s, %.1f seeds/s, engine %s, faults %s, networks %d, rrp %s%s%n", seconds, count / seconds,
+                kind.name().toLowerCase(), profile.cliName(), networks, rrpMode.name().toLowerCase(),
+                workloadLayer == Layer.CPG ? ", layer cpg" : "");
         if (profile.failsNetworks()) {
             // These profiles start their faults once the first ring formed: what they caused.
             out.println("configs_after_fault_start=" + configsAfterFaultStart);
@@ -231,6 +245,9 @@ public final class SimCommand implements Callable<Integer> {
         }
         if (networks > 1) {
             b.append(" --networks ").append(networks).append(" --rrp ").append(scenario.rrpMode().name().toLowerCase());
+        }
+        if (layer != null) {
+            b.append(" --layer ").append(layer);
         }
         return b.append(" --trace seed-").append(seed).append(".jsonl --timeline seed-").append(seed).append(".html").toString();
     }

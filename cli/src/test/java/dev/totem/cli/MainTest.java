@@ -39,12 +39,15 @@ class MainTest {
 
         assertThat(cmd.getSubcommands()).containsKeys("demo", "version", "jmh", "help");
         String commands = out.toString().substring(out.toString().indexOf("Commands:"));
-        for (String name : cmd.getSubcommands().keySet()) {
+        java.util.List<String> listed = cmd.getSubcommands().entrySet().stream()
+                .filter(e -> !e.getValue().getCommandSpec().usageMessage().hidden()).map(java.util.Map.Entry::getKey).toList();
+        for (String name : listed) {
             // The name and its description on the same line.
             assertThat(commands).containsPattern("(?m)^  " + Pattern.quote(name) + " +\\S");
         }
-        // No description wrapped onto a continuation line.
-        assertThat(commands.lines().skip(1)).hasSize(cmd.getSubcommands().size());
+        // No description wrapped onto a continuation line; hidden commands (demo-node) not listed.
+        assertThat(commands.lines().skip(1)).hasSize(listed.size());
+        assertThat(commands).doesNotContain("demo-node");
         assertThat(err.toString()).isEmpty();
     }
 

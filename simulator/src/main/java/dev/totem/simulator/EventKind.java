@@ -23,9 +23,11 @@ final class EventKind {
     static final int HEAL = 9;
     /** ref = Runnable. */
     static final int CALLBACK = 10;
+    /** An application call into a node's engine: node = index, ref = NodeCall. */
+    static final int CALL = 11;
 
     private static final String[] NAMES = {
-        "packet", "timer", "submit", "restart", "crash", "pause", "resume", "partition", "block", "heal", "callback",
+        "packet", "timer", "submit", "restart", "crash", "pause", "resume", "partition", "block", "heal", "callback", "call",
     };
 
     private EventKind() {}

@@ -138,6 +138,13 @@ final class NodeDriver {
         apply(nowNanos, node, effects);
     }
 
+    /** An application call into the engine of {@code node}; it does not run unless the node is up. */
+    void call(long nowNanos, SimNode node, NodeCall call) {
+        if (node.state == NodeState.UP) {
+            apply(nowNanos, node, call.apply(node.engine, nowNanos));
+        }
+    }
+
     private void deliver(long nowNanos, SimNode node, int network, byte[] frame) {
         networks[network].stats().delivered++;
         // Read-only: the copies of one multicast share a single array.

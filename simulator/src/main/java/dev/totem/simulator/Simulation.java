@@ -259,6 +259,18 @@ public final class Simulation {
         });
     }
 
+    /**
+     * The application of {@code nodeId} calls its engine at {@code atNanos} ({@code call} gets the
+     * engine and the time; the effects it returns are applied as any engine batch). The call does
+     * not run when the node is down or paused then: the application stops with its node.
+     */
+    public void call(long atNanos, int nodeId, NodeCall call) {
+        if (call == null) {
+            throw new IllegalArgumentException("call is null");
+        }
+        scheduleForNode(atNanos, EventKind.CALL, nodeId, 0, call);
+    }
+
     /** Runs {@code action} at {@code atNanos}, in order with the other events of that instant. */
     public void schedule(long atNanos, Runnable action) {
         if (action == null) {
@@ -336,6 +348,7 @@ public final class Simulation {
             case EventKind.BLOCK -> blockNow((int[]) ref);
             case EventKind.HEAL -> healNow();
             case EventKind.CALLBACK -> ((Runnable) ref).run();
+            case EventKind.CALL -> driver.call(nowNanos, nodes.at(nodeIndex), (NodeCall) ref);
             default -> throw new IllegalStateException("unknown event kind " + kind);
         }
     }

@@ -37,12 +37,8 @@ import java.util.TreeSet;
  * for one new ring.
  */
 public final class EvsChecker {
-    /** Violations reported per property at most, so one bad run does not flood the output. */
-    private static final int MAX_PER_PROPERTY = 5;
-
     private final History history;
-    private final List<Violation> violations = new ArrayList<>();
-    private final Map<String, Integer> perProperty = new HashMap<>();
+    private final ViolationLog log = new ViolationLog();
     /** id -> submitting node, incarnation and index in that incarnation's submissions. */
     private final Map<String, long[]> submits = new HashMap<>();
 
@@ -60,16 +56,11 @@ public final class EvsChecker {
         c.safe();
         c.fifoDuplicatesInvented();
         c.liveness();
-        return c.violations;
+        return c.log.violations();
     }
 
     private void report(String property, String detail) {
-        int n = perProperty.merge(property, 1, Integer::sum);
-        if (n <= MAX_PER_PROPERTY) {
-            violations.add(new Violation(property, detail));
-        } else if (n == MAX_PER_PROPERTY + 1) {
-            violations.add(new Violation(property, "more violations of this property not listed"));
-        }
+        log.report(property, detail);
     }
 
     private void indexSubmits() {
@@ -140,7 +131,8 @@ public final class EvsChecker {
         }
     }
 
-    private static String difference(Set<String> a, Set<String> b) {
+    /** The first few elements only in {@code a} and only in {@code b}, for a violation's detail. */
+    static String difference(Set<String> a, Set<String> b) {
         List<String> onlyA = a.stream().filter(x -> !b.contains(x)).sorted().limit(5).toList();
         List<String> onlyB = b.stream().filter(x -> !a.contains(x)).sorted().limit(5).toList();
         return "first only " + onlyA + ", second only " + onlyB;

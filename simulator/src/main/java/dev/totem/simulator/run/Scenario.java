@@ -18,9 +18,27 @@ import dev.totem.rrp.RrpMode;
  * @param networks simulated networks, 1..8; with more than one every engine runs under a redundant ring
  * @param rrpMode how the redundant ring uses the networks: {@link RrpMode#NONE} with one network,
  *     passive or active with more
+ * @param layer what the workload talks to: the engine, or CPG processes (then {@code messages}
+ *     counts workload steps: joins, leaves, exits and multicasts)
  */
 public record Scenario(int nodes, int messages, double lossProbability, double safeRatio, int minSizeBytes,
-        int maxSizeBytes, FaultProfile faults, EngineKind engine, int tokenTimeoutMs, int networks, RrpMode rrpMode) {
+        int maxSizeBytes, FaultProfile faults, EngineKind engine, int tokenTimeoutMs, int networks, RrpMode rrpMode,
+        Layer layer) {
+
+    /** A scenario whose workload talks to the engine. */
+    public Scenario(int nodes, int messages, double lossProbability, double safeRatio, int minSizeBytes,
+            int maxSizeBytes, FaultProfile faults, EngineKind engine, int tokenTimeoutMs, int networks, RrpMode rrpMode) {
+        this(nodes, messages, lossProbability, safeRatio, minSizeBytes, maxSizeBytes, faults, engine, tokenTimeoutMs,
+                networks, rrpMode, Layer.ENGINE);
+    }
+
+    /** A scenario on one network whose workload talks to {@code layer}. */
+    public Scenario(int nodes, int messages, double lossProbability, double safeRatio, int minSizeBytes,
+            int maxSizeBytes, FaultProfile faults, EngineKind engine, int tokenTimeoutMs, Layer layer) {
+        this(nodes, messages, lossProbability, safeRatio, minSizeBytes, maxSizeBytes, faults, engine, tokenTimeoutMs, 1,
+                RrpMode.NONE, layer);
+    }
+
     public Scenario {
         if (nodes < 1 || nodes > 384) {
             throw new IllegalArgumentException("nodes must be 1..384, got " + nodes);
@@ -56,12 +74,18 @@ public record Scenario(int nodes, int messages, double lossProbability, double s
         if (faults == FaultProfile.NETFAIL && networks < 2) {
             throw new IllegalArgumentException("the netfail profile fails one network at a time: it needs at least two");
         }
+        if (layer == null) {
+            throw new IllegalArgumentException("layer is required");
+        }
+        if (layer == Layer.CPG && engine != EngineKind.TOTEM) {
+            throw new IllegalArgumentException("the CPG layer needs configuration changes: it runs on the totem engine");
+        }
     }
 
     /** A scenario on one network, without a redundant ring. */
     public Scenario(int nodes, int messages, double lossProbability, double safeRatio, int minSizeBytes,
             int maxSizeBytes, FaultProfile faults, EngineKind engine, int tokenTimeoutMs) {
         this(nodes, messages, lossProbability, safeRatio, minSizeBytes, maxSizeBytes, faults, engine, tokenTimeoutMs, 1,
-                RrpMode.NONE);
+                RrpMode.NONE, Layer.ENGINE);
     }
 }

@@ -20,6 +20,8 @@ import dev.totem.simulator.SimulationListener;
 import dev.totem.simulator.check.EvsChecker;
 import dev.totem.simulator.check.History;
 import dev.totem.simulator.check.Violation;
+import dev.totem.simulator.cpg.CpgLayer;
+import dev.totem.simulator.cpg.CpgNode;
 import dev.totem.simulator.trace.TraceWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,6 +65,8 @@ public final class SeedRunner {
     private int nextMessage;
 
     private final EngineFactory factoryOverride;
+    /** The CPG layer's workload and checks; null when the workload talks to the engine. */
+    private final CpgLayer cpg;
 
     private SeedRunner(Scenario scenario, long seed, TraceWriter trace, EngineFactory factoryOverride) {
         this.factoryOverride = factoryOverride;
@@ -77,10 +81,16 @@ public final class SeedRunner {
         NetworkConfig network = new NetworkConfig(LatencyModel.exponential(50_000, 20_000), scenario.lossProbability(),
                 chaos ? 0.02 : 0, chaos ? 0.02 : 0, chaos ? 2_000_000 : 0, NetworkConfig.DEFAULT_MTU_BYTES);
         SimConfig simConfig = SimConfig.defaults().withNetworks(Collections.nCopies(scenario.networks(), network));
-        this.sim = new Simulation(simConfig, seed, redundant(factoryOverride != null ? factoryOverride : factory()), trace);
+        this.cpg = scenario.layer() == Layer.CPG
+                ? new CpgLayer(scenario.safeRatio(), scenario.minSizeBytes(), scenario.maxSizeBytes(), trace) : null;
+        this.sim = new Simulation(simConfig, seed, redundant(factoryOverride == null ? factory()
+                : cpg != null ? cpg.factory(factoryOverride) : factoryOverride), trace);
         this.workloadRandom = sim.randomStreams().named("workload");
         sim.addListener(recorder);
         sim.addListener(new Retrier());
+        if (cpg != null) {
+            cpg.attach(sim);
+        }
         if (scenario.engine() == EngineKind.SRP) {
             sim.addListener(new SafeProbe());
         }
@@ -89,6 +99,9 @@ public final class SeedRunner {
     private EngineFactory factory() {
         if (scenario.engine() == EngineKind.SRP) {
             return (nodeId, store, random) -> new FixedRingEngine(totemConfig, nodeId, ids);
+        }
+        if (cpg != null) {
+            return cpg.factory(totemConfig);
         }
         return (nodeId, store, random) -> new TotemProcessor(totemConfig, nodeId, store, random);
     }
@@ -113,7 +126,10 @@ public final class SeedRunner {
         return new SeedRunner(scenario, seed, trace, null).run();
     }
 
-    /** Runs a seed with engines from {@code factory} instead of the scenario's (to test the checker on a broken engine). */
+    /**
+     * Runs a seed with engines from {@code factory} instead of the scenario's (to test the checker
+     * on a broken engine); on the CPG layer, the processors under the CPG service.
+     */
     public static Result run(Scenario scenario, long seed, TraceWriter trace, EngineFactory factory) {
         return new SeedRunner(scenario, seed, trace, factory).run();
     }
@@ -134,7 +150,11 @@ public final class SeedRunner {
         sim.addNodes(ids);
         long faultPhase = 20 * tokenNanos();
         long step = tokenNanos() / POLLS_PER_TOKEN;
-        scheduleWorkload(faultPhase);
+        if (cpg != null) {
+            cpg.scheduleWorkload(scenario.messages(), faultPhase, ids);
+        } else {
+            scheduleWorkload(faultPhase);
+        }
         long faultStart = 0;
         if (scenario.faults().failsNetworks()) {
             // Network faults start once the first ring formed, so the configurations the run
@@ -161,19 +181,25 @@ public final class SeedRunner {
                 sim.runUntil(sim.nowNanos() + step);
             }
             history.quietFrom(sim.nowNanos() / 1_000);
-            for (int id : liveIds()) {
-                submit(sim.nowNanos(), id, Guarantee.SAFE);
+            if (cpg != null) {
+                cpg.sendLateMessages(liveIds());
+            } else {
+                for (int id : liveIds()) {
+                    submit(sim.nowNanos(), id, Guarantee.SAFE);
+                }
             }
             long lateBound = sim.nowNanos() + 20 * tokenNanos();
-            while (sim.nowNanos() < lateBound && !allDelivered(history)) {
+            while (sim.nowNanos() < lateBound && !(cpg != null ? cpg.lateMessagesDelivered(liveIds()) : allDelivered(history))) {
                 sim.runUntil(sim.nowNanos() + step);
             }
         }
         List<Violation> violations = new ArrayList<>(probeViolations);
         violations.addAll(EvsChecker.check(history));
-        return new Result(seed, history.deliveries(), recorder.configs(), recorder.configsCounted(), violations,
-                sim.nowNanos() / 1_000_000,
-                sim.eventsProcessed());
+        if (cpg != null) {
+            violations.addAll(cpg.check());
+        }
+        return new Result(seed, cpg != null ? cpg.delivered() : history.deliveries(), recorder.configs(),
+                recorder.configsCounted(), violations, sim.nowNanos() / 1_000_000, sim.eventsProcessed());
     }
 
     /**
@@ -230,7 +256,8 @@ public final class SeedRunner {
         int[] live = liveIds();
         String ring = null;
         for (int id : live) {
-            if (!(engine(id) instanceof TotemProcessor p) || p.state() != dev.totem.membership.MembershipState.OPERATIONAL) {
+            TotemEngine engine = engine(id) instanceof CpgNode n ? n.processor() : engine(id);
+            if (!(engine instanceof TotemProcessor p) || p.state() != dev.totem.membership.MembershipState.OPERATIONAL) {
                 return false;
             }
             String r = p.ringId().toString();
@@ -250,7 +277,7 @@ public final class SeedRunner {
                 return false;
             }
         }
-        return true;
+        return cpg == null || cpg.converged(live);
     }
 
     /** Every message submitted since the quiet point was delivered by every live node. */

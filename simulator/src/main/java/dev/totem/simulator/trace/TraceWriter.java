@@ -1,8 +1,11 @@
 package dev.totem.simulator.trace;
 
+import dev.totem.cpg.CpgAddress;
+import dev.totem.cpg.Reason;
 import dev.totem.protocol.api.Effect.ConfigurationKind;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.RingId;
+import java.util.List;
 
 /**
  * Formats the events of a history (simulated or real) as JSON Lines, the format described in
@@ -180,6 +183,90 @@ public final class TraceWriter {
     /** Every partition and block was lifted. */
     public void heal(long timeNanos) {
         nodeEvent(timeNanos, GLOBAL_NODE, "heal");
+    }
+
+    /** Process {@code pid} of the node asked to join {@code group}, and its node accepted. */
+    public void cpgJoin(long timeNanos, int node, int pid, String group) {
+        cpgProcessEvent(timeNanos, node, "cpg_join", pid, group);
+    }
+
+    /** Process {@code pid} asked to leave {@code group}, and its node accepted. */
+    public void cpgLeave(long timeNanos, int node, int pid, String group) {
+        cpgProcessEvent(timeNanos, node, "cpg_leave", pid, group);
+    }
+
+    /** Process {@code pid} went away without leaving its groups. */
+    public void cpgGone(long timeNanos, int node, int pid) {
+        if (begin(timeNanos, node, "cpg_gone")) {
+            line.append(",\"pid\":").append(pid);
+            end();
+        }
+    }
+
+    /** Process {@code pid} multicast message {@code id} to {@code group}, and its node accepted it. */
+    public void cpgMcast(long timeNanos, int node, int pid, String group, String id) {
+        if (begin(timeNanos, node, "cpg_mcast")) {
+            appendPidGroup(pid, group);
+            appendField("id", id);
+            end();
+        }
+    }
+
+    /** Process {@code pid} delivered message {@code id} of process {@code senderPid} on {@code sender} in {@code group}. */
+    public void cpgDeliver(long timeNanos, int node, int pid, String group, String id, int sender, int senderPid) {
+        if (begin(timeNanos, node, "cpg_deliver")) {
+            appendPidGroup(pid, group);
+            appendField("id", id);
+            line.append(",\"sender\":").append(sender).append(",\"sender_pid\":").append(senderPid);
+            end();
+        }
+    }
+
+    /**
+     * Process {@code pid} delivered a confchg of {@code group}: {@code view} names the group view
+     * it installs, {@code members} as [node, pid] pairs, {@code left} and {@code joined} as
+     * [node, pid, reason] triples.
+     */
+    public void cpgConfchg(long timeNanos, int node, int pid, String group, String view, List<CpgAddress> members,
+            List<CpgAddress> left, List<CpgAddress> joined) {
+        if (begin(timeNanos, node, "cpg_confchg")) {
+            appendPidGroup(pid, group);
+            appendField("view", view);
+            appendAddresses("members", members, false);
+            appendAddresses("left", left, true);
+            appendAddresses("joined", joined, true);
+            end();
+        }
+    }
+
+    private void cpgProcessEvent(long timeNanos, int node, String event, int pid, String group) {
+        if (begin(timeNanos, node, event)) {
+            appendPidGroup(pid, group);
+            end();
+        }
+    }
+
+    private void appendPidGroup(int pid, String group) {
+        line.append(",\"pid\":").append(pid);
+        appendField("group", group);
+    }
+
+    private void appendAddresses(String name, List<CpgAddress> addresses, boolean reasons) {
+        line.append(",\"").append(name).append("\":[");
+        for (int i = 0; i < addresses.size(); i++) {
+            CpgAddress a = addresses.get(i);
+            line.append(i == 0 ? "[" : ",[").append(a.nodeId()).append(',').append(a.pid());
+            if (reasons) {
+                line.append(",\"").append(reasonName(a.reason())).append('"');
+            }
+            line.append(']');
+        }
+        line.append(']');
+    }
+
+    /** The trace spelling of a confchg reason: corosync's name in lower case. */
+    public static String reasonName(Reason reason) {
+        return reason.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private void nodeEvent(long timeNanos, int node, String event) {

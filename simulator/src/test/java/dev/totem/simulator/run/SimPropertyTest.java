@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * runs at scale. A failure names the seed; {@code ./totem sim ... --seeds S} replays it.
  */
 class SimPropertyTest {
-    private static void passes(Scenario scenario, long fromSeed, long toSeed) {
+    static void passes(Scenario scenario, long fromSeed, long toSeed) {
         for (long seed = fromSeed; seed <= toSeed; seed++) {
             SeedRunner.Result r = SeedRunner.run(scenario, seed, TraceWriter.nowhere());
             assertThat(r.violations()).as("seed %d of %s", seed, scenario).isEmpty();

@@ -1,0 +1,177 @@
+package dev.totem.cpg;
+
+import dev.totem.protocol.api.Effect;
+import dev.totem.protocol.api.Effects;
+import dev.totem.protocol.api.Guarantee;
+import dev.totem.protocol.api.SubmitStatus;
+import dev.totem.protocol.api.TimerKind;
+import dev.totem.protocol.api.TotemEngine;
+import java.nio.ByteBuffer;
+import dev.totem.protocol.api.RingId;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A Totem engine with the CPG service on top: any driver of a {@link TotemEngine} (the node
+ * runtime, the simulator) runs it unchanged. It passes the inner engine's effects through,
+ * except deliveries, which the service consumes; configuration changes go both ways. The
+ * service's messages go to the inner engine's {@code submit}, and what that returns joins the
+ * same batch. Local processes reach the service through {@link #client}, which returns the
+ * effects their operations caused.
+ *
+ * <p>Raw {@link #submit} is refused ({@link SubmitStatus#NOT_READY}): every message on a CPG
+ * ring is an exec message, and the others would drop anything else as malformed.
+ */
+public final class CpgEngine implements TotemEngine {
+    private final TotemEngine inner;
+    private final CpgService service;
+    private final EmbeddedCpg cpg;
+    private final Effects out = new Effects();
+    /** Effects of the inner engine not yet handled, in the order it produced them. */
+    private final ArrayDeque<Effect> pending = new ArrayDeque<>();
+    private Consumer<Effect> tap = e -> { };
+    private long nowNanos;
+    /** Set while an input runs: listeners use their handles, never the engine itself. */
+    private boolean busy;
+
+    /**
+     * @param inner the engine, not yet started; it must accept messages of
+     *     {@link CpgConfig#engineMessageBytesMax()} bytes
+     * @param config the service's limits
+     * @param notices receives the service's notices (to log them)
+     */
+    public CpgEngine(TotemEngine inner, CpgConfig config, Consumer<CpgNotice> notices) {
+        this.inner = inner;
+        this.service = new CpgService(inner.nodeId(), config, this::submitToInner);
+        this.cpg = new EmbeddedCpg(service, notices);
+    }
+
+    /** The engine underneath. */
+    public TotemEngine inner() {
+        return inner;
+    }
+
+    /** The CPG service this engine runs. */
+    public CpgService service() {
+        return service;
+    }
+
+    /** The client API of this node's processes. */
+    public EmbeddedCpg cpg() {
+        return cpg;
+    }
+
+    /**
+     * Sees every delivery and configuration change of the inner engine just before the service
+     * does (the simulator numbers them to name group views).
+     */
+    public void tap(Consumer<Effect> observer) {
+        this.tap = observer == null ? e -> { } : observer;
+    }
+
+    /**
+     * Runs local processes' calls ({@code action} gets the client API) at {@code nowNanos};
+     * returns the effects they caused, for the driver to apply as any engine batch.
+     */
+    public Effects client(long nowNanos, Consumer<EmbeddedCpg> action) {
+        return run(nowNanos, () -> action.accept(cpg));
+    }
+
+    @Override
+    public int nodeId() {
+        return inner.nodeId();
+    }
+
+    @Override
+    public Effects start(long nowNanos) {
+        return run(nowNanos, () -> take(inner.start(nowNanos)));
+    }
+
+    @Override
+    public Effects onPacket(long nowNanos, ByteBuffer frame) {
+        return run(nowNanos, () -> take(inner.onPacket(nowNanos, frame)));
+    }
+
+    @Override
+    public Effects onTimer(long nowNanos, TimerKind timer) {
+        return run(nowNanos, () -> take(inner.onTimer(nowNanos, timer)));
+    }
+
+    @Override
+    public Effects submit(long nowNanos, byte[] payload, Guarantee guarantee) {
+        out.clear();
+        out.submitStatus(SubmitStatus.NOT_READY);
+        return out;
+    }
+
+    @Override
+    public Effects leave(long nowNanos) {
+        return run(nowNanos, () -> take(inner.leave(nowNanos)));
+    }
+
+    /** Runs one input: the inner engine's effects, the service's, and the clients' callbacks. */
+    private Effects run(long now, Runnable input) {
+        if (busy) {
+            throw new IllegalStateException("CpgEngine called from inside one of its own inputs (a listener must use its handle)");
+        }
+        busy = true;
+        try {
+            out.clear();
+            nowNanos = now;
+            input.run();
+            drain();
+        } finally {
+            busy = false;
+        }
+        return out;
+    }
+
+    /** The inner engine reuses its batch: copy the effects out at once. */
+    private void take(Effects effects) {
+        pending.addAll(effects.list());
+    }
+
+    private SubmitStatus submitToInner(byte[] message, Guarantee guarantee) {
+        Effects e = inner.submit(nowNanos, message, guarantee);
+        take(e);
+        return e.submitStatus();
+    }
+
+    /** One delivery or configuration change to the service, then its events to the clients. */
+    private void feed(Effect e) {
+        tap.accept(e);
+        SyncPhase before = service.phase();
+        RingId syncing = service.syncRing();
+        service.onEffect(e);
+        if (service.phase() != before || !Objects.equals(service.syncRing(), syncing)) {
+            out.add(new Effect.Transition("cpg", before.name(), service.phase().name(), phaseReason(e)));
+        }
+        cpg.dispatch();
+    }
+
+    private String phaseReason(Effect e) {
+        if (e instanceof Effect.ConfigurationChange c) {
+            return c.kind().traceName() + " configuration " + c.ring();
+        }
+        return service.phase() == SyncPhase.SYNCED ? "every JOINLIST of ring " + service.ring() + " delivered" : null;
+    }
+
+    private void drain() {
+        do {
+            Effect e;
+            while ((e = pending.poll()) != null) {
+                if (e instanceof Effect.Deliver) {
+                    feed(e);
+                    continue;
+                }
+                out.add(e);
+                if (e instanceof Effect.ConfigurationChange) {
+                    feed(e);
+                }
+            }
+            service.flush();
+        } while (!pending.isEmpty());
+        cpg.dispatch();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.totem.cpg;
+
+import com.google.protobuf.UnsafeByteOperations;
+import dev.totem.cpg.wire.EntryState;
+import dev.totem.cpg.wire.ExecMessage;
+import dev.totem.cpg.wire.JoinListEntry;
+import dev.totem.cpg.wire.LeaveReason;
+import dev.totem.protocol.api.RingId;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The exec messages as the service handles them, and their encoding: a two-byte prefix
+ * {@link #SERVICE_CPG}, {@link #VERSION}, then the protobuf {@link ExecMessage}.
+ */
+sealed interface Exec {
+    /** corosync's service number for CPG; the first byte of every CPG message on the ring. */
+    int SERVICE_CPG = 2;
+    /** Version of the exec schema; the second byte. */
+    int VERSION = 1;
+
+    record ProcJoin(String group, int pid) implements Exec {}
+
+    record ProcLeave(String group, int pid, Reason reason) implements Exec {}
+
+    /** One entry of a JOINLIST. */
+    record Entry(int pid, String group, EntryState state) {}
+
+    record JoinList(RingId ring, List<Entry> entries) implements Exec {}
+
+    record Mcast(String group, int pid, byte[] payload) implements Exec {}
+
+    /** A message that could not be decoded; {@code reason} says why. */
+    record Malformed(String reason) implements Exec {}
+
+    /** The message's bytes on the ring; a multicast's payload is read during the call, not kept. */
+    static byte[] encode(Exec e) {
+        ExecMessage.Builder b = ExecMessage.newBuilder();
+        if (e instanceof ProcJoin j) {
+            b.setProcJoin(dev.totem.cpg.wire.ProcJoin.newBuilder().setGroup(j.group()).setPid(j.pid()));
+        } else if (e instanceof ProcLeave l) {
+            b.setProcLeave(dev.totem.cpg.wire.ProcLeave.newBuilder().setGroup(l.group()).setPid(l.pid())
+                    .setReason(l.reason() == Reason.LEAVE ? LeaveReason.LEAVE_REASON_LEAVE : LeaveReason.LEAVE_REASON_PROCDOWN));
+        } else if (e instanceof JoinList jl) {
+            dev.totem.cpg.wire.JoinList.Builder lb = dev.totem.cpg.wire.JoinList.newBuilder()
+                    .setRingRep(jl.ring().rep()).setRingSeq(jl.ring().seq());
+            for (Entry en : jl.entries()) {
+                lb.addEntries(JoinListEntry.newBuilder().setPid(en.pid()).setGroup(en.group()).setState(en.state()));
+            }
+            b.setJoinList(lb);
+        } else if (e instanceof Mcast m) {
+            b.setMcast(dev.totem.cpg.wire.Mcast.newBuilder().setGroup(m.group()).setPid(m.pid())
+                    .setPayload(UnsafeByteOperations.unsafeWrap(m.payload())));
+        } else {
+            throw new IllegalArgumentException("cannot encode " + e);
+        }
+        ExecMessage msg = b.build();
+        byte[] out = new byte[2 + msg.getSerializedSize()];
+        out[0] = (byte) SERVICE_CPG;
+        out[1] = (byte) VERSION;
+        try {
+            msg.writeTo(com.google.protobuf.CodedOutputStream.newInstance(out, 2, out.length - 2));
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException("protobuf could not write into an array of its own size", ex);
+        }
+        return out;
+    }
+
+    /** Decodes a delivered message; never throws: a bad message comes back as {@link Malformed}. */
+    static Exec decode(byte[] bytes) {
+        if (bytes.length < 2 || bytes[0] != SERVICE_CPG) {
+            return new Malformed("not a CPG message (" + bytes.length + " B, first byte "
+                    + (bytes.length == 0 ? "none" : Integer.toString(bytes[0] & 0xff)) + ")");
+        }
+        if (bytes[1] != VERSION) {
+            return new Malformed("CPG exec version " + (bytes[1] & 0xff) + ", this node speaks " + VERSION);
+        }
+        ExecMessage m;
+        try {
+            m = ExecMessage.parseFrom(com.google.protobuf.CodedInputStream.newInstance(bytes, 2, bytes.length - 2));
+        } catch (java.io.IOException ex) {
+            // InvalidProtocolBufferException, the only IOException reading an array can throw.
+            return new Malformed("undecodable exec message: " + ex.getMessage());
+        }
+        switch (m.getBodyCase()) {
+            case PROC_JOIN -> {
+                var j = m.getProcJoin();
+                String bad = checkMember(j.getGroup(), j.getPid());
+                return bad != null ? new Malformed("PROCJOIN: " + bad) : new ProcJoin(j.getGroup(), j.getPid());
+            }
+            case PROC_LEAVE -> {
+                var l = m.getProcLeave();
+                String bad = checkMember(l.getGroup(), l.getPid());
+                if (bad != null) {
+                    return new Malformed("PROCLEAVE: " + bad);
+                }
+                Reason r = switch (l.getReason()) {
+                    case LEAVE_REASON_LEAVE -> Reason.LEAVE;
+                    case LEAVE_REASON_PROCDOWN -> Reason.PROCDOWN;
+                    default -> null;
+                };
+                return r == null ? new Malformed("PROCLEAVE with reason " + l.getReasonValue()) : new ProcLeave(l.getGroup(), l.getPid(), r);
+            }
+            case JOIN_LIST -> {
+                var jl = m.getJoinList();
+                List<Entry> entries = new ArrayList<>(jl.getEntriesCount());
+                for (JoinListEntry en : jl.getEntriesList()) {
+                    String bad = checkMember(en.getGroup(), en.getPid());
+                    if (bad != null || en.getState() == EntryState.UNRECOGNIZED) {
+                        return new Malformed("JOINLIST entry: " + (bad != null ? bad : "unknown state " + en.getStateValue()));
+                    }
+                    entries.add(new Entry(en.getPid(), en.getGroup(), en.getState()));
+                }
+                return new JoinList(new RingId(jl.getRingRep(), jl.getRingSeq()), List.copyOf(entries));
+            }
+            case MCAST -> {
+                var mc = m.getMcast();
+                String bad = checkMember(mc.getGroup(), mc.getPid());
+                return bad != null ? new Malformed("MCAST: " + bad) : new Mcast(mc.getGroup(), mc.getPid(), mc.getPayload().toByteArray());
+            }
+            default -> {
+                return new Malformed("exec message with no known body");
+            }
+        }
+    }
+
+    /** Why a (group, pid) pair from the wire is unusable, or null. */
+    private static String checkMember(String group, int pid) {
+        if (pid <= 0) {
+            return "pid " + Integer.toUnsignedString(pid) + " out of range";
+        }
+        return checkGroupName(group);
+    }
+
+    /** Why {@code group} is not a valid group name, or null. */
+    static String checkGroupName(String group) {
+        if (group == null || group.isEmpty()) {
+            return "empty group name";
+        }
+        int bytes = group.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > CpgService.GROUP_NAME_BYTES_MAX) {
+            return "group name of " + bytes + " bytes, longer than " + CpgService.GROUP_NAME_BYTES_MAX;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.totem.cpg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.totem.protocol.api.Effect;
+import dev.totem.protocol.api.Effects;
+import dev.totem.protocol.api.Guarantee;
+import dev.totem.protocol.api.RingId;
+import dev.totem.protocol.api.SubmitStatus;
+import dev.totem.protocol.api.TimerKind;
+import dev.totem.protocol.api.TotemEngine;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CpgEngineTest {
+    private static final RingId RING = new RingId(1, 4);
+
+    /** A ring of one: start installs it; each timer delivers what was submitted, after a Send. */
+    private static final class LoopbackEngine implements TotemEngine {
+        final Effects effects = new Effects();
+        final ArrayDeque<byte[]> queued = new ArrayDeque<>();
+
+        @Override
+        public int nodeId() {
+            return 1;
+        }
+
+        @Override
+        public Effects start(long nowNanos) {
+            effects.clear();
+            effects.add(new Effect.ConfigurationChange(Effect.ConfigurationKind.REGULAR, RING, new int[] {1}, new int[0],
+                    new int[] {1}));
+            return effects;
+        }
+
+        @Override
+        public Effects onPacket(long nowNanos, ByteBuffer frame) {
+            return effects.clear();
+        }
+
+        @Override
+        public Effects onTimer(long nowNanos, TimerKind timer) {
+            effects.clear();
+            effects.add(new Effect.Send(Effect.MULTICAST, new byte[] {1}));
+            while (!queued.isEmpty()) {
+                effects.add(new Effect.Deliver(1, queued.poll(), Guarantee.AGREED, RING));
+            }
+            return effects;
+        }
+
+        @Override
+        public Effects submit(long nowNanos, byte[] payload, Guarantee guarantee) {
+            effects.clear();
+            queued.add(payload);
+            effects.submitStatus(SubmitStatus.ACCEPTED);
+            return effects;
+        }
+    }
+
+    @Test
+    void deliveriesFeedTheServiceAndEverythingElsePassesThrough() {
+        CpgEngine engine = new CpgEngine(new LoopbackEngine(), CpgConfig.defaults(), n -> { });
+        List<Effect> started = List.copyOf(engine.start(0).list());
+        assertThat(started).hasSize(2);
+        assertThat(started.get(0)).isInstanceOf(Effect.ConfigurationChange.class);
+        assertThat(started.get(1)).isEqualTo(new Effect.Transition("cpg", "NO_RING", "SYNCING", "regular configuration 1:4"));
+        List<Effect> synced = List.copyOf(engine.onTimer(1, TimerKind.TOKEN_LOSS).list());
+        assertThat(synced).hasSize(2); // the JOINLIST's delivery was consumed
+        assertThat(synced.get(0)).isInstanceOf(Effect.Send.class);
+        assertThat(synced.get(1)).isEqualTo(new Effect.Transition("cpg", "SYNCING", "SYNCED", "every JOINLIST of ring 1:4 delivered"));
+        assertThat(engine.service().phase()).isEqualTo(SyncPhase.SYNCED);
+
+        RecordingListener listener = new RecordingListener();
+        CpgHandle[] h = new CpgHandle[1];
+        engine.client(2, cpg -> {
+            h[0] = cpg.open(ClientId.of(9), listener);
+            assertThat(h[0].join("g").ok()).isTrue();
+            assertThat(h[0].mcast("g", new byte[] {7}, Guarantee.AGREED).ok()).isTrue();
+        });
+        Effects fx = engine.onTimer(3, TimerKind.TOKEN_LOSS);
+        assertThat(fx.list()).noneMatch(e -> e instanceof Effect.Deliver);
+        assertThat(listener.events).containsExactly(
+                new CpgEvent.Confchg("g", List.of(CpgAddress.member(1, 9)), List.of(), List.of(new CpgAddress(1, 9, Reason.JOIN))),
+                new CpgEvent.Deliver("g", 1, 9, new byte[] {7}));
+        assertThat(engine.submit(4, new byte[1], Guarantee.AGREED).submitStatus()).isEqualTo(SubmitStatus.NOT_READY);
+    }
+
+    @Test
+    void aListenerMayNotCallTheEngineItself() {
+        CpgEngine engine = new CpgEngine(new LoopbackEngine(), CpgConfig.defaults(), n -> { });
+        engine.start(0);
+        assertThatThrownBy(() -> engine.client(1, cpg -> engine.client(1, inner -> { })))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("inside one of its own inputs");
+        engine.onTimer(2, TimerKind.TOKEN_LOSS); // the engine still works
+        assertThat(engine.service().phase()).isEqualTo(SyncPhase.SYNCED);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.totem.simulator.cpg;
+
+import dev.totem.cpg.ClientId;
+import dev.totem.cpg.CpgConfig;
+import dev.totem.cpg.CpgEngine;
+import dev.totem.cpg.CpgEvent;
+import dev.totem.cpg.CpgHandle;
+import dev.totem.cpg.CpgListener;
+import dev.totem.cpg.CpgNotice;
+import dev.totem.cpg.CpgService;
+import dev.totem.membership.TotemProcessor;
+import dev.totem.protocol.api.Effect;
+import dev.totem.protocol.api.Effect.ConfigurationKind;
+import dev.totem.protocol.api.Effects;
+import dev.totem.protocol.api.Guarantee;
+import dev.totem.protocol.api.TimerKind;
+import dev.totem.protocol.api.TotemEngine;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * A simulated node running the CPG service over its Totem processor, with its local processes:
+ * a {@link TotemEngine} the simulator drives as any other ({@link CpgEngine} underneath). Each
+ * process holds a {@link CpgHandle}; what the processes see goes to the {@link Observer}.
+ *
+ * <p>Each confchg is named by the group view it installs: the configuration it happens in
+ * ({@code r<ring>} for a regular one, {@code t<ring><<previous regular ring>} for a
+ * transitional one, as the EVS checker names them) and how many messages of that configuration
+ * the node had delivered when it happened ({@code @n}). Members of one configuration deliver
+ * the same messages in the same order, so a view named alike at two nodes must be the same view.
+ */
+public final class CpgNode implements TotemEngine {
+
+    /** Receives what the node's processes see, as it happens. */
+    public interface Observer {
+        /** Process {@code pid} of {@code node} delivered {@code deliver}. */
+        void deliver(int node, int pid, CpgEvent.Deliver deliver);
+
+        /** Process {@code pid} of {@code node} delivered {@code confchg}, which installs {@code view}. */
+        void confchg(int node, int pid, String view, CpgEvent.Confchg confchg);
+
+        /** The node's service said something to its log. */
+        default void notice(int node, CpgNotice notice) {}
+    }
+
+    private final TotemProcessor processor;
+    private final CpgEngine engine;
+    private final Observer observer;
+    private final TreeMap<Integer, CpgHandle> processes = new TreeMap<>();
+    private String configuration = "none";
+    private String previousRegular = "none";
+    private long delivered;
+
+    /**
+     * @param processor the node's processor, not yet started; it must carry messages of
+     *     {@link CpgConfig#engineMessageBytesMax()} bytes
+     */
+    public CpgNode(TotemProcessor processor, CpgConfig config, Observer observer) {
+        this.processor = processor;
+        this.observer = observer;
+        Consumer<CpgNotice> notices = n -> observer.notice(processor.nodeId(), n);
+        this.engine = new CpgEngine(processor, config, notices);
+        engine.tap(this::number);
+    }
+
+    /** The Totem processor underneath. */
+    public TotemProcessor processor() {
+        return processor;
+    }
+
+    /** The node's CPG service. */
+    public CpgService service() {
+        return engine.service();
+    }
+
+    /** Pids of the node's live processes, ascending. */
+    public List<Integer> pids() {
+        return List.copyOf(processes.keySet());
+    }
+
+    /** The handle of live process {@code pid}, or null. */
+    public CpgHandle process(int pid) {
+        return processes.get(pid);
+    }
+
+    /** Starts process {@code pid}: it opens a handle and is in no group yet. */
+    public void spawn(int pid) {
+        int node = nodeId();
+        CpgHandle h = engine.cpg().open(ClientId.of(pid), new CpgListener() {
+            @Override
+            public void onDeliver(CpgEvent.Deliver d) {
+                observer.deliver(node, pid, d);
+            }
+
+            @Override
+            public void onConfchg(CpgEvent.Confchg c) {
+                observer.confchg(node, pid, configuration + "@" + delivered, c);
+            }
+
+            @Override
+            public void onDisconnected(String reason) {
+                processes.remove(pid);
+            }
+        });
+        processes.put(pid, h);
+    }
+
+    /** Process {@code pid} exits without leaving its groups. */
+    public void kill(int pid) {
+        CpgHandle h = processes.remove(pid);
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    /** Runs the processes' calls at {@code nowNanos}; returns the effects they caused. */
+    public Effects client(long nowNanos, Consumer<CpgNode> action) {
+        return engine.client(nowNanos, cpg -> action.accept(this));
+    }
+
+    private void number(Effect e) {
+        if (e instanceof Effect.ConfigurationChange c) {
+            if (c.kind() == ConfigurationKind.REGULAR) {
+                configuration = "r" + c.ring();
+                previousRegular = c.ring().toString();
+            } else {
+                configuration = "t" + c.ring() + "<" + previousRegular;
+            }
+            delivered = 0;
+        } else {
+            delivered++;
+        }
+    }
+
+    @Override
+    public int nodeId() {
+        return engine.nodeId();
+    }
+
+    @Override
+    public Effects start(long nowNanos) {
+        return engine.start(nowNanos);
+    }
+
+    @Override
+    public Effects onPacket(long nowNanos, ByteBuffer frame) {
+        return engine.onPacket(nowNanos, frame);
+    }
+
+    @Override
+    public Effects onTimer(long nowNanos, TimerKind timer) {
+        return engine.onTimer(nowNanos, timer);
+    }
+
+    @Override
+    public Effects submit(long nowNanos, byte[] payload, Guarantee guarantee) {
+        return engine.submit(nowNanos, payload, guarantee);
+    }
+
+    @Override
+    public Effects leave(long nowNanos) {
+        return engine.leave(nowNanos);
+    }
+}

@@ -108,11 +108,21 @@ public final class DemoCommand implements Callable<Integer> {
 
     private Path writeConfig(Path dir) throws IOException {
         Path key = dir.resolve("authkey");
+        writeKey(key);
+        return writeConfig(dir, transport, key, "totem.conf");
+    }
+
+    /** A random key file of the default size, mode 0400. */
+    static void writeKey(Path key) throws IOException {
         byte[] bytes = new byte[KeyFile.DEFAULT_BYTES];
         new SecureRandom().nextBytes(bytes);
         Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.write(key, bytes);
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("r--------"));
+    }
+
+    /** The demo cluster's configuration: 3 nodes on 127.0.0.1-3, a free port, sealed with {@code key}. */
+    static Path writeConfig(Path dir, String transport, Path key, String name) throws IOException {
         int port = 0;
         for (int tries = 0; tries < 20 && port == 0; tries++) {
             int candidate = NodeRunner.freeUdpPort(InetAddress.getByName("127.0.0.1"));
@@ -144,7 +154,7 @@ public final class DemoCommand implements Callable<Integer> {
             c.append("\tnode {\n\t\tnodeid: ").append(id).append("\n\t\tring0_addr: 127.0.0.").append(id).append("\n\t}\n");
         }
         c.append("}\n");
-        Path config = dir.resolve("totem.conf");
+        Path config = dir.resolve(name);
         Files.writeString(config, c);
         return config;
     }

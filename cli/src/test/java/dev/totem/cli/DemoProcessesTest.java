@@ -2,11 +2,8 @@ package dev.totem.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /**
  * The README's main job as an integration test: three real node processes on loopback (sealed
@@ -18,16 +15,12 @@ class DemoProcessesTest {
     @ParameterizedTest
     @ValueSource(strings = {"udpu", "udp"})
     void threeProcessesKillAndRestartOneAndKeepOneOrder(String transport) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
+        CliRun cli = new CliRun();
 
-        int exit = cmd.execute("demo", "--transport", transport, "--rate", "100");
+        int exit = cli.run("demo", "--transport", transport, "--rate", "100");
 
-        String text = out.toString();
-        assertThat(exit).as("demo output:%n%s%nerrors:%n%s", text, err).isZero();
+        String text = cli.out.toString();
+        assertThat(exit).as("demo output:%n%s%nerrors:%n%s", text, cli.err).isZero();
         assertThat(text).contains("node 1: transitional configuration", "members [1, 2]");
         assertThat(text).containsPattern("node 3: regular +configuration, ring \\S+, members \\[1, 2, 3\\]");
         String last = text.lines().reduce((a, b) -> b).orElse("");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.totem.crypto.KeyFile;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,14 +19,12 @@ class KeygenCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRun cli = new CliRun();
+    private final StringWriter out = cli.out;
+    private final StringWriter err = cli.err;
 
     private int keygen(String... args) {
-        CommandLine cmd = Main.withErrorHandling(new CommandLine(new KeygenCommand(dir, new SecureRandom())));
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return cmd.execute(args);
+        return cli.run(Main.withErrorHandling(new CommandLine(new KeygenCommand(dir, new SecureRandom()))), args);
     }
 
     private static String mode(Path path) throws IOException {

@@ -2,7 +2,6 @@ package dev.totem.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -13,14 +12,13 @@ import picocli.CommandLine.Command;
 /** Runs {@code ./totem} in-process with captured stdout and stderr. */
 class MainTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRun cli = new CliRun();
+    private final StringWriter out = cli.out;
+    private final StringWriter err = cli.err;
 
     /** Captures output; call after every subcommand is added, picocli copies writers only then. */
     private int run(CommandLine cmd, String... args) {
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return cmd.execute(args);
+        return cli.run(cmd, args);
     }
 
     private int run(String... args) {

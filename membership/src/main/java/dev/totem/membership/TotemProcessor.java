@@ -22,7 +22,6 @@ import dev.totem.protocol.wire.DecodeStatus;
 import dev.totem.protocol.wire.FrameType;
 import dev.totem.protocol.wire.Frames;
 import dev.totem.protocol.wire.JoinMessage;
-import dev.totem.protocol.wire.McastFrame;
 import dev.totem.protocol.wire.MergeDetect;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -610,50 +609,14 @@ public final class TotemProcessor implements TotemEngine {
 
     private void recoveryEnter(CommitToken t) {
         transition(MembershipState.RECOVERY, "commit token completed its first lap");
-        CommitEntry[] entries = t.entries();
-        int[] members = t.members();
-        int transCount = 0;
-        int[] trans = new int[members.length];
-        long lowRingAru = Long.MAX_VALUE;
-        long highDeliveredMax = 0;
-        long aruMax = 0;
-        for (int i = 0; i < members.length; i++) {
-            if (entries[i].oldRing().equals(myRingId)) {
-                trans[transCount++] = members[i];
-                lowRingAru = Math.min(lowRingAru, entries[i].aru());
-                highDeliveredMax = Math.max(highDeliveredMax, entries[i].highDelivered());
-                aruMax = Math.max(aruMax, entries[i].aru());
-            }
-        }
-        transMembers = Arrays.copyOf(trans, transCount);
-        regularUpTo = highDeliveredMax;
-        SendQueue recoveryQueue = new SendQueue(config.sortQueueFramesMax(), false);
-        if (ring != null && plantedBug != PlantedBug.SKIP_RECOVERY) {
-            int originated = 0;
-            for (long s = lowRingAru + 1; s <= ring.highSeqReceived() && recoveryQueue.free() > 0; s++) {
-                byte[] f = ring.frame(s);
-                if (f != null && (s > aruMax || lowestHolder(members, entries, s) == myId)) {
-                    byte[] wrapped = new byte[McastFrame.PAYLOAD_OFFSET + f.length];
-                    System.arraycopy(f, 0, wrapped, McastFrame.PAYLOAD_OFFSET, f.length);
-                    recoveryQueue.accept(wrapped, Guarantee.AGREED);
-                    originated++;
-                }
-            }
-            membershipStats.recoveryFramesOriginated += originated;
-        }
+        RecoveryPlan plan = RecoveryPlan.of(myId, myRingId, t, ring, config.sortQueueFramesMax(),
+                plantedBug != PlantedBug.SKIP_RECOVERY);
+        transMembers = plan.transMembers;
+        regularUpTo = plan.regularUpTo;
+        membershipStats.recoveryFramesOriginated += plan.originated;
         recoveryRing = new OperationalRing(config, myId, newRingId, newMembers, 0, appQueue, assembler, stats);
-        recoveryRing.startRecovery(recoveryQueue, this::onRecovered);
+        recoveryRing.startRecovery(plan.queue, this::onRecovered);
         effects.add(new Effect.SetTimer(TimerKind.TOKEN_LOSS, millis(config.tokenTimeoutMs())));
-    }
-
-    /** The lowest id of the transitional members whose aru covers {@code seq}: the one that resends it. */
-    private int lowestHolder(int[] members, CommitEntry[] entries, long seq) {
-        for (int i = 0; i < members.length; i++) {
-            if (entries[i].oldRing().equals(myRingId) && entries[i].aru() >= seq) {
-                return members[i];
-            }
-        }
-        return 0;
     }
 
     private void onRecovered(byte[] frame, int innerOffset, int innerLength) {

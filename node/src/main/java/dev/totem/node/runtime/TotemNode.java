@@ -1,10 +1,6 @@
 package dev.totem.node.runtime;
 
-import dev.totem.crypto.CryptoConfigException;
-import dev.totem.crypto.FrameKey;
-import dev.totem.crypto.KeyFile;
 import dev.totem.crypto.Opener;
-import dev.totem.crypto.Rejection;
 import dev.totem.crypto.SealedEngine;
 import dev.totem.crypto.Sealer;
 import dev.totem.membership.MembershipState;
@@ -115,10 +111,7 @@ public final class TotemNode implements AutoCloseable {
     /** What the loop drives: the processor, or the processor behind a sealing layer. */
     private final TotemEngine driven;
     /** The sealing layer, or null when frames go in the clear. */
-    private final SealedEngine sealed;
-    private Map<Rejection, Long> lastCryptoRejections = Map.of();
-    /** The newest key loaded (event loop thread only after start). */
-    private FrameKey currentKey;
+    private final NodeCrypto crypto;
     private final NodeLog log;
     private final boolean epoll;
     private final MultiThreadIoEventLoopGroup group;
@@ -171,12 +164,11 @@ public final class TotemNode implements AutoCloseable {
             // Sealed frames are larger: the engine packs smaller ones so they still fit the MTU.
             this.engine = new TotemProcessor(settings.totemConfig().withFrameOverhead(sealer.overheadBytes()), nodeId,
                     new FileRingSeqStore(settings.stateDirectory(), nodeId), new SplittableRandom(random.nextLong()));
-            this.sealed = new SealedEngine(engine, sealer, Opener.create(c.cipher(), c.key()));
-            this.currentKey = c.key();
+            SealedEngine sealed = new SealedEngine(engine, sealer, Opener.create(c.cipher(), c.key()));
+            this.crypto = new NodeCrypto(c, sealed, log);
             this.driven = sealed;
         } else {
-            this.sealed = null;
-            this.currentKey = null;
+            this.crypto = null;
             this.engine = new TotemProcessor(settings.totemConfig(), nodeId,
                     new FileRingSeqStore(settings.stateDirectory(), nodeId), new SplittableRandom(random.nextLong()));
             this.driven = engine;
@@ -292,38 +284,7 @@ public final class TotemNode implements AutoCloseable {
 
     /** On the loop: the reload itself; never throws. */
     private String reloadKeyNow() {
-        if (sealed == null || settings.crypto().isEmpty()) {
-            return "error crypto is off (crypto_cipher none): there is no key to reload";
-        }
-        CryptoSetup c = settings.crypto().get();
-        if (c.keyFile().isEmpty()) {
-            return "error this node's key did not come from a key file";
-        }
-        FrameKey next;
-        try {
-            next = KeyFile.load(c.keyFile().get()).derive(c.clusterName());
-        } catch (CryptoConfigException e) {
-            return "error " + e.getMessage();
-        }
-        if (next.sameKeyAs(currentKey)) {
-            return "unchanged: " + c.keyFile().get() + " holds the key in use (" + FrameKey.keyIdHex(next.keyId()) + ")";
-        }
-        sealed.opener().rotate(next);
-        long graceMs = c.rotationGrace().toMillis();
-        FrameKey adopted = next;
-        loop.schedule(() -> {
-            sealed.sealer().rotate(adopted);
-            log.info("frames are now sealed with key " + FrameKey.keyIdHex(adopted.keyId()));
-            loop.schedule(() -> {
-                sealed.opener().dropPrevious();
-                log.info("the previous key no longer opens frames");
-            }, graceMs, TimeUnit.MILLISECONDS);
-        }, graceMs, TimeUnit.MILLISECONDS);
-        currentKey = next;
-        String line = "reloaded " + c.keyFile().get() + ": key " + FrameKey.keyIdHex(next.keyId()) + " opens frames now, seals them in "
-                + graceMs + " ms; the old key opens frames for " + 2 * graceMs + " ms";
-        log.info(line);
-        return line;
+        return crypto == null ? "error crypto is off (crypto_cipher none): there is no key to reload" : crypto.reload(loop);
     }
 
     /**
@@ -758,28 +719,8 @@ public final class TotemNode implements AutoCloseable {
             log.warning(String.format(Locale.ROOT, "retransmitting %.0f frames/s (warning above %d): loss on %s or a"
                     + " slow member", retransmitsPerSecond, RETRANSMITS_PER_SECOND_WARN, UdpNetwork.NAME));
         }
-        logCryptoRejections();
-    }
-
-    /** At most one line a second: frames that did not open since the last one, by reason. */
-    private void logCryptoRejections() {
-        if (sealed == null) {
-            return;
-        }
-        Map<Rejection, Long> now = sealed.rejected();
-        StringBuilder b = new StringBuilder();
-        long total = 0;
-        for (Rejection r : Rejection.values()) {
-            long d = now.get(r) - lastCryptoRejections.getOrDefault(r, 0L);
-            if (d > 0) {
-                b.append(b.length() == 0 ? "" : ", ").append(r.name().toLowerCase(Locale.ROOT)).append(' ').append(d);
-                total += d;
-            }
-        }
-        lastCryptoRejections = now;
-        if (total > 0) {
-            log.warning("rejected " + total + " frames that did not open in the last second (" + b
-                    + "): a node with another key, a forged or replayed frame, or a key rotation not done everywhere");
+        if (crypto != null) {
+            crypto.logRejections();
         }
     }
 
@@ -792,13 +733,8 @@ public final class TotemNode implements AutoCloseable {
         v[Stat.RETRANSMIT_REQUESTS.ordinal()] = s.retransmitRequests;
         v[Stat.FRAMES_REJECTED.ordinal()] = s.framesRejected;
         v[Stat.MEMBERSHIP_GATHERS.ordinal()] = engine.membershipStats().gathers;
-        if (sealed != null) {
-            Map<Rejection, Long> r = sealed.rejected();
-            v[Stat.CRYPTO_REJECTED_TRUNCATED.ordinal()] = r.get(Rejection.TRUNCATED);
-            v[Stat.CRYPTO_REJECTED_BAD_FORMAT.ordinal()] = r.get(Rejection.BAD_FORMAT);
-            v[Stat.CRYPTO_REJECTED_UNKNOWN_KEY.ordinal()] = r.get(Rejection.UNKNOWN_KEY);
-            v[Stat.CRYPTO_REJECTED_BAD_TAG.ordinal()] = r.get(Rejection.BAD_TAG);
-            v[Stat.CRYPTO_REJECTED_REPLAY.ordinal()] = r.get(Rejection.REPLAY);
+        if (crypto != null) {
+            crypto.fill(v);
         }
         v[Stat.SEND_QUEUE_FRAMES.ordinal()] = engine.queuedFrames();
         v[Stat.SUBMITS_PENDING.ordinal()] = submits.size();

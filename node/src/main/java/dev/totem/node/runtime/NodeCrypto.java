@@ -1,0 +1,98 @@
+package dev.totem.node.runtime;
+
+import dev.totem.crypto.CryptoConfigException;
+import dev.totem.crypto.FrameKey;
+import dev.totem.crypto.KeyFile;
+import dev.totem.crypto.Rejection;
+import dev.totem.crypto.SealedEngine;
+import dev.totem.node.runtime.NodeCounters.Stat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The crypto side of a node, on its event loop: key reload (rotation) and what the node reports
+ * of frames that did not open. Event loop thread only.
+ */
+final class NodeCrypto {
+    private final CryptoSetup setup;
+    private final SealedEngine sealed;
+    private final NodeLog log;
+    private FrameKey currentKey;
+    private Map<Rejection, Long> lastRejections = Map.of();
+
+    NodeCrypto(CryptoSetup setup, SealedEngine sealed, NodeLog log) {
+        this.setup = setup;
+        this.sealed = sealed;
+        this.log = log;
+        this.currentKey = setup.key();
+    }
+
+    /**
+     * Reloads the key file: the new key opens frames at once, seals them after the rotation
+     * grace (time for every node to load it), and the old key stops opening frames one grace
+     * later. Never throws.
+     *
+     * @param loop the node's event loop, which runs the two later steps
+     * @return one line saying what happened, starting with "error" when nothing changed for a fault
+     */
+    String reload(ScheduledExecutorService loop) {
+        if (setup.keyFile().isEmpty()) {
+            return "error this node's key did not come from a key file";
+        }
+        FrameKey next;
+        try {
+            next = KeyFile.load(setup.keyFile().get()).derive(setup.clusterName());
+        } catch (CryptoConfigException e) {
+            return "error " + e.getMessage();
+        }
+        if (next.sameKeyAs(currentKey)) {
+            return "unchanged: " + setup.keyFile().get() + " holds the key in use (" + FrameKey.keyIdHex(next.keyId()) + ")";
+        }
+        sealed.opener().rotate(next);
+        long graceMs = setup.rotationGrace().toMillis();
+        loop.schedule(() -> {
+            sealed.sealer().rotate(next);
+            log.info("frames are now sealed with key " + FrameKey.keyIdHex(next.keyId()));
+            loop.schedule(() -> {
+                sealed.opener().dropPrevious();
+                log.info("the previous key no longer opens frames");
+            }, graceMs, TimeUnit.MILLISECONDS);
+        }, graceMs, TimeUnit.MILLISECONDS);
+        currentKey = next;
+        String line = "reloaded " + setup.keyFile().get() + ": key " + FrameKey.keyIdHex(next.keyId())
+                + " opens frames now, seals them in " + graceMs + " ms; the old key opens frames for " + 2 * graceMs + " ms";
+        log.info(line);
+        return line;
+    }
+
+    /** At most one line per call (once a second): frames that did not open since the last one, by reason. */
+    void logRejections() {
+        Map<Rejection, Long> now = sealed.rejected();
+        StringBuilder b = new StringBuilder();
+        long total = 0;
+        for (Rejection r : Rejection.values()) {
+            long d = now.get(r) - lastRejections.getOrDefault(r, 0L);
+            if (d > 0) {
+                b.append(b.length() == 0 ? "" : ", ").append(r.name().toLowerCase(Locale.ROOT)).append(' ').append(d);
+                total += d;
+            }
+        }
+        lastRejections = now;
+        if (total > 0) {
+            log.warning("rejected " + total + " frames that did not open in the last second (" + b
+                    + "): a node with another key, a forged or replayed frame, or a key rotation not done everywhere");
+        }
+    }
+
+    /** Puts the rejection counters into a snapshot's values. */
+    void fill(long[] values) {
+        Map<Rejection, Long> r = sealed.rejected();
+        values[Stat.CRYPTO_REJECTED_TRUNCATED.ordinal()] = r.get(Rejection.TRUNCATED);
+        values[Stat.CRYPTO_REJECTED_BAD_FORMAT.ordinal()] = r.get(Rejection.BAD_FORMAT);
+        values[Stat.CRYPTO_REJECTED_UNKNOWN_KEY.ordinal()] = r.get(Rejection.UNKNOWN_KEY);
+        values[Stat.CRYPTO_REJECTED_BAD_TAG.ordinal()] = r.get(Rejection.BAD_TAG);
+        values[Stat.CRYPTO_REJECTED_REPLAY.ordinal()] = r.get(Rejection.REPLAY);
+    }
+}

@@ -1,8 +1,5 @@
 package dev.totem.cli;
 
-import dev.totem.node.config.ConfigResult;
-import dev.totem.node.config.NodeConfig;
-import dev.totem.node.runtime.SettingsFromConfig;
 import dev.totem.node.runtime.TotemNode;
 import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Guarantee;
@@ -12,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -23,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,14 +29,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo-node", hidden = true, description = "One node process of ./totem demo.")
 public final class DemoNodeCommand implements Callable<Integer> {
-    @Option(names = "-c", required = true)
-    private Path config;
-
-    @Option(names = "--nodeid", required = true)
-    private int nodeId;
-
-    @Option(names = "--state-dir", required = true)
-    private Path stateDir;
+    @Mixin
+    private NodeProcessOptions nodeOptions;
 
     @Option(names = "--deliveries", required = true, description = "File the delivered message ids are appended to.")
     private Path deliveries;
@@ -54,16 +44,11 @@ public final class DemoNodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        ConfigResult result = NodeConfig.load(config);
-        if (!result.ok()) {
-            throw new UserError(config + ": " + result.errors());
-        }
-        SettingsFromConfig.Result settings = SettingsFromConfig.settings(result.config(), new SettingsFromConfig.Overrides(
-                OptionalInt.of(nodeId), stateDir, OptionalInt.empty(), Optional.empty()));
+        int nodeId = nodeOptions.nodeId;
         BufferedWriter ids = Files.newBufferedWriter(deliveries, StandardCharsets.UTF_8);
         AtomicLong delivered = new AtomicLong();
         AtomicBoolean submitting = new AtomicBoolean(true);
-        TotemNode node = new TotemNode(settings.settings());
+        TotemNode node = new TotemNode(nodeOptions.settings());
         node.addListener(new dev.totem.node.runtime.NodeListener() {
             @Override
             public void onDeliver(Effect.Deliver d) {

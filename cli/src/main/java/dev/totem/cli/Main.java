@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
             // The registry of commands, in the order --help lists them.
             DemoCommand.class,
             DemoNodeCommand.class,
+            JepsenCommand.class,
+            JepsenNodeCommand.class,
             NodeCommand.class,
             SimCommand.class,
             StatusCommand.class,

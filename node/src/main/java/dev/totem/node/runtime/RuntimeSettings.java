@@ -1,5 +1,6 @@
 package dev.totem.node.runtime;
 
+import dev.totem.membership.TotemProcessor.PlantedBug;
 import dev.totem.protocol.api.TotemConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -43,6 +44,8 @@ import java.util.TreeMap;
  * @param pendingSubmitsMax submits from other threads waiting for the event loop before
  *     {@link TotemNode#submit} answers TRY_AGAIN
  * @param crypto how frames are sealed; empty sends them in the clear (only when configured so)
+ * @param plantedBug a deliberate protocol bug for the checkers' own tests ({@code ./totem jepsen}
+ *     plants one to show its checker catches it); {@code NONE} in production
  */
 public record RuntimeSettings(
         int nodeId,
@@ -60,7 +63,8 @@ public record RuntimeSettings(
         Optional<Path> adminSocket,
         boolean blockUnlistedIps,
         int pendingSubmitsMax,
-        Optional<CryptoSetup> crypto) {
+        Optional<CryptoSetup> crypto,
+        PlantedBug plantedBug) {
 
     /** corosync's default port: the multicast port for UDP, the unicast port for UDPU. */
     public static final int DEFAULT_PORT = 5405;
@@ -78,6 +82,7 @@ public record RuntimeSettings(
         Objects.requireNonNull(totemConfig, "totemConfig");
         Objects.requireNonNull(stateDirectory, "stateDirectory");
         Objects.requireNonNull(metricsPort, "metricsPort");
+        Objects.requireNonNull(plantedBug, "plantedBug");
         Objects.requireNonNull(adminSocket, "adminSocket");
         Objects.requireNonNull(crypto, "crypto");
         if (bindAddress.getAddress().length != 4) {
@@ -129,6 +134,12 @@ public record RuntimeSettings(
         }
     }
 
+    /** These settings with {@code bug} planted (tests of the checkers only). */
+    public RuntimeSettings withPlantedBug(PlantedBug bug) {
+        return new RuntimeSettings(nodeId, transport, bindAddress, port, mcastGroup, mcastPort, ttl, peers, totemConfig,
+                stateDirectory, socketBufferBytes, metricsPort, adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, bug);
+    }
+
     /** This node's unicast address. */
     public InetSocketAddress unicastAddress() {
         return new InetSocketAddress(bindAddress, port);
@@ -167,6 +178,7 @@ public record RuntimeSettings(
         private boolean blockUnlistedIps = true;
         private int pendingSubmitsMax = DEFAULT_PENDING_SUBMITS_MAX;
         private Optional<CryptoSetup> crypto = Optional.empty();
+        private PlantedBug plantedBug = PlantedBug.NONE;
 
         private Builder(int nodeId, Transport transport, InetAddress bindAddress) {
             this.nodeId = nodeId;
@@ -247,13 +259,19 @@ public record RuntimeSettings(
             return this;
         }
 
+        /** A deliberate protocol bug, for tests of the checkers only. */
+        public Builder plantedBug(PlantedBug value) {
+            this.plantedBug = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException when a value is out of range or missing */
         public RuntimeSettings build() {
             boolean udp = transport == Transport.UDP;
             int unicastPort = port >= 0 ? port : udp ? mcastPort - 1 : DEFAULT_PORT;
             return new RuntimeSettings(nodeId, transport, bindAddress, unicastPort, udp ? mcastGroup : null,
                     udp ? mcastPort : 0, ttl, peers, totemConfig, stateDirectory, socketBufferBytes, metricsPort,
-                    adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto);
+                    adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, plantedBug);
         }
     }
 }

@@ -163,14 +163,16 @@ public final class TotemNode implements AutoCloseable {
             Sealer sealer = Sealer.create(c.cipher(), c.key(), nodeId, random);
             // Sealed frames are larger: the engine packs smaller ones so they still fit the MTU.
             this.engine = new TotemProcessor(settings.totemConfig().withFrameOverhead(sealer.overheadBytes()), nodeId,
-                    new FileRingSeqStore(settings.stateDirectory(), nodeId), new SplittableRandom(random.nextLong()));
+                    new FileRingSeqStore(settings.stateDirectory(), nodeId), new SplittableRandom(random.nextLong()),
+                    settings.plantedBug());
             SealedEngine sealed = new SealedEngine(engine, sealer, Opener.create(c.cipher(), c.key()));
             this.crypto = new NodeCrypto(c, sealed, log);
             this.driven = sealed;
         } else {
             this.crypto = null;
             this.engine = new TotemProcessor(settings.totemConfig(), nodeId,
-                    new FileRingSeqStore(settings.stateDirectory(), nodeId), new SplittableRandom(random.nextLong()));
+                    new FileRingSeqStore(settings.stateDirectory(), nodeId), new SplittableRandom(random.nextLong()),
+                    settings.plantedBug());
             this.driven = engine;
         }
         this.epoll = useEpoll;

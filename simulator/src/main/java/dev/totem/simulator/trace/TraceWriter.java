@@ -185,6 +185,11 @@ public final class TraceWriter {
         nodeEvent(timeNanos, GLOBAL_NODE, "heal");
     }
 
+    /** Global: no fault happens from now on, so the liveness property applies to what follows. */
+    public void quiet(long timeNanos) {
+        nodeEvent(timeNanos, GLOBAL_NODE, "quiet");
+    }
+
     /** Process {@code pid} of the node asked to join {@code group}, and its node accepted. */
     public void cpgJoin(long timeNanos, int node, int pid, String group) {
         cpgProcessEvent(timeNanos, node, "cpg_join", pid, group);

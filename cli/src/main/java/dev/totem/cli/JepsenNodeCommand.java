@@ -1,0 +1,49 @@
+package dev.totem.cli;
+
+import dev.totem.jepsen.JepsenNode;
+import dev.totem.membership.TotemProcessor.PlantedBug;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** One node process of {@code ./totem jepsen} (hidden); see {@link JepsenNode}. */
+@Command(name = "jepsen-node", hidden = true, description = "One node process of ./totem jepsen.")
+public final class JepsenNodeCommand implements Callable<Integer> {
+    @Mixin
+    private NodeProcessOptions node;
+
+    @Option(names = "--incarnation", required = true)
+    private int incarnation;
+
+    @Option(names = "--epoch-micros", required = true)
+    private long epochMicros;
+
+    @Option(names = "--trace", required = true)
+    private Path trace;
+
+    @Option(names = "--rate", defaultValue = "100")
+    private int rate;
+
+    @Option(names = "--safe-ratio", defaultValue = "0.3")
+    private double safeRatio;
+
+    @Option(names = "--seed", defaultValue = "1")
+    private long seed;
+
+    @Option(names = "--planted-bug", defaultValue = "none", description = "none or skip-recovery (tests of the checker).")
+    private String plantedBug;
+
+    @Override
+    public Integer call() throws Exception {
+        PlantedBug bug = switch (plantedBug) {
+            case "none" -> PlantedBug.NONE;
+            case "skip-recovery" -> PlantedBug.SKIP_RECOVERY;
+            default -> throw new UserError("--planted-bug must be none or skip-recovery, got '" + plantedBug + "'");
+        };
+        new JepsenNode(new JepsenNode.Options(node.settings(), incarnation, epochMicros, trace, rate, safeRatio, seed, bug),
+                System.out).run();
+        return 0;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.totem.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.totem.jepsen.Lab;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Jepsen run (network namespaces, nftables, node processes) with a planted bug: every
+ * node's processor skips recovery, and the checker must say so from the histories. Runs only as root
+ * with iproute2 and nftables (CI has both); elsewhere it is skipped.
+ */
+class JepsenProcessesTest {
+    private static final Pattern LAST = Pattern.compile(
+            "jepsen: nodes=3 faults=(\\d+) submitted=(\\d+) delivered=(\\d+) violations=(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPlantedRecoveryBugIsCaughtAndNothingIsLeftBehind() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        assumeTrue(onPath("ip") && onPath("nft"), "needs iproute2 and nftables");
+        assumeTrue(Lab.leftovers().isEmpty(), "an earlier run left namespaces behind");
+        CliRun cli = new CliRun();
+        int code = cli.run("jepsen", "--nodes", "3", "--duration", "20", "--faults", "partition,loss", "--rate", "300",
+                "--seed", "11", "--out", dir.toString(), "--planted-bug");
+        String out = cli.out.toString();
+        String[] lines = out.strip().split("\n");
+        Matcher m = LAST.matcher(lines[lines.length - 1]);
+        assertThat(m.matches()).as(out + cli.err).isTrue();
+        assertThat(Long.parseLong(m.group(1))).isGreaterThanOrEqualTo(3);
+        assertThat(Long.parseLong(m.group(3))).isGreaterThan(Long.parseLong(m.group(2)));
+        assertThat(Long.parseLong(m.group(4))).as(out).isPositive();
+        assertThat(code).isEqualTo(1);
+        assertThat(out).contains("virtual-synchrony");
+        assertThat(Lab.leftovers()).isEmpty();
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("jepsen-node")))
+                .isEmpty();
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (new java.io.File(dir, tool).canExecute()) {
+                return true;
+            }
+        }
+        return new java.io.File("/usr/sbin", tool).canExecute();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.totem.jepsen;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/** The faults a run's nemesis injects, named as on the command line. */
+public enum FaultKind {
+    /** SIGKILL a node's process, restart it a few seconds later on its state directory. */
+    KILL,
+    /** SIGSTOP a node's process for longer than the token timeout, then SIGCONT. */
+    PAUSE,
+    /** Split the nodes: majority/minority, one node alone, or one direction blocked. */
+    PARTITION,
+    /** Every node drops a share of its incoming frames. */
+    LOSS;
+
+    /** The command-line name. */
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Parses {@code kill,pause,partition,loss}.
+     *
+     * @throws IllegalArgumentException naming the unknown fault and the known ones
+     */
+    public static Set<FaultKind> parseList(String list) {
+        EnumSet<FaultKind> kinds = EnumSet.noneOf(FaultKind.class);
+        for (String word : list.split(",")) {
+            String w = word.strip().toLowerCase(Locale.ROOT);
+            if (w.isEmpty()) {
+                continue;
+            }
+            if (w.equals("netfail")) {
+                throw new IllegalArgumentException("fault 'netfail' needs a redundant ring (two networks per node), which"
+                        + " jepsen runs do not set up yet; use kill, pause, partition, loss");
+            }
+            try {
+                kinds.add(FaultKind.valueOf(w.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown fault '" + word.strip() + "'; known: kill, pause, partition, loss");
+            }
+        }
+        if (kinds.isEmpty()) {
+            throw new IllegalArgumentException("--faults lists no fault; known: kill, pause, partition, loss");
+        }
+        return kinds;
+    }
+}

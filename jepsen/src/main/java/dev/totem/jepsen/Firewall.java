@@ -1,0 +1,110 @@
+package dev.totem.jepsen;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.TreeSet;
+
+/**
+ * The packet filter of each node namespace: an nftables table {@code inet totemj} whose input
+ * chain drops what the current faults say (the kernel here has no netem, so loss is a random
+ * drop rule too). Each change rewrites a node's chain in one atomic {@code nft -f}.
+ */
+final class Firewall {
+    private static final String TABLE = "inet totemj";
+
+    /** Loads a node's script; {@link #NFT} runs {@code nft -f -} in the node's namespace. */
+    interface Loader {
+        void load(int node, String script) throws IOException;
+    }
+
+    static final Loader NFT = (node, script) ->
+            Shell.runWithInput(script, "ip", "netns", "exec", Lab.namespace(node), "nft", "-f", "-");
+
+    private final int nodes;
+    private final Loader loader;
+    /** Per node: the nodes whose frames it drops. */
+    private final TreeSet<Integer>[] dropFrom;
+    /** Share of incoming UDP frames every node drops, 0 to 1. */
+    private double loss;
+
+    @SuppressWarnings("unchecked")
+    Firewall(int nodes, Loader loader) {
+        this.nodes = nodes;
+        this.loader = loader;
+        this.dropFrom = new TreeSet[nodes + 1];
+        for (int n = 1; n <= nodes; n++) {
+            dropFrom[n] = new TreeSet<>();
+        }
+    }
+
+    /** Splits the nodes into {@code groups}: each drops frames from every node outside its group. */
+    void partition(int[][] groups) throws IOException {
+        for (int n = 1; n <= nodes; n++) {
+            dropFrom[n].clear();
+        }
+        for (int[] group : groups) {
+            for (int n : group) {
+                for (int m = 1; m <= nodes; m++) {
+                    int other = m;
+                    if (Arrays.stream(group).noneMatch(x -> x == other)) {
+                        dropFrom[n].add(m);
+                    }
+                }
+            }
+        }
+        applyAll();
+    }
+
+    /** Frames from {@code from} to {@code to} are dropped; the other direction still flows. */
+    void block(int from, int to) throws IOException {
+        dropFrom[to].add(from);
+        apply(to);
+    }
+
+    /** Every node drops this share of incoming UDP frames. */
+    void loss(double share) throws IOException {
+        this.loss = share;
+        applyAll();
+    }
+
+    /** Lifts every partition, block and loss. */
+    void heal() throws IOException {
+        for (int n = 1; n <= nodes; n++) {
+            dropFrom[n].clear();
+        }
+        loss = 0;
+        applyAll();
+    }
+
+    private void applyAll() throws IOException {
+        for (int n = 1; n <= nodes; n++) {
+            apply(n);
+        }
+    }
+
+    private void apply(int node) throws IOException {
+        loader.load(node, script(node));
+    }
+
+    /** The nft script that sets {@code node}'s input chain to the current faults. */
+    String script(int node) {
+        StringBuilder script = new StringBuilder();
+        script.append("add table ").append(TABLE).append('\n');
+        script.append("add chain ").append(TABLE).append(" input { type filter hook input priority 0 ; policy accept ; }\n");
+        script.append("flush chain ").append(TABLE).append(" input\n");
+        if (!dropFrom[node].isEmpty()) {
+            StringBuilder set = new StringBuilder();
+            for (int from : dropFrom[node]) {
+                set.append(set.length() == 0 ? "" : ", ").append(Lab.address(from));
+            }
+            script.append("add rule ").append(TABLE).append(" input ip saddr { ").append(set).append(" } drop\n");
+        }
+        int perMille = (int) Math.round(loss * 1000);
+        if (perMille > 0) {
+            script.append(String.format(Locale.ROOT, "add rule %s input meta l4proto udp numgen random mod 1000 < %d drop%n",
+                    TABLE, perMille));
+        }
+        return script.toString();
+    }
+}

@@ -1,0 +1,373 @@
+package dev.totem.jepsen;
+
+import dev.totem.simulator.check.EvsChecker;
+import dev.totem.simulator.check.TraceReader;
+import dev.totem.simulator.check.Violation;
+import dev.totem.simulator.timeline.TimelinePage;
+import dev.totem.simulator.trace.TraceSink;
+import dev.totem.simulator.trace.TraceWriter;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * One Jepsen run: builds the lab (a namespace per node), starts a node process in each, lets the
+ * {@link Nemesis} inject faults, heals everything, waits for one configuration, stops the
+ * workload with a final marker per node, gathers the processes' traces into one history in the
+ * simulator's format and judges it with the same {@link EvsChecker}. Everything it made is
+ * removed at the end, also when it fails or is interrupted.
+ */
+public final class JepsenRun {
+    /** How long the ring may take to form at the start, and to converge after the faults. */
+    static final long CONVERGE_TIMEOUT_MS = 90_000;
+    /** Workload kept running once the cluster converged, so liveness has messages to judge. */
+    static final long QUIET_WORKLOAD_MS = 2_000;
+    static final long TOKEN_TIMEOUT_MS = 1_000;
+
+    /**
+     * What to run.
+     *
+     * @param nodes number of nodes, 2 to 16
+     * @param durationSeconds how long faults are injected
+     * @param faults the faults to draw from
+     * @param seed the nemesis's seed
+     * @param dir where configuration, traces, logs and the timeline go (exists)
+     * @param keyFile the cluster's key (mode 0400)
+     * @param nodeCommand the command that runs {@code jepsen-node} (java, class path, main class,
+     *     subcommand); the run appends the node's options
+     * @param rate messages each node submits per second
+     * @param plantedBug every node's processor skips recovery, to show the checker catches it
+     */
+    public record Options(int nodes, int durationSeconds, List<FaultKind> faults, long seed, Path dir, Path keyFile,
+            List<String> nodeCommand, int rate, boolean plantedBug) {
+        public Options {
+            if (nodes < 2 || nodes > 16) {
+                throw new IllegalArgumentException("--nodes must be 2 to 16, got " + nodes);
+            }
+            if (durationSeconds < 1) {
+                throw new IllegalArgumentException("--duration must be at least 1 second, got " + durationSeconds);
+            }
+            faults = List.copyOf(faults);
+        }
+    }
+
+    /**
+     * What the run found.
+     *
+     * @param faults faults injected
+     * @param submitted messages the nodes submitted
+     * @param delivered deliveries over all nodes
+     * @param violations what the checker found, by property in the checker's order
+     * @param history the merged trace
+     */
+    public record Outcome(int faults, long submitted, long delivered, List<Violation> violations, Path history) {}
+
+    private final Options options;
+    private final Consumer<String> say;
+    private final NodeProcess[] processes;
+    private final int[] incarnations;
+    private final List<Path> traces = new ArrayList<>();
+    private RunClock clock;
+    private TraceWriter trace;
+    private BufferedWriter traceFile;
+    private Firewall firewall;
+    private Path config;
+    private long epochMicros;
+
+    public JepsenRun(Options options, Consumer<String> say) {
+        this.options = options;
+        this.say = say;
+        this.processes = new NodeProcess[options.nodes() + 1];
+        this.incarnations = new int[options.nodes() + 1];
+    }
+
+    /**
+     * Runs it. The caller has checked for leftovers ({@link Lab#leftovers()}).
+     *
+     * @throws IOException when the lab cannot be built or a process cannot be started
+     */
+    public Outcome run() throws IOException, InterruptedException {
+        Thread cleanup = new Thread(this::cleanUp, "jepsen-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            return runInLab();
+        } finally {
+            cleanUp();
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs cleanUp too
+            }
+        }
+    }
+
+    private Outcome runInLab() throws IOException, InterruptedException {
+        int n = options.nodes();
+        config = ClusterConfig.write(options.dir(), n, options.keyFile(), TOKEN_TIMEOUT_MS);
+        say.accept("building " + n + " network namespaces (" + Lab.PREFIX + "1.." + n + ", bridge in " + Lab.HUB + ")");
+        Lab.create(n);
+        firewall = new Firewall(n, Firewall.NFT);
+        firewall.heal();
+        epochMicros = RunClock.wallMicros();
+        clock = new RunClock(epochMicros);
+        Path nemesisTrace = options.dir().resolve("nemesis.jsonl");
+        traces.add(nemesisTrace);
+        traceFile = Files.newBufferedWriter(nemesisTrace, StandardCharsets.UTF_8);
+        trace = new TraceWriter(TraceSink.writer(traceFile));
+        for (int node = 1; node <= n; node++) {
+            int id = node;
+            global(t -> trace.start(t, id));
+            launch(node);
+        }
+        long formStart = System.nanoTime();
+        if (!await(this::converged, CONVERGE_TIMEOUT_MS)) {
+            throw new IOException("the first ring of " + n + " nodes did not form in " + CONVERGE_TIMEOUT_MS / 1000
+                    + " s; node logs are in " + options.dir());
+        }
+        say.accept(String.format(Locale.ROOT, "ring of %d formed in %.1f s; faults for %d s (seed %d): %s", n,
+                (System.nanoTime() - formStart) / 1e9, options.durationSeconds(), options.seed(), faultNames()));
+        Nemesis nemesis = new Nemesis(options.faults(), n, options.seed(), TOKEN_TIMEOUT_MS, new Faults(), say,
+                Nemesis.Clock.REAL);
+        nemesis.run(TimeUnit.SECONDS.toMillis(options.durationSeconds()));
+        say.accept("faults over (" + nemesis.injected() + " injected); waiting for one ring of all " + n + " nodes");
+        long healStart = System.nanoTime();
+        boolean converged = await(this::converged, CONVERGE_TIMEOUT_MS);
+        say.accept(converged
+                ? String.format(Locale.ROOT, "converged in %.1f s: %s", (System.nanoTime() - healStart) / 1e9, processes[1].lastRegular())
+                : "no single ring after " + CONVERGE_TIMEOUT_MS / 1000 + " s; the checker will say why");
+        synchronized (this) {
+            trace.quiet(clock.nowNanos());
+        }
+        Thread.sleep(QUIET_WORKLOAD_MS); // more workload in the converged ring: pacing, not synchronisation
+        for (int node = 1; node <= n; node++) {
+            processes[node].command("fin");
+        }
+        if (!await(this::finsDelivered, CONVERGE_TIMEOUT_MS)) {
+            say.accept("not every node delivered every final marker; the checker will say why");
+        }
+        for (int node = 1; node <= n; node++) {
+            processes[node].command("freeze");
+        }
+        await(this::frozen, 10_000);
+        for (int node = 1; node <= n; node++) {
+            processes[node].kill();
+        }
+        synchronized (this) {
+            traceFile.close();
+        }
+        return judge(nemesis.injected());
+    }
+
+    private Outcome judge(int faults) throws IOException {
+        Path history = options.dir().resolve("history.jsonl");
+        HistoryMerge.Result merged = HistoryMerge.merge(traces, history);
+        say.accept("history: " + merged.lines() + " lines from " + traces.size() + " traces in " + history
+                + (merged.partialLinesDropped() > 0 ? " (" + merged.partialLinesDropped() + " cut-short last lines of killed processes left out)" : ""));
+        TraceReader.Result read = TraceReader.read(history);
+        List<Violation> violations = EvsChecker.check(read.history());
+        Path page = options.dir().resolve("timeline.html");
+        TimelinePage.write(history, page, "jepsen run, seed " + options.seed());
+        say.accept("timeline: " + page);
+        long submitted = 0;
+        long delivered = 0;
+        for (String line : Files.readAllLines(history, StandardCharsets.UTF_8)) {
+            if (line.contains("\"ev\":\"submit\"")) {
+                submitted++;
+            } else if (line.contains("\"ev\":\"deliver\"")) {
+                delivered++;
+            }
+        }
+        return new Outcome(faults, submitted, delivered, violations, history);
+    }
+
+    /** The properties the checker judges, with their violation counts, in the checker's order. */
+    public static Map<String, Integer> byProperty(List<Violation> violations) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String p : List.of("config-agreement", "self-delivery", "virtual-synchrony", "total-order", "safe", "fifo",
+                "no-duplicate", "no-invented", "liveness")) {
+            counts.put(p, 0);
+        }
+        for (Violation v : violations) {
+            counts.merge(v.property(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    private String faultNames() {
+        return String.join(",", options.faults().stream().map(FaultKind::cliName).toList());
+    }
+
+    private void launch(int node) throws IOException {
+        int incarnation = incarnations[node]++;
+        Path nodeTrace = options.dir().resolve("node" + node + "." + incarnation + ".jsonl");
+        traces.add(nodeTrace);
+        List<String> cmd = new ArrayList<>(options.nodeCommand());
+        cmd.addAll(List.of("-c", config.toString(), "--nodeid", Integer.toString(node),
+                "--state-dir", options.dir().resolve("state" + node).toString(),
+                "--incarnation", Integer.toString(incarnation), "--epoch-micros", Long.toString(epochMicros),
+                "--trace", nodeTrace.toString(), "--rate", Integer.toString(options.rate()),
+                "--seed", Long.toString(options.seed())));
+        if (options.plantedBug()) {
+            cmd.addAll(List.of("--planted-bug", "skip-recovery"));
+        }
+        processes[node] = NodeProcess.start(node, incarnation, cmd, nodeTrace,
+                options.dir().resolve("node" + node + "." + incarnation + ".log"), line -> { });
+    }
+
+    private boolean converged() {
+        String first = null;
+        for (int node = 1; node <= options.nodes(); node++) {
+            String r = processes[node] == null ? "" : processes[node].lastRegular();
+            if (!r.startsWith(allMembers()) || (first != null && !first.equals(r))) {
+                return false;
+            }
+            first = r;
+        }
+        return true;
+    }
+
+    private String allMembers() {
+        StringBuilder b = new StringBuilder("[");
+        for (int node = 1; node <= options.nodes(); node++) {
+            b.append(node == 1 ? "" : ", ").append(node);
+        }
+        return b.append("] ").toString();
+    }
+
+    private boolean finsDelivered() {
+        for (int node = 1; node <= options.nodes(); node++) {
+            if (processes[node].finsFrom().size() < options.nodes()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean frozen() {
+        for (int node = 1; node <= options.nodes(); node++) {
+            if (!processes[node].frozen()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Polls {@code condition} every 50 ms for up to {@code timeoutMs}, showing progress every 5 s. */
+    private boolean await(BooleanSupplier condition, long timeoutMs) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long nextNote = start + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            long now = System.nanoTime();
+            if (now > deadline) {
+                return false;
+            }
+            if (now > nextNote) {
+                nextNote = now + TimeUnit.SECONDS.toNanos(5);
+                StringBuilder b = new StringBuilder("  waiting:");
+                for (int node = 1; node <= options.nodes(); node++) {
+                    b.append(" node ").append(node).append(' ').append(processes[node] == null ? "-" : processes[node].lastRegular());
+                }
+                say.accept(b.toString());
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    /** One line of the run's own trace, given the time it is written at. */
+    private interface TimedWrite {
+        void write(long timeNanos);
+    }
+
+    private synchronized void global(TimedWrite write) {
+        write.write(clock.nowNanos());
+    }
+
+    /** Kills what is left and removes the lab; safe to call more than once. */
+    private synchronized void cleanUp() {
+        for (NodeProcess p : processes) {
+            if (p != null && p.alive()) {
+                try {
+                    p.resume(); // a stopped process must run to die cleanly of SIGKILL's reaping
+                } catch (IOException e) {
+                    // it is killed below anyway
+                }
+                try {
+                    p.kill();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        try {
+            List<String> removed = Lab.removeAll();
+            if (!removed.isEmpty()) {
+                say.accept("removed " + String.join(", ", removed));
+            }
+        } catch (IOException e) {
+            say.accept("could not remove every namespace: " + e.getMessage() + "; run ./totem jepsen --cleanup");
+        }
+    }
+
+    /** The nemesis's actions, each recorded in the trace when it took effect. */
+    private final class Faults implements Nemesis.Cluster {
+        @Override
+        public void kill(int node) throws InterruptedException {
+            processes[node].kill();
+            global(t -> trace.crash(t, node));
+        }
+
+        @Override
+        public void restart(int node) throws IOException {
+            global(t -> trace.restart(t, node));
+            launch(node);
+        }
+
+        @Override
+        public void pause(int node) throws IOException {
+            processes[node].pause();
+            global(t -> trace.pause(t, node));
+        }
+
+        @Override
+        public void resume(int node) throws IOException {
+            global(t -> trace.resume(t, node));
+            processes[node].resume();
+        }
+
+        @Override
+        public void partition(int[][] groups) throws IOException {
+            firewall.partition(groups);
+            global(t -> trace.partition(t, groups));
+        }
+
+        @Override
+        public void block(int from, int to) throws IOException {
+            firewall.block(from, to);
+            global(t -> trace.block(t, from, to));
+        }
+
+        @Override
+        public void loss(double share) throws IOException {
+            firewall.loss(share);
+            global(t -> trace.netLoss(t, 0, share));
+        }
+
+        @Override
+        public void heal() throws IOException {
+            firewall.heal();
+            global(t -> trace.heal(t));
+        }
+    }
+}

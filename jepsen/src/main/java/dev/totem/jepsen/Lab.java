@@ -1,0 +1,105 @@
+package dev.totem.jepsen;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The run's network: one namespace per node ({@code totem-j1}, {@code totem-j2}, ...), each with
+ * one interface {@code eth0} at {@code 10.77.0.<node>/24}, joined by a bridge inside a hub
+ * namespace ({@code totem-jhub}), so nothing of ours is added to the host's own namespace.
+ * Deleting the namespaces deletes the interfaces, the bridge and the nftables rules with them;
+ * the processes inside are killed first.
+ */
+public final class Lab {
+    /** Every namespace of ours starts with this; leftovers are found by it. */
+    public static final String PREFIX = "totem-j";
+    static final String HUB = PREFIX + "hub";
+    static final String SUBNET = "10.77.0.";
+
+    private final int nodes;
+
+    private Lab(int nodes) {
+        this.nodes = nodes;
+    }
+
+    /** The namespace of {@code node}. */
+    public static String namespace(int node) {
+        return PREFIX + node;
+    }
+
+    /** The address of {@code node} inside the lab. */
+    public static String address(int node) {
+        return SUBNET + node;
+    }
+
+    /**
+     * Builds the lab for nodes 1 to {@code nodes}.
+     *
+     * @throws IOException when a namespace or link cannot be made (not root, no iproute2, or
+     *     leftovers of an earlier run: see {@link #leftovers()})
+     */
+    public static Lab create(int nodes) throws IOException {
+        Lab lab = new Lab(nodes);
+        try {
+            Shell.run("ip", "netns", "add", HUB);
+            Shell.run("ip", "-n", HUB, "link", "add", "br0", "type", "bridge");
+            Shell.run("ip", "-n", HUB, "link", "set", "br0", "up");
+            for (int n = 1; n <= nodes; n++) {
+                String ns = namespace(n);
+                Shell.run("ip", "netns", "add", ns);
+                Shell.run("ip", "link", "add", "tjh" + n, "netns", HUB, "type", "veth", "peer", "name", "eth0", "netns", ns);
+                Shell.run("ip", "-n", HUB, "link", "set", "tjh" + n, "master", "br0", "up");
+                Shell.run("ip", "-n", ns, "addr", "add", address(n) + "/24", "dev", "eth0");
+                Shell.run("ip", "-n", ns, "link", "set", "eth0", "up");
+                Shell.run("ip", "-n", ns, "link", "set", "lo", "up");
+            }
+        } catch (IOException | RuntimeException e) {
+            removeAll();
+            throw e;
+        }
+        return lab;
+    }
+
+    /** Number of nodes. */
+    public int nodes() {
+        return nodes;
+    }
+
+    /** Namespaces of ours that exist now (from this run or an earlier one). */
+    public static List<String> leftovers() throws IOException {
+        Shell.Result r = Shell.tryRun(null, "ip", "netns", "list");
+        if (r.exitCode() != 0) {
+            throw new IOException("'ip netns list' failed: " + r.error().strip());
+        }
+        List<String> ours = new ArrayList<>();
+        for (String line : r.output().split("\n")) {
+            String name = line.strip().split(" ")[0];
+            if (name.startsWith(PREFIX)) {
+                ours.add(name);
+            }
+        }
+        return ours;
+    }
+
+    /**
+     * Kills every process inside our namespaces and deletes the namespaces (with their links,
+     * bridge and rules). Returns what it removed; safe to call when nothing is there.
+     */
+    public static List<String> removeAll() throws IOException {
+        List<String> removed = new ArrayList<>();
+        for (String ns : leftovers()) {
+            String pids = Shell.tryRun(null, "ip", "netns", "pids", ns).output().strip();
+            if (!pids.isEmpty()) {
+                List<String> kill = new ArrayList<>(List.of("kill", "-KILL"));
+                kill.addAll(List.of(pids.split("\\s+")));
+                Shell.tryRun(null, kill.toArray(String[]::new));
+                removed.add(ns + " (killed processes " + pids.replace('\n', ' ') + ")");
+            } else {
+                removed.add(ns);
+            }
+            Shell.run("ip", "netns", "del", ns);
+        }
+        return removed;
+    }
+}

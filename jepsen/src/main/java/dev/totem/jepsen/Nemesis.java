@@ -1,0 +1,164 @@
+package dev.totem.jepsen;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Injects faults one after the other for the length of a run, each drawn from the seed: which
+ * fault, on which nodes, for how long. A fault lasts 1.5 to 4 s (a pause always longer than the
+ * token timeout, so the others form a ring without the paused node) and is followed by 1 to
+ * 2.5 s without faults, so the ring has time to reform between them. The same seed gives the
+ * same schedule; what the cluster does under it is real and not repeatable.
+ */
+final class Nemesis {
+    /** What the nemesis acts on; each call records the fault in the run's trace. */
+    interface Cluster {
+        void kill(int node) throws IOException, InterruptedException;
+
+        void restart(int node) throws IOException, InterruptedException;
+
+        void pause(int node) throws IOException;
+
+        void resume(int node) throws IOException;
+
+        void partition(int[][] groups) throws IOException;
+
+        void block(int from, int to) throws IOException;
+
+        void loss(double share) throws IOException;
+
+        void heal() throws IOException;
+    }
+
+    /** The passing of real time, passed in so tests run the schedule on a virtual clock. */
+    interface Clock {
+        long nowMs();
+
+        void sleepMs(long ms) throws InterruptedException;
+
+        /** Wall time: the fault's length passes for real (pacing, not synchronisation). */
+        Clock REAL = new Clock() {
+            @Override
+            public long nowMs() {
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+            }
+
+            @Override
+            public void sleepMs(long ms) throws InterruptedException {
+                Thread.sleep(ms);
+            }
+        };
+    }
+
+    private final List<FaultKind> kinds;
+    private final Clock clock;
+    private final int nodes;
+    private final SplittableRandom random;
+    private final Cluster cluster;
+    private final Consumer<String> say;
+    private final long tokenTimeoutMs;
+    private int injected;
+
+    Nemesis(List<FaultKind> kinds, int nodes, long seed, long tokenTimeoutMs, Cluster cluster, Consumer<String> say,
+            Clock clock) {
+        this.kinds = List.copyOf(kinds);
+        this.clock = clock;
+        this.nodes = nodes;
+        this.random = new SplittableRandom(seed);
+        this.tokenTimeoutMs = tokenTimeoutMs;
+        this.cluster = cluster;
+        this.say = say;
+    }
+
+    /** Faults injected so far. */
+    int injected() {
+        return injected;
+    }
+
+    /** Injects faults until {@code durationMs} passed; each fault is over when this returns. */
+    void run(long durationMs) throws IOException, InterruptedException {
+        long end = clock.nowMs() + durationMs;
+        while (clock.nowMs() < end) {
+            FaultKind kind = kinds.get(random.nextInt(kinds.size()));
+            long lastsMs = 1_500 + random.nextLong(2_500);
+            switch (kind) {
+                case KILL -> {
+                    int n = 1 + random.nextInt(nodes);
+                    say.accept("kill node " + n + " (SIGKILL), restart in " + lastsMs + " ms");
+                    cluster.kill(n);
+                    sleep(lastsMs);
+                    say.accept("restart node " + n);
+                    cluster.restart(n);
+                }
+                case PAUSE -> {
+                    int n = 1 + random.nextInt(nodes);
+                    long ms = Math.max(lastsMs, tokenTimeoutMs * 3 / 2);
+                    say.accept("pause node " + n + " (SIGSTOP) for " + ms + " ms");
+                    cluster.pause(n);
+                    sleep(ms);
+                    say.accept("resume node " + n + " (SIGCONT)");
+                    cluster.resume(n);
+                }
+                case PARTITION -> {
+                    partition(lastsMs);
+                }
+                case LOSS -> {
+                    double share = 0.05 + random.nextDouble() * 0.25;
+                    say.accept(String.format(java.util.Locale.ROOT, "drop %.0f%% of every node's frames for %d ms",
+                            share * 100, lastsMs));
+                    cluster.loss(share);
+                    sleep(lastsMs);
+                    say.accept("loss healed");
+                    cluster.loss(0);
+                }
+            }
+            injected++;
+            sleep(1_000 + random.nextLong(1_500));
+        }
+    }
+
+    private void partition(long lastsMs) throws IOException, InterruptedException {
+        int shape = random.nextInt(3);
+        if (shape == 2 && nodes >= 2) {
+            int from = 1 + random.nextInt(nodes);
+            int to = 1 + (from + random.nextInt(nodes - 1)) % nodes;
+            say.accept("block frames from node " + from + " to node " + to + " (one way) for " + lastsMs + " ms");
+            cluster.block(from, to);
+        } else {
+            int[] order = shuffledNodes();
+            int minority = shape == 1 || nodes < 3 ? 1 : 1 + random.nextInt((nodes - 1) / 2);
+            int[][] groups = {sorted(Arrays.copyOfRange(order, minority, nodes)), sorted(Arrays.copyOfRange(order, 0, minority))};
+            say.accept("partition " + Arrays.deepToString(groups) + " for " + lastsMs + " ms");
+            cluster.partition(groups);
+        }
+        sleep(lastsMs);
+        say.accept("heal");
+        cluster.heal();
+    }
+
+    private int[] shuffledNodes() {
+        List<Integer> all = new ArrayList<>();
+        for (int n = 1; n <= nodes; n++) {
+            all.add(n);
+        }
+        int[] order = new int[nodes];
+        for (int i = 0; i < nodes; i++) {
+            order[i] = all.remove(random.nextInt(all.size()));
+        }
+        return order;
+    }
+
+    private static int[] sorted(int[] a) {
+        Arrays.sort(a);
+        return a;
+    }
+
+    private void sleep(long ms) throws InterruptedException {
+        clock.sleepMs(ms);
+    }
+}

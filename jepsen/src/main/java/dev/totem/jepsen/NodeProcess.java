@@ -1,0 +1,135 @@
+package dev.totem.jepsen;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One incarnation of a node's process, started inside the node's namespace with
+ * {@code ip netns exec} (which execs the JVM, so the process handle is the JVM's own). Reads the
+ * lines the process reports ({@link JepsenNode}) and keeps what the run waits on: the last
+ * regular configuration and the final markers delivered.
+ */
+final class NodeProcess {
+    private final int node;
+    private final int incarnation;
+    private final Process process;
+    private final Path trace;
+    private final Thread reader;
+    private volatile String lastRegular = "";
+    private volatile boolean frozen;
+    private volatile String progress = "-";
+    private final Set<Integer> finsFrom = ConcurrentHashMap.newKeySet();
+
+    private NodeProcess(int node, int incarnation, Process process, Path trace, Consumer<String> events) {
+        this.node = node;
+        this.incarnation = incarnation;
+        this.process = process;
+        this.trace = trace;
+        this.reader = new Thread(() -> read(events), "jepsen-node-" + node + "." + incarnation);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Starts {@code command} (a JVM running {@code jepsen-node}) in the node's namespace.
+     *
+     * @param events receives each configuration line the process reports, for the progress output
+     */
+    static NodeProcess start(int node, int incarnation, List<String> command, Path trace, Path log,
+            Consumer<String> events) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", Lab.namespace(node)));
+        full.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(full);
+        pb.redirectError(log.toFile());
+        return new NodeProcess(node, incarnation, pb.start(), trace, events);
+    }
+
+    int node() {
+        return node;
+    }
+
+    int incarnation() {
+        return incarnation;
+    }
+
+    Path trace() {
+        return trace;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Members of the last regular configuration it reported, as {@code [1, 2, 3]}, and its ring. */
+    String lastRegular() {
+        return lastRegular;
+    }
+
+    /** Senders whose final marker it delivered. */
+    Set<Integer> finsFrom() {
+        return finsFrom;
+    }
+
+    boolean frozen() {
+        return frozen;
+    }
+
+    String progress() {
+        return progress;
+    }
+
+    /** Sends one command line ({@code stop}, {@code fin}, {@code freeze}). */
+    void command(String word) throws IOException {
+        OutputStream in = process.getOutputStream();
+        in.write((word + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    /** SIGKILL, and waits until the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGSTOP: the process stops where it is, its sockets still open. */
+    void pause() throws IOException {
+        Shell.run("kill", "-STOP", Long.toString(process.pid()));
+    }
+
+    /** SIGCONT. */
+    void resume() throws IOException {
+        Shell.run("kill", "-CONT", Long.toString(process.pid()));
+    }
+
+    private void read(Consumer<String> events) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.startsWith("CONFIG ")) {
+                    String[] parts = line.split(" ", 4);
+                    if (parts.length == 4 && parts[1].equals("regular")) {
+                        lastRegular = parts[3] + " ring " + parts[2];
+                    }
+                    events.accept("node " + node + ": " + line.substring("CONFIG ".length()));
+                } else if (line.startsWith("FIN ")) {
+                    finsFrom.add(Integer.parseInt(line.substring(4).strip()));
+                } else if (line.equals("FROZEN")) {
+                    frozen = true;
+                } else if (line.startsWith("PROGRESS ")) {
+                    progress = line.substring("PROGRESS ".length());
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // the process ended or said something odd; the run notices through its waits
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.totem.jepsen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NemesisTest {
+    private static final long TOKEN_MS = 1_000;
+
+    /** Records what the nemesis does, on a virtual clock. */
+    private static final class Recorder implements Nemesis.Cluster, Nemesis.Clock {
+        final List<String> actions = new ArrayList<>();
+        long nowMs;
+        long lastPauseMs = -1;
+        long shortestPauseMs = Long.MAX_VALUE;
+
+        @Override
+        public long nowMs() {
+            return nowMs;
+        }
+
+        @Override
+        public void sleepMs(long ms) {
+            nowMs += ms;
+        }
+
+        @Override
+        public void kill(int node) {
+            actions.add("kill " + node);
+        }
+
+        @Override
+        public void restart(int node) {
+            actions.add("restart " + node);
+        }
+
+        @Override
+        public void pause(int node) {
+            actions.add("pause " + node);
+            lastPauseMs = nowMs;
+        }
+
+        @Override
+        public void resume(int node) {
+            actions.add("resume " + node);
+            shortestPauseMs = Math.min(shortestPauseMs, nowMs - lastPauseMs);
+        }
+
+        @Override
+        public void partition(int[][] groups) {
+            actions.add("partition " + java.util.Arrays.deepToString(groups));
+        }
+
+        @Override
+        public void block(int from, int to) {
+            actions.add("block " + from + "->" + to);
+        }
+
+        @Override
+        public void loss(double share) {
+            actions.add("loss " + share);
+        }
+
+        @Override
+        public void heal() {
+            actions.add("heal");
+        }
+    }
+
+    private static Recorder run(long seed, List<FaultKind> kinds, long durationMs) throws Exception {
+        Recorder r = new Recorder();
+        Nemesis n = new Nemesis(kinds, 5, seed, TOKEN_MS, r, line -> { }, r);
+        n.run(durationMs);
+        r.actions.add("injected " + n.injected());
+        return r;
+    }
+
+    @Test
+    void theSameSeedGivesTheSameSchedule() throws Exception {
+        List<FaultKind> all = List.of(FaultKind.values());
+        assertThat(run(42, all, 120_000).actions).isEqualTo(run(42, all, 120_000).actions);
+        assertThat(run(42, all, 120_000).actions).isNotEqualTo(run(43, all, 120_000).actions);
+    }
+
+    @Test
+    void twoMinutesInjectAtLeastTwentyFaultsEachUndoneBeforeTheNext() throws Exception {
+        Recorder r = run(7, List.of(FaultKind.values()), 120_000);
+        String last = r.actions.get(r.actions.size() - 1);
+        assertThat(Integer.parseInt(last.substring("injected ".length()))).isGreaterThanOrEqualTo(20);
+        String open = null;
+        for (String a : r.actions.subList(0, r.actions.size() - 1)) {
+            if (open == null) {
+                assertThat(a).matches("(kill|pause|partition|block|loss 0\\.[0-9]).*");
+                open = a;
+            } else {
+                String undo = open.startsWith("kill") ? "restart" + open.substring(4)
+                        : open.startsWith("pause") ? "resume" + open.substring(5)
+                        : open.startsWith("loss") ? "loss 0.0" : "heal";
+                assertThat(a).as("after " + open).isEqualTo(undo);
+                open = null;
+            }
+        }
+        assertThat(open).isNull();
+    }
+
+    @Test
+    void aPauseOutlastsTheTokenTimeoutAndPartitionsSplitTheNodes() throws Exception {
+        Recorder r = run(3, List.of(FaultKind.PAUSE, FaultKind.PARTITION), 300_000);
+        assertThat(r.shortestPauseMs).isGreaterThan(TOKEN_MS).isNotEqualTo(Long.MAX_VALUE);
+        for (String a : r.actions) {
+            if (a.startsWith("partition")) {
+                List<String> nodes = new ArrayList<>(List.of(a.replaceAll("[^0-9,]", "").split(",")));
+                nodes.sort(null);
+                assertThat(nodes).containsExactly("1", "2", "3", "4", "5");
+            }
+        }
+        assertThat(r.actions).anyMatch(a -> a.startsWith("block")).anyMatch(a -> a.startsWith("partition"));
+    }
+}

@@ -89,7 +89,8 @@ public final class JepsenCommand implements Callable<Integer> {
         DemoCommand.writeKey(key);
         JepsenRun.Options options;
         try {
-            options = new JepsenRun.Options(nodes, durationSeconds, kinds, runSeed, dir, key, nodeCommand(), rate, plantedBug);
+            options = new JepsenRun.Options(nodes, durationSeconds, kinds, runSeed, dir, key, ChildJvm.command("jepsen-node", "-Xmx192m", "-XX:+UseSerialGC"), rate,
+                    plantedBug);
         } catch (IllegalArgumentException e) {
             throw new UserError("jepsen: " + e.getMessage());
         }
@@ -105,13 +106,6 @@ public final class JepsenCommand implements Callable<Integer> {
                 + " delivered=" + outcome.delivered() + " violations=" + outcome.violations().size());
         console.flush();
         return outcome.violations().isEmpty() ? 0 : 1;
-    }
-
-    /** Our own JVM and class path, running {@code jepsen-node}. */
-    private static List<String> nodeCommand() {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        return List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "jepsen-node");
     }
 
     private synchronized void say(String line) {

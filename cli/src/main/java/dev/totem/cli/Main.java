@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
             DemoNodeCommand.class,
             JepsenCommand.class,
             JepsenNodeCommand.class,
+            BenchCommand.class,
+            BenchNodeCommand.class,
             NodeCommand.class,
             SimCommand.class,
             StatusCommand.class,

@@ -1,5 +1,6 @@
 package dev.totem.jepsen;
 
+import dev.totem.node.config.ClusterFile;
 import dev.totem.simulator.check.EvsChecker;
 import dev.totem.simulator.check.TraceReader;
 import dev.totem.simulator.check.Violation;
@@ -16,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -113,7 +116,13 @@ public final class JepsenRun {
 
     private Outcome runInLab() throws IOException, InterruptedException {
         int n = options.nodes();
-        config = ClusterConfig.write(options.dir(), n, options.keyFile(), TOKEN_TIMEOUT_MS);
+        Map<Integer, String> addresses = new TreeMap<>();
+        for (int node = 1; node <= n; node++) {
+            addresses.put(node, Lab.address(node));
+        }
+        // udpu on corosync's port: each node has its own address, so they share it.
+        config = new ClusterFile("jepsen", "udpu", addresses, 5405, Optional.empty(), TOKEN_TIMEOUT_MS,
+                Optional.of(options.keyFile())).write(options.dir().resolve("totem.conf"));
         say.accept("building " + n + " network namespaces (" + Lab.PREFIX + "1.." + n + ", bridge in " + Lab.HUB + ")");
         Lab.create(n);
         firewall = new Firewall(n, Firewall.NFT);

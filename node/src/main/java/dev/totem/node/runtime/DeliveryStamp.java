@@ -25,6 +25,17 @@ public final class DeliveryStamp {
         return ByteBuffer.allocate(STAMP_BYTES + body.length).putInt(MAGIC).putLong(nowMicros()).put(body).array();
     }
 
+    /**
+     * Writes a stamp of the current time over the first {@link #STAMP_BYTES} bytes of
+     * {@code payload}, in place (a sender that reuses one buffer allocates nothing per message).
+     */
+    public static void stampInPlace(byte[] payload) {
+        if (payload.length < STAMP_BYTES) {
+            throw new IllegalArgumentException("a stamped payload has at least " + STAMP_BYTES + " bytes, got " + payload.length);
+        }
+        ByteBuffer.wrap(payload).putInt(0, MAGIC).putLong(4, nowMicros());
+    }
+
     /** The body of a stamped payload (the bytes after the stamp), or the payload itself. */
     public static byte[] body(byte[] payload) {
         if (!isStamped(payload)) {
@@ -44,7 +55,7 @@ public final class DeliveryStamp {
      * Microseconds from the stamp to {@code nowMicros}, or -1 when the payload carries no
      * plausible stamp.
      */
-    static long ageMicros(byte[] payload, long nowMicros) {
+    public static long ageMicros(byte[] payload, long nowMicros) {
         if (!isStamped(payload)) {
             return -1;
         }
@@ -52,7 +63,8 @@ public final class DeliveryStamp {
         return age >= 0 && age <= PLAUSIBLE_MICROS ? age : -1;
     }
 
-    static long nowMicros() {
+    /** The wall clock in microseconds since the epoch, as stamps hold it. */
+    public static long nowMicros() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }

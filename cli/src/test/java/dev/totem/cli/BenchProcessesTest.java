@@ -1,0 +1,50 @@
+package dev.totem.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ./totem bench} against two real node processes: a figure per size, and the files. */
+class BenchProcessesTest {
+    private static final Pattern SIZE = Pattern.compile("size=(\\d+) msgs/s=(\\d+) MB/s=[0-9.]+ range=(\\d+)\\.\\.(\\d+) "
+            + "p50=[0-9.]+ms p99=[0-9.]+ms p99\\.9=[0-9.]+ms cpu/node=\\d+%");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoNodesDeliverEverySizeAndTheRunWritesJsonAndCharts() throws Exception {
+        CliRun cli = new CliRun();
+        int code = cli.run("bench", "--nodes", "2", "--senders", "1", "--sizes", "64,3000", "--seconds", "1", "--warmup", "0",
+                "--crypto", "off", "--out", dir.toString());
+        String out = cli.out.toString();
+        assertThat(code).as(out + cli.err).isZero();
+        int sizes = 0;
+        for (String line : out.split("\n")) {
+            Matcher m = SIZE.matcher(line);
+            if (m.find()) {
+                sizes++;
+                assertThat(Long.parseLong(m.group(2))).as(line).isPositive();
+                assertThat(Long.parseLong(m.group(3))).isLessThanOrEqualTo(Long.parseLong(m.group(4)));
+            }
+        }
+        assertThat(sizes).as(out).isEqualTo(2);
+        assertThat(Files.readString(dir.resolve("bench.json"))).contains("\"size\":64").contains("\"size\":3000");
+        assertThat(dir.resolve("bench-throughput.svg")).exists();
+    }
+
+    @Test
+    void badOptionsGetAClearError() {
+        CliRun cli = new CliRun();
+        assertThat(cli.run("bench", "--sizes", "8")).isNotZero();
+        assertThat(cli.err.toString()).contains("sizes must be 13 to 1048576 bytes");
+        CliRun ipc = new CliRun();
+        assertThat(ipc.run("bench", "--mode", "ipc")).isNotZero();
+        assertThat(ipc.err.toString()).contains("--mode ipc is not available yet");
+    }
+}

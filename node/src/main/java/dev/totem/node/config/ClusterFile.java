@@ -1,0 +1,67 @@
+package dev.totem.node.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The configuration file of a cluster that a tool starts on one machine ({@code ./totem demo},
+ * {@code bench}, {@code jepsen}), in the corosync syntax {@link NodeConfig} reads.
+ *
+ * @param clusterName {@code cluster_name}
+ * @param transport {@code udpu} or {@code udp}
+ * @param ring0Addresses node id to ring0 address
+ * @param port {@code mcastport}: the multicast port for udp, the unicast port for udpu
+ * @param mcastAddress the multicast group for udp; empty for udpu
+ * @param tokenTimeoutMs {@code token}
+ * @param keyFile the key every frame is sealed with; empty sends frames in the clear
+ *     ({@code crypto_cipher: none})
+ */
+public record ClusterFile(String clusterName, String transport, Map<Integer, String> ring0Addresses, int port,
+        Optional<String> mcastAddress, long tokenTimeoutMs, Optional<Path> keyFile) {
+
+    public ClusterFile {
+        Objects.requireNonNull(clusterName, "clusterName");
+        if (!transport.equals("udpu") && !transport.equals("udp")) {
+            throw new IllegalArgumentException("transport must be udpu or udp, got '" + transport + "'");
+        }
+        if (transport.equals("udp") && mcastAddress.isEmpty()) {
+            throw new IllegalArgumentException("udp needs a multicast address");
+        }
+        ring0Addresses = new TreeMap<>(ring0Addresses);
+    }
+
+    /** The file's text. */
+    public String text() {
+        StringBuilder c = new StringBuilder();
+        c.append("totem {\n\tversion: 2\n\tcluster_name: ").append(clusterName).append("\n\ttransport: ").append(transport)
+                .append('\n');
+        c.append("\ttoken: ").append(tokenTimeoutMs).append('\n');
+        if (keyFile.isPresent()) {
+            c.append("\tcrypto_cipher: aes256\n\tkeyfile: ").append(keyFile.get()).append('\n');
+        } else {
+            c.append("\tcrypto_cipher: none\n\tcrypto_hash: none\n");
+        }
+        c.append("\tinterface {\n\t\tlinknumber: 0\n\t\tmcastport: ").append(port).append('\n');
+        if (mcastAddress.isPresent()) {
+            c.append("\t\tbindnetaddr: ").append(ring0Addresses.values().iterator().next()).append("\n\t\tmcastaddr: ")
+                    .append(mcastAddress.get()).append("\n\t\tttl: 1\n");
+        }
+        c.append("\t}\n}\nnodelist {\n");
+        for (Map.Entry<Integer, String> e : ring0Addresses.entrySet()) {
+            c.append("\tnode {\n\t\tnodeid: ").append(e.getKey()).append("\n\t\tring0_addr: ").append(e.getValue())
+                    .append("\n\t}\n");
+        }
+        return c.append("}\n").toString();
+    }
+
+    /** Writes {@link #text()} to {@code file}; returns {@code file}. */
+    public Path write(Path file) throws IOException {
+        Files.writeString(file, text());
+        return file;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.totem.node.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClusterFileTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void whatToolsWriteIsAValidConfigurationWithoutWarnings() throws Exception {
+        Path file = new ClusterFile("bench", "udpu", Map.of(2, "127.0.0.2", 1, "127.0.0.1"), 5405, Optional.empty(), 1000,
+                Optional.empty()).write(dir.resolve("a.conf"));
+        ConfigResult r = NodeConfig.load(file);
+        assertThat(r.ok()).as(r.errors().toString()).isTrue();
+        assertThat(r.config().nodes()).hasSize(2);
+        assertThat(r.warnings()).isEmpty();
+    }
+
+    @Test
+    void udpNeedsAGroupAndTheTransportIsChecked() {
+        assertThatThrownBy(() -> new ClusterFile("x", "udp", Map.of(1, "127.0.0.1"), 5405, Optional.empty(), 1000,
+                Optional.empty())).hasMessageContaining("multicast address");
+        assertThatThrownBy(() -> new ClusterFile("x", "knet", Map.of(1, "127.0.0.1"), 5405, Optional.empty(), 1000,
+                Optional.empty())).hasMessageContaining("udpu or udp");
+    }
+}

@@ -1,0 +1,241 @@
+package dev.totem.perf.bench;
+
+import dev.totem.node.config.ClusterFile;
+import dev.totem.node.runtime.NodeRunner;
+import dev.totem.protocol.api.Guarantee;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * {@code ./totem bench}: starts a cluster of node processes on loopback (127.0.0.1 to .N), lets
+ * the first {@code senders} of them multicast as fast as flow control admits, one payload size
+ * after the other, and sums up what every node delivered. With {@code sweep}, it then offers
+ * 10 % to 100 % of the first size's maximum and records latency against offered load. Writes
+ * {@code bench.json} and SVG charts into the run's folder.
+ */
+public final class BenchRun {
+    static final long FORM_TIMEOUT_MS = 60_000;
+    /** A phase's results must arrive this long after its window closed. */
+    static final long RESULT_GRACE_MS = 30_000;
+
+    /**
+     * What to run.
+     *
+     * @param nodes processes, 1 to 16
+     * @param senders how many of them send, 1 to {@code nodes}
+     * @param sizes payload sizes, each at least {@link Phase#MIN_SIZE_BYTES}
+     * @param transport udpu or udp
+     * @param keyFile seal frames with this key; empty sends them in the clear
+     * @param guarantee agreed or safe
+     * @param seconds counted seconds per size
+     * @param warmupSeconds seconds sent before counting, per size
+     * @param sweep also measure latency against offered load
+     * @param dir where configuration, logs and results go
+     * @param nodeCommand runs {@code bench-node}; the run appends the node's options
+     */
+    public record Options(int nodes, int senders, List<Integer> sizes, String transport, Optional<Path> keyFile,
+            Guarantee guarantee, int seconds, int warmupSeconds, boolean sweep, Path dir, List<String> nodeCommand) {
+        public Options {
+            if (nodes < 1 || nodes > 16) {
+                throw new IllegalArgumentException("--nodes must be 1 to 16, got " + nodes);
+            }
+            if (senders < 1 || senders > nodes) {
+                throw new IllegalArgumentException("--senders must be 1 to --nodes (" + nodes + "), got " + senders);
+            }
+            if (sizes.isEmpty()) {
+                throw new IllegalArgumentException("--sizes lists no size");
+            }
+            for (int s : sizes) {
+                if (s < Phase.MIN_SIZE_BYTES || s > 1 << 20) {
+                    throw new IllegalArgumentException("sizes must be " + Phase.MIN_SIZE_BYTES + " to 1048576 bytes (a"
+                            + " message carries a 12-byte send stamp and a phase byte), got " + s);
+                }
+            }
+            if (seconds < 1 || warmupSeconds < 0) {
+                throw new IllegalArgumentException("--seconds must be at least 1 and --warmup at least 0");
+            }
+            sizes = List.copyOf(sizes);
+        }
+    }
+
+    /** What the run measured: one entry per size, then the sweep's (empty without one). */
+    public record Outcome(List<Figures> bySize, List<Figures> sweep, Path json) {}
+
+    private final Options options;
+    private final Consumer<String> say;
+    private final List<Process> processes = new ArrayList<>();
+    private final List<BlockingQueue<String>> results = new ArrayList<>();
+    private final Map<Integer, String> lastRegular = new TreeMap<>();
+    private int nextPhase = 1;
+
+    public BenchRun(Options options, Consumer<String> say) {
+        this.options = options;
+        this.say = say;
+    }
+
+    public Outcome run() throws IOException, InterruptedException {
+        try {
+            startCluster();
+            List<Figures> bySize = new ArrayList<>();
+            for (int size : options.sizes()) {
+                Figures f = measure(size, 0, options.seconds());
+                say.accept(f.line());
+                bySize.add(f);
+            }
+            List<Figures> sweep = new ArrayList<>();
+            if (options.sweep()) {
+                Figures max = bySize.get(0);
+                long maxOffered = Math.max(options.senders(), Math.round(max.medianMsgsPerSecond()));
+                say.accept("sweep at size " + max.sizeBytes() + ": offering 10% to 100% of " + maxOffered + " msgs/s");
+                for (int pct = 10; pct <= 100; pct += 10) {
+                    long offered = maxOffered * pct / 100;
+                    Figures f = measure(max.sizeBytes(), offered, Math.max(2, options.seconds() / 2));
+                    say.accept(pct + "% " + f.line());
+                    sweep.add(f);
+                }
+            }
+            Path json = BenchReport.write(options, bySize, sweep);
+            return new Outcome(bySize, sweep, json);
+        } finally {
+            stopCluster();
+        }
+    }
+
+    private void startCluster() throws IOException, InterruptedException {
+        Map<Integer, String> addresses = new TreeMap<>();
+        for (int n = 1; n <= options.nodes(); n++) {
+            addresses.put(n, NodeRunner.loopback(n).getHostAddress());
+        }
+        int port = NodeRunner.freeUdpPort(InetAddress.getByName("127.0.0.1"));
+        boolean udp = options.transport().equals("udp");
+        Path config = new ClusterFile("bench", options.transport(), addresses, udp ? port + 1 : port,
+                udp ? Optional.of("239.192.77." + (1 + port % 250)) : Optional.empty(), 1000, options.keyFile())
+                .write(options.dir().resolve("totem.conf"));
+        for (int n = 1; n <= options.nodes(); n++) {
+            List<String> cmd = new ArrayList<>(options.nodeCommand());
+            cmd.addAll(List.of("-c", config.toString(), "--nodeid", Integer.toString(n), "--state-dir",
+                    options.dir().resolve("state" + n).toString()));
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.redirectError(options.dir().resolve("node" + n + ".log").toFile());
+            Process p = pb.start();
+            processes.add(p);
+            BlockingQueue<String> q = new LinkedBlockingQueue<>();
+            results.add(q);
+            int id = n;
+            Thread reader = new Thread(() -> read(id, p, q), "bench-node-" + n);
+            reader.setDaemon(true);
+            reader.start();
+        }
+        String all = addresses.keySet().toString();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FORM_TIMEOUT_MS);
+        while (!formed(all)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the ring of " + options.nodes() + " nodes did not form in " + FORM_TIMEOUT_MS / 1000
+                        + " s; node logs are in " + options.dir());
+            }
+            for (Process p : processes) {
+                if (!p.isAlive()) {
+                    throw new IOException("a node process exited with " + p.exitValue() + "; logs in " + options.dir());
+                }
+            }
+            Thread.sleep(50);
+        }
+        say.accept(String.format(Locale.ROOT, "ring of %d formed (%s, frames %s, %s); %d senders, %d s per size after %d s"
+                + " warm-up", options.nodes(), options.transport(), options.keyFile().isPresent() ? "sealed" : "in the clear",
+                options.guarantee().name().toLowerCase(Locale.ROOT), options.senders(), options.seconds(), options.warmupSeconds()));
+    }
+
+    private synchronized boolean formed(String all) {
+        if (lastRegular.size() < options.nodes()) {
+            return false;
+        }
+        return lastRegular.values().stream().allMatch(all::equals);
+    }
+
+    private Figures measure(int size, long offeredTotal, int seconds) throws IOException, InterruptedException {
+        int id = nextPhase++;
+        if (id > 127) {
+            throw new IllegalStateException("more than 127 phases in one run");
+        }
+        long perSender = offeredTotal == 0 ? 0 : Math.max(1, offeredTotal / options.senders());
+        for (int n = 1; n <= options.nodes(); n++) {
+            Phase p = new Phase(id, size, options.warmupSeconds() * 1000L, seconds * 1000L, perSender, options.guarantee(),
+                    n <= options.senders());
+            OutputStream in = processes.get(n - 1).getOutputStream();
+            in.write((p.line() + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+        long waitMs = (options.warmupSeconds() + seconds) * 1000L + RESULT_GRACE_MS;
+        List<PhaseResult> got = new ArrayList<>();
+        for (int n = 1; n <= options.nodes(); n++) {
+            String line = results.get(n - 1).poll(waitMs, TimeUnit.MILLISECONDS);
+            if (line == null) {
+                throw new IOException("node " + n + " gave no result for size " + size + " within " + waitMs / 1000
+                        + " s; its log is " + options.dir().resolve("node" + n + ".log"));
+            }
+            PhaseResult r = PhaseResult.parse(line);
+            if (r.id() != id) {
+                throw new IOException("node " + n + " answered phase " + r.id() + ", expected " + id);
+            }
+            got.add(r);
+            waitMs = RESULT_GRACE_MS;
+        }
+        return Figures.of(size, offeredTotal, got);
+    }
+
+    private void read(int node, Process p, BlockingQueue<String> q) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.startsWith("RESULT ")) {
+                    q.add(line);
+                } else if (line.startsWith("CONFIG regular ")) {
+                    String[] parts = line.split(" ", 4);
+                    synchronized (this) {
+                        lastRegular.put(node, parts[3]);
+                    }
+                } else if (line.startsWith("ERROR")) {
+                    say.accept("node " + node + ": " + line);
+                }
+            }
+        } catch (IOException e) {
+            // the process ended; a missing result is reported by measure
+        }
+    }
+
+    private void stopCluster() throws InterruptedException {
+        for (Process p : processes) {
+            try {
+                p.getOutputStream().write("quit\n".getBytes(StandardCharsets.UTF_8));
+                p.getOutputStream().close();
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+        for (Process p : processes) {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** The run's folder, created. */
+    static Path folder(Path requested) throws IOException {
+        return requested != null ? Files.createDirectories(requested) : Files.createTempDirectory("totem-bench-");
+    }
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# perf/compare-jgroups.sh: JGroups and ./totem bench in one sitting, one after the other (never at
+# the same time), 3 nodes, 3 senders, 64 / 1600 / 8000 B; prints one table with both and the ratios.
+# JGroups: 5.5.7 over UDP (no IP multicast), SEQUENCER total order and FIFO-only, tuned with
+# -Djgroups.bundler.capacity=64k (see ../shared/reference/peers.md). Totem: embedded senders, agreed.
+#
+# usage: perf/compare-jgroups.sh
+# env:   SIZES ["64 1600 8000"]  DURATION [10] s counted  WARMUP [3] s  REPS [1] (JGroups runs per case)
+#        CRYPTO [on] for totem   JGROUPS_BENCH [<repo>/../shared/bench/jgroups]   OUT [a new temp folder]
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SIZES=${SIZES:-"64 1600 8000"}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-3}
+REPS=${REPS:-1}
+CRYPTO=${CRYPTO:-on}
+JGROUPS_BENCH=${JGROUPS_BENCH:-"$root/../shared/bench/jgroups"}
+OUT=${OUT:-$(mktemp -d /tmp/totem-compare-XXXXXX)}
+
+if [ ! -f "$JGROUPS_BENCH/run.sh" ]; then
+  echo "compare-jgroups: no JGroups harness at $JGROUPS_BENCH (set JGROUPS_BENCH)" >&2
+  exit 2
+fi
+mkdir -p "$OUT"
+echo "compare-jgroups: results in $OUT"
+
+echo "compare-jgroups: JGroups (UDP, SEQUENCER and FIFO, sizes $SIZES, ${DURATION} s each)"
+JVM_OPTS="-Djgroups.bundler.capacity=64k" TRANSPORTS=udp MODES="seq fifo" SIZES="$SIZES" REPS="$REPS" \
+  WARMUP="$WARMUP" DURATION="$DURATION" OUT="$OUT/jgroups" bash "$JGROUPS_BENCH/run.sh" >"$OUT/jgroups.log" 2>&1 \
+  || { echo "compare-jgroups: the JGroups run failed; see $OUT/jgroups.log" >&2; exit 1; }
+
+echo "compare-jgroups: totem (udpu, crypto $CRYPTO, agreed, embedded senders)"
+"$root/totem" bench --nodes 3 --senders 3 --sizes "$(echo $SIZES | tr ' ' ',')" --seconds "$DURATION" \
+  --warmup "$WARMUP" --crypto "$CRYPTO" --out "$OUT/totem" | tee "$OUT/totem.log"
+
+# JGroups: median over members and runs of msgs_per_s per (mode, size). Totem: the median node per size.
+awk -v sizes="$SIZES" '
+function kv(k,   i) { for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) return substr($i, length(k) + 2); return "" }
+function med(list,   n, v, i, j, t) {
+  n = split(list, v, " ")
+  for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+  if (n == 0) return 0
+  return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
+FILENAME ~ /results.txt$/ && /^RESULT/ { jg[kv("mode"), kv("size")] = jg[kv("mode"), kv("size")] " " kv("msgs_per_s") }
+FILENAME ~ /bench.json$/ && /"size":/ {
+  s = $0; sub(/.*"size":/, "", s); sub(/,.*/, "", s)
+  m = $0; sub(/.*"msgs_per_s_median":/, "", m); sub(/,.*/, "", m)
+  tot[s] = m
+}
+END {
+  printf "\n| size B | totem agreed msgs/s | JGroups SEQUENCER | totem / SEQUENCER | JGroups FIFO | totem / FIFO |\n"
+  printf "|---:|---:|---:|---:|---:|---:|\n"
+  n = split(sizes, sz, " ")
+  for (i = 1; i <= n; i++) {
+    s = sz[i]; q = med(jg["seq", s]); f = med(jg["fifo", s]); t = tot[s] + 0
+    printf "| %d | %.0f | %.0f | %s | %.0f | %s |\n", s, t, q, (q > 0 ? sprintf("%.2f", t / q) : "-"), f, (f > 0 ? sprintf("%.2f", t / f) : "-")
+  }
+}' "$OUT/jgroups/results.txt" "$OUT/totem/bench.json" | tee "$OUT/table.md"

@@ -9,6 +9,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Spec;
  * percentiles and CPU per node. See {@link BenchRun}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Throughput and latency of a local cluster of node processes on loopback.")
+        description = "Throughput and latency of node processes on loopback.")
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -57,6 +59,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sweep", description = "Then offer 10% to 100% of the first size's maximum and chart latency against load.")
     private boolean sweep;
 
+    @Option(names = "--netmtu", description = "netmtu of every node (default: corosync's 1500; loopback carries up to 65535).")
+    private Integer netmtu;
+
+    @Option(names = "--window", description = "window_size: frames per token rotation (default: corosync's 50).")
+    private Integer window;
+
+    @Option(names = "--max-messages", description = "max_messages: frames per node per token visit (default: corosync's 17).")
+    private Integer maxMessages;
+
     @Option(names = "--out", description = "Folder for configuration, logs, bench.json and the SVG charts (default: a new temporary folder).")
     private Path out;
 
@@ -88,10 +99,20 @@ public final class BenchCommand implements Callable<Integer> {
             DemoCommand.writeKey(k);
             key = Optional.of(k);
         }
+        Map<String, String> totem = new TreeMap<>();
+        if (netmtu != null) {
+            totem.put("netmtu", netmtu.toString());
+        }
+        if (window != null) {
+            totem.put("window_size", window.toString());
+        }
+        if (maxMessages != null) {
+            totem.put("max_messages", maxMessages.toString());
+        }
         BenchRun.Options options;
         try {
             options = new BenchRun.Options(nodes, senders, new ArrayList<>(sizes), transport, key, g, seconds, warmup, sweep, dir,
-                    ChildJvm.command("bench-node", "-Xmx512m"));
+                    ChildJvm.command("bench-node", "-Xmx512m"), totem);
         } catch (IllegalArgumentException e) {
             throw new UserError("bench: " + e.getMessage());
         }

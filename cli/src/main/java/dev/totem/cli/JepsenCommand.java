@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
  * code is 0 only when V is 0.
  */
 @Command(name = "jepsen", mixinStandardHelpOptions = true,
-        description = {"Real processes in network namespaces under kills, pauses, partitions and loss; the"
+        description = {"Real processes in netns under faults; histories checked.", "",
+                "Node processes in network namespaces under kills, pauses, partitions and packet loss; their"
                 + " histories are checked for Extended Virtual Synchrony. Needs root, iproute2 and nftables."})
 public final class JepsenCommand implements Callable<Integer> {
     @Spec

@@ -122,7 +122,7 @@ public final class JepsenRun {
         }
         // udpu on corosync's port: each node has its own address, so they share it.
         config = new ClusterFile("jepsen", "udpu", addresses, 5405, Optional.empty(), TOKEN_TIMEOUT_MS,
-                Optional.of(options.keyFile())).write(options.dir().resolve("totem.conf"));
+                Optional.of(options.keyFile()), Map.of()).write(options.dir().resolve("totem.conf"));
         say.accept("building " + n + " network namespaces (" + Lab.PREFIX + "1.." + n + ", bridge in " + Lab.HUB + ")");
         Lab.create(n);
         firewall = new Firewall(n, Firewall.NFT);

@@ -20,9 +20,11 @@ import java.util.TreeMap;
  * @param tokenTimeoutMs {@code token}
  * @param keyFile the key every frame is sealed with; empty sends frames in the clear
  *     ({@code crypto_cipher: none})
+ * @param totemOptions more {@code totem {}} keys and values (netmtu, window_size, ...), checked by
+ *     the validator when the file is read
  */
 public record ClusterFile(String clusterName, String transport, Map<Integer, String> ring0Addresses, int port,
-        Optional<String> mcastAddress, long tokenTimeoutMs, Optional<Path> keyFile) {
+        Optional<String> mcastAddress, long tokenTimeoutMs, Optional<Path> keyFile, Map<String, String> totemOptions) {
 
     public ClusterFile {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -33,6 +35,7 @@ public record ClusterFile(String clusterName, String transport, Map<Integer, Str
             throw new IllegalArgumentException("udp needs a multicast address");
         }
         ring0Addresses = new TreeMap<>(ring0Addresses);
+        totemOptions = new TreeMap<>(totemOptions);
     }
 
     /** The file's text. */
@@ -45,6 +48,9 @@ public record ClusterFile(String clusterName, String transport, Map<Integer, Str
             c.append("\tcrypto_cipher: aes256\n\tkeyfile: ").append(keyFile.get()).append('\n');
         } else {
             c.append("\tcrypto_cipher: none\n\tcrypto_hash: none\n");
+        }
+        for (Map.Entry<String, String> e : totemOptions.entrySet()) {
+            c.append('\t').append(e.getKey()).append(": ").append(e.getValue()).append('\n');
         }
         c.append("\tinterface {\n\t\tlinknumber: 0\n\t\tmcastport: ").append(port).append('\n');
         if (mcastAddress.isPresent()) {

@@ -16,18 +16,19 @@ class ClusterFileTest {
     @Test
     void whatToolsWriteIsAValidConfigurationWithoutWarnings() throws Exception {
         Path file = new ClusterFile("bench", "udpu", Map.of(2, "127.0.0.2", 1, "127.0.0.1"), 5405, Optional.empty(), 1000,
-                Optional.empty()).write(dir.resolve("a.conf"));
+                Optional.empty(), Map.of("netmtu", "9000", "window_size", "200")).write(dir.resolve("a.conf"));
         ConfigResult r = NodeConfig.load(file);
         assertThat(r.ok()).as(r.errors().toString()).isTrue();
         assertThat(r.config().nodes()).hasSize(2);
         assertThat(r.warnings()).isEmpty();
+        assertThat(r.config().totem().windowSize()).isEqualTo(200);
     }
 
     @Test
     void udpNeedsAGroupAndTheTransportIsChecked() {
         assertThatThrownBy(() -> new ClusterFile("x", "udp", Map.of(1, "127.0.0.1"), 5405, Optional.empty(), 1000,
-                Optional.empty())).hasMessageContaining("multicast address");
+                Optional.empty(), Map.of())).hasMessageContaining("multicast address");
         assertThatThrownBy(() -> new ClusterFile("x", "knet", Map.of(1, "127.0.0.1"), 5405, Optional.empty(), 1000,
-                Optional.empty())).hasMessageContaining("udpu or udp");
+                Optional.empty(), Map.of())).hasMessageContaining("udpu or udp");
     }
 }

@@ -48,9 +48,12 @@ public final class BenchRun {
      * @param sweep also measure latency against offered load
      * @param dir where configuration, logs and results go
      * @param nodeCommand runs {@code bench-node}; the run appends the node's options
+     * @param totemOptions more {@code totem {}} settings for every node (netmtu, window_size,
+     *     max_messages)
      */
     public record Options(int nodes, int senders, List<Integer> sizes, String transport, Optional<Path> keyFile,
-            Guarantee guarantee, int seconds, int warmupSeconds, boolean sweep, Path dir, List<String> nodeCommand) {
+            Guarantee guarantee, int seconds, int warmupSeconds, boolean sweep, Path dir, List<String> nodeCommand,
+            Map<String, String> totemOptions) {
         public Options {
             if (nodes < 1 || nodes > 16) {
                 throw new IllegalArgumentException("--nodes must be 1 to 16, got " + nodes);
@@ -71,6 +74,7 @@ public final class BenchRun {
                 throw new IllegalArgumentException("--seconds must be at least 1 and --warmup at least 0");
             }
             sizes = List.copyOf(sizes);
+            totemOptions = Map.copyOf(totemOptions);
         }
     }
 
@@ -125,7 +129,8 @@ public final class BenchRun {
         int port = NodeRunner.freeUdpPort(InetAddress.getByName("127.0.0.1"));
         boolean udp = options.transport().equals("udp");
         Path config = new ClusterFile("bench", options.transport(), addresses, udp ? port + 1 : port,
-                udp ? Optional.of("239.192.77." + (1 + port % 250)) : Optional.empty(), 1000, options.keyFile())
+                udp ? Optional.of("239.192.77." + (1 + port % 250)) : Optional.empty(), 1000, options.keyFile(),
+                options.totemOptions())
                 .write(options.dir().resolve("totem.conf"));
         for (int n = 1; n <= options.nodes(); n++) {
             List<String> cmd = new ArrayList<>(options.nodeCommand());
@@ -158,7 +163,8 @@ public final class BenchRun {
         }
         say.accept(String.format(Locale.ROOT, "ring of %d formed (%s, frames %s, %s); %d senders, %d s per size after %d s"
                 + " warm-up", options.nodes(), options.transport(), options.keyFile().isPresent() ? "sealed" : "in the clear",
-                options.guarantee().name().toLowerCase(Locale.ROOT), options.senders(), options.seconds(), options.warmupSeconds()));
+                options.guarantee().name().toLowerCase(Locale.ROOT), options.senders(), options.seconds(), options.warmupSeconds())
+                + (options.totemOptions().isEmpty() ? "" : "; totem " + new TreeMap<>(options.totemOptions())));
     }
 
     private synchronized boolean formed(String all) {

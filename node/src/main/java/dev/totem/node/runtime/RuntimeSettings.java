@@ -1,5 +1,6 @@
 package dev.totem.node.runtime;
 
+import dev.totem.node.cpg.CpgSettings;
 import dev.totem.protocol.api.TotemConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -43,6 +44,9 @@ import java.util.TreeMap;
  * @param pendingSubmitsMax submits from other threads waiting for the event loop before
  *     {@link TotemNode#submit} answers TRY_AGAIN
  * @param crypto how frames are sealed; empty sends them in the clear (only when configured so)
+ * @param cpg the CPG service on top of the engine and its IPC socket; empty runs the engine bare
+ *     (raw {@link TotemNode#submit}). With it, {@code totemConfig} is raised, when needed, to carry
+ *     the service's largest message
  */
 public record RuntimeSettings(
         int nodeId,
@@ -60,7 +64,8 @@ public record RuntimeSettings(
         Optional<Path> adminSocket,
         boolean blockUnlistedIps,
         int pendingSubmitsMax,
-        Optional<CryptoSetup> crypto) {
+        Optional<CryptoSetup> crypto,
+        Optional<CpgSettings> cpg) {
 
     /** corosync's default port: the multicast port for UDP, the unicast port for UDPU. */
     public static final int DEFAULT_PORT = 5405;
@@ -80,6 +85,11 @@ public record RuntimeSettings(
         Objects.requireNonNull(metricsPort, "metricsPort");
         Objects.requireNonNull(adminSocket, "adminSocket");
         Objects.requireNonNull(crypto, "crypto");
+        Objects.requireNonNull(cpg, "cpg");
+        int carried = cpg.map(c -> c.config().engineMessageBytesMax()).orElse(0);
+        if (totemConfig.messageBytesMax() < carried) {
+            totemConfig = totemConfig.withMessageBytesMax(carried);
+        }
         if (bindAddress.getAddress().length != 4) {
             throw new IllegalArgumentException("bindAddress must be IPv4, got " + bindAddress.getHostAddress());
         }
@@ -167,6 +177,7 @@ public record RuntimeSettings(
         private boolean blockUnlistedIps = true;
         private int pendingSubmitsMax = DEFAULT_PENDING_SUBMITS_MAX;
         private Optional<CryptoSetup> crypto = Optional.empty();
+        private Optional<CpgSettings> cpg = Optional.empty();
 
         private Builder(int nodeId, Transport transport, InetAddress bindAddress) {
             this.nodeId = nodeId;
@@ -247,13 +258,19 @@ public record RuntimeSettings(
             return this;
         }
 
+        /** Run the CPG service on top of the engine. */
+        public Builder cpg(CpgSettings value) {
+            this.cpg = Optional.of(value);
+            return this;
+        }
+
         /** @throws IllegalArgumentException when a value is out of range or missing */
         public RuntimeSettings build() {
             boolean udp = transport == Transport.UDP;
             int unicastPort = port >= 0 ? port : udp ? mcastPort - 1 : DEFAULT_PORT;
             return new RuntimeSettings(nodeId, transport, bindAddress, unicastPort, udp ? mcastGroup : null,
                     udp ? mcastPort : 0, ttl, peers, totemConfig, stateDirectory, socketBufferBytes, metricsPort,
-                    adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto);
+                    adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, cpg);
         }
     }
 }

@@ -34,14 +34,16 @@ import java.util.ArrayDeque;
  * own writes block and the socket carries the back-pressure. Writes are flushed once per loop
  * task, for every connection written during it.
  *
- * <p>A client whose unread bytes pass {@link CpgSettings#connectionOutboundBytesMax} stopped
- * reading: the service disconnects it (its groups see PROCDOWN, the log says why) and the
+ * <p>A client whose unread bytes stay above {@link CpgSettings#connectionOutboundBytesMax} for
+ * {@value #STALL_GRACE_MILLIS} ms (or pass four times it) stopped reading: the service disconnects it (its groups see PROCDOWN, the log says why) and the
  * connection closes. A malformed or oversized frame gets one Error message and the connection
  * closes; the node and its other clients go on.
  */
 final class IpcConnection extends ChannelInboundHandlerAdapter {
     /** Requests read and not yet served, past which the connection stops reading. */
     static final int PENDING_REQUESTS_MAX = 256;
+    /** How long a client may stay above its bound of unread bytes. */
+    static final long STALL_GRACE_MILLIS = 1_000;
 
     /** A request, its payload copied out of the read buffer. */
     private record Request(ClientMessage message, byte[] payload) {}
@@ -56,6 +58,8 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     /** A streaming multicast waits for the ring. */
     private boolean parked;
     private boolean dirty;
+    /** When the unread bytes went above the bound; 0 while below. */
+    private long overSinceNanos;
     /** The connection is ending: nothing more is read, served or written but the last Error. */
     private boolean ending;
 
@@ -261,22 +265,40 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * Writes what this loop task wrote; called once per task by {@link NodeCpg}, outside any
-     * input. What the socket did not take stays in netty's outbound buffer: past the bound, the
-     * client stopped reading, and the service disconnects it.
+     * input. What the socket did not take stays in netty's outbound buffer. A client that reads
+     * may be behind by one burst of deliveries; one that stays above the bound for
+     * {@value #STALL_GRACE_MILLIS} ms, or passes four times it, stopped reading: the service
+     * disconnects it.
      */
     void flush() {
         dirty = false;
         ch.flush();
+        checkUnread();
+    }
+
+    private void checkUnread() {
         io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
         long waiting = out == null ? 0 : out.totalPendingWriteBytes();
-        if (waiting > cpg.settings().connectionOutboundBytesMax() && !ending && id != null) {
-            ending = true;
-            String reason = "it stopped reading: " + waiting + " bytes of events wait for it, more than the "
-                    + cpg.settings().connectionOutboundBytesMax() + " a client may leave unread";
-            ClientId client = id;
-            cpg.run("the disconnection of IPC client " + client, api -> api.service().disconnect(client, reason));
-            ch.close();
+        long max = cpg.settings().connectionOutboundBytesMax();
+        if (waiting <= max || ending || id == null) {
+            overSinceNanos = 0;
+            return;
         }
+        long now = System.nanoTime();
+        if (overSinceNanos == 0 && waiting <= 4 * max) {
+            overSinceNanos = now;
+            cpg.loop().schedule(this::checkUnread, STALL_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return;
+        }
+        if (waiting <= 4 * max && now - overSinceNanos < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(STALL_GRACE_MILLIS)) {
+            return;
+        }
+        ending = true;
+        String reason = "it stopped reading: " + waiting + " bytes of events wait for it, more than the " + max
+                + " a client may leave unread";
+        ClientId client = id;
+        cpg.run("the disconnection of IPC client " + client, api -> api.service().disconnect(client, reason));
+        ch.close();
     }
 
     /** The length-prefixed frame of {@code m}, encoded straight into a buffer of the channel's allocator. */

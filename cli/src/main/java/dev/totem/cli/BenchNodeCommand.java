@@ -13,7 +13,7 @@ public final class BenchNodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        new BenchNode(node.settings(), System.out).run();
+        new BenchNode(node.settings(false), System.out).run();
         return 0;
     }
 }

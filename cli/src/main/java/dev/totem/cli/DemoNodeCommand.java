@@ -1,5 +1,8 @@
 package dev.totem.cli;
 
+import dev.totem.cpg.CpgEvent;
+import dev.totem.cpg.CpgHandle;
+import dev.totem.cpg.CpgListener;
 import dev.totem.node.runtime.TotemNode;
 import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Guarantee;
@@ -22,13 +25,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * One node process of {@code ./totem demo} (hidden): runs a node from the demo's configuration,
- * submits a mix of agreed and safe messages at a modest rate, appends the id of every delivered
- * message to a file, and reports configuration changes and progress on stdout, one line each,
+ * One node process of {@code ./totem demo} (hidden): runs a node with CPG from the demo's
+ * configuration and, inside the same process, a CPG client that joins group {@value #GROUP},
+ * multicasts a mix of agreed and safe messages at a modest rate, appends the id of every
+ * delivered message to a file, and reports configuration changes and progress on stdout, one line each,
  * for the parent to relay. SIGTERM stops submitting and leaves the ring cleanly.
  */
 @Command(name = "demo-node", hidden = true, description = "One node process of ./totem demo.")
 public final class DemoNodeCommand implements Callable<Integer> {
+    /** The group the demo's processes multicast to. */
+    static final String GROUP = "demo";
+
     @Mixin
     private NodeProcessOptions nodeOptions;
 
@@ -48,10 +55,23 @@ public final class DemoNodeCommand implements Callable<Integer> {
         BufferedWriter ids = Files.newBufferedWriter(deliveries, StandardCharsets.UTF_8);
         AtomicLong delivered = new AtomicLong();
         AtomicBoolean submitting = new AtomicBoolean(true);
-        TotemNode node = new TotemNode(nodeOptions.settings());
+        TotemNode node = new TotemNode(nodeOptions.settings(true));
         node.addListener(new dev.totem.node.runtime.NodeListener() {
             @Override
             public void onDeliver(Effect.Deliver d) {
+                // Every message of a CPG ring belongs to the service: none reach node listeners.
+            }
+
+            @Override
+            public void onConfigurationChange(Effect.ConfigurationChange c) {
+                out.println("CONFIG " + c.kind().traceName() + " " + c.ring() + " " + Arrays.toString(c.members()));
+                out.flush();
+            }
+        });
+        // The demo's process: a CPG client inside the node process, in group "demo".
+        CpgListener deliveries = new CpgListener() {
+            @Override
+            public void onDeliver(CpgEvent.Deliver d) {
                 synchronized (ids) {
                     try {
                         ids.write(new String(d.payload(), 0, idLength(d.payload()), StandardCharsets.UTF_8));
@@ -64,20 +84,28 @@ public final class DemoNodeCommand implements Callable<Integer> {
             }
 
             @Override
-            public void onConfigurationChange(Effect.ConfigurationChange c) {
-                out.println("CONFIG " + c.kind().traceName() + " " + c.ring() + " " + Arrays.toString(c.members()));
+            public void onConfchg(CpgEvent.Confchg c) {
+                out.println("CONFCHG " + c.group() + " members " + c.members() + " left " + c.left() + " joined " + c.joined());
                 out.flush();
             }
-        });
+        };
         CountDownLatch stopped = new CountDownLatch(1);
         ScheduledExecutorService workload = Executors.newSingleThreadScheduledExecutor();
         AtomicLong sent = new AtomicLong();
         AtomicLong attempts = new AtomicLong();
         SplittableRandom random = new SplittableRandom(nodeId * 7919L + System.nanoTime());
         String incarnation = Long.toString(System.currentTimeMillis() % 100_000, 36);
+        node.start();
+        CpgHandle handle = node.cpg().orElseThrow().open(deliveries);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             submitting.set(false);
             workload.shutdown();
+            try {
+                workload.awaitTermination(2, TimeUnit.SECONDS);
+                handle.close();
+            } catch (Exception e) {
+                // leaving anyway
+            }
             try {
                 node.leave().get(3, TimeUnit.SECONDS);
             } catch (Exception e) {
@@ -94,21 +122,24 @@ public final class DemoNodeCommand implements Callable<Integer> {
             out.flush();
             stopped.countDown();
         }, "demo-node-shutdown"));
-        node.start();
+        AtomicBoolean joined = new AtomicBoolean();
         long periodMicros = 1_000_000L / Math.max(1, rate);
         workload.scheduleAtFixedRate(() -> {
             if (!submitting.get()) {
                 return;
             }
-            // A refused submit (TRY_AGAIN) is not retried: the next tick sends a new message.
+            if (!joined.get()) {
+                // TRY_AGAIN while the ring forms: the next tick tries again.
+                joined.set(handle.join(GROUP).ok());
+                return;
+            }
+            // A refused multicast (TRY_AGAIN: the node's inbox is full) is not retried: the next tick sends a new message.
             String id = "n" + nodeId + "." + incarnation + "-" + attempts.getAndIncrement();
             byte[] payload = Arrays.copyOf(id.getBytes(StandardCharsets.UTF_8), 100);
             Guarantee g = random.nextDouble() < safeRatio ? Guarantee.SAFE : Guarantee.AGREED;
-            node.submit(payload, g).thenAccept(status -> {
-                if (status == dev.totem.protocol.api.SubmitStatus.ACCEPTED) {
-                    sent.incrementAndGet();
-                }
-            });
+            if (handle.mcast(GROUP, payload, g).ok()) {
+                sent.incrementAndGet();
+            }
         }, 500_000, periodMicros, TimeUnit.MICROSECONDS);
         workload.scheduleAtFixedRate(() -> {
             synchronized (ids) {

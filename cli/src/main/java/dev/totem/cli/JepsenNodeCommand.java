@@ -42,7 +42,7 @@ public final class JepsenNodeCommand implements Callable<Integer> {
             case "skip-recovery" -> PlantedBug.SKIP_RECOVERY;
             default -> throw new UserError("--planted-bug must be none or skip-recovery, got '" + plantedBug + "'");
         };
-        new JepsenNode(new JepsenNode.Options(node.settings(), incarnation, epochMicros, trace, rate, safeRatio, seed, bug),
+        new JepsenNode(new JepsenNode.Options(node.settings(false), incarnation, epochMicros, trace, rate, safeRatio, seed, bug),
                 System.out).run();
         return 0;
     }

@@ -21,7 +21,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ./totem node -c FILE}: runs one cluster node in the foreground until SIGTERM or Ctrl-C,
- * which leave the ring cleanly.
+ * which leave the ring cleanly. The node runs the CPG service; local processes reach it on the
+ * CPG socket ({@code ./totem testcpg}, {@code CpgClient}), as the file's {@code uidgid}
+ * sections allow.
  */
 @Command(name = "node", mixinStandardHelpOptions = true,
         description = "Run a cluster node in the foreground (corosync.conf syntax).")
@@ -46,6 +48,10 @@ public final class NodeCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     private Path adminSocket = AdminClient.DEFAULT_SOCKET;
 
+    @Option(names = "--cpg-socket", paramLabel = "PATH", description = "The CPG socket clients connect to "
+            + "(default: ${DEFAULT-VALUE}).")
+    private Path cpgSocket = CpgCommand.DEFAULT_SOCKET;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -69,7 +75,8 @@ public final class NodeCommand implements Callable<Integer> {
         try {
             settings = SettingsFromConfig.settings(result.config(), new SettingsFromConfig.Overrides(
                     nodeId == null ? OptionalInt.empty() : OptionalInt.of(nodeId), stateDir,
-                    metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort), Optional.of(adminSocket)));
+                    metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort), Optional.of(adminSocket),
+                    true, Optional.of(cpgSocket)));
         } catch (ConfigException | IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }

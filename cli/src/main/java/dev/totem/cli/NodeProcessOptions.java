@@ -24,13 +24,17 @@ final class NodeProcessOptions {
     @Option(names = "--state-dir", required = true, description = "Where this node keeps its ring seq file.")
     Path stateDir;
 
-    /** The node's runtime settings, from the file and these options. */
-    RuntimeSettings settings() throws Exception {
+    /**
+     * The node's runtime settings, from the file and these options.
+     *
+     * @param cpg run the CPG service (for code in the node's JVM; no IPC socket), else raw submit
+     */
+    RuntimeSettings settings(boolean cpg) throws Exception {
         ConfigResult result = NodeConfig.load(config);
         if (!result.ok()) {
             throw new UserError(config + ": " + result.errors());
         }
         return SettingsFromConfig.settings(result.config(), new SettingsFromConfig.Overrides(
-                OptionalInt.of(nodeId), stateDir, OptionalInt.empty(), Optional.empty())).settings();
+                OptionalInt.of(nodeId), stateDir, OptionalInt.empty(), Optional.empty(), cpg, Optional.empty())).settings();
     }
 }

@@ -6,8 +6,8 @@ import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TimerKind;
 import dev.totem.protocol.api.TotemEngine;
-import java.nio.ByteBuffer;
 import dev.totem.protocol.api.RingId;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -60,6 +60,14 @@ public final class CpgEngine implements TotemEngine {
     /** The client API of this node's processes. */
     public EmbeddedCpg cpg() {
         return cpg;
+    }
+
+    /**
+     * Whether an input is running now: a listener callback runs inside one, and may call its
+     * handle directly (its effects join the current batch), but must not call {@link #client}.
+     */
+    public boolean inInput() {
+        return busy;
     }
 
     /**

@@ -17,4 +17,15 @@ public interface CpgListener {
 
     /** The service disconnected this client (it did not take its events); the handle is closed. */
     default void onDisconnected(String reason) {}
+
+    /** Hands {@code event} to the callback of its kind. */
+    default void accept(CpgEvent event) {
+        if (event instanceof CpgEvent.Deliver d) {
+            onDeliver(d);
+        } else if (event instanceof CpgEvent.Confchg c) {
+            onConfchg(c);
+        } else if (event instanceof CpgEvent.TotemConfchg t) {
+            onTotemConfchg(t);
+        }
+    }
 }

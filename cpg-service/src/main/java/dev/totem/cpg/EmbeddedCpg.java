@@ -72,13 +72,7 @@ public final class EmbeddedCpg {
         for (Handle h : List.copyOf(handles.values())) {
             CpgEvent e;
             while (!h.closed && (e = service.poll(h.id)) != null) {
-                if (e instanceof CpgEvent.Deliver d) {
-                    h.listener.onDeliver(d);
-                } else if (e instanceof CpgEvent.Confchg c) {
-                    h.listener.onConfchg(c);
-                } else if (e instanceof CpgEvent.TotemConfchg t) {
-                    h.listener.onTotemConfchg(t);
-                }
+                h.listener.accept(e);
             }
         }
     }

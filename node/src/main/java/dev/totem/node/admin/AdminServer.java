@@ -1,5 +1,6 @@
 package dev.totem.node.admin;
 
+import dev.totem.node.runtime.DomainSocketFiles;
 import dev.totem.node.runtime.NodeStatus;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -17,16 +18,11 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -76,8 +72,7 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer open(EventLoopGroup group, boolean epoll, Path path, Supplier<NodeStatus> status,
             Supplier<String> cryptoReload) throws IOException {
-        removeStale(path);
-        Files.createDirectories(path.toAbsolutePath().getParent());
+        DomainSocketFiles.prepare(path, "admin socket");
         AtomicInteger open = new AtomicInteger();
         ServerBootstrap b = new ServerBootstrap().group(group)
                 .channelFactory(epoll ? EpollServerDomainSocketChannel::new : NioServerDomainSocketChannel::new)
@@ -101,31 +96,12 @@ public final class AdminServer implements AutoCloseable {
                     bound.cause());
         }
         try {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        } catch (IOException | UnsupportedOperationException e) {
+            DomainSocketFiles.restrict(path, "rw-------", "admin socket");
+        } catch (IOException e) {
             bound.channel().close();
-            throw new IOException("cannot restrict the admin socket " + path + " to its owner", e);
+            throw e;
         }
         return new AdminServer(path, bound.channel());
-    }
-
-    private static void removeStale(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (!Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
-            throw new IOException("the admin socket path " + path + " exists and is not a socket");
-        }
-        boolean live;
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-            live = probe.isConnected();
-        } catch (ConnectException e) {
-            live = false;
-        }
-        if (live) {
-            throw new IOException("another process serves the admin socket " + path);
-        }
-        Files.deleteIfExists(path); // nobody listens: left by a node that died
     }
 
     /** The socket's path. */

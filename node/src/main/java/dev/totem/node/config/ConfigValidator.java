@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -104,12 +105,13 @@ final class ConfigValidator {
         ConfSection loggingSection = single(root, "logging");
         List<NodeDraft> drafts = readNodes(nodelist);
         LoggingConfig logging = readLogging(loggingSection);
+        IpcAccess ipcAccess = readUidGid(root);
         NodeConfig config = null;
         if (totem == null) {
             error(0, "no 'totem {' section; expected one with at least 'transport: udpu' (and a nodelist) "
                     + "or 'transport: udp'");
         } else {
-            config = readTotem(totem, drafts, logging);
+            config = readTotem(totem, drafts, logging, ipcAccess);
         }
         Comparator<ConfigProblem> byLine = Comparator.comparingInt(ConfigProblem::line);
         errors.sort(byLine);
@@ -296,7 +298,7 @@ final class ConfigValidator {
 
     // ---- totem ---------------------------------------------------------------------------------
 
-    private NodeConfig readTotem(ConfSection totem, List<NodeDraft> drafts, LoggingConfig logging) {
+    private NodeConfig readTotem(ConfSection totem, List<NodeDraft> drafts, LoggingConfig logging, IpcAccess ipcAccess) {
         choice(totem, "version", List.of("2"), Map.of());
         Optional<String> clusterName = text(totem, "cluster_name");
         Transport transport = readTransport(totem, drafts);
@@ -315,7 +317,7 @@ final class ConfigValidator {
                 .map(d -> new NodeEntry(d.nodeId, List.copyOf(d.rings.values()), d.name))
                 .toList();
         return new NodeConfig(file, clusterName, transport, rrpMode, interfaces, nodes, crypto, logging, totemConfig,
-                downcheck);
+                downcheck, ipcAccess);
     }
 
     private Transport readTransport(ConfSection totem, List<NodeDraft> drafts) {
@@ -604,6 +606,25 @@ final class ConfigValidator {
         return new TotemConfig(token, retransmit, hold, join, consensus, merge, failRecv, seqnoUnchanged, window,
                 maxMessages, missCount, base.retransmitEntriesMax(), base.frameBytesMax(), base.messageBytesMax(),
                 base.sendQueueFramesMax(), base.sortQueueFramesMax());
+    }
+
+    // ---- uidgid --------------------------------------------------------------------------------
+
+    /** Every {@code uidgid} section's uid and gid, names resolved as corosync resolves them (getpwnam). */
+    private IpcAccess readUidGid(ConfSection root) {
+        Set<Integer> uids = new TreeSet<>();
+        Set<Integer> gids = new TreeSet<>();
+        UnixNames names = UnixNames.system();
+        for (ConfSection section : root.sections("uidgid")) {
+            section.entry("uid").ifPresent(e -> names.uid(e.value()).ifPresentOrElse(uids::add, () -> error(e.line(),
+                    "uid: no user '" + e.value() + "' (not in /etc/passwd); expected a user name or a uid")));
+            section.entry("gid").ifPresent(e -> names.gid(e.value()).ifPresentOrElse(gids::add, () -> error(e.line(),
+                    "gid: no group '" + e.value() + "' (not in /etc/group); expected a group name or a gid")));
+            if (section.entries().isEmpty()) {
+                warning(section.line(), "an empty 'uidgid {' section allows nobody; expected 'uid: USER' or 'gid: GROUP'");
+            }
+        }
+        return new IpcAccess(uids, gids);
     }
 
     // ---- logging -------------------------------------------------------------------------------

@@ -54,13 +54,12 @@ final class KeyCatalog {
 
     private static final Map<String, Schema> SCHEMAS = Map.of(
             "", new Schema(Set.of(), Map.of(),
-                    ordered("totem", "nodelist", "logging"),
+                    ordered("totem", "nodelist", "logging", "uidgid"),
                     reasons(
                             "quorum", "is accepted and ignored: we do not implement quorum",
                             "system", "configures corosync's daemon; ignored",
                             "resources", "configures corosync's watchdog; ignored",
                             "qb", "configures corosync's libqb IPC; ignored",
-                            "uidgid", "configures corosync's IPC permissions; ignored",
                             "nozzle", "configures corosync's knet nozzle device; ignored")),
             "totem", new Schema(
                     ordered("version", "cluster_name", "transport", "rrp_mode", "link_mode",
@@ -113,6 +112,7 @@ final class KeyCatalog {
                     reasons("member", "is corosync 1's udpu member list; ignored (list the nodes in "
                             + "nodelist { node { ring0_addr: ... } })")),
             "nodelist", new Schema(Set.of(), Map.of(), ordered("node"), Map.of()),
+            "uidgid", new Schema(ordered("uid", "gid"), Map.of(), Set.of(), Map.of()),
             "nodelist.node", new Schema(
                     ringKeys(),
                     reasons("quorum_votes", "belongs to corosync's votequorum; ignored (we do not implement quorum)"),

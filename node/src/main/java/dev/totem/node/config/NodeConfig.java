@@ -35,6 +35,7 @@ import java.util.stream.Collectors;
  * @param totem the engine's tunables, with corosync's derived defaults (token scaled by the
  *     nodelist size, token_retransmit, hold, consensus)
  * @param downcheckMs how often a downed network interface is checked again ({@code downcheck})
+ * @param ipcAccess who besides root may use the CPG socket ({@code uidgid} sections)
  */
 public record NodeConfig(
         String source,
@@ -46,7 +47,8 @@ public record NodeConfig(
         CryptoConfig crypto,
         LoggingConfig logging,
         TotemConfig totem,
-        int downcheckMs) {
+        int downcheckMs,
+        IpcAccess ipcAccess) {
 
     /**
      * Copies the lists and checks the invariants the validator establishes (a bug if broken,
@@ -58,6 +60,7 @@ public record NodeConfig(
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(rrpMode, "rrpMode");
         Objects.requireNonNull(crypto, "crypto");
+        Objects.requireNonNull(ipcAccess, "ipcAccess");
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(totem, "totem");
         interfaces = List.copyOf(interfaces);

@@ -23,30 +23,35 @@ public final class NodeLog {
 
     private final String prefix;
 
-    NodeLog(int nodeId) {
+    /** The log of node {@code nodeId}. */
+    public NodeLog(int nodeId) {
         this.prefix = "[node " + nodeId + "] ";
     }
 
-    void info(String message) {
+    /** One line at INFO. */
+    public void info(String message) {
         LOGGER.log(Level.INFO, prefix + message);
     }
 
-    void warning(String message) {
+    /** One line at WARNING. */
+    public void warning(String message) {
         LOGGER.log(Level.WARNING, prefix + message);
     }
 
-    void debug(String message) {
+    /** One line at DEBUG (JUL FINE), built only when it is logged. */
+    public void debug(String message) {
         if (LOGGER.isLoggable(Level.DEBUG)) {
             LOGGER.log(Level.DEBUG, prefix + message);
         }
     }
 
-    void error(String message, Throwable thrown) {
+    /** One line at ERROR with a stack trace. */
+    public void error(String message, Throwable thrown) {
         LOGGER.log(Level.ERROR, prefix + message, thrown);
     }
 
     /** A rate limit for one kind of line; not thread safe (each lives on one thread). */
-    static final class Limiter {
+    public static final class Limiter {
         private long lastNanos;
         private boolean logged;
         private long suppressed;
@@ -55,7 +60,7 @@ public final class NodeLog {
          * @return -1 to leave the line out, else the number of lines left out since the last one
          *     logged (to append to it)
          */
-        long admit(long nowNanos) {
+        public long admit(long nowNanos) {
             if (logged && nowNanos - lastNanos < RATE_LIMIT_NANOS) {
                 suppressed++;
                 return -1;

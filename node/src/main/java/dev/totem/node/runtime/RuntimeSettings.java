@@ -1,5 +1,6 @@
 package dev.totem.node.runtime;
 
+import dev.totem.node.cpg.CpgSettings;
 import dev.totem.membership.TotemProcessor.PlantedBug;
 import dev.totem.protocol.api.TotemConfig;
 import java.net.InetAddress;
@@ -44,6 +45,9 @@ import java.util.TreeMap;
  * @param pendingSubmitsMax submits from other threads waiting for the event loop before
  *     {@link TotemNode#submit} answers TRY_AGAIN
  * @param crypto how frames are sealed; empty sends them in the clear (only when configured so)
+ * @param cpg the CPG service on top of the engine and its IPC socket; empty runs the engine bare
+ *     (raw {@link TotemNode#submit}). With it, {@code totemConfig} is raised, when needed, to carry
+ *     the service's largest message
  * @param plantedBug a deliberate protocol bug for the checkers' own tests ({@code ./totem jepsen}
  *     plants one to show its checker catches it); {@code NONE} in production
  */
@@ -64,6 +68,7 @@ public record RuntimeSettings(
         boolean blockUnlistedIps,
         int pendingSubmitsMax,
         Optional<CryptoSetup> crypto,
+        Optional<CpgSettings> cpg,
         PlantedBug plantedBug) {
 
     /** corosync's default port: the multicast port for UDP, the unicast port for UDPU. */
@@ -85,6 +90,11 @@ public record RuntimeSettings(
         Objects.requireNonNull(plantedBug, "plantedBug");
         Objects.requireNonNull(adminSocket, "adminSocket");
         Objects.requireNonNull(crypto, "crypto");
+        Objects.requireNonNull(cpg, "cpg");
+        int carried = cpg.map(c -> c.config().engineMessageBytesMax()).orElse(0);
+        if (totemConfig.messageBytesMax() < carried) {
+            totemConfig = totemConfig.withMessageBytesMax(carried);
+        }
         if (bindAddress.getAddress().length != 4) {
             throw new IllegalArgumentException("bindAddress must be IPv4, got " + bindAddress.getHostAddress());
         }
@@ -137,7 +147,7 @@ public record RuntimeSettings(
     /** These settings with {@code bug} planted (tests of the checkers only). */
     public RuntimeSettings withPlantedBug(PlantedBug bug) {
         return new RuntimeSettings(nodeId, transport, bindAddress, port, mcastGroup, mcastPort, ttl, peers, totemConfig,
-                stateDirectory, socketBufferBytes, metricsPort, adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, bug);
+                stateDirectory, socketBufferBytes, metricsPort, adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, cpg, bug);
     }
 
     /** This node's unicast address. */
@@ -178,6 +188,7 @@ public record RuntimeSettings(
         private boolean blockUnlistedIps = true;
         private int pendingSubmitsMax = DEFAULT_PENDING_SUBMITS_MAX;
         private Optional<CryptoSetup> crypto = Optional.empty();
+        private Optional<CpgSettings> cpg = Optional.empty();
         private PlantedBug plantedBug = PlantedBug.NONE;
 
         private Builder(int nodeId, Transport transport, InetAddress bindAddress) {
@@ -259,6 +270,12 @@ public record RuntimeSettings(
             return this;
         }
 
+        /** Run the CPG service on top of the engine. */
+        public Builder cpg(CpgSettings value) {
+            this.cpg = Optional.of(value);
+            return this;
+        }
+
         /** A deliberate protocol bug, for tests of the checkers only. */
         public Builder plantedBug(PlantedBug value) {
             this.plantedBug = value;
@@ -271,7 +288,7 @@ public record RuntimeSettings(
             int unicastPort = port >= 0 ? port : udp ? mcastPort - 1 : DEFAULT_PORT;
             return new RuntimeSettings(nodeId, transport, bindAddress, unicastPort, udp ? mcastGroup : null,
                     udp ? mcastPort : 0, ttl, peers, totemConfig, stateDirectory, socketBufferBytes, metricsPort,
-                    adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, plantedBug);
+                    adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, cpg, plantedBug);
         }
     }
 }

@@ -7,6 +7,8 @@ import dev.totem.node.config.ConfigException;
 import dev.totem.node.config.InterfaceConfig;
 import dev.totem.node.config.NodeConfig;
 import dev.totem.node.config.NodeEntry;
+import dev.totem.node.cpg.CpgSettings;
+import dev.totem.node.cpg.PeerPolicy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -28,8 +30,14 @@ public final class SettingsFromConfig {
     /** Where the key file is looked for when the configuration names none. */
     public static final Path DEFAULT_KEYFILE = Path.of("/etc/totem/authkey");
 
-    /** What the command line adds to the file. */
-    public record Overrides(OptionalInt nodeId, Path stateDirectory, OptionalInt metricsPort, Optional<Path> adminSocket) {}
+    /**
+     * What the command line adds to the file.
+     *
+     * @param cpg run the CPG service (with the file's {@code uidgid} sections as its peer policy)
+     * @param cpgSocket with {@code cpg}: the IPC socket; empty serves only code in the node's JVM
+     */
+    public record Overrides(OptionalInt nodeId, Path stateDirectory, OptionalInt metricsPort, Optional<Path> adminSocket,
+            boolean cpg, Optional<Path> cpgSocket) {}
 
     /** Notes worth a log line (crypto notes, for example). */
     public record Result(RuntimeSettings settings, List<String> notes) {}
@@ -63,6 +71,10 @@ public final class SettingsFromConfig {
         }
         overrides.metricsPort().ifPresent(b::metricsPort);
         overrides.adminSocket().ifPresent(b::adminSocket);
+        if (overrides.cpg()) {
+            CpgSettings cpg = CpgSettings.embedded().withPeers(PeerPolicy.of(config.ipcAccess().uids(), config.ipcAccess().gids()));
+            b.cpg(overrides.cpgSocket().map(cpg::withSocket).orElse(cpg));
+        }
         List<String> notes = new java.util.ArrayList<>();
         if (config.interfaces().size() > 1) {
             notes.add("redundant ring: the node runtime carries ring 0 only for now; ring1_addr and up are not used");

@@ -6,6 +6,7 @@ import dev.totem.crypto.Sealer;
 import dev.totem.membership.MembershipState;
 import dev.totem.membership.TotemProcessor;
 import dev.totem.node.admin.AdminServer;
+import dev.totem.node.cpg.NodeCpg;
 import dev.totem.node.runtime.NodeCounters.Snapshot;
 import dev.totem.node.runtime.NodeCounters.Stat;
 import dev.totem.protocol.api.Effect;
@@ -108,8 +109,10 @@ public final class TotemNode implements AutoCloseable {
     private final int nodeId;
     /** The processor, for its state and counters. */
     private final TotemProcessor engine;
-    /** What the loop drives: the processor, or the processor behind a sealing layer. */
-    private final TotemEngine driven;
+    /** What the loop drives: the processor, behind a sealing layer or not, under the CPG service or not. */
+    private TotemEngine driven;
+    /** The CPG layer on top of the engine stack, or null when the node runs without it. */
+    private final NodeCpg cpg;
     /** The sealing layer, or null when frames go in the clear. */
     private final NodeCrypto crypto;
     private final NodeLog log;
@@ -175,11 +178,18 @@ public final class TotemNode implements AutoCloseable {
                     settings.plantedBug());
             this.driven = engine;
         }
+        this.cpg = settings.cpg().map(c -> new NodeCpg(driven, c, log)).orElse(null);
+        if (cpg != null) {
+            driven = cpg.engine();
+        }
         this.epoll = useEpoll;
         // Daemon: a node someone forgot to close must not keep the JVM alive.
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("totem-node-" + nodeId, true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.loop = group.next();
+        if (cpg != null) {
+            cpg.attach(loop, new CpgLoop());
+        }
         this.submits = new ArrayBlockingQueue<>(settings.pendingSubmitsMax());
         this.network = new UdpNetwork(settings, counters, log, this::onDatagram);
         this.metrics = new NodeMetrics(nodeId, snapshot(System.nanoTime()));
@@ -200,6 +210,16 @@ public final class TotemNode implements AutoCloseable {
     /** Whether the sockets use native epoll (else NIO). */
     public boolean usesEpoll() {
         return epoll;
+    }
+
+    /**
+     * The CPG service of this node, when its settings run one ({@link RuntimeSettings#cpg}):
+     * {@code cpg().get().open(listener)} gives a thread-safe {@code CpgHandle}. A node with CPG
+     * refuses raw {@link #submit}s (NOT_READY), and its {@link NodeListener}s see no deliveries:
+     * every message on its ring belongs to the service.
+     */
+    public Optional<NodeCpg> cpg() {
+        return Optional.ofNullable(cpg);
     }
 
     /** Adds a listener; it sees the events produced after it was added. */
@@ -230,6 +250,9 @@ public final class TotemNode implements AutoCloseable {
             network.open(group, epoll);
             if (settings.adminSocket().isPresent()) {
                 admin = AdminServer.open(group, epoll, settings.adminSocket().get(), this::statusNow, this::reloadKeyNow);
+            }
+            if (cpg != null) {
+                cpg.openSocket(group, epoll);
             }
             if (settings.metricsPort().isPresent()) {
                 metricsAddress = metrics.serve(settings.metricsPort().getAsInt());
@@ -430,6 +453,24 @@ public final class TotemNode implements AutoCloseable {
         shutdownHook = null;
     }
 
+    /** What the CPG layer borrows from the node: its engine state and its way of applying a batch. */
+    private final class CpgLoop implements NodeCpg.Loop {
+        @Override
+        public boolean running() {
+            return engineRunning;
+        }
+
+        @Override
+        public void apply(Effects effects) {
+            TotemNode.this.apply(effects);
+        }
+
+        @Override
+        public void failed(String input, RuntimeException e) {
+            engineFailed(input, e);
+        }
+    }
+
     // ------------------------------------------------------------------ inputs (event loop)
 
     private void startOnLoop() {
@@ -597,6 +638,9 @@ public final class TotemNode implements AutoCloseable {
         AdminServer a = admin;
         if (a != null) {
             a.close();
+        }
+        if (cpg != null) {
+            cpg.close();
         }
         network.close();
         if (wasRunning) {

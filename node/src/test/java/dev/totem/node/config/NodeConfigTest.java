@@ -292,4 +292,20 @@ class NodeConfigTest {
                 "'bindnetaddr' belongs inside 'interface {' in totem",
                 "unknown section 'token' in logging");
     }
+
+    @Test
+    void uidgidSectionsAddUpAndNamesResolveAsGetpwnamWould() {
+        NodeConfig c = ok(udpu(2) + "uidgid {\n\tuid: root\n}\nuidgid {\n\tuid: 1000\n\tgid: 189\n}\n");
+
+        assertThat(c.ipcAccess().uids()).containsExactlyInAnyOrder(0, 1000);
+        assertThat(c.ipcAccess().gids()).containsExactly(189);
+    }
+
+    @Test
+    void anUnknownUserInUidgidIsAnErrorAtItsLine() {
+        ConfigResult result = NodeConfig.parse("test.conf", udpu(1) + "uidgid {\n\tuid: no-such-user-here\n}\n");
+
+        assertThat(result.errors()).singleElement().satisfies(p -> assertThat(p.toString())
+                .contains("no user 'no-such-user-here'"));
+    }
 }

@@ -1,0 +1,373 @@
+package dev.totem.cpg.client;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.totem.cpg.ClientId;
+import dev.totem.cpg.ConnectionState;
+import dev.totem.cpg.CpgAddress;
+import dev.totem.cpg.CpgError;
+import dev.totem.cpg.CpgEvent;
+import dev.totem.cpg.CpgHandle;
+import dev.totem.cpg.CpgListener;
+import dev.totem.cpg.CpgResult;
+import dev.totem.cpg.ipc.IpcCodec;
+import dev.totem.cpg.ipc.IpcFrames;
+import dev.totem.cpg.ipc.wire.ClientMessage;
+import dev.totem.cpg.ipc.wire.Hello;
+import dev.totem.cpg.ipc.wire.Join;
+import dev.totem.cpg.ipc.wire.Leave;
+import dev.totem.cpg.ipc.wire.Mcast;
+import dev.totem.cpg.ipc.wire.MembershipGet;
+import dev.totem.cpg.ipc.wire.Reply;
+import dev.totem.cpg.ipc.wire.ServerMessage;
+import dev.totem.cpg.ipc.wire.StateGet;
+import dev.totem.protocol.api.Guarantee;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A process's connection to its node's CPG service over the node's IPC socket: corosync's
+ * libcpg ({@code cpg_initialize} is {@link #connect}, {@code cpg_finalize} is {@link #close}).
+ * The same operations as the embedded {@link CpgHandle}; plain JDK Unix domain sockets.
+ *
+ * <p>Threading: every method is thread safe. Calls are round trips to the node and wait for its
+ * answer (at most {@link #CALL_TIMEOUT}); {@link #mcastAsync} streams multicasts without waiting.
+ * A reader thread takes the node's messages; the listener is called on a separate dispatch
+ * thread ({@code cpg-client-dispatch}), in the order the node sent the events, so a callback may
+ * call this client. Events wait for the dispatcher in a queue of {@value #EVENTS_QUEUED_MAX};
+ * when it is full the reader stops reading, and a node whose client leaves too much unread
+ * disconnects it ({@link CpgListener#onDisconnected}).
+ */
+public final class CpgClient implements CpgHandle {
+    /** How long a call waits for the node's answer. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** Events read and not yet handed to the listener. */
+    public static final int EVENTS_QUEUED_MAX = 10_000;
+
+    /** The largest frame read from a node: more means the stream is not a node's. */
+    static final int FRAME_BYTES_MAX = 64 << 20;
+    private static final System.Logger LOG = System.getLogger("dev.totem.cpg.client");
+
+    private static final CpgEvent END = new CpgEvent.TotemConfchg(dev.totem.protocol.api.RingId.NONE, List.of());
+
+    private final SocketChannel channel;
+    private final CpgListener listener;
+    private final DataInputStream in;
+    private final Object writeLock = new Object();
+    private final AtomicLong nextId = new AtomicLong(1);
+    private final ConcurrentHashMap<Long, CompletableFuture<Reply>> calls = new ConcurrentHashMap<>();
+    private final BlockingQueue<CpgEvent> events = new ArrayBlockingQueue<>(EVENTS_QUEUED_MAX);
+    private final Thread reader;
+    private final Thread dispatcher;
+    private volatile String closedReason;
+    private volatile boolean closedByUs;
+    private int localNodeId;
+    private ClientId clientId;
+    private int messageBytesMax;
+
+    private CpgClient(SocketChannel channel, CpgListener listener) {
+        this.channel = channel;
+        this.listener = listener;
+        this.in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
+        this.reader = new Thread(this::readLoop, "cpg-client-reader");
+        this.dispatcher = new Thread(this::dispatchLoop, "cpg-client-dispatch");
+        reader.setDaemon(true);
+        dispatcher.setDaemon(true);
+    }
+
+    /**
+     * Connects to the node serving {@code socket} and says hello.
+     *
+     * @param listener gets this client's deliveries and confchgs, on the dispatch thread
+     * @throws IOException when the socket cannot be reached, or the node refuses this process
+     *     (the message says why: its uid is not allowed, for example)
+     */
+    public static CpgClient connect(Path socket, CpgListener listener) throws IOException {
+        if (listener == null) {
+            throw new IllegalArgumentException("listener is required");
+        }
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            ch.close();
+            throw new IOException("cannot connect to the CPG socket " + socket + ": " + e.getMessage(), e);
+        }
+        CpgClient c = new CpgClient(ch, listener);
+        c.reader.start();
+        c.dispatcher.start();
+        Reply hello = c.call(ClientMessage.newBuilder().setHello(Hello.newBuilder().setVersion(IpcFrames.PROTOCOL_VERSION)));
+        CpgResult r = hello == null ? c.lostResult() : IpcCodec.result(hello);
+        if (!r.ok()) {
+            c.close();
+            throw new IOException("the node at " + socket + " refused this client: " + r.detail());
+        }
+        c.localNodeId = hello.getLocalNodeId();
+        c.clientId = ClientId.of(hello.getPid());
+        c.messageBytesMax = hello.getMessageBytesMax();
+        return c;
+    }
+
+    /** The id the node knows this client by: its pid, or a made-up id when another connection of the process has it. */
+    @Override
+    public ClientId clientId() {
+        return clientId;
+    }
+
+    /** The largest payload the node takes in a multicast. */
+    public int messageBytesMax() {
+        return messageBytesMax;
+    }
+
+    @Override
+    public CpgResult join(String group) {
+        return result(call(ClientMessage.newBuilder().setJoin(Join.newBuilder().setGroup(group))));
+    }
+
+    @Override
+    public CpgResult leave(String group) {
+        return result(call(ClientMessage.newBuilder().setLeave(Leave.newBuilder().setGroup(group))));
+    }
+
+    /** Multicasts and waits for the node's answer: TRY_AGAIN when the ring is full or syncing (nothing was sent). */
+    @Override
+    public CpgResult mcast(String group, byte[] payload, Guarantee guarantee) {
+        return result(call(mcastMessage(group, payload, guarantee, false)));
+    }
+
+    /**
+     * Streams a multicast without waiting: the node keeps it until the ring takes it (never
+     * TRY_AGAIN), in order with this client's other calls, and answers through the future (OK,
+     * or why it was refused: NOT_EXIST when not in the group, TOO_BIG). When the node holds a
+     * waiting multicast it stops reading this client, so this call blocks once the socket is
+     * full: that is the flow control.
+     */
+    public CompletableFuture<CpgResult> mcastAsync(String group, byte[] payload, Guarantee guarantee) {
+        CompletableFuture<Reply> reply = send(mcastMessage(group, payload, guarantee, true));
+        return reply.thenApply(r -> r == null ? lostResult() : IpcCodec.result(r));
+    }
+
+    private static ClientMessage.Builder mcastMessage(String group, byte[] payload, Guarantee guarantee, boolean wait) {
+        return ClientMessage.newBuilder().setMcast(Mcast.newBuilder().setGroup(group).setGuarantee(IpcCodec.wire(guarantee))
+                .setWait(wait).setPayload(UnsafeByteOperations.unsafeWrap(payload)));
+    }
+
+    @Override
+    public List<CpgAddress> membership(String group) {
+        Reply r = call(ClientMessage.newBuilder().setMembershipGet(MembershipGet.newBuilder().setGroup(group)));
+        if (r == null || !IpcCodec.result(r).ok()) {
+            throw new IllegalStateException("membership of " + group + ": " + (r == null ? lostResult() : IpcCodec.result(r)));
+        }
+        return IpcCodec.addresses(r.getMembersList());
+    }
+
+    @Override
+    public int localNodeId() {
+        return localNodeId;
+    }
+
+    @Override
+    public ConnectionState state(String group) {
+        Reply r = call(ClientMessage.newBuilder().setStateGet(StateGet.newBuilder().setGroup(group)));
+        return r == null ? ConnectionState.UNJOINED : IpcCodec.state(r.getState());
+    }
+
+    @Override
+    public boolean closed() {
+        return closedReason != null;
+    }
+
+    /** Why the connection ended, or null while it is open. */
+    public String closedReason() {
+        return closedReason;
+    }
+
+    /** Closes the connection (cpg_finalize): the node tells this client's groups PROCDOWN. */
+    @Override
+    public void close() {
+        closedByUs = true;
+        end("closed by this client");
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Closing anyway.
+        }
+        if (Thread.currentThread() != reader) {
+            try {
+                reader.join(CALL_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ calls
+
+    private CpgResult result(Reply r) {
+        return r == null ? lostResult() : IpcCodec.result(r);
+    }
+
+    private CpgResult lostResult() {
+        return CpgResult.of(CpgError.BAD_HANDLE, "the connection to the node is closed: " + closedReason);
+    }
+
+    /** A round trip; null when the connection ended first. */
+    private Reply call(ClientMessage.Builder m) {
+        try {
+            return send(m).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Reply.newBuilder().setError(CpgError.TRY_AGAIN.code()).setDetail("interrupted").build();
+        } catch (ExecutionException | TimeoutException e) {
+            return Reply.newBuilder().setError(CpgError.TRY_AGAIN.code())
+                    .setDetail("no answer from the node within " + CALL_TIMEOUT.toSeconds() + " s").build();
+        }
+    }
+
+    /** Writes one request; the future completes with its reply, or null when the connection ends. */
+    private CompletableFuture<Reply> send(ClientMessage.Builder m) {
+        CompletableFuture<Reply> reply = new CompletableFuture<>();
+        if (closedReason != null) {
+            reply.complete(null);
+            return reply;
+        }
+        long id = nextId.getAndIncrement();
+        ClientMessage message = m.setId(id).build();
+        int size = message.getSerializedSize();
+        byte[] frame = new byte[IpcFrames.LENGTH_BYTES + size];
+        ByteBuffer.wrap(frame).putInt(size);
+        try {
+            CodedOutputStream out = CodedOutputStream.newInstance(frame, IpcFrames.LENGTH_BYTES, size);
+            message.writeTo(out);
+            out.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new IllegalStateException("encoding a request", e);
+        }
+        calls.put(id, reply);
+        try {
+            synchronized (writeLock) {
+                ByteBuffer b = ByteBuffer.wrap(frame);
+                while (b.hasRemaining()) {
+                    channel.write(b);
+                }
+            }
+        } catch (IOException e) {
+            end("cannot write to the node: " + e.getMessage());
+        }
+        if (closedReason != null && calls.remove(id) != null) {
+            reply.complete(null);
+        }
+        return reply;
+    }
+
+    // ------------------------------------------------------------------ reader and dispatcher
+
+    private void readLoop() {
+        String reason = "the node closed the connection";
+        try {
+            while (true) {
+                int length = in.readInt();
+                if (length < 0 || length > FRAME_BYTES_MAX) {
+                    reason = "the node sent a frame of " + (length & 0xffffffffL) + " bytes, more than a client takes";
+                    break;
+                }
+                byte[] frame = new byte[length];
+                in.readFully(frame);
+                CodedInputStream cin = CodedInputStream.newInstance(frame);
+                cin.enableAliasing(true);
+                ServerMessage m = ServerMessage.parseFrom(cin);
+                switch (m.getBodyCase()) {
+                    case REPLY -> {
+                        CompletableFuture<Reply> f = calls.remove(m.getReply().getId());
+                        if (f != null) {
+                            f.complete(m.getReply());
+                        }
+                    }
+                    case ERROR -> {
+                        reason = m.getError().getDetail();
+                        return;
+                    }
+                    default -> {
+                        CpgEvent e = IpcCodec.event(m);
+                        if (e != null) {
+                            events.put(e);
+                        }
+                    }
+                }
+            }
+        } catch (EOFException e) {
+            // The node closed the connection.
+        } catch (IOException e) {
+            reason = closedByUs ? "closed by this client" : "reading from the node failed: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            end(reason);
+        }
+    }
+
+    /** The connection is over: every waiting call answers, the dispatcher gets the end mark. */
+    private void end(String reason) {
+        synchronized (this) {
+            if (closedReason != null) {
+                return;
+            }
+            closedReason = reason;
+        }
+        for (Long id : List.copyOf(calls.keySet())) {
+            CompletableFuture<Reply> f = calls.remove(id);
+            if (f != null) {
+                f.complete(null);
+            }
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Closing anyway.
+        }
+        // Not put: a full queue must not block the end; the dispatcher also stops on a closed client.
+        events.offer(END);
+    }
+
+    private void dispatchLoop() {
+        try {
+            while (true) {
+                CpgEvent e = events.poll(100, TimeUnit.MILLISECONDS);
+                if (e == END || (e == null && closedReason != null && events.isEmpty())) {
+                    break;
+                }
+                try {
+                    if (e != null) {
+                        listener.accept(e);
+                    }
+                } catch (RuntimeException thrown) {
+                    LOG.log(System.Logger.Level.ERROR, "the CPG listener threw; the client goes on", thrown);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!closedByUs) {
+            listener.onDisconnected(closedReason);
+        }
+    }
+}

@@ -1,0 +1,342 @@
+package dev.totem.node.cpg;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import dev.totem.cpg.ClientId;
+import dev.totem.cpg.CpgError;
+import dev.totem.cpg.CpgEvent;
+import dev.totem.cpg.CpgHandle;
+import dev.totem.cpg.CpgListener;
+import dev.totem.cpg.CpgResult;
+import dev.totem.cpg.EmbeddedCpg;
+import dev.totem.cpg.ipc.IpcCodec;
+import dev.totem.cpg.ipc.IpcFrames;
+import dev.totem.cpg.ipc.wire.ClientMessage;
+import dev.totem.cpg.ipc.wire.Error;
+import dev.totem.cpg.ipc.wire.Reply;
+import dev.totem.cpg.ipc.wire.ServerMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+
+/**
+ * One IPC client of a node, on the node's loop: decodes its requests, serves them against the
+ * service through an embedded handle, and writes replies and events back.
+ *
+ * <p>Requests are served in order, every one answered. A streaming multicast ({@code wait}) that
+ * meets a full or syncing ring is kept, and the connection's later requests wait behind it: past
+ * {@value #PENDING_REQUESTS_MAX} waiting requests the connection stops reading, so the client's
+ * own writes block and the socket carries the back-pressure. Writes are flushed once per loop
+ * task, for every connection written during it.
+ *
+ * <p>A client whose unread bytes stay above {@link CpgSettings#connectionOutboundBytesMax} for
+ * {@value #STALL_GRACE_MILLIS} ms (or pass four times it) stopped reading: the service disconnects it (its groups see PROCDOWN, the log says why) and the
+ * connection closes. A malformed or oversized frame gets one Error message and the connection
+ * closes; the node and its other clients go on.
+ */
+final class IpcConnection extends ChannelInboundHandlerAdapter {
+    /** Requests read and not yet served, past which the connection stops reading. */
+    static final int PENDING_REQUESTS_MAX = 256;
+    /** How long a client may stay above its bound of unread bytes. */
+    static final long STALL_GRACE_MILLIS = 1_000;
+
+    /** A request, its payload copied out of the read buffer. */
+    private record Request(ClientMessage message, byte[] payload) {}
+
+    private final NodeCpg cpg;
+    private final Channel ch;
+    private final PeerCredentials peer;
+    private final int requestBytesMax;
+    private final ArrayDeque<Request> pending = new ArrayDeque<>();
+    private ClientId id;
+    private CpgHandle handle;
+    /** A streaming multicast waits for the ring. */
+    private boolean parked;
+    private boolean dirty;
+    /** When the unread bytes went above the bound; 0 while below. */
+    private long overSinceNanos;
+    /** The connection is ending: nothing more is read, served or written but the last Error. */
+    private boolean ending;
+
+    IpcConnection(NodeCpg cpg, Channel ch, PeerCredentials peer) {
+        this.cpg = cpg;
+        this.ch = ch;
+        this.peer = peer;
+        this.requestBytesMax = IpcFrames.requestBytesMax(cpg.settings().config());
+    }
+
+    /** Sends one Error message to a peer that is not served, then closes. */
+    static void refuse(Channel ch, CpgError error, String detail) {
+        ch.writeAndFlush(frame(ch, errorMessage(error, detail))).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        try {
+            if (ending) {
+                return;
+            }
+            ClientMessage m;
+            try {
+                CodedInputStream in = CodedInputStream.newInstance(buf.nioBuffer());
+                in.enableAliasing(true);
+                m = ClientMessage.parseFrom(in);
+            } catch (IOException e) {
+                fail(CpgError.INVALID_PARAM, "malformed request frame of " + buf.readableBytes()
+                        + " bytes (not a ClientMessage of cpg_ipc.proto): " + e.getMessage());
+                return;
+            }
+            if (m.getBodyCase() == ClientMessage.BodyCase.BODY_NOT_SET) {
+                fail(CpgError.INVALID_PARAM, "request " + m.getId() + " has no body (hello, join, leave, mcast, ...)");
+                return;
+            }
+            // The payload aliases the read buffer: copy it out (the one copy of a request) before release.
+            byte[] payload = m.hasMcast() ? m.getMcast().getPayload().toByteArray() : null;
+            pending.add(new Request(m, payload));
+            if (pending.size() >= PENDING_REQUESTS_MAX) {
+                ch.config().setAutoRead(false);
+            }
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        serve();
+    }
+
+    /** The frame decoder saw a length above the limit. */
+    void oversized(long length) {
+        fail(CpgError.TOO_BIG, "request frame of " + length + " bytes is larger than the " + requestBytesMax
+                + " bytes this node accepts (a multicast carries at most " + cpg.settings().config().messageBytesMax()
+                + " bytes)");
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        ending = true;
+        pending.clear();
+        if (handle != null && !handle.closed()) {
+            // The process went away (or its connection was closed): its groups see PROCDOWN.
+            CpgHandle h = handle;
+            cpg.run("the close of IPC client " + id, api -> h.close());
+        }
+        if (id != null) {
+            cpg.release(id);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        cpg.log().debug("CPG client " + describe() + ": " + cause);
+        ctx.close();
+    }
+
+    // ------------------------------------------------------------------ serving
+
+    private void serve() {
+        if (parked || ending || pending.isEmpty()) {
+            return;
+        }
+        boolean ran = cpg.run("requests of IPC client " + describe(), api -> {
+            while (!pending.isEmpty() && !ending) {
+                if (!serve(api, pending.peek())) {
+                    parked = true;
+                    break;
+                }
+                pending.poll();
+            }
+        });
+        if (!ran) {
+            fail(CpgError.TRY_AGAIN, "the node is not running");
+            return;
+        }
+        if (parked) {
+            cpg.await(this::unpark);
+        }
+        if (pending.size() < PENDING_REQUESTS_MAX / 2 && !ch.config().isAutoRead() && !ending) {
+            ch.config().setAutoRead(true);
+        }
+    }
+
+    private void unpark() {
+        parked = false;
+        serve();
+    }
+
+    /** Serves one request; false when a streaming multicast must wait for the ring. */
+    private boolean serve(EmbeddedCpg api, Request r) {
+        ClientMessage m = r.message();
+        long requestId = m.getId();
+        if (handle == null && m.getBodyCase() != ClientMessage.BodyCase.HELLO) {
+            fail(CpgError.BAD_HANDLE, "the first request must be hello (cpg_initialize), got " + m.getBodyCase());
+            return true;
+        }
+        switch (m.getBodyCase()) {
+            case HELLO -> hello(api, requestId, m.getHello().getVersion());
+            case JOIN -> reply(IpcCodec.reply(requestId, handle.join(m.getJoin().getGroup())));
+            case LEAVE -> reply(IpcCodec.reply(requestId, handle.leave(m.getLeave().getGroup())));
+            case MCAST -> {
+                CpgResult result = handle.mcast(m.getMcast().getGroup(), r.payload(),
+                        IpcCodec.guarantee(m.getMcast().getGuarantee()));
+                if (result.error() == CpgError.TRY_AGAIN && m.getMcast().getWait()) {
+                    return false;
+                }
+                reply(IpcCodec.reply(requestId, result));
+            }
+            case MEMBERSHIP_GET -> reply(IpcCodec.reply(requestId, CpgResult.OK)
+                    .addAllMembers(IpcCodec.wire(handle.membership(m.getMembershipGet().getGroup()))));
+            case STATE_GET -> reply(IpcCodec.reply(requestId, CpgResult.OK)
+                    .setState(IpcCodec.wire(handle.state(m.getStateGet().getGroup()))));
+            default -> fail(CpgError.INVALID_PARAM, "unknown request " + m.getBodyCase());
+        }
+        return true;
+    }
+
+    private void hello(EmbeddedCpg api, long requestId, int version) {
+        if (handle != null) {
+            reply(IpcCodec.reply(requestId, CpgResult.of(CpgError.EXIST, "this connection already said hello")));
+            return;
+        }
+        if (version != IpcFrames.PROTOCOL_VERSION) {
+            fail(CpgError.INVALID_PARAM, "protocol version " + version + " is not spoken here (this node speaks "
+                    + IpcFrames.PROTOCOL_VERSION + ")");
+            return;
+        }
+        id = cpg.allocate(peer.pid());
+        handle = api.open(id, new Events());
+        reply(IpcCodec.reply(requestId, CpgResult.OK).setLocalNodeId(handle.localNodeId()).setPid(id.pid())
+                .setMessageBytesMax(cpg.settings().config().messageBytesMax()));
+        cpg.log().debug("CPG client " + describe() + " connected");
+    }
+
+    /** The service's events for this client, on the loop (inside an input). */
+    private final class Events implements CpgListener {
+        @Override
+        public void onDeliver(CpgEvent.Deliver deliver) {
+            push(deliver);
+        }
+
+        @Override
+        public void onConfchg(CpgEvent.Confchg confchg) {
+            push(confchg);
+        }
+
+        @Override
+        public void onTotemConfchg(CpgEvent.TotemConfchg totemConfchg) {
+            push(totemConfchg);
+        }
+
+        @Override
+        public void onDisconnected(String reason) {
+            fail(CpgError.TRY_AGAIN, "disconnected by the node: " + reason);
+        }
+    }
+
+    private void push(CpgEvent event) {
+        if (ending) {
+            return;
+        }
+        write(IpcCodec.wire(event));
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    private void reply(Reply.Builder reply) {
+        write(ServerMessage.newBuilder().setReply(reply).build());
+    }
+
+    private void write(ServerMessage m) {
+        ch.write(frame(ch, m), ch.voidPromise());
+        if (!dirty) {
+            dirty = true;
+            cpg.flushLater(this);
+        }
+    }
+
+    /**
+     * Writes what this loop task wrote; called once per task by {@link NodeCpg}, outside any
+     * input. What the socket did not take stays in netty's outbound buffer. A client that reads
+     * may be behind by one burst of deliveries; one that stays above the bound for
+     * {@value #STALL_GRACE_MILLIS} ms, or passes four times it, stopped reading: the service
+     * disconnects it.
+     */
+    void flush() {
+        dirty = false;
+        ch.flush();
+        checkUnread();
+    }
+
+    private void checkUnread() {
+        io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        long waiting = out == null ? 0 : out.totalPendingWriteBytes();
+        long max = cpg.settings().connectionOutboundBytesMax();
+        if (waiting <= max || ending || id == null) {
+            overSinceNanos = 0;
+            return;
+        }
+        long now = System.nanoTime();
+        if (overSinceNanos == 0 && waiting <= 4 * max) {
+            overSinceNanos = now;
+            cpg.loop().schedule(this::checkUnread, STALL_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return;
+        }
+        if (waiting <= 4 * max && now - overSinceNanos < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(STALL_GRACE_MILLIS)) {
+            return;
+        }
+        ending = true;
+        String reason = "it stopped reading: " + waiting + " bytes of events wait for it, more than the " + max
+                + " a client may leave unread";
+        ClientId client = id;
+        cpg.run("the disconnection of IPC client " + client, api -> api.service().disconnect(client, reason));
+        ch.close();
+    }
+
+    /** The length-prefixed frame of {@code m}, encoded straight into a buffer of the channel's allocator. */
+    private static ByteBuf frame(Channel ch, ServerMessage m) {
+        int size = m.getSerializedSize();
+        ByteBuf buf = ch.alloc().buffer(IpcFrames.LENGTH_BYTES + size);
+        try {
+            buf.writeInt(size);
+            CodedOutputStream out = CodedOutputStream.newInstance(buf.nioBuffer(IpcFrames.LENGTH_BYTES, size));
+            m.writeTo(out);
+            out.checkNoSpaceLeft();
+            buf.writerIndex(IpcFrames.LENGTH_BYTES + size);
+            return buf;
+        } catch (IOException e) {
+            buf.release();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+    }
+
+    private static ServerMessage errorMessage(CpgError error, String detail) {
+        return ServerMessage.newBuilder().setError(Error.newBuilder().setError(error.code()).setDetail(detail)).build();
+    }
+
+    /** Ends the connection with one Error message saying why; the node goes on. */
+    private void fail(CpgError error, String detail) {
+        if (ch.isActive() && !(ending && !ch.isWritable())) {
+            cpg.log().warning("CPG client " + describe() + ": " + detail + "; closing its connection");
+        }
+        ending = true;
+        pending.clear();
+        ch.config().setAutoRead(false);
+        ch.writeAndFlush(frame(ch, errorMessage(error, detail))).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private String describe() {
+        return (id == null ? "" : id + ", ") + peer;
+    }
+}

@@ -1,0 +1,269 @@
+package dev.totem.node.cpg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.totem.cpg.CpgAddress;
+import dev.totem.cpg.CpgConfig;
+import dev.totem.cpg.CpgError;
+import dev.totem.cpg.CpgHandle;
+import dev.totem.cpg.CpgResult;
+import dev.totem.cpg.Reason;
+import dev.totem.cpg.client.CpgClient;
+import dev.totem.cpg.ipc.wire.ClientMessage;
+import dev.totem.cpg.ipc.wire.Hello;
+import dev.totem.cpg.ipc.wire.Join;
+import dev.totem.cpg.ipc.wire.ServerMessage;
+import dev.totem.node.runtime.NodeRunner;
+import dev.totem.node.runtime.RuntimeSettings;
+import dev.totem.node.runtime.TotemNode;
+import dev.totem.node.runtime.Transport;
+import dev.totem.protocol.api.Guarantee;
+import dev.totem.protocol.api.TotemConfig;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One node with CPG and its IPC socket (a ring of one on loopback), and clients of it in this
+ * JVM: the socket's protocol, its limits and its refusals. The multi-node behaviour is in
+ * {@code CpgClusterTest}.
+ */
+class CpgIpcTest {
+    private static final TotemConfig CONFIG = TotemConfig.fromToken(1000, 1500);
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private TotemNode node(UnaryOperator<CpgSettings> customize) throws IOException {
+        RuntimeSettings.Builder b = NodeRunner.loopbackCluster(Transport.UDPU, 1, dir, CONFIG).get(0);
+        b.cpg(customize.apply(CpgSettings.embedded().withSocket(dir.resolve("cpg.sock"))));
+        TotemNode node = new TotemNode(b.build());
+        open.add(node);
+        node.start();
+        return node;
+    }
+
+    private CpgClient client(Events events) throws IOException {
+        CpgClient c = CpgClient.connect(dir.resolve("cpg.sock"), events);
+        open.add(c);
+        return c;
+    }
+
+    /** Joins, retrying while the ring forms (TRY_AGAIN), and waits for the confchg that lists the client. */
+    private static void join(CpgHandle h, Events e, String group) {
+        await("join " + group).atMost(WAIT).until(() -> h.join(group).error() != CpgError.TRY_AGAIN);
+        await("joined " + group).atMost(WAIT).until(() -> e.lastMembers(group).stream()
+                .anyMatch(a -> a.pid() == h.clientId().pid()));
+    }
+
+    private static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void clientsJoinMulticastAndSeeEachOtherLeave() throws Exception {
+        TotemNode node = node(s -> s);
+        Events ea = new Events();
+        Events eb = new Events();
+        CpgClient a = client(ea);
+        CpgClient b = client(eb);
+        assertThat(a.clientId()).isNotEqualTo(b.clientId()); // one process, two connections: two ids
+        assertThat(a.localNodeId()).isEqualTo(1);
+        join(a, ea, "g");
+        join(b, eb, "g");
+
+        assertThat(a.mcast("g", text("one"), Guarantee.AGREED)).isEqualTo(CpgResult.OK);
+        assertThat(b.mcastAsync("g", text("two"), Guarantee.SAFE).get()).isEqualTo(CpgResult.OK);
+        await().atMost(WAIT).until(() -> ea.texts().size() == 2 && eb.texts().size() == 2);
+        assertThat(ea.texts()).isEqualTo(eb.texts()).containsExactlyInAnyOrder("one", "two");
+        assertThat(a.membership("g")).containsExactly(CpgAddress.member(1, a.clientId().pid()),
+                CpgAddress.member(1, b.clientId().pid()));
+
+        assertThat(b.leave("g")).isEqualTo(CpgResult.OK);
+        await().atMost(WAIT).until(() -> ea.sawLeft("g", 1, b.clientId().pid(), Reason.LEAVE));
+        b.close();
+        assertThat(a.mcast("h", text("x"), Guarantee.AGREED).error()).isEqualTo(CpgError.NOT_EXIST);
+        assertThat(node.cpg()).isPresent();
+    }
+
+    @Test
+    void aClosedConnectionIsProcdownAtTheOthers() throws Exception {
+        node(s -> s);
+        Events ea = new Events();
+        Events eb = new Events();
+        CpgClient a = client(ea);
+        CpgClient b = client(eb);
+        join(a, ea, "g");
+        join(b, eb, "g");
+        int pid = b.clientId().pid();
+
+        b.close();
+
+        await().atMost(WAIT).until(() -> ea.sawLeft("g", 1, pid, Reason.PROCDOWN));
+        assertThat(a.membership("g")).containsExactly(CpgAddress.member(1, a.clientId().pid()));
+    }
+
+    @Test
+    void anEmbeddedHandleAndAnIpcClientShareAGroup() throws Exception {
+        TotemNode node = node(s -> s);
+        Events ee = new Events();
+        Events ei = new Events();
+        CpgHandle embedded = node.cpg().orElseThrow().open(ee);
+        CpgClient ipc = client(ei);
+        join(embedded, ee, "g");
+        join(ipc, ei, "g");
+
+        for (int i = 0; i < 100; i++) {
+            assertThat(embedded.mcast("g", text("e" + i), Guarantee.AGREED)).isEqualTo(CpgResult.OK);
+        }
+        assertThat(embedded.mcast("g", new byte[CpgConfig.defaults().messageBytesMax() + 1], Guarantee.AGREED).error())
+                .isEqualTo(CpgError.TOO_BIG);
+        await().atMost(WAIT).until(() -> ei.delivered() == 100);
+        assertThat(ei.texts()).isEqualTo(ee.texts());
+        assertThat(ee.texts().get(99)).isEqualTo("e99"); // one sender: its order
+    }
+
+    @Test
+    void anOversizedMessageGetsTooBigAndAnOversizedFrameAnErrorWhileTheNodeGoesOn() throws Exception {
+        node(s -> s);
+        Events ea = new Events();
+        CpgClient a = client(ea);
+        join(a, ea, "g");
+        int max = a.messageBytesMax();
+
+        CpgResult tooBig = a.mcast("g", new byte[max + 1], Guarantee.AGREED);
+        assertThat(tooBig.error()).isEqualTo(CpgError.TOO_BIG);
+        assertThat(tooBig.detail()).contains(Integer.toString(max + 1), Integer.toString(max));
+
+        try (SocketChannel raw = rawConnection()) {
+            raw.write(ByteBuffer.allocate(4).putInt(0, 64 << 20));
+            ServerMessage m = readMessage(raw);
+            assertThat(m.getError().getDetail()).contains("request frame of " + (64 << 20) + " bytes is larger than");
+            assertEnded(raw);
+        }
+        assertThat(a.mcast("g", new byte[max], Guarantee.AGREED)).isEqualTo(CpgResult.OK);
+        await().atMost(WAIT).until(() -> ea.delivered() == 1);
+    }
+
+    @Test
+    void aMalformedFrameGetsAnErrorWhileTheNodeGoesOn() throws Exception {
+        node(s -> s);
+        Events ea = new Events();
+        CpgClient a = client(ea);
+        join(a, ea, "g");
+
+        try (SocketChannel raw = rawConnection()) {
+            byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02};
+            raw.write(ByteBuffer.allocate(4 + garbage.length).putInt(garbage.length).put(garbage).flip());
+            ServerMessage m = readMessage(raw);
+            assertThat(m.getError().getDetail()).startsWith("malformed request frame of 5 bytes");
+            assertEnded(raw);
+        }
+        try (SocketChannel raw = rawConnection()) {
+            send(raw, ClientMessage.newBuilder().setId(7).setJoin(Join.newBuilder().setGroup("g")).build());
+            assertThat(readMessage(raw).getError().getDetail()).startsWith("the first request must be hello");
+        }
+        assertThat(a.mcast("g", text("still here"), Guarantee.AGREED)).isEqualTo(CpgResult.OK);
+        await().atMost(WAIT).until(() -> ea.texts().equals(List.of("still here")));
+    }
+
+    /**
+     * Tests run as root, and root is always allowed; so this node turns that rule off (a test
+     * switch of {@link PeerPolicy}) and lists only a uid no test runs as. {@code PeerPolicyTest}
+     * covers the rule itself with given credentials.
+     */
+    @Test
+    void aPeerWhoseUidIsNotAllowedIsRefused() throws Exception {
+        node(s -> s.withPeers(PeerPolicy.of(Set.of(54_321), Set.of(54_321)).withRootAllowed(false)));
+
+        assertThatThrownBy(() -> client(new Events())).isInstanceOf(IOException.class)
+                .hasMessageContaining("refused")
+                .hasMessageContaining("are not allowed");
+    }
+
+    @Test
+    void aClientThatStopsReadingIsDisconnectedWhileAnotherKeepsItsThroughput() throws Exception {
+        int messageBytes = 16 << 10;
+        node(s -> s.withConfig(CpgConfig.defaults().withMessageBytesMax(messageBytes))
+                .withConnectionOutboundBytesMax(128 * messageBytes));
+        Events ea = new Events();
+        CpgClient a = client(ea);
+        join(a, ea, "g");
+        SocketChannel stalled = rawConnection();
+        open.add(stalled);
+        send(stalled, ClientMessage.newBuilder().setId(1).setHello(Hello.newBuilder().setVersion(1)).build());
+        int stalledPid = readMessage(stalled).getReply().getPid();
+        await().atMost(WAIT).until(() -> {
+            send(stalled, ClientMessage.newBuilder().setId(2).setJoin(Join.newBuilder().setGroup("g")).build());
+            return readMessage(stalled).getReply().getError() == CpgError.OK.code();
+        });
+        await().atMost(WAIT).until(() -> ea.lastMembers("g").size() == 2);
+        // From here the stalled client reads nothing.
+
+        int count = 1_000;
+        byte[] payload = new byte[messageBytes];
+        List<java.util.concurrent.CompletableFuture<CpgResult>> sent = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sent.add(a.mcastAsync("g", payload, Guarantee.AGREED));
+        }
+        for (var f : sent) {
+            assertThat(f.get()).as("a streamed multicast").isEqualTo(CpgResult.OK);
+        }
+
+        await().atMost(WAIT).until(() -> ea.delivered() == count);
+        assertThat(ea.sawLeft("g", 1, stalledPid, Reason.PROCDOWN)).isTrue();
+        assertThat(ea.lastMembers("g")).containsExactly(CpgAddress.member(1, a.clientId().pid()));
+    }
+
+    private SocketChannel rawConnection() throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        ch.connect(UnixDomainSocketAddress.of(dir.resolve("cpg.sock")));
+        return ch;
+    }
+
+    private static void send(SocketChannel ch, ClientMessage m) throws IOException {
+        byte[] body = m.toByteArray();
+        ByteBuffer b = ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).flip();
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    private static ServerMessage readMessage(SocketChannel ch) throws IOException {
+        DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+        byte[] frame = new byte[in.readInt()];
+        in.readFully(frame);
+        return ServerMessage.parseFrom(frame);
+    }
+
+    private static void assertEnded(SocketChannel ch) {
+        assertThatThrownBy(() -> readMessage(ch)).isInstanceOf(EOFException.class);
+    }
+}

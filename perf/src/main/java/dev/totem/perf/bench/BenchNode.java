@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -90,10 +91,22 @@ public final class BenchNode {
             sender.start();
         }
         sleepUntil(windowStartNanos);
+        Map<String, Long> before = node.status().counters();
         long cpuStart = cpuNanos();
         latencies.reset();
         sleepUntil(windowEndNanos);
         long cpu = cpuNanos() - cpuStart;
+        Map<String, Long> after = node.status().counters();
+        // The node's counters over the window, in its log: token rotations and retransmissions
+        // explain a rate that the CPU figure does not.
+        StringBuilder diag = new StringBuilder("phase " + p.id() + " counters in window:");
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (d != 0) {
+                diag.append(' ').append(e.getKey()).append('=').append(d);
+            }
+        }
+        System.err.println(diag);
         long count = delivered; // volatile read after the window closed: every counted delivery is in
         Histogram h = latencies.getIntervalHistogram();
         if (p.send()) {

@@ -1,6 +1,7 @@
 package dev.totem.cli;
 
 import dev.totem.crypto.KeyFile;
+import dev.totem.node.config.ClusterFile;
 import dev.totem.node.runtime.NodeRunner;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,7 +19,9 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -123,40 +126,17 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The demo cluster's configuration: 3 nodes on 127.0.0.1-3, a free port, sealed with {@code key}. */
     static Path writeConfig(Path dir, String transport, Path key, String name) throws IOException {
-        int port = 0;
-        for (int tries = 0; tries < 20 && port == 0; tries++) {
-            int candidate = NodeRunner.freeUdpPort(InetAddress.getByName("127.0.0.1"));
-            boolean free = true;
-            for (int id = 2; id <= NODES; id++) {
-                try (java.net.DatagramSocket s = new java.net.DatagramSocket(candidate, NodeRunner.loopback(id))) {
-                    s.getLocalPort();
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            port = free ? candidate : 0;
-        }
-        if (port == 0) {
-            throw new UserError("no UDP port free on 127.0.0.1-3");
-        }
+        int port = NodeRunner.freeUdpPortOnLoopbacks(NODES).orElseThrow(() -> new UserError("no UDP port free on 127.0.0.1-3"));
         boolean udp = transport.equals("udp");
-        int mcastPort = udp ? port + 1 : port;
-        StringBuilder c = new StringBuilder();
-        c.append("totem {\n\tversion: 2\n\tcluster_name: demo\n\ttransport: ").append(transport).append('\n');
-        c.append("\ttoken: 1000\n\tcrypto_cipher: aes256\n\tkeyfile: ").append(key).append('\n');
-        c.append("\tinterface {\n\t\tlinknumber: 0\n\t\tmcastport: ").append(mcastPort).append('\n');
-        if (udp) {
-            c.append("\t\tbindnetaddr: 127.0.0.1\n\t\tmcastaddr: 239.192.").append(1 + new SecureRandom().nextInt(250))
-                    .append('.').append(1 + new SecureRandom().nextInt(250)).append("\n\t\tttl: 1\n");
-        }
-        c.append("\t}\n}\nnodelist {\n");
+        Map<Integer, String> addresses = new TreeMap<>();
         for (int id = 1; id <= NODES; id++) {
-            c.append("\tnode {\n\t\tnodeid: ").append(id).append("\n\t\tring0_addr: 127.0.0.").append(id).append("\n\t}\n");
+            addresses.put(id, NodeRunner.loopback(id).getHostAddress());
         }
-        c.append("}\n");
-        Path config = dir.resolve(name);
-        Files.writeString(config, c);
-        return config;
+        SecureRandom random = new SecureRandom();
+        Optional<String> group = udp ? Optional.of("239.192." + (1 + random.nextInt(250)) + "." + (1 + random.nextInt(250)))
+                : Optional.empty();
+        return new ClusterFile("demo", transport, addresses, udp ? port + 1 : port, group, 1000, Optional.of(key), Map.of())
+                .write(dir.resolve(name));
     }
 
     private Path start(int id, Path config, Path dir, String incarnation) throws IOException {

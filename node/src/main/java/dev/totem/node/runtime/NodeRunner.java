@@ -85,4 +85,26 @@ public final class NodeRunner {
             throw new UncheckedIOException("no free UDP port on " + address, e);
         }
     }
+
+    /**
+     * A UDP port free at this moment on every one of 127.0.0.1 to 127.0.0.{@code count}, for a
+     * cluster whose nodes share one port on their own addresses; empty after 20 tries.
+     */
+    public static java.util.OptionalInt freeUdpPortOnLoopbacks(int count) {
+        for (int tries = 0; tries < 20; tries++) {
+            int candidate = freeUdpPort(loopback(1));
+            boolean free = true;
+            for (int id = 2; id <= count && free; id++) {
+                try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(loopback(id), candidate))) {
+                    free = s.getLocalPort() == candidate;
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return java.util.OptionalInt.of(candidate);
+            }
+        }
+        return java.util.OptionalInt.empty();
+    }
 }

@@ -7,7 +7,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,7 +125,8 @@ public final class BenchRun {
         for (int n = 1; n <= options.nodes(); n++) {
             addresses.put(n, NodeRunner.loopback(n).getHostAddress());
         }
-        int port = NodeRunner.freeUdpPort(InetAddress.getByName("127.0.0.1"));
+        int port = NodeRunner.freeUdpPortOnLoopbacks(options.nodes())
+                .orElseThrow(() -> new IOException("no UDP port free on every one of 127.0.0.1-" + options.nodes()));
         boolean udp = options.transport().equals("udp");
         Path config = new ClusterFile("bench", options.transport(), addresses, udp ? port + 1 : port,
                 udp ? Optional.of("239.192.77." + (1 + port % 250)) : Optional.empty(), 1000, options.keyFile(),

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
             ConfigCommand.class,
             KeygenCommand.class,
             CryptoCommand.class,
+            RrpCommand.class,
             VersionCommand.class,
             JmhCommand.class,
             HelpCommand.class,

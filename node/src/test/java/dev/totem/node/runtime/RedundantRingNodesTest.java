@@ -173,6 +173,13 @@ class RedundantRingNodesTest {
             assertThat(t.to()).isEqualTo("FAULTY");
             assertThat(t.reason()).startsWith("network 1: ");
         });
+        // Metrics are published once a second.
+        await("node 2's metrics show ring1 faulty").atMost(WAIT).until(() -> nodes.get(2).meterRegistry().scrape()
+                .contains("totem_rrp_network_faulty{network=\"ring1\",node=\"2\"} 1.0"));
+        assertThat(nodes.get(2).meterRegistry().scrape())
+                .containsPattern("totem_rrp_faults_total\\{network=\"ring1\",node=\"2\"} [1-9]")
+                .containsPattern("totem_rrp_frames_sent_total\\{kind=\"token\",network=\"ring0\",node=\"2\"} [1-9]")
+                .containsPattern("totem_network_frames_received_total\\{cast=\"unicast\",network=\"ring1\",node=\"2\"} [1-9]");
         // The ring keeps delivering on network 0 alone.
         deliverEverywhere("faulty", 50);
 

@@ -4,6 +4,7 @@ import dev.totem.node.runtime.NodeCounters.Stat;
 import dev.totem.protocol.api.Effect;
 import dev.totem.rrp.NetworkState;
 import dev.totem.rrp.RedundantRing;
+import dev.totem.rrp.RrpMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,21 +54,31 @@ final class NetworkReport {
         return true;
     }
 
-    /** Every network's status, ring0 first; a socket send failure in the last {@code faultWindowSeconds} shows as a fault. */
+    /**
+     * Every network's status, ring0 first: the redundant ring's state and reason; a socket send
+     * failure in the last {@code faultWindowSeconds} is added, and is a fault of its own when
+     * there is one network (no ring to judge it).
+     */
     List<NodeStatus.NetworkStatus> status(long nowNanos, int faultWindowSeconds) {
         List<dev.totem.rrp.NetworkStatus> rrp = ring.status();
         List<NodeStatus.NetworkStatus> out = new ArrayList<>(networks.count());
         for (int i = 0; i < networks.count(); i++) {
             UdpNetwork sockets = networks.get(i);
             dev.totem.rrp.NetworkStatus r = rrp.get(i);
-            String socketFault = sockets.socketFault(nowNanos, faultWindowSeconds);
+            String sendFailure = sockets.recentSendFailure(nowNanos, faultWindowSeconds);
             String status;
-            if ("closed".equals(socketFault)) {
-                status = socketFault;
+            if (!sockets.isOpen()) {
+                status = "closed";
             } else if (r.state() == NetworkState.FAULTY) {
-                status = NodeStatus.NetworkStatus.FAULTY + ": " + r.lastFault();
+                status = NodeStatus.NetworkStatus.FAULTY + ": " + r.lastFault() + (sendFailure != null ? "; " + sendFailure : "");
+            } else if (sendFailure == null) {
+                status = NodeStatus.NetworkStatus.ACTIVE;
+            } else if (ring.config().mode() == RrpMode.NONE) {
+                // One network: the sockets are the only judge.
+                status = NodeStatus.NetworkStatus.FAULTY + ": " + sendFailure;
             } else {
-                status = socketFault != null ? socketFault : NodeStatus.NetworkStatus.ACTIVE;
+                // The redundant ring judges by what arrives; a failed send alone does not fault a network.
+                status = NodeStatus.NetworkStatus.ACTIVE + " (" + sendFailure + " in the last " + faultWindowSeconds + " s)";
             }
             out.add(new NodeStatus.NetworkStatus(i, sockets.address(), status, counters(r, sockets.counters())));
         }

@@ -354,16 +354,15 @@ final class UdpNetwork {
         return describe(self) + (group != null ? " mcast " + describe(group) : "");
     }
 
-    /**
-     * What the sockets say of this network: "closed", a send failure within the last
-     * {@code faultWindowSeconds} ("FAULTY: send failed: ..."), or null when they see no fault.
-     */
-    String socketFault(long nowNanos, int faultWindowSeconds) {
-        if (unicast == null || !unicast.isActive()) {
-            return "closed";
-        }
-        if (lastFault != null && nowNanos - lastFaultNanos < faultWindowSeconds * 1_000_000_000L) {
-            return "FAULTY: send failed: " + lastFault;
+    /** Whether the sockets are open (bound and not yet closed). */
+    boolean isOpen() {
+        return unicast != null && unicast.isActive();
+    }
+
+    /** "send failed: why" when a send failed within the last {@code windowSeconds}, else null. */
+    String recentSendFailure(long nowNanos, int windowSeconds) {
+        if (lastFault != null && nowNanos - lastFaultNanos < windowSeconds * 1_000_000_000L) {
+            return "send failed: " + lastFault;
         }
         return null;
     }

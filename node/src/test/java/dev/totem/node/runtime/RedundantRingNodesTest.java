@@ -27,8 +27,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,10 +57,30 @@ class RedundantRingNodesTest {
 
     private final Map<Integer, TotemNode> nodes = new HashMap<>();
     private final Map<Integer, Recorder> recorders = new HashMap<>();
+    /** The nodes' log lines (java.util.logging under dev.totem.node). */
+    private final List<String> logLines = new CopyOnWriteArrayList<>();
+    private final Handler logCapture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            logLines.add(record.getLevel() + " " + record.getMessage());
+        }
+
+        @Override
+        public void flush() { }
+
+        @Override
+        public void close() { }
+    };
+
+    @BeforeEach
+    void captureLog() {
+        Logger.getLogger("dev.totem.node").addHandler(logCapture);
+    }
 
     @AfterEach
     void closeAll() {
         nodes.values().forEach(TotemNode::close);
+        Logger.getLogger("dev.totem.node").removeHandler(logCapture);
     }
 
     private static FrameKey key() throws CryptoConfigException {
@@ -192,6 +217,9 @@ class RedundantRingNodesTest {
         }
         deliverEverywhere("mended", 50);
         assertNoConfigurationSince(from);
+        // One line per transition, with the reason.
+        assertThat(logLines).anyMatch(l -> l.matches("WARNING \\[node 2\\] network ring1 marked FAULTY: .+; frames go on the other networks"))
+                .anyMatch(l -> l.matches("INFO \\[node 2\\] network ring1 re-enabled \\(ACTIVE\\): .+"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.totem.protocol.api.Effect;
 import dev.totem.rrp.NetworkState;
 import dev.totem.rrp.RedundantRing;
 import dev.totem.rrp.RrpMode;
+import dev.totem.rrp.RrpStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,6 +84,23 @@ final class NetworkReport {
             out.add(new NodeStatus.NetworkStatus(i, sockets.address(), status, counters(r, sockets.counters())));
         }
         return out;
+    }
+
+    /**
+     * Puts the networks' numbers into a snapshot's {@code values}: the redundant ring's counters
+     * of no single network, and the sockets' counters summed over the networks.
+     *
+     * @return each network's sockets' values, by network then {@link Stat#ordinal()}
+     */
+    long[][] fill(long[] values) {
+        RrpStats rrp = ring.stats();
+        values[Stat.RRP_TOKEN_RESENDS.ordinal()] = rrp.tokenResends;
+        values[Stat.RRP_TOKEN_WAITS_EXPIRED.ordinal()] = rrp.tokenWaitsExpired;
+        values[Stat.RRP_PROBES_MISROUTED.ordinal()] = rrp.probesMisrouted;
+        values[Stat.RRP_BAD_FRAMES.ordinal()] = rrp.badRrpFrames;
+        long[][] perNetwork = networks.counterValues();
+        Networks.addTotals(values, perNetwork);
+        return perNetwork;
     }
 
     private static Map<String, Long> counters(dev.totem.rrp.NetworkStatus r, NodeCounters sockets) {

@@ -15,7 +15,6 @@ import dev.totem.protocol.api.TimerKind;
 import dev.totem.protocol.api.TotemEngine;
 import dev.totem.protocol.srp.SrpStats;
 import dev.totem.protocol.wire.DecodeStatus;
-import dev.totem.rrp.RrpStats;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -745,13 +744,7 @@ public final class TotemNode implements AutoCloseable {
         }
         v[Stat.SEND_QUEUE_FRAMES.ordinal()] = engine.queuedFrames();
         v[Stat.SUBMITS_PENDING.ordinal()] = submits.size();
-        RrpStats rrp = stack.ring().stats();
-        v[Stat.RRP_TOKEN_RESENDS.ordinal()] = rrp.tokenResends;
-        v[Stat.RRP_TOKEN_WAITS_EXPIRED.ordinal()] = rrp.tokenWaitsExpired;
-        v[Stat.RRP_PROBES_MISROUTED.ordinal()] = rrp.probesMisrouted;
-        v[Stat.RRP_BAD_FRAMES.ordinal()] = rrp.badRrpFrames;
-        long[][] perNetwork = networks.counterValues();
-        Networks.addTotals(v, perNetwork);
+        long[][] perNetwork = networkReport.fill(v);
         v[Stat.RING_MEMBERS.ordinal()] = members.length;
         v[Stat.RING_SEQ.ordinal()] = ringId().seq();
         v[Stat.OPERATIONAL.ordinal()] = engineRunning && engine.state() == MembershipState.OPERATIONAL ? 1 : 0;

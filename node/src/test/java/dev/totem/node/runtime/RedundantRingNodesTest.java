@@ -33,6 +33,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,8 +91,12 @@ class RedundantRingNodesTest {
     }
 
     private void startCluster(RrpMode mode) throws Exception {
+        startCluster(mode, Transport.UDPU);
+    }
+
+    private void startCluster(RrpMode mode, Transport transport) throws Exception {
         FrameKey key = key();
-        List<RuntimeSettings.Builder> builders = NodeRunner.loopbackCluster(Transport.UDPU, 3, 2, dir.resolve("state"),
+        List<RuntimeSettings.Builder> builders = NodeRunner.loopbackCluster(transport, 3, 2, dir.resolve("state"),
                 CONFIG);
         for (int id = 1; id <= 3; id++) {
             RuntimeSettings.Builder b = builders.get(id - 1).rrpMode(mode).crypto(new CryptoSetup(CryptoCipher.AES256_GCM, key));
@@ -220,6 +225,25 @@ class RedundantRingNodesTest {
         // One line per transition, with the reason.
         assertThat(logLines).anyMatch(l -> l.matches("WARNING \\[node 2\\] network ring1 marked FAULTY: .+; frames go on the other networks"))
                 .anyMatch(l -> l.matches("INFO \\[node 2\\] network ring1 re-enabled \\(ACTIVE\\): .+"));
+    }
+
+    @Test
+    void overMulticastEachNetworkHasItsGroupAndACutOneChangesNothing() throws Exception {
+        Assumptions.assumeTrue(LoopbackMulticast.works(), "multicast on lo does not work on this host");
+        startCluster(RrpMode.ACTIVE, Transport.UDP);
+        int[] from = marks();
+
+        cut(0, true, 1, 2, 3);
+        for (int id = 1; id <= 3; id++) {
+            awaitNetwork(id, 0, true);
+        }
+        deliverEverywhere("udp", 50);
+        assertThat(nodes.get(1).status().networks().get(1).address()).startsWith("127.1.0.1:").contains(" mcast 239.192.");
+        cut(0, false, 1, 2, 3);
+        for (int id = 1; id <= 3; id++) {
+            awaitNetwork(id, 0, false);
+        }
+        assertNoConfigurationSince(from);
     }
 
     @Test

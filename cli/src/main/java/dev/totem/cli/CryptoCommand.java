@@ -1,8 +1,6 @@
 package dev.totem.cli;
 
 import dev.totem.node.admin.AdminClient;
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -29,17 +27,7 @@ public final class CryptoCommand {
 
         @Override
         public Integer call() {
-            String answer;
-            try {
-                answer = AdminClient.request(socket, "crypto-reload", Duration.ofSeconds(10)).strip();
-            } catch (NoSuchFileException e) {
-                throw new UserError("no admin socket at " + socket + ": is the node running? (pass --socket PATH)", e);
-            } catch (IOException e) {
-                throw new UserError("cannot ask the node at " + socket + ": " + e.getMessage(), e);
-            }
-            if (answer.startsWith("error")) {
-                throw new UserError(answer.substring("error".length()).strip());
-            }
+            String answer = AdminCall.ask(socket, "crypto-reload", Duration.ofSeconds(10));
             spec.commandLine().getOut().println(answer);
             return 0;
         }

@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
             ConfigCommand.class,
             KeygenCommand.class,
             CryptoCommand.class,
+            RrpCommand.class,
             VersionCommand.class,
             JmhCommand.class,
             HelpCommand.class,

@@ -60,10 +60,14 @@ public final class StatusCommand implements Callable<Integer> {
         out.println("Ring ID " + s.ringId() + ", state " + s.state());
         out.println("Members (" + s.members().size() + "): "
                 + String.join(" ", s.members().stream().map(String::valueOf).toList()));
+        boolean redundant = s.networks().size() > 1;
         for (NodeStatus.NetworkStatus n : s.networks()) {
             out.println("RING ID " + n.id());
             out.println("\tid\t= " + n.address());
             out.println("\tstatus\t= ring " + n.id() + " " + n.status());
+            if (redundant || allCounters) {
+                printNetwork(out, n);
+            }
         }
         out.println("Counters:");
         List<String> names = allCounters ? List.copyOf(s.counters().keySet()) : KEY_COUNTERS;
@@ -75,5 +79,17 @@ public final class StatusCommand implements Callable<Integer> {
             }
         }
         out.flush();
+    }
+
+    /** A redundant ring's view of one network: its state, why it is faulty, and its traffic. */
+    private static void printNetwork(PrintWriter out, NodeStatus.NetworkStatus n) {
+        out.println("\tstate\t= " + (n.faulty() ? "FAULTY" : "ACTIVE"));
+        if (n.faulty()) {
+            out.println("\treason\t= " + n.status().substring(NodeStatus.NetworkStatus.FAULTY.length()).replaceFirst("^: ", ""));
+        }
+        out.println("\tframes\t= sent " + n.counter("frames_sent") + ", received " + n.counter("frames_received"));
+        out.println("\ttokens\t= sent " + n.counter("tokens_sent") + ", received " + n.counter("tokens_received"));
+        out.println("\tprobes\t= sent " + n.counter("probes_sent") + ", received " + n.counter("probes_received"));
+        out.println("\tfaults\t= " + n.counter("faults"));
     }
 }

@@ -74,6 +74,17 @@ public final class TotemProcessor implements TotemEngine {
 
     /** Whether gather was ever entered: the startup jitter timer then has nothing left to do. */
     private boolean gatheredOnce;
+    /** Whether this node ever committed to a ring (created or received a commit token). */
+    private boolean committedOnce;
+    /**
+     * Before the first commit: when a join from another node first arrived, or -1. The first
+     * commit waits one join period after it, so that the joins of nodes booting together all
+     * arrive: without the wait two of them could agree on a ring of two within milliseconds,
+     * before the others' joins reached them, and merge with the rest a join period later.
+     */
+    private long firstJoinHeardNanos = -1;
+    /** The time of the input being handled. */
+    private long nowNanos;
     /** Set by {@link #leave}: from then on every input is ignored. */
     private boolean left;
     private RingId newRingId;
@@ -145,6 +156,7 @@ public final class TotemProcessor implements TotemEngine {
     @Override
     public Effects start(long nowNanos) {
         effects.clear();
+        this.nowNanos = nowNanos;
         // A restarted node never reuses a ring id: its boot ring seq is above all it stored.
         long bootSeq = store.load() + 1;
         store.store(bootSeq);
@@ -161,6 +173,7 @@ public final class TotemProcessor implements TotemEngine {
     @Override
     public Effects onPacket(long nowNanos, ByteBuffer frame) {
         effects.clear();
+        this.nowNanos = nowNanos;
         if (left) {
             return effects;
         }
@@ -270,6 +283,9 @@ public final class TotemProcessor implements TotemEngine {
     private void onJoin(JoinMessage j) {
         highestRingSeq = Math.max(highestRingSeq, j.ring().seq());
         membershipStats.joinsReceived++;
+        if (firstJoinHeardNanos < 0) {
+            firstJoinHeardNanos = nowNanos;
+        }
         switch (state) {
             case OPERATIONAL -> {
                 if (NodeSet.contains(j.failedList(), myId)) {
@@ -366,6 +382,7 @@ public final class TotemProcessor implements TotemEngine {
     @Override
     public Effects onTimer(long nowNanos, TimerKind timer) {
         effects.clear();
+        this.nowNanos = nowNanos;
         if (left) {
             return effects;
         }
@@ -381,6 +398,7 @@ public final class TotemProcessor implements TotemEngine {
                 if (state == MembershipState.GATHER) {
                     sendJoin();
                     effects.add(new Effect.SetTimer(TimerKind.JOIN, millis(config.joinMs())));
+                    checkConsensus(); // a first commit that waited for the join period
                 }
             }
             case CONSENSUS -> onConsensusTimeout();
@@ -426,6 +444,7 @@ public final class TotemProcessor implements TotemEngine {
     @Override
     public Effects submit(long nowNanos, byte[] payload, Guarantee guarantee) {
         effects.clear();
+        this.nowNanos = nowNanos;
         if (left) {
             effects.submitStatus(SubmitStatus.NOT_READY);
             return effects;
@@ -441,6 +460,7 @@ public final class TotemProcessor implements TotemEngine {
     @Override
     public Effects leave(long nowNanos) {
         effects.clear();
+        this.nowNanos = nowNanos;
         if (left) {
             return effects;
         }
@@ -514,6 +534,9 @@ public final class TotemProcessor implements TotemEngine {
         }
         TreeSet<Integer> members = membersProposed();
         if (members.size() > 1 && consensus.containsAll(members) && members.first() == myId) {
+            if (!committedOnce && nowNanos - firstJoinHeardNanos < millis(config.joinMs())) {
+                return; // the first ring: the JOIN timer checks again once the others had time to join
+            }
             createCommitToken(members);
         }
     }
@@ -558,6 +581,7 @@ public final class TotemProcessor implements TotemEngine {
     private CommitEntry[] lastCommitEntries;
 
     private void commitEnter(CommitToken t) {
+        committedOnce = true;
         int index = t.membIndex();
         CommitEntry[] entries = t.entries().clone();
         entries[index] = ring == null

@@ -9,6 +9,7 @@ import dev.totem.protocol.wire.Frames;
 import java.nio.ByteBuffer;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * A Totem engine whose every frame is sealed on the way out and opened on the way in: the one
@@ -17,18 +18,44 @@ import java.util.Map;
  * reaches the engine; it is counted by reason. The inner engine must be built with frames
  * smaller by {@link Sealer#overheadBytes()} ({@code TotemConfig.withFrameOverhead}), so a sealed
  * frame still fits the network's MTU.
+ *
+ * <p>It sits next to the network, below every layer that reads frames in the clear: over a
+ * redundant ring it seals the ring's {@link Effect.SendOn}s (its probes included) as well as
+ * plain sends, and hands each opened frame on with the index of the network it came on.
  */
 public final class SealedEngine implements TotemEngine {
     private final TotemEngine inner;
     private final Sealer sealer;
     private final Opener opener;
+    private final ToIntFunction<ByteBuffer> claimedSender;
     private final Effects effects = new Effects();
     private long senderMismatches;
 
+    /** Over an engine whose frames are all Totem frames (the processor itself). */
     public SealedEngine(TotemEngine inner, Sealer sealer, Opener opener) {
+        this(inner, sealer, opener, SealedEngine::totemSender);
+    }
+
+    /**
+     * @param claimedSender the node id an opened frame (position 0 to limit) says it comes from,
+     *     or 0 when it names none; a frame that names another node than the one that sealed it is
+     *     dropped. The layers inside decide, since they know their frames (a redundant ring's
+     *     probe carries its sender elsewhere than a Totem frame).
+     */
+    public SealedEngine(TotemEngine inner, Sealer sealer, Opener opener, ToIntFunction<ByteBuffer> claimedSender) {
         this.inner = inner;
         this.sealer = sealer;
         this.opener = opener;
+        this.claimedSender = claimedSender;
+    }
+
+    /** The sender a Totem frame names in its header, or 0 for anything else (the engine rejects it). */
+    public static int totemSender(ByteBuffer frame) {
+        if (frame.remaining() < Frames.HEADER_LENGTH
+                || (((frame.get(0) & 0xFF) << 8) | (frame.get(1) & 0xFF)) != Frames.MAGIC) {
+            return 0;
+        }
+        return Frames.sender(frame, 0);
     }
 
     /** The engine inside. */
@@ -70,6 +97,11 @@ public final class SealedEngine implements TotemEngine {
 
     @Override
     public Effects onPacket(long nowNanos, ByteBuffer frame) {
+        return onPacket(nowNanos, 0, frame);
+    }
+
+    @Override
+    public Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
         byte[] bytes;
         int off;
         int len = frame.remaining();
@@ -86,12 +118,13 @@ public final class SealedEngine implements TotemEngine {
             return effects.clear();
         }
         ByteBuffer plain = ByteBuffer.wrap(r.frame());
-        if (plain.remaining() >= Frames.HEADER_LENGTH && Frames.sender(plain, 0) != r.senderNodeId()) {
+        int claimed = claimedSender.applyAsInt(plain);
+        if (claimed != 0 && claimed != r.senderNodeId()) {
             // A member may not speak for another: the key authenticates the sealing node only.
             senderMismatches++;
             return effects.clear();
         }
-        return sealed(inner.onPacket(nowNanos, plain));
+        return sealed(inner.onPacket(nowNanos, network, plain));
     }
 
     @Override
@@ -109,6 +142,15 @@ public final class SealedEngine implements TotemEngine {
         return sealed(inner.leave(nowNanos));
     }
 
+    /**
+     * The batch an inner layer answered to an input that is not part of {@link TotemEngine} (an
+     * operator's command to a layer inside, such as a redundant ring's re-enable), with every
+     * frame sealed. The answer is reused by the next input, as every answer of this engine.
+     */
+    public Effects seal(Effects in) {
+        return sealed(in);
+    }
+
     /** The inner batch with every frame sealed; other effects pass as they are, in order. */
     private Effects sealed(Effects in) {
         effects.clear();
@@ -116,6 +158,10 @@ public final class SealedEngine implements TotemEngine {
         for (Effect e : in.list()) {
             if (e instanceof Effect.Send s) {
                 effects.add(new Effect.Send(s.destination(), sealer.seal(s.frame(), 0, s.frame().length)));
+            } else if (e instanceof Effect.SendOn s) {
+                // One frame goes out on several networks as one array: sealed once per network, so
+                // each copy has its own counter and a copy on another network is not a replay.
+                effects.add(new Effect.SendOn(s.network(), s.destination(), sealer.seal(s.frame(), 0, s.frame().length)));
             } else {
                 effects.add(e);
             }

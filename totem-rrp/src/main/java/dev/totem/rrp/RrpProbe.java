@@ -69,6 +69,15 @@ public final class RrpProbe {
         return i32(buf, offset + 4);
     }
 
+    /**
+     * The node a frame of the redundant ring names as its sender (position 0 to limit), or 0 when
+     * the frame is not one of the ring's; a sealing layer below the ring checks it against the
+     * node that sealed the frame, as it does a Totem frame's header.
+     */
+    public static int claimedSender(ByteBuffer frame) {
+        return frame.remaining() >= 8 && isRrpFrame(frame, 0, frame.remaining()) ? sender(frame, 0) : 0;
+    }
+
     /** The network the sender put it on. */
     public static int network(ByteBuffer buf, int offset) {
         return u8(buf, offset + 8);

@@ -24,12 +24,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
  * The node's admin socket: a Unix domain stream socket, mode 0600 (only the node's user may
  * ask), answering one request line per connection. Requests: {@code status}, answered in
- * {@link StatusFormat}. Anything else is answered {@code error ...}.
+ * {@link StatusFormat}; {@code crypto-reload}; {@code rrp-reenable} and {@code rrp-reenable N}
+ * (every faulty network, or network N), each answered in one line. Anything else is answered
+ * {@code error ...}.
  *
  * <p>It runs on the event loop group it is given, so with the node's single-thread loop the
  * status supplier is called on the engine's own thread. A client has
@@ -39,6 +42,8 @@ import java.util.function.Supplier;
 public final class AdminServer implements AutoCloseable {
     /** Connections served at once; more are closed at once. */
     public static final int CONNECTIONS_MAX = 16;
+    /** The request that re-enables faulty networks: alone for all, or followed by a network number. */
+    public static final String RRP_REENABLE = "rrp-reenable";
     /** The longest request line. */
     public static final int REQUEST_BYTES_MAX = 256;
     /** How long a client may take to send its request. */
@@ -72,6 +77,16 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer open(EventLoopGroup group, boolean epoll, Path path, Supplier<NodeStatus> status,
             Supplier<String> cryptoReload) throws IOException {
+        return open(group, epoll, path, status, cryptoReload, network -> "error this node has no redundant ring");
+    }
+
+    /**
+     * As {@link #open(EventLoopGroup, boolean, Path, Supplier, Supplier)}, also answering
+     * {@code rrp-reenable [N]} with the line {@code rrpReenable} returns for N, or for -1 when no
+     * network is named (called on the loop).
+     */
+    public static AdminServer open(EventLoopGroup group, boolean epoll, Path path, Supplier<NodeStatus> status,
+            Supplier<String> cryptoReload, IntFunction<String> rrpReenable) throws IOException {
         DomainSocketFiles.prepare(path, "admin socket");
         AtomicInteger open = new AtomicInteger();
         ServerBootstrap b = new ServerBootstrap().group(group)
@@ -86,7 +101,7 @@ public final class AdminServer implements AutoCloseable {
                         }
                         ch.closeFuture().addListener(f -> open.decrementAndGet());
                         ch.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS),
-                                new LineBasedFrameDecoder(REQUEST_BYTES_MAX), new Requests(status, cryptoReload));
+                                new LineBasedFrameDecoder(REQUEST_BYTES_MAX), new Requests(status, cryptoReload, rrpReenable));
                     }
                 });
         SocketAddress address = epoll ? new DomainSocketAddress(path.toString()) : UnixDomainSocketAddress.of(path);
@@ -119,10 +134,12 @@ public final class AdminServer implements AutoCloseable {
     private static final class Requests extends SimpleChannelInboundHandler<ByteBuf> {
         private final Supplier<NodeStatus> status;
         private final Supplier<String> cryptoReload;
+        private final IntFunction<String> rrpReenable;
 
-        Requests(Supplier<NodeStatus> status, Supplier<String> cryptoReload) {
+        Requests(Supplier<NodeStatus> status, Supplier<String> cryptoReload, IntFunction<String> rrpReenable) {
             this.status = status;
             this.cryptoReload = cryptoReload;
+            this.rrpReenable = rrpReenable;
         }
 
         @Override
@@ -137,9 +154,13 @@ public final class AdminServer implements AutoCloseable {
                 }
             } else if (request.equals("crypto-reload")) {
                 reply = cryptoReload.get() + "\n";
+            } else if (request.equals(RRP_REENABLE)) {
+                reply = rrpReenable.apply(-1) + "\n";
+            } else if (request.matches(RRP_REENABLE + " [0-9]{1,3}")) {
+                reply = rrpReenable.apply(Integer.parseInt(request.substring(RRP_REENABLE.length() + 1))) + "\n";
             } else {
                 reply = "error unknown request '" + request.replaceAll("[^\\x20-\\x7e]", "?")
-                        + "'; requests: status, crypto-reload\n";
+                        + "'; requests: status, crypto-reload, rrp-reenable [N]\n";
             }
             ctx.writeAndFlush(Unpooled.copiedBuffer(reply, StandardCharsets.UTF_8))
                     .addListener(ChannelFutureListener.CLOSE);

@@ -22,6 +22,9 @@ import java.util.Map;
  * state OPERATIONAL
  * members 1 2 3
  * network 0 127.0.0.2:5405 active with no faults
+ * network_counter 0 frames_sent 1200
+ * network 1 127.1.0.2:5406 FAULTY: node 1 heard on another network but not on this one for 350 ms
+ * network_counter 1 frames_sent 34
  * counter frames_sent_unicast 1234
  * end
  * </pre>
@@ -44,6 +47,9 @@ final class StatusFormat {
         line(out, "members", members.toString());
         for (NetworkStatus n : s.networks()) {
             line(out, "network", n.id() + " " + n.address().replace(' ', '_') + " " + oneLine(n.status()));
+            for (Map.Entry<String, Long> c : n.counters().entrySet()) {
+                line(out, "network_counter", n.id() + " " + c.getKey() + " " + c.getValue());
+            }
         }
         for (Map.Entry<String, Long> c : s.counters().entrySet()) {
             line(out, "counter", c.getKey() + " " + c.getValue());
@@ -67,6 +73,7 @@ final class StatusFormat {
         String state = null;
         List<Integer> members = new ArrayList<>();
         List<NetworkStatus> networks = new ArrayList<>();
+        Map<Integer, Map<String, Long>> networkCounters = new LinkedHashMap<>();
         Map<String, Long> counters = new LinkedHashMap<>();
         boolean ended = false;
         for (String line : text.split("\n")) {
@@ -99,6 +106,11 @@ final class StatusFormat {
                         networks.add(new NetworkStatus(Integer.parseInt(parts[0]), parts[1].replace('_', ' '),
                                 parts.length > 2 ? parts[2] : ""));
                     }
+                    case "network_counter" -> {
+                        String[] parts = value.split(" ", 3);
+                        networkCounters.computeIfAbsent(Integer.parseInt(parts[0]), k -> new LinkedHashMap<>())
+                                .put(parts[1], Long.parseLong(parts[2]));
+                    }
                     case "counter" -> {
                         String[] parts = value.split(" ", 2);
                         counters.put(parts[0], Long.parseLong(parts[1]));
@@ -113,6 +125,10 @@ final class StatusFormat {
             throw new IllegalArgumentException("not a complete status answer: "
                     + (text.length() > 200 ? text.substring(0, 200) + "..." : text));
         }
-        return new NodeStatus(nodeId, transport, ringId, state, members, networks, counters);
+        List<NetworkStatus> withCounters = new ArrayList<>();
+        for (NetworkStatus n : networks) {
+            withCounters.add(new NetworkStatus(n.id(), n.address(), n.status(), networkCounters.getOrDefault(n.id(), Map.of())));
+        }
+        return new NodeStatus(nodeId, transport, ringId, state, members, withCounters, counters);
     }
 }

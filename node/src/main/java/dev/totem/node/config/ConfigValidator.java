@@ -510,6 +510,12 @@ final class ConfigValidator {
                     + "(link_mode is corosync 3's name)");
         }
         Optional<String> mode = rrp.or(() -> link);
+        if (networks == 1 && rrp.isPresent() && !rrp.get().equals("none")) {
+            // corosync 3's link_mode passive is its default even for one link; rrp_mode asks for a redundant ring.
+            error(totem.entry("rrp_mode").get().line(), "rrp_mode " + rrp.get() + " needs two or more networks, but "
+                    + "only ring0_addr is given; add ring1_addr to every node (and an interface with linknumber 1), "
+                    + "or write rrp_mode: none");
+        }
         if (networks <= 1) {
             return RrpMode.NONE; // corosync too runs one network with no redundancy mode
         }

@@ -1,5 +1,7 @@
 package dev.totem.node.runtime;
 
+import dev.totem.rrp.NetworkStatus;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -59,6 +61,16 @@ final class NodeCounters {
         CRYPTO_REJECTED_UNKNOWN_KEY(Kind.COUNTER, "totem.crypto.frames.rejected", "Frames that did not open", "reason", "unknown_key"),
         CRYPTO_REJECTED_BAD_TAG(Kind.COUNTER, "totem.crypto.frames.rejected", "Frames that did not open", "reason", "bad_tag"),
         CRYPTO_REJECTED_REPLAY(Kind.COUNTER, "totem.crypto.frames.rejected", "Frames that did not open", "reason", "replay"),
+        /** engine: the redundant ring */
+        RRP_TOKEN_RESENDS(Kind.COUNTER, "totem.rrp.token.resends", "Tokens sent again because they did not come back around in time"),
+        /** engine: the redundant ring */
+        RRP_TOKEN_WAITS_EXPIRED(Kind.COUNTER, "totem.rrp.token.waits.expired",
+                "Active mode: tokens handed on before their copies came on every working network"),
+        /** engine: the redundant ring */
+        RRP_PROBES_MISROUTED(Kind.COUNTER, "totem.rrp.probes.misrouted",
+                "Probes that arrived on another network than they were sent on (networks wired crosswise)"),
+        /** engine: the redundant ring */
+        RRP_BAD_FRAMES(Kind.COUNTER, "totem.rrp.frames.bad", "Frames with the redundant ring's magic that are no valid probe"),
         /** engine */
         MEMBERSHIP_GATHERS(Kind.COUNTER, "totem.membership.gathers", "Entries into the gather state"),
         /** engine */
@@ -80,7 +92,7 @@ final class NodeCounters {
         final Kind kind;
         final String metricName;
         final String description;
-        /** Tag key-value pairs; the network tag is added to names under totem.network. */
+        /** Tag key-value pairs; the network tag is added to names under totem.network (see {@link #perNetwork}). */
         final String[] tags;
 
         Stat(Kind kind, String metricName, String description, String... tags) {
@@ -93,6 +105,11 @@ final class NodeCounters {
         /** The key in {@link NodeStatus#counters()}. */
         String key() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Counted by each network's sockets, and published per network. */
+        boolean perNetwork() {
+            return metricName.startsWith("totem.network.");
         }
     }
 
@@ -119,12 +136,18 @@ final class NodeCounters {
      * The numbers at one instant, immutable once published.
      *
      * @param nanoTime when it was taken ({@link System#nanoTime})
-     * @param values indexed by {@link Stat#ordinal()}
+     * @param values indexed by {@link Stat#ordinal()}; the network stats summed over the networks
      * @param rejected the engine's rejected frames, indexed by {@code DecodeStatus.ordinal()}
+     * @param networks each network's sockets' values, by network then {@link Stat#ordinal()}
+     * @param rrp each network's state and counters in the redundant ring, by network
      */
-    record Snapshot(long nanoTime, long[] values, long[] rejected) {
+    record Snapshot(long nanoTime, long[] values, long[] rejected, long[][] networks, List<NetworkStatus> rrp) {
         long get(Stat stat) {
             return values[stat.ordinal()];
+        }
+
+        long get(int network, Stat stat) {
+            return networks[network][stat.ordinal()];
         }
     }
 }

@@ -5,6 +5,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.totem.node.runtime.NodeCounters.Snapshot;
 import dev.totem.node.runtime.NodeCounters.Stat;
 import dev.totem.protocol.wire.DecodeStatus;
+import dev.totem.rrp.NetworkState;
+import dev.totem.rrp.NetworkStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
@@ -19,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The node's Micrometer meters, in a Prometheus registry, and the optional HTTP endpoint that
@@ -37,21 +40,25 @@ final class NodeMetrics {
     private volatile double retransmitsPerSecond;
     private HttpServer http;
 
+    /**
+     * @param initial the first numbers; its number of networks is the one every later snapshot has
+     */
     NodeMetrics(int nodeId, Snapshot initial) {
         this.snapshot = initial;
         registry.config().commonTags("node", Integer.toString(nodeId));
         for (Stat stat : Stat.ALL) {
-            Tags tags = Tags.of(stat.tags);
-            if (stat.metricName.startsWith("totem.network.")) {
-                tags = tags.and("network", UdpNetwork.NAME);
+            if (!stat.perNetwork()) {
+                register(stat, Tags.of(stat.tags), m -> m.snapshot.get(stat));
+                continue;
             }
-            if (stat.kind == NodeCounters.Kind.COUNTER) {
-                FunctionCounter.builder(stat.metricName, this, m -> m.snapshot.get(stat))
-                        .description(stat.description).tags(tags).register(registry);
-            } else {
-                Gauge.builder(stat.metricName, this, m -> m.snapshot.get(stat))
-                        .description(stat.description).tags(tags).register(registry);
+            for (int i = 0; i < initial.networks().length; i++) {
+                int network = i;
+                register(stat, Tags.of(stat.tags).and("network", NetworkSettings.name(network)),
+                        m -> m.snapshot.get(network, stat));
             }
+        }
+        for (int i = 0; i < initial.rrp().size(); i++) {
+            registerRrp(i);
         }
         for (DecodeStatus reason : DecodeStatus.values()) {
             if (reason != DecodeStatus.OK) {
@@ -70,6 +77,44 @@ final class NodeMetrics {
                 .minimumExpectedValue(Duration.ofNanos(50_000))
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
+    }
+
+    private void register(Stat stat, Tags tags, ToDoubleFunction<NodeMetrics> value) {
+        if (stat.kind == NodeCounters.Kind.COUNTER) {
+            FunctionCounter.builder(stat.metricName, this, value).description(stat.description).tags(tags).register(registry);
+        } else {
+            Gauge.builder(stat.metricName, this, value).description(stat.description).tags(tags).register(registry);
+        }
+    }
+
+    /** The redundant ring's view of network {@code network}: its state, its frames, its faults. */
+    private void registerRrp(int network) {
+        Tags tags = Tags.of("network", NetworkSettings.name(network));
+        Gauge.builder("totem.rrp.network.faulty", this, m -> rrp(m, network).state() == NetworkState.FAULTY ? 1 : 0)
+                .description("1 while the redundant ring has the network marked faulty").tags(tags).register(registry);
+        rrpCounter("totem.rrp.frames.sent", "Frames put on the network (tokens apart)", tags.and("kind", "frame"), network,
+                NetworkStatus::framesSent);
+        rrpCounter("totem.rrp.frames.sent", "Frames put on the network (tokens apart)", tags.and("kind", "token"), network,
+                NetworkStatus::tokensSent);
+        rrpCounter("totem.rrp.frames.received", "Frames from other nodes received on the network",
+                tags.and("kind", "frame"), network, NetworkStatus::framesReceived);
+        rrpCounter("totem.rrp.frames.received", "Frames from other nodes received on the network",
+                tags.and("kind", "token"), network, NetworkStatus::tokensReceived);
+        rrpCounter("totem.rrp.probes.sent", "Probes put on the network", tags, network, NetworkStatus::probesSent);
+        rrpCounter("totem.rrp.probes.received", "Probes from other nodes received on the network", tags, network,
+                NetworkStatus::probesReceived);
+        rrpCounter("totem.rrp.duplicates.dropped", "Active mode: copies dropped after the same frame came on another network",
+                tags, network, NetworkStatus::duplicatesDropped);
+        rrpCounter("totem.rrp.faults", "Times the network was marked faulty", tags, network, NetworkStatus::faults);
+    }
+
+    private void rrpCounter(String name, String description, Tags tags, int network, ToDoubleFunction<NetworkStatus> value) {
+        FunctionCounter.builder(name, this, m -> value.applyAsDouble(rrp(m, network)))
+                .description(description).tags(tags).register(registry);
+    }
+
+    private static NetworkStatus rrp(NodeMetrics m, int network) {
+        return m.snapshot.rrp().get(network);
     }
 
     PrometheusMeterRegistry registry() {

@@ -15,10 +15,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Builds the settings of a small cluster on this host, node {@code i} on 127.0.0.{@code i}, for
- * tests and demos until the configuration file parser drives {@code ./totem node}. Everything it
- * picks stays on loopback: unicast addresses in 127.0.0.0/8 and, for UDP, a group in the
- * organisation-local 239.192.0.0/14 with TTL 1 on {@code lo}.
+ * Builds the settings of a small cluster on this host, node {@code i} on 127.0.0.{@code i} (and,
+ * with a redundant ring, on 127.{@code n}.0.{@code i} on network {@code n}), for tests and demos.
+ * Everything it picks stays on loopback: unicast addresses in 127.0.0.0/8 and, for UDP, a group
+ * in the organisation-local 239.192.0.0/14 with TTL 1 on {@code lo}.
  */
 public final class NodeRunner {
     private NodeRunner() {}
@@ -31,30 +31,55 @@ public final class NodeRunner {
      */
     public static List<RuntimeSettings.Builder> loopbackCluster(Transport transport, int count, Path stateRoot,
             TotemConfig totemConfig) {
+        return loopbackCluster(transport, count, 1, stateRoot, totemConfig);
+    }
+
+    /**
+     * As {@link #loopbackCluster(Transport, int, Path, TotemConfig)}, over {@code networks}
+     * networks: network {@code n} has node {@code id} on 127.{@code n}.0.{@code id} with a port of
+     * its own (and, for UDP, a group of its own). The rrp mode is passive unless the caller sets it.
+     */
+    public static List<RuntimeSettings.Builder> loopbackCluster(Transport transport, int count, int networks,
+            Path stateRoot, TotemConfig totemConfig) {
         if (count < 1 || count > 254) {
             throw new IllegalArgumentException("count must be 1 to 254, got " + count);
         }
-        Map<Integer, InetSocketAddress> peers = new TreeMap<>();
-        for (int id = 1; id <= count; id++) {
-            InetAddress address = loopback(id);
-            peers.put(id, new InetSocketAddress(address, freeUdpPort(address)));
+        if (networks < 1 || networks > 8) {
+            throw new IllegalArgumentException("networks must be 1 to 8, got " + networks);
         }
-        InetAddress group = null;
-        int groupPort = 0;
-        if (transport == Transport.UDP) {
-            ThreadLocalRandom r = ThreadLocalRandom.current();
-            group = address(new byte[] {(byte) 239, (byte) 192, (byte) r.nextInt(1, 255), (byte) r.nextInt(1, 255)});
-            groupPort = freeUdpPort(null);
+        List<Map<Integer, InetSocketAddress>> peers = new ArrayList<>();
+        List<InetAddress> groups = new ArrayList<>();
+        List<Integer> groupPorts = new ArrayList<>();
+        for (int n = 0; n < networks; n++) {
+            Map<Integer, InetSocketAddress> onNetwork = new TreeMap<>();
+            for (int id = 1; id <= count; id++) {
+                InetAddress address = loopback(id, n);
+                onNetwork.put(id, new InetSocketAddress(address, freeUdpPort(address)));
+            }
+            peers.add(onNetwork);
+            if (transport == Transport.UDP) {
+                ThreadLocalRandom r = ThreadLocalRandom.current();
+                groups.add(address(new byte[] {(byte) 239, (byte) 192, (byte) r.nextInt(1, 255), (byte) r.nextInt(1, 255)}));
+                groupPorts.add(freeUdpPort(null));
+            }
         }
         List<RuntimeSettings.Builder> builders = new ArrayList<>();
-        for (Map.Entry<Integer, InetSocketAddress> e : peers.entrySet()) {
-            RuntimeSettings.Builder b = RuntimeSettings.builder(e.getKey(), transport, e.getValue().getAddress())
-                    .port(e.getValue().getPort())
-                    .peers(peers)
+        for (int id = 1; id <= count; id++) {
+            InetSocketAddress ring0 = peers.get(0).get(id);
+            RuntimeSettings.Builder b = RuntimeSettings.builder(id, transport, ring0.getAddress())
+                    .port(ring0.getPort())
+                    .peers(peers.get(0))
                     .totemConfig(totemConfig)
-                    .stateDirectory(stateRoot.resolve("node-" + e.getKey()));
-            if (group != null) {
-                b.multicast(group, groupPort).ttl(1);
+                    .stateDirectory(stateRoot.resolve("node-" + id));
+            if (transport == Transport.UDP) {
+                b.multicast(groups.get(0), groupPorts.get(0)).ttl(1);
+            }
+            for (int n = 1; n < networks; n++) {
+                InetSocketAddress own = peers.get(n).get(id);
+                b.redundantNetwork(own.getAddress(), own.getPort(), peers.get(n));
+                if (transport == Transport.UDP) {
+                    b.redundantMulticast(groups.get(n), groupPorts.get(n), 1);
+                }
             }
             builders.add(b);
         }
@@ -63,7 +88,12 @@ public final class NodeRunner {
 
     /** 127.0.0.{@code id}. */
     public static InetAddress loopback(int id) {
-        return address(new byte[] {127, 0, 0, (byte) id});
+        return loopback(id, 0);
+    }
+
+    /** Node {@code id}'s address on network {@code network}: 127.{@code network}.0.{@code id}. */
+    public static InetAddress loopback(int id, int network) {
+        return address(new byte[] {127, (byte) network, 0, (byte) id});
     }
 
     private static InetAddress address(byte[] bytes) {

@@ -17,7 +17,7 @@ import java.util.Objects;
  *     {@link TotemNode#start}; LEFT after {@link TotemNode#leave}; CLOSED after
  *     {@link TotemNode#close}
  * @param members the installed ring's members, ascending; empty before the first ring
- * @param networks one entry per network (one today: ring0)
+ * @param networks one entry per network, ring0 first
  * @param counters the node's counters by name (frames_sent_unicast, token_rotations, ...), in a
  *     stable order
  */
@@ -49,12 +49,35 @@ public record NodeStatus(
      *
      * @param id the link number (0 for ring0)
      * @param address the local address (and the multicast group for udp)
-     * @param status "active with no faults", "FAULTY: ..." or "closed"
+     * @param status "active with no faults", "FAULTY: " and the reason, or "closed"
+     * @param counters the network's own counters by name (frames_sent, tokens_received,
+     *     faults, ...), in a stable order
      */
-    public record NetworkStatus(int id, String address, String status) {
+    public record NetworkStatus(int id, String address, String status, Map<String, Long> counters) {
+        /** The status of a healthy network. */
+        public static final String ACTIVE = "active with no faults";
+        /** How the status of a faulty network starts; the reason follows. */
+        public static final String FAULTY = "FAULTY";
+
         public NetworkStatus {
             Objects.requireNonNull(address, "address");
             Objects.requireNonNull(status, "status");
+            counters = Collections.unmodifiableMap(new LinkedHashMap<>(counters));
+        }
+
+        /** A network without counters of its own. */
+        public NetworkStatus(int id, String address, String status) {
+            this(id, address, status, Map.of());
+        }
+
+        /** Whether the network is marked faulty. */
+        public boolean faulty() {
+            return status.startsWith(FAULTY);
+        }
+
+        /** A counter by name, 0 when absent. */
+        public long counter(String name) {
+            return counters.getOrDefault(name, 0L);
         }
     }
 }

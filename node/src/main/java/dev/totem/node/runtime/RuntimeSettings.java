@@ -3,10 +3,15 @@ package dev.totem.node.runtime;
 import dev.totem.node.cpg.CpgSettings;
 import dev.totem.membership.TotemProcessor.PlantedBug;
 import dev.totem.protocol.api.TotemConfig;
+import dev.totem.rrp.RrpConfig;
+import dev.totem.rrp.RrpMode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,6 +28,11 @@ import java.util.TreeMap;
  * {@code mcastGroup:mcastPort}, shared by all nodes of the host (SO_REUSEADDR). As in corosync,
  * the unicast port defaults to {@code mcastPort - 1} for UDP and to {@value #DEFAULT_PORT} for
  * UDPU.
+ *
+ * <p>Networks: the fields {@code bindAddress} to {@code peers} describe network 0 (ring0); a
+ * redundant ring adds networks 1 and up in {@code redundantNetworks}, each with its own
+ * addresses, ports and group, and {@code rrpMode} says how frames use them ({@link #networks()}
+ * lists them all).
  *
  * @param nodeId this node's id, 1 or more
  * @param transport multicast or unicast
@@ -48,6 +58,10 @@ import java.util.TreeMap;
  * @param cpg the CPG service on top of the engine and its IPC socket; empty runs the engine bare
  *     (raw {@link TotemNode#submit}). With it, {@code totemConfig} is raised, when needed, to carry
  *     the service's largest message
+ * @param rrpMode how the networks carry the frames: {@link RrpMode#NONE} exactly when there is
+ *     one network
+ * @param redundantNetworks networks 1 and up, in order; every one lists the same node ids as
+ *     network 0
  * @param plantedBug a deliberate protocol bug for the checkers' own tests ({@code ./totem jepsen}
  *     plants one to show its checker catches it); {@code NONE} in production
  */
@@ -69,6 +83,8 @@ public record RuntimeSettings(
         int pendingSubmitsMax,
         Optional<CryptoSetup> crypto,
         Optional<CpgSettings> cpg,
+        RrpMode rrpMode,
+        List<NetworkSettings> redundantNetworks,
         PlantedBug plantedBug) {
 
     /** corosync's default port: the multicast port for UDP, the unicast port for UDPU. */
@@ -95,38 +111,32 @@ public record RuntimeSettings(
         if (totemConfig.messageBytesMax() < carried) {
             totemConfig = totemConfig.withMessageBytesMax(carried);
         }
-        if (bindAddress.getAddress().length != 4) {
-            throw new IllegalArgumentException("bindAddress must be IPv4, got " + bindAddress.getHostAddress());
+        Objects.requireNonNull(rrpMode, "rrpMode");
+        NetworkSettings ring0 = new NetworkSettings(nodeId, transport, 0, bindAddress, port, mcastGroup, mcastPort, ttl,
+                peers);
+        peers = ring0.peers();
+        List<NetworkSettings> checked = new ArrayList<>();
+        for (NetworkSettings n : Objects.requireNonNull(redundantNetworks, "redundantNetworks")) {
+            int index = checked.size() + 1;
+            if (n.index() != index) {
+                throw new IllegalArgumentException("redundant network " + index + " has index " + n.index());
+            }
+            if (!n.peers().keySet().equals(peers.keySet())) {
+                throw new IllegalArgumentException("network " + index + " lists nodes " + n.peers().keySet()
+                        + ", network 0 lists " + peers.keySet() + "; every node needs an address on each network");
+            }
+            checked.add(new NetworkSettings(nodeId, transport, index, n.bindAddress(), n.port(), n.mcastGroup(),
+                    n.mcastPort(), n.ttl(), n.peers()));
         }
-        requirePort("port", port);
-        if (transport == Transport.UDP) {
-            if (mcastGroup == null || !mcastGroup.isMulticastAddress() || mcastGroup.getAddress().length != 4) {
-                throw new IllegalArgumentException("UDP needs an IPv4 multicast group, got " + mcastGroup);
-            }
-            requirePort("mcastPort", mcastPort);
-            if (ttl < 1 || ttl > 255) {
-                throw new IllegalArgumentException("ttl must be 1 to 255, got " + ttl);
-            }
-        } else if (mcastGroup != null) {
-            throw new IllegalArgumentException("UDPU takes no multicast group, got " + mcastGroup.getHostAddress());
+        redundantNetworks = List.copyOf(checked);
+        int networks = 1 + redundantNetworks.size();
+        if (networks > RrpConfig.MAX_NETWORKS) {
+            throw new IllegalArgumentException("at most " + RrpConfig.MAX_NETWORKS + " networks, got " + networks);
         }
-        TreeMap<Integer, InetSocketAddress> sorted = new TreeMap<>();
-        for (Map.Entry<Integer, InetSocketAddress> e : Objects.requireNonNull(peers, "peers").entrySet()) {
-            int id = e.getKey();
-            InetSocketAddress address = Objects.requireNonNull(e.getValue(), "address of node " + id);
-            if (id <= 0) {
-                throw new IllegalArgumentException("peer node ids must be at least 1, got " + id);
-            }
-            if (address.isUnresolved()) {
-                throw new IllegalArgumentException("peer " + id + " has an unresolved address " + address);
-            }
-            if (id == nodeId && !address.equals(new InetSocketAddress(bindAddress, port))) {
-                throw new IllegalArgumentException("node " + id + " is listed at " + address
-                        + " but binds " + bindAddress.getHostAddress() + ":" + port);
-            }
-            sorted.put(id, address);
+        if ((rrpMode == RrpMode.NONE) != (networks == 1)) {
+            throw new IllegalArgumentException("rrp mode " + rrpMode.name().toLowerCase(Locale.ROOT) + " with "
+                    + networks + " networks; none is for one network, passive and active for two or more");
         }
-        peers = Collections.unmodifiableMap(sorted);
         if (socketBufferBytes < 1024) {
             throw new IllegalArgumentException("socketBufferBytes must be at least 1024, got " + socketBufferBytes);
         }
@@ -138,28 +148,31 @@ public record RuntimeSettings(
         }
     }
 
-    private static void requirePort(String name, int value) {
-        if (value < 1 || value > 65_535) {
-            throw new IllegalArgumentException(name + " must be 1 to 65535, got " + value);
-        }
-    }
-
     /** These settings with {@code bug} planted (tests of the checkers only). */
     public RuntimeSettings withPlantedBug(PlantedBug bug) {
         return new RuntimeSettings(nodeId, transport, bindAddress, port, mcastGroup, mcastPort, ttl, peers, totemConfig,
-                stateDirectory, socketBufferBytes, metricsPort, adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, cpg, bug);
+                stateDirectory, socketBufferBytes, metricsPort, adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, cpg, rrpMode,
+                redundantNetworks, bug);
     }
 
-    /** This node's unicast address. */
+    /** This node's unicast address on network 0. */
     public InetSocketAddress unicastAddress() {
         return new InetSocketAddress(bindAddress, port);
     }
 
-    /** The peers other than this node, in node id order. */
+    /** The peers other than this node on network 0, in node id order. */
     public Map<Integer, InetSocketAddress> otherPeers() {
         TreeMap<Integer, InetSocketAddress> others = new TreeMap<>(peers);
         others.remove(nodeId);
         return Collections.unmodifiableMap(others);
+    }
+
+    /** Every network, network 0 first. */
+    public List<NetworkSettings> networks() {
+        List<NetworkSettings> all = new ArrayList<>(1 + redundantNetworks.size());
+        all.add(new NetworkSettings(0, bindAddress, port, mcastGroup, mcastPort, ttl, peers));
+        all.addAll(redundantNetworks);
+        return Collections.unmodifiableList(all);
     }
 
     /**
@@ -190,6 +203,8 @@ public record RuntimeSettings(
         private Optional<CryptoSetup> crypto = Optional.empty();
         private Optional<CpgSettings> cpg = Optional.empty();
         private PlantedBug plantedBug = PlantedBug.NONE;
+        private RrpMode rrpMode;
+        private final List<NetworkSettings> redundantNetworks = new ArrayList<>();
 
         private Builder(int nodeId, Transport transport, InetAddress bindAddress) {
             this.nodeId = nodeId;
@@ -282,13 +297,41 @@ public record RuntimeSettings(
             return this;
         }
 
+        /**
+         * Adds the next redundant network (1, then 2, ...): this node's address and unicast port
+         * on it, and every node's address there. For udp, also {@link #redundantMulticast}.
+         */
+        public Builder redundantNetwork(InetAddress address, int unicastPort, Map<Integer, InetSocketAddress> networkPeers) {
+            redundantNetworks.add(new NetworkSettings(redundantNetworks.size() + 1, address, unicastPort, null, 0, 1,
+                    networkPeers));
+            return this;
+        }
+
+        /** UDP: the multicast group, its port and the TTL of the redundant network added last. */
+        public Builder redundantMulticast(InetAddress group, int groupPort, int groupTtl) {
+            if (redundantNetworks.isEmpty()) {
+                throw new IllegalStateException("add a redundant network before its multicast group");
+            }
+            NetworkSettings n = redundantNetworks.remove(redundantNetworks.size() - 1);
+            redundantNetworks.add(new NetworkSettings(n.index(), n.bindAddress(), n.port(), group, groupPort, groupTtl,
+                    n.peers()));
+            return this;
+        }
+
+        /** How the networks are used; by default none for one network, passive for more. */
+        public Builder rrpMode(RrpMode value) {
+            this.rrpMode = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException when a value is out of range or missing */
         public RuntimeSettings build() {
             boolean udp = transport == Transport.UDP;
             int unicastPort = port >= 0 ? port : udp ? mcastPort - 1 : DEFAULT_PORT;
+            RrpMode mode = rrpMode != null ? rrpMode : redundantNetworks.isEmpty() ? RrpMode.NONE : RrpMode.PASSIVE;
             return new RuntimeSettings(nodeId, transport, bindAddress, unicastPort, udp ? mcastGroup : null,
                     udp ? mcastPort : 0, ttl, peers, totemConfig, stateDirectory, socketBufferBytes, metricsPort,
-                    adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, cpg, plantedBug);
+                    adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, cpg, mode, redundantNetworks, plantedBug);
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.totem.node.config.ConfigException;
 import dev.totem.node.config.InterfaceConfig;
 import dev.totem.node.config.NodeConfig;
 import dev.totem.node.config.NodeEntry;
+import dev.totem.node.config.RrpMode;
 import dev.totem.node.cpg.CpgSettings;
 import dev.totem.node.cpg.PeerPolicy;
 import java.net.InetAddress;
@@ -54,20 +55,25 @@ public final class SettingsFromConfig {
         }
         NodeEntry local = config.localNode(localAddresses(), overrides.nodeId());
         InterfaceConfig ring0 = config.interfaces().get(0);
-        dev.totem.node.runtime.Transport transport = config.transport() == dev.totem.node.config.Transport.UDP
+        boolean udp = config.transport() == dev.totem.node.config.Transport.UDP;
+        dev.totem.node.runtime.Transport transport = udp
                 ? dev.totem.node.runtime.Transport.UDP : dev.totem.node.runtime.Transport.UDPU;
-        int unicastPort = transport == dev.totem.node.runtime.Transport.UDP ? ring0.mcastPort() - 1 : ring0.mcastPort();
-        Map<Integer, InetSocketAddress> peers = new TreeMap<>();
-        for (NodeEntry n : config.nodes()) {
-            peers.put(n.nodeId(), new InetSocketAddress(n.ring0(), unicastPort));
-        }
         RuntimeSettings.Builder b = RuntimeSettings.builder(local.nodeId(), transport, local.ring0())
-                .port(unicastPort)
-                .peers(peers)
+                .port(unicastPort(ring0, udp))
+                .peers(peers(config, 0, unicastPort(ring0, udp)))
                 .totemConfig(config.totem())
-                .stateDirectory(overrides.stateDirectory());
-        if (transport == dev.totem.node.runtime.Transport.UDP) {
+                .stateDirectory(overrides.stateDirectory())
+                .rrpMode(rrpMode(config.rrpMode()));
+        if (udp) {
             b.multicast(ring0.mcastAddr().orElseThrow(), ring0.mcastPort()).ttl(Math.max(1, ring0.ttl()));
+        }
+        // Networks 1 and up: this node's ringN_addr, each network's own port (and group for udp).
+        for (InterfaceConfig ring : config.interfaces().subList(1, config.interfaces().size())) {
+            int link = ring.linkNumber();
+            b.redundantNetwork(local.ringAddresses().get(link), unicastPort(ring, udp), peers(config, link, unicastPort(ring, udp)));
+            if (udp) {
+                b.redundantMulticast(ring.mcastAddr().orElseThrow(), ring.mcastPort(), Math.max(1, ring.ttl()));
+            }
         }
         overrides.metricsPort().ifPresent(b::metricsPort);
         overrides.adminSocket().ifPresent(b::adminSocket);
@@ -76,9 +82,6 @@ public final class SettingsFromConfig {
             b.cpg(overrides.cpgSocket().map(cpg::withSocket).orElse(cpg));
         }
         List<String> notes = new java.util.ArrayList<>();
-        if (config.interfaces().size() > 1) {
-            notes.add("redundant ring: the node runtime carries ring 0 only for now; ring1_addr and up are not used");
-        }
         if (config.crypto().enabled()) {
             try {
                 CryptoSettings crypto = CryptoSettings.from(config.crypto().cipher(), config.crypto().hash());
@@ -94,6 +97,28 @@ public final class SettingsFromConfig {
             notes.add("frames are sent in the clear (crypto_cipher: none): only for a trusted network");
         }
         return new Result(b.build(), notes);
+    }
+
+    /** As corosync: udp sends from mcastport - 1, udpu uses mcastport itself. */
+    private static int unicastPort(InterfaceConfig ring, boolean udp) {
+        return udp ? ring.mcastPort() - 1 : ring.mcastPort();
+    }
+
+    /** Every node's address on network {@code link}: its ringN_addr and the network's port. */
+    private static Map<Integer, InetSocketAddress> peers(NodeConfig config, int link, int port) {
+        Map<Integer, InetSocketAddress> peers = new TreeMap<>();
+        for (NodeEntry n : config.nodes()) {
+            peers.put(n.nodeId(), new InetSocketAddress(n.ringAddresses().get(link), port));
+        }
+        return peers;
+    }
+
+    private static dev.totem.rrp.RrpMode rrpMode(RrpMode mode) {
+        return switch (mode) {
+            case NONE -> dev.totem.rrp.RrpMode.NONE;
+            case PASSIVE -> dev.totem.rrp.RrpMode.PASSIVE;
+            case ACTIVE -> dev.totem.rrp.RrpMode.ACTIVE;
+        };
     }
 
     private static Set<InetAddress> localAddresses() {

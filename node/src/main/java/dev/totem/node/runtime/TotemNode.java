@@ -1,8 +1,5 @@
 package dev.totem.node.runtime;
 
-import dev.totem.crypto.Opener;
-import dev.totem.crypto.SealedEngine;
-import dev.totem.crypto.Sealer;
 import dev.totem.membership.MembershipState;
 import dev.totem.membership.TotemProcessor;
 import dev.totem.node.admin.AdminServer;
@@ -20,21 +17,16 @@ import dev.totem.protocol.api.TotemEngine;
 import dev.totem.protocol.srp.SrpStats;
 import dev.totem.protocol.wire.DecodeStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,7 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SplittableRandom;
+import java.util.OptionalInt;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,7 +49,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One cluster node: a {@link TotemProcessor} driven over real UDP sockets by one netty event
- * loop thread.
+ * loop thread, over one network or, with a redundant ring, several ({@link EngineStack} says
+ * which engines lie between the processor and the sockets).
  *
  * <p>Threading: the node owns a netty event loop group of exactly one thread (native epoll when
  * available, NIO otherwise). That thread owns the engine and everything around it: it reads the
@@ -109,18 +102,21 @@ public final class TotemNode implements AutoCloseable {
     private final int nodeId;
     /** The processor, for its state and counters. */
     private final TotemProcessor engine;
-    /** What the loop drives: the processor, behind a sealing layer or not, under the CPG service or not. */
+    /** The engines from the processor down to the sockets. */
+    private final EngineStack stack;
+    /** What the loop drives: the top of the stack, under the CPG service or not. */
     private TotemEngine driven;
     /** The CPG layer on top of the engine stack, or null when the node runs without it. */
     private final NodeCpg cpg;
-    /** The sealing layer, or null when frames go in the clear. */
+    /** The sealing layer's key reload and reports, or null when frames go in the clear. */
     private final NodeCrypto crypto;
     private final NodeLog log;
     private final boolean epoll;
     private final MultiThreadIoEventLoopGroup group;
     private final EventLoop loop;
     private final NodeCounters counters = new NodeCounters();
-    private final UdpNetwork network;
+    private final Networks networks;
+    private final NetworkReport networkReport;
     private final NodeMetrics metrics;
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
     private final ArrayBlockingQueue<PendingSubmit> submits;
@@ -135,7 +131,6 @@ public final class TotemNode implements AutoCloseable {
     private final long[] timerGenerations = new long[TIMER_KINDS.length];
     private final NodeLog.Limiter engineErrorLimiter = new NodeLog.Limiter();
     private final NodeLog.Limiter listenerErrorLimiter = new NodeLog.Limiter();
-    private final NodeLog.Limiter unlistedLimiter = new NodeLog.Limiter();
     private boolean engineRunning;
     private MembershipState stateBeforeInput = MembershipState.GATHER;
     private int[] members = new int[0];
@@ -160,24 +155,10 @@ public final class TotemNode implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nodeId = settings.nodeId();
         this.log = new NodeLog(nodeId);
-        SecureRandom random = new SecureRandom();
-        if (settings.crypto().isPresent()) {
-            CryptoSetup c = settings.crypto().get();
-            Sealer sealer = Sealer.create(c.cipher(), c.key(), nodeId, random);
-            // Sealed frames are larger: the engine packs smaller ones so they still fit the MTU.
-            this.engine = new TotemProcessor(settings.totemConfig().withFrameOverhead(sealer.overheadBytes()), nodeId,
-                    new FileRingSeqStore(settings.stateDirectory(), nodeId), new SplittableRandom(random.nextLong()),
-                    settings.plantedBug());
-            SealedEngine sealed = new SealedEngine(engine, sealer, Opener.create(c.cipher(), c.key()));
-            this.crypto = new NodeCrypto(c, sealed, log);
-            this.driven = sealed;
-        } else {
-            this.crypto = null;
-            this.engine = new TotemProcessor(settings.totemConfig(), nodeId,
-                    new FileRingSeqStore(settings.stateDirectory(), nodeId), new SplittableRandom(random.nextLong()),
-                    settings.plantedBug());
-            this.driven = engine;
-        }
+        this.stack = new EngineStack(settings, log);
+        this.engine = stack.processor();
+        this.crypto = stack.crypto();
+        this.driven = stack.driven();
         this.cpg = settings.cpg().map(c -> new NodeCpg(driven, c, log)).orElse(null);
         if (cpg != null) {
             driven = cpg.engine();
@@ -191,7 +172,8 @@ public final class TotemNode implements AutoCloseable {
             cpg.attach(loop, new CpgLoop());
         }
         this.submits = new ArrayBlockingQueue<>(settings.pendingSubmitsMax());
-        this.network = new UdpNetwork(settings, counters, log, this::onDatagram);
+        this.networks = new Networks(settings, log, this::onFrame);
+        this.networkReport = new NetworkReport(stack.ring(), networks, log);
         this.metrics = new NodeMetrics(nodeId, snapshot(System.nanoTime()));
     }
 
@@ -247,9 +229,10 @@ public final class TotemNode implements AutoCloseable {
             throw new IllegalStateException("start() blocks; do not call it on the node's event loop");
         }
         try {
-            network.open(group, epoll);
+            networks.open(group, epoll);
             if (settings.adminSocket().isPresent()) {
-                admin = AdminServer.open(group, epoll, settings.adminSocket().get(), this::statusNow, this::reloadKeyNow);
+                admin = AdminServer.open(group, epoll, settings.adminSocket().get(), this::statusNow, this::reloadKeyNow,
+                        this::reenableNow);
             }
             if (cpg != null) {
                 cpg.openSocket(group, epoll);
@@ -310,6 +293,44 @@ public final class TotemNode implements AutoCloseable {
     /** On the loop: the reload itself; never throws. */
     private String reloadKeyNow() {
         return crypto == null ? "error crypto is off (crypto_cipher none): there is no key to reload" : crypto.reload(loop);
+    }
+
+    /**
+     * Re-enables a network the redundant ring marked faulty ({@code ./totem rrp reenable},
+     * corosync-cfgtool -r): it carries frames again at once. A network that still fails is
+     * marked faulty again by the detectors. Healed networks come back by themselves; this is
+     * for an operator who does not want to wait.
+     *
+     * @param network the network's index, or empty for every faulty network
+     * @return one line saying what happened, starting with "error" when nothing could be done
+     */
+    public CompletableFuture<String> reenableNetwork(OptionalInt network) {
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        try {
+            loop.execute(() -> answer.complete(reenableNow(network.orElse(-1))));
+        } catch (RejectedExecutionException e) {
+            answer.complete("error node " + nodeId + " is closed");
+        }
+        return answer;
+    }
+
+    /** On the loop: {@code network} or, when -1, every faulty network; never throws. */
+    private String reenableNow(int network) {
+        if (!engineRunning) {
+            return "error node " + nodeId + " is not running";
+        }
+        String answer = RrpCommands.reenable(stack.ring(), settings.rrpMode(), network,
+                n -> apply(stack.reenable(System.nanoTime(), n)));
+        log.info("rrp reenable " + (network < 0 ? "(all)" : network) + ": " + answer);
+        return answer;
+    }
+
+    /**
+     * Tests only: cuts network {@code network} of this node (every datagram in and out dropped,
+     * as a pulled cable) or mends it; the redundant ring sees only what comes through.
+     */
+    CompletableFuture<Void> cutNetwork(int network, boolean cut) {
+        return CompletableFuture.runAsync(() -> networks.get(network).cut(cut), loop);
     }
 
     /**
@@ -479,7 +500,8 @@ public final class TotemNode implements AutoCloseable {
         }
         log.info("starting: " + settings.transport().configName() + " on "
                 + UdpNetwork.describe(settings.unicastAddress()) + ", " + settings.otherPeers().size()
-                + " peers, token " + settings.totemConfig().tokenTimeoutMs() + " ms, ring seq file "
+                + " peers" + (networks.count() > 1 ? ", " + networks.count() + " networks, rrp_mode "
+                        + settings.rrpMode().name().toLowerCase(Locale.ROOT) : "") + ", token " + settings.totemConfig().tokenTimeoutMs() + " ms, ring seq file "
                 + settings.stateDirectory().resolve("ringid_" + nodeId));
         engineRunning = true;
         stateBeforeInput = engine.state();
@@ -491,39 +513,17 @@ public final class TotemNode implements AutoCloseable {
         tick = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
-    private void onDatagram(DatagramPacket packet, boolean viaGroup) {
-        if (!engineRunning) {
-            return;
+    private void onFrame(int network, ByteBuffer frame, int length) {
+        if (engineRunning) {
+            packetInput(network, frame, length);
         }
-        InetSocketAddress from = packet.sender();
-        if (viaGroup && network.isSelf(from)) {
-            return; // our own multicast, looped back; the engine already has it
-        }
-        if (!network.listed(from)) {
-            counters.increment(Stat.FRAMES_DROPPED_UNLISTED);
-            long left = unlistedLimiter.admit(System.nanoTime());
-            if (left >= 0) {
-                log.warning("dropped a frame from " + UdpNetwork.describe(from)
-                        + ", which is not in the peer list (block_unlisted_ips)"
-                        + (left > 0 ? " (" + left + " more not logged)" : ""));
-            }
-            return;
-        }
-        ByteBuf content = packet.content();
-        int length = content.readableBytes();
-        counters.increment(viaGroup ? Stat.FRAMES_RECEIVED_MULTICAST : Stat.FRAMES_RECEIVED_UNICAST);
-        counters.add(Stat.BYTES_RECEIVED, length);
-        // A view of netty's buffer, valid during the call; the engine copies what it keeps.
-        ByteBuffer frame = content.nioBufferCount() == 1 ? content.nioBuffer()
-                : ByteBuffer.wrap(ByteBufUtil.getBytes(content));
-        packetInput(frame, length);
     }
 
-    private void packetInput(ByteBuffer frame, int length) {
+    private void packetInput(int network, ByteBuffer frame, int length) {
         stateBeforeInput = engine.state();
         Effects effects;
         try {
-            effects = driven.onPacket(System.nanoTime(), frame);
+            effects = driven.onPacket(System.nanoTime(), network, frame);
         } catch (RuntimeException e) {
             engineFailed("a " + length + "-byte frame", e);
             return;
@@ -532,10 +532,10 @@ public final class TotemNode implements AutoCloseable {
     }
 
     /** A token for ourselves (a ring of one): through the loop, never re-entering the engine. */
-    private void sendToSelf(byte[] frame) {
+    private void sendToSelf(int network, byte[] frame) {
         loop.execute(() -> {
             if (engineRunning) {
-                packetInput(ByteBuffer.wrap(frame), frame.length);
+                packetInput(network, ByteBuffer.wrap(frame), frame.length);
             }
         });
     }
@@ -611,13 +611,8 @@ public final class TotemNode implements AutoCloseable {
             failPendingSubmits();
             log.info("left ring " + engine.ringId() + " cleanly");
         }
-        // Close once the leave frames are on the wire (the flush above wrote them to the socket).
-        ChannelFuture last = network.lastWrite();
-        if (last == null || last.isDone()) {
-            shutdownOnLoop();
-        } else {
-            last.addListener(f -> shutdownOnLoop());
-        }
+        // Close once the leave frames are on the wire (the flush above wrote them to the sockets).
+        networks.whenWritten(this::shutdownOnLoop);
     }
 
     private void shutdownOnLoop() {
@@ -642,7 +637,7 @@ public final class TotemNode implements AutoCloseable {
         if (cpg != null) {
             cpg.close();
         }
-        network.close();
+        networks.close();
         if (wasRunning) {
             log.info("closed without leaving: the others will see a token loss");
         }
@@ -668,12 +663,10 @@ public final class TotemNode implements AutoCloseable {
         List<Effect> list = effects.list();
         for (int i = 0; i < list.size(); i++) {
             Effect effect = list.get(i);
-            if (effect instanceof Effect.Send send) {
-                if (send.destination() == nodeId) {
-                    sendToSelf(send.frame());
-                } else {
-                    network.send(send.destination(), send.frame());
-                }
+            if (effect instanceof Effect.SendOn send) {
+                send(send.network(), send.destination(), send.frame());
+            } else if (effect instanceof Effect.Send send) {
+                send(0, send.destination(), send.frame());
             } else if (effect instanceof Effect.SetTimer set) {
                 arm(set.kind().ordinal(), set.delayNanos());
             } else if (effect instanceof Effect.CancelTimer cancel) {
@@ -685,12 +678,22 @@ public final class TotemNode implements AutoCloseable {
             } else if (effect instanceof Effect.TokenLost lost) {
                 tokenLost(lost);
             } else if (effect instanceof Effect.Transition transition) {
-                log.debug(transition.machine() + " " + transition.from() + " -> " + transition.to() + ": "
-                        + transition.reason());
+                if (!networkReport.logged(transition)) {
+                    log.debug(transition.machine() + " " + transition.from() + " -> " + transition.to() + ": "
+                            + transition.reason());
+                }
                 notifyListeners(l -> l.onTransition(transition));
             }
         }
-        network.flush();
+        networks.flush();
+    }
+
+    private void send(int network, int destination, byte[] frame) {
+        if (destination == nodeId) {
+            sendToSelf(network, frame);
+        } else {
+            networks.send(network, destination, frame);
+        }
     }
 
     private void arm(int kind, long delayNanos) {
@@ -763,7 +766,8 @@ public final class TotemNode implements AutoCloseable {
         double retransmitsPerSecond = metrics.publish(snapshot(System.nanoTime()));
         if (retransmitsPerSecond > RETRANSMITS_PER_SECOND_WARN) {
             log.warning(String.format(Locale.ROOT, "retransmitting %.0f frames/s (warning above %d): loss on %s or a"
-                    + " slow member", retransmitsPerSecond, RETRANSMITS_PER_SECOND_WARN, UdpNetwork.NAME));
+                    + " slow member", retransmitsPerSecond, RETRANSMITS_PER_SECOND_WARN,
+                    networks.count() > 1 ? "the networks" : NetworkSettings.name(0)));
         }
         if (crypto != null) {
             crypto.logRejections();
@@ -784,8 +788,7 @@ public final class TotemNode implements AutoCloseable {
         }
         v[Stat.SEND_QUEUE_FRAMES.ordinal()] = engine.queuedFrames();
         v[Stat.SUBMITS_PENDING.ordinal()] = submits.size();
-        v[Stat.SOCKET_RECEIVE_BUFFER_BYTES.ordinal()] = network.grantedReceiveBytes();
-        v[Stat.SOCKET_SEND_BUFFER_BYTES.ordinal()] = network.grantedSendBytes();
+        long[][] perNetwork = networkReport.fill(v);
         v[Stat.RING_MEMBERS.ordinal()] = members.length;
         v[Stat.RING_SEQ.ordinal()] = ringId().seq();
         v[Stat.OPERATIONAL.ordinal()] = engineRunning && engine.state() == MembershipState.OPERATIONAL ? 1 : 0;
@@ -793,7 +796,7 @@ public final class TotemNode implements AutoCloseable {
         for (Map.Entry<DecodeStatus, Long> e : engine.rejected().entrySet()) {
             rejected[e.getKey().ordinal()] = e.getValue();
         }
-        return new Snapshot(nowNanos, v, rejected);
+        return new Snapshot(nowNanos, v, rejected, perNetwork, stack.ring().status());
     }
 
     private RingId ringId() {
@@ -824,6 +827,6 @@ public final class TotemNode implements AutoCloseable {
             memberList.add(m);
         }
         return new NodeStatus(nodeId, settings.transport(), ringId(), state, memberList,
-                List.of(network.status(now, FAULT_WINDOW_SECONDS)), values);
+                networkReport.status(now, FAULT_WINDOW_SECONDS), values);
     }
 }

@@ -3,6 +3,8 @@ package dev.totem.node.runtime;
 import dev.totem.node.runtime.NodeCounters.Stat;
 import dev.totem.protocol.api.Effect;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
@@ -25,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -33,7 +36,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The UDP sockets of one Totem network (ring0), on netty, all owned by the node's event loop.
+ * The UDP sockets of one Totem network (ring0, ring1, ...), on netty, all owned by the node's
+ * event loop. A node has one per network; each counts its own traffic.
  *
  * <p>Channels:
  * <ul>
@@ -52,15 +56,16 @@ import java.util.Set;
  * is dropped and counted, as a full socket buffer would drop it, and the protocol retransmits.
  */
 final class UdpNetwork {
-    /** Receives every datagram, on the event loop; netty releases it after the call. */
+    /**
+     * Receives every frame from a listed peer, on the event loop. The buffer is valid during the
+     * call only (netty releases the datagram after it).
+     */
     interface Receiver {
-        void onDatagram(DatagramPacket packet, boolean multicast);
+        void onFrame(int network, ByteBuffer frame, int length);
     }
 
-    /** The name of this network in logs, status and metrics tags. */
-    static final String NAME = "ring0";
-
     private final RuntimeSettings settings;
+    private final NetworkSettings net;
     private final NodeCounters counters;
     private final NodeLog log;
     private final Receiver receiver;
@@ -71,6 +76,7 @@ final class UdpNetwork {
     private final InetSocketAddress group;
     private final NodeLog.Limiter sendErrorLimiter = new NodeLog.Limiter();
     private final NodeLog.Limiter dropLimiter = new NodeLog.Limiter();
+    private final NodeLog.Limiter unlistedLimiter = new NodeLog.Limiter();
     private final ChannelFutureListener onWritten = this::written;
 
     private DatagramChannel unicast;
@@ -79,24 +85,38 @@ final class UdpNetwork {
     private ChannelFuture lastWrite;
     private String lastFault;
     private long lastFaultNanos;
-    private int grantedReceiveBytes;
-    private int grantedSendBytes;
+    /** Tests only: drop every datagram in and out, as a cut cable would. */
+    private boolean cut;
 
-    UdpNetwork(RuntimeSettings settings, NodeCounters counters, NodeLog log, Receiver receiver) {
+    /**
+     * @param settings the node's settings (transport, buffers, frame size, unlisted addresses)
+     * @param net the network these sockets serve
+     * @param counters this network's own counters
+     */
+    UdpNetwork(RuntimeSettings settings, NetworkSettings net, NodeCounters counters, NodeLog log, Receiver receiver) {
         this.settings = settings;
+        this.net = net;
         this.counters = counters;
         this.log = log;
         this.receiver = receiver;
-        this.others = settings.otherPeers();
+        this.others = net.otherPeers(settings.nodeId());
         this.otherAddresses = Collections.unmodifiableList(new ArrayList<>(others.values()));
-        for (InetSocketAddress a : settings.peers().values()) {
+        for (InetSocketAddress a : net.peers().values()) {
             listedAddresses.add(a.getAddress());
         }
-        listedAddresses.add(settings.bindAddress());
-        this.self = settings.unicastAddress();
-        this.group = settings.transport() == Transport.UDP
-                ? new InetSocketAddress(settings.mcastGroup(), settings.mcastPort())
-                : null;
+        listedAddresses.add(net.bindAddress());
+        this.self = net.unicastAddress();
+        this.group = settings.transport() == Transport.UDP ? new InetSocketAddress(net.mcastGroup(), net.mcastPort()) : null;
+    }
+
+    /** The network's settings. */
+    NetworkSettings settings() {
+        return net;
+    }
+
+    /** This network's counters (the runtime's network stats only). */
+    NodeCounters counters() {
+        return counters;
     }
 
     /**
@@ -107,7 +127,7 @@ final class UdpNetwork {
     void open(EventLoopGroup loopGroup, boolean epoll) throws IOException {
         boolean udp = group != null;
         if (udp) {
-            networkInterface = interfaceOf(settings.bindAddress());
+            networkInterface = interfaceOf(net.bindAddress());
         }
         ChannelFactory<DatagramChannel> factory = epoll
                 ? () -> new EpollDatagramChannel(SocketProtocolFamily.INET)
@@ -123,7 +143,7 @@ final class UdpNetwork {
         Bootstrap unicastBootstrap = common.clone().handler(new Inbound(false));
         if (udp) {
             unicastBootstrap.option(ChannelOption.IP_MULTICAST_IF, networkInterface)
-                    .option(ChannelOption.IP_MULTICAST_TTL, settings.ttl())
+                    .option(ChannelOption.IP_MULTICAST_TTL, net.ttl())
                     .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, false);
         }
         unicast = (DatagramChannel) bind(unicastBootstrap, self, "unicast");
@@ -131,7 +151,7 @@ final class UdpNetwork {
             Bootstrap groupBootstrap = common.clone().handler(new Inbound(true))
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.IP_MULTICAST_IF, networkInterface)
-                    .option(ChannelOption.IP_MULTICAST_TTL, settings.ttl());
+                    .option(ChannelOption.IP_MULTICAST_TTL, net.ttl());
             multicast = (DatagramChannel) bind(groupBootstrap, group, "multicast group");
             ChannelFuture join = multicast.joinGroup(group, networkInterface).awaitUninterruptibly();
             if (!join.isSuccess()) {
@@ -140,15 +160,17 @@ final class UdpNetwork {
             }
         }
         // With UDP, the group channel receives the bulk of the traffic.
-        grantedReceiveBytes = (udp ? multicast : unicast).config().getReceiveBufferSize();
-        grantedSendBytes = unicast.config().getSendBufferSize();
+        int grantedReceiveBytes = (udp ? multicast : unicast).config().getReceiveBufferSize();
+        int grantedSendBytes = unicast.config().getSendBufferSize();
+        counters.add(Stat.SOCKET_RECEIVE_BUFFER_BYTES, grantedReceiveBytes);
+        counters.add(Stat.SOCKET_SEND_BUFFER_BYTES, grantedSendBytes);
         checkBuffer("SO_RCVBUF", grantedReceiveBytes);
         checkBuffer("SO_SNDBUF", grantedSendBytes);
         if (udp) {
             checkBuffer("SO_RCVBUF (unicast)", unicast.config().getReceiveBufferSize());
         }
-        log.info("network " + NAME + ": " + settings.transport().configName() + " on " + describe(self)
-                + (udp ? ", group " + describe(group) + " on " + networkInterface.getName() + " ttl " + settings.ttl()
+        log.info("network " + net.name() + ": " + settings.transport().configName() + " on " + describe(self)
+                + (udp ? ", group " + describe(group) + " on " + networkInterface.getName() + " ttl " + net.ttl()
                         : ", " + otherAddresses.size() + " peers")
                 + (epoll ? " (epoll)" : " (nio)"));
     }
@@ -247,7 +269,7 @@ final class UdpNetwork {
     }
 
     private void write(InetSocketAddress to, byte[] frame, Stat sentStat) {
-        if (unicast == null || !unicast.isActive()) {
+        if (unicast == null || !unicast.isActive() || cut) {
             return;
         }
         if (!unicast.isWritable()) {
@@ -270,7 +292,7 @@ final class UdpNetwork {
         lastFaultNanos = System.nanoTime();
         long left = sendErrorLimiter.admit(lastFaultNanos);
         if (left >= 0) {
-            log.warning("send on " + NAME + " failed: " + lastFault + (left > 0 ? " (" + left + " more not logged)" : ""));
+            log.warning("send on " + net.name() + " failed: " + lastFault + (left > 0 ? " (" + left + " more not logged)" : ""));
         }
     }
 
@@ -281,16 +303,35 @@ final class UdpNetwork {
     }
 
     /**
-     * Whether {@code sender} may talk to us: a listed peer's address, or any when
-     * {@code block_unlisted_ips} is off.
+     * Tests only: {@code true} drops every datagram this node sends or receives on this network
+     * from now on, as if its cable were cut; {@code false} mends it. Event loop only.
      */
-    boolean listed(InetSocketAddress sender) {
-        return !settings.blockUnlistedIps() || listedAddresses.contains(sender.getAddress());
+    void cut(boolean value) {
+        cut = value;
     }
 
-    /** Our own multicast, looped back to the group channel. */
-    boolean isSelf(InetSocketAddress sender) {
-        return self.equals(sender);
+    /** Filters a datagram (our own looped back, unlisted senders), counts it, and hands it on. */
+    private void received(DatagramPacket packet, boolean viaGroup) {
+        InetSocketAddress from = packet.sender();
+        if (cut || viaGroup && self.equals(from)) {
+            return; // our own multicast, looped back; the engine already has it
+        }
+        if (settings.blockUnlistedIps() && !listedAddresses.contains(from.getAddress())) {
+            counters.increment(Stat.FRAMES_DROPPED_UNLISTED);
+            long left = unlistedLimiter.admit(System.nanoTime());
+            if (left >= 0) {
+                log.warning("dropped a frame from " + describe(from) + " on " + net.name()
+                        + ", which is not in the peer list (block_unlisted_ips)" + (left > 0 ? " (" + left + " more not logged)" : ""));
+            }
+            return;
+        }
+        ByteBuf content = packet.content();
+        int length = content.readableBytes();
+        counters.increment(viaGroup ? Stat.FRAMES_RECEIVED_MULTICAST : Stat.FRAMES_RECEIVED_UNICAST);
+        counters.add(Stat.BYTES_RECEIVED, length);
+        // A view of netty's buffer, valid during the call; the engine copies what it keeps.
+        ByteBuffer frame = content.nioBufferCount() == 1 ? content.nioBuffer() : ByteBuffer.wrap(ByteBufUtil.getBytes(content));
+        receiver.onFrame(net.index(), frame, length);
     }
 
     /** Completes once the writes made so far have gone to the socket (or failed). */
@@ -308,26 +349,22 @@ final class UdpNetwork {
         }
     }
 
-    /** The address and status line of this network, as {@code corosync-cfgtool -s} shows them. */
-    NodeStatus.NetworkStatus status(long nowNanos, int faultWindowSeconds) {
-        String address = describe(self) + (group != null ? " mcast " + describe(group) : "");
-        String status;
-        if (unicast == null || !unicast.isActive()) {
-            status = "closed";
-        } else if (lastFault != null && nowNanos - lastFaultNanos < faultWindowSeconds * 1_000_000_000L) {
-            status = "FAULTY: send failed: " + lastFault;
-        } else {
-            status = "active with no faults";
+    /** This network's local address, and group for udp, as {@code corosync-cfgtool -s} shows them. */
+    String address() {
+        return describe(self) + (group != null ? " mcast " + describe(group) : "");
+    }
+
+    /** Whether the sockets are open (bound and not yet closed). */
+    boolean isOpen() {
+        return unicast != null && unicast.isActive();
+    }
+
+    /** "send failed: why" when a send failed within the last {@code windowSeconds}, else null. */
+    String recentSendFailure(long nowNanos, int windowSeconds) {
+        if (lastFault != null && nowNanos - lastFaultNanos < windowSeconds * 1_000_000_000L) {
+            return "send failed: " + lastFault;
         }
-        return new NodeStatus.NetworkStatus(0, address, status);
-    }
-
-    int grantedReceiveBytes() {
-        return grantedReceiveBytes;
-    }
-
-    int grantedSendBytes() {
-        return grantedSendBytes;
+        return null;
     }
 
     static String describe(InetSocketAddress a) {
@@ -345,14 +382,14 @@ final class UdpNetwork {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            receiver.onDatagram(packet, viaGroup);
+            received(packet, viaGroup);
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             long left = limiter.admit(System.nanoTime());
             if (left >= 0) {
-                log.warning("receive on " + NAME + (viaGroup ? " (group)" : "") + " failed: " + cause
+                log.warning("receive on " + net.name() + (viaGroup ? " (group)" : "") + " failed: " + cause
                         + (left > 0 ? " (" + left + " more not logged)" : ""));
             }
         }

@@ -82,6 +82,12 @@ class BadConfigTest {
                 bad("rrp-none-two-rings.conf",
                         "rrp-none-two-rings.conf:4: rrp_mode none uses one network, but 2 are configured; expected "
                                 + "passive or active"),
+                bad("rrp-active-one-ring.conf",
+                        "rrp-active-one-ring.conf:4: rrp_mode active needs two or more networks, but only ring0_addr "
+                                + "is given; add ring1_addr to every node (and an interface with linknumber 1), or "
+                                + "write rrp_mode: none"),
+                bad("rrp-mode-unknown.conf",
+                        "rrp-mode-unknown.conf:4: rrp_mode: 'activ' is not allowed; allowed none, passive, active"),
                 bad("logfile-missing.conf",
                         "logfile-missing.conf:18: to_logfile is yes but no logfile is given; expected 'logfile: PATH'"),
                 // Errors are collected, not stopped at the first.

@@ -192,6 +192,18 @@ class NodeConfigTest {
     }
 
     @Test
+    void theRedundantRingExampleValidates() throws Exception {
+        ConfigResult result = NodeConfig.load(Path.of("examples/totem-rrp-loopback.conf"));
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).isEmpty();
+        NodeConfig config = result.config();
+        assertThat(config.rrpMode()).isEqualTo(RrpMode.PASSIVE);
+        assertThat(config.interfaces()).extracting(InterfaceConfig::mcastPort).containsExactly(5405, 5406);
+        assertThat(config.node(3).orElseThrow().ringAddresses()).containsExactly(ip("127.0.0.3"), ip("127.1.0.3"));
+    }
+
+    @Test
     void udpWithoutMcastaddrDerivesItFromTheClusterNameAsCorosyncDoes() {
         String text = "totem {\n transport: udp\n cluster_name: ab\n interface {\n  bindnetaddr: 10.0.0.0\n }\n}\n";
         ConfigResult result = NodeConfig.parse("t.conf", text);

@@ -3,6 +3,7 @@ package dev.totem.node.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.totem.rrp.RrpMode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -66,5 +67,32 @@ class RuntimeSettingsTest {
                 .isInstanceOf(NullPointerException.class);
         assertThat(RuntimeSettings.builder(2, Transport.UDPU, NODE2).stateDirectory(Path.of("x")).build()
                 .stateDirectory()).isEqualTo(Path.of("x"));
+    }
+
+    @Test
+    void aRedundantNetworkNeedsAnAddressForEveryNodeAndAMatchingMode() {
+        Map<Integer, InetSocketAddress> ring0 = Map.of(1, new InetSocketAddress(NodeRunner.loopback(1), 5405),
+                2, new InetSocketAddress(NODE2, 5405));
+        InetAddress node2ring1 = NodeRunner.loopback(2, 1);
+        Map<Integer, InetSocketAddress> ring1 = Map.of(1, new InetSocketAddress(NodeRunner.loopback(1, 1), 5406),
+                2, new InetSocketAddress(node2ring1, 5406));
+
+        RuntimeSettings s = RuntimeSettings.builder(2, Transport.UDPU, NODE2).peers(ring0)
+                .redundantNetwork(node2ring1, 5406, ring1).build();
+
+        assertThat(s.rrpMode()).isEqualTo(RrpMode.PASSIVE);
+        assertThat(s.networks()).extracting(NetworkSettings::name).containsExactly("ring0", "ring1");
+        assertThat(s.networks().get(1).otherPeers(2).keySet()).containsExactly(1);
+        assertThatThrownBy(() -> RuntimeSettings.builder(2, Transport.UDPU, NODE2).peers(ring0)
+                .redundantNetwork(node2ring1, 5406, Map.of(2, new InetSocketAddress(node2ring1, 5406))).build())
+                .hasMessageContaining("network 1 lists nodes [2], network 0 lists [1, 2]");
+        assertThatThrownBy(() -> RuntimeSettings.builder(2, Transport.UDPU, NODE2).peers(ring0)
+                .redundantNetwork(node2ring1, 5407, ring1).build())
+                .hasMessageContaining("network 1: node 2 is listed at");
+        assertThatThrownBy(() -> RuntimeSettings.builder(2, Transport.UDPU, NODE2).rrpMode(RrpMode.ACTIVE).build())
+                .hasMessageContaining("rrp mode active with 1 networks");
+        assertThatThrownBy(() -> RuntimeSettings.builder(2, Transport.UDPU, NODE2).peers(ring0).rrpMode(RrpMode.NONE)
+                .redundantNetwork(node2ring1, 5406, ring1).build())
+                .hasMessageContaining("rrp mode none with 2 networks");
     }
 }

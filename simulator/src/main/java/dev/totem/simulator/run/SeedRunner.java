@@ -208,9 +208,10 @@ public final class SeedRunner {
      *
      * <p>The nodes boot while their networks are still down, until the processor's startup
      * jitter (up to one join period) has fired on every node, so they all gather at once. Booted
-     * together on a working network, two nodes can agree on a ring of two before the others'
+     * together on a working network, two nodes could agree on a ring of two before the others'
      * joins reach them (seed 497 of passive netfail: 3 ms after boot), and the merge that follows
-     * would pass for a change the network faults caused.
+     * would pass for a change the network faults caused; the processor now waits one join period
+     * after the first join it hears before its first commit, which closes that race too.
      */
     private long firstRing(long step) {
         int[][] alone = new int[ids.length][];

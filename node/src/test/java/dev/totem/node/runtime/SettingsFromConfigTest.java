@@ -1,0 +1,71 @@
+package dev.totem.node.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.totem.node.config.ConfigResult;
+import dev.totem.node.config.NodeConfig;
+import dev.totem.rrp.RrpMode;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+/** A file with two networks gives a node one socket set per network, each at its own ringN_addr. */
+class SettingsFromConfigTest {
+    private static final String NODES = "nodelist {\n"
+            + " node {\n  nodeid: 1\n  ring0_addr: 127.0.0.1\n  ring1_addr: 127.1.0.1\n }\n"
+            + " node {\n  nodeid: 2\n  ring0_addr: 127.0.0.2\n  ring1_addr: 127.1.0.2\n }\n}\n";
+
+    private static RuntimeSettings settings(String totem) {
+        ConfigResult result = NodeConfig.parse("t.conf", "totem {\n crypto_cipher: none\n" + totem + "}\n" + NODES);
+        assertThat(result.errors()).isEmpty();
+        SettingsFromConfig.Overrides overrides = new SettingsFromConfig.Overrides(OptionalInt.of(2), Path.of("state"),
+                OptionalInt.empty(), Optional.empty(), false, Optional.empty());
+        return SettingsFromConfig.settings(result.config(), overrides).settings();
+    }
+
+    private static InetSocketAddress at(String address, int port) throws Exception {
+        return new InetSocketAddress(InetAddress.getByName(address), port);
+    }
+
+    @Test
+    void udpuBindsEachNetworkAtThisNodesRingAddressWithTheNetworksPort() throws Exception {
+        RuntimeSettings s = settings(" transport: udpu\n rrp_mode: active\n");
+
+        assertThat(s.rrpMode()).isEqualTo(RrpMode.ACTIVE);
+        assertThat(s.networks()).hasSize(2);
+        NetworkSettings ring1 = s.networks().get(1);
+        assertThat(s.networks().get(0).unicastAddress()).isEqualTo(at("127.0.0.2", 5405));
+        assertThat(ring1.unicastAddress()).isEqualTo(at("127.1.0.2", 5406));
+        assertThat(ring1.peers()).containsEntry(1, at("127.1.0.1", 5406)).containsEntry(2, at("127.1.0.2", 5406));
+        assertThat(ring1.mcastGroup()).isNull();
+    }
+
+    @Test
+    void udpGivesEachNetworkItsGroupAndSendsFromTheGroupPortMinusOne() throws Exception {
+        RuntimeSettings s = settings(" transport: udp\n"
+                + " interface {\n  linknumber: 0\n  bindnetaddr: 127.0.0.0\n  mcastaddr: 239.192.7.1\n  mcastport: 5405\n }\n"
+                + " interface {\n  linknumber: 1\n  bindnetaddr: 127.1.0.0\n  mcastaddr: 239.192.7.2\n  mcastport: 5407\n }\n");
+
+        assertThat(s.rrpMode()).as("two networks default to passive").isEqualTo(RrpMode.PASSIVE);
+        NetworkSettings ring1 = s.networks().get(1);
+        assertThat(ring1.unicastAddress()).isEqualTo(at("127.1.0.2", 5406));
+        assertThat(ring1.mcastGroup()).isEqualTo(InetAddress.getByName("239.192.7.2"));
+        assertThat(ring1.mcastPort()).isEqualTo(5407);
+        assertThat(s.networks().get(0).mcastGroup()).isEqualTo(InetAddress.getByName("239.192.7.1"));
+    }
+
+    @Test
+    void oneNetworkHasNoRedundantRing() {
+        String one = "totem {\n crypto_cipher: none\n transport: udpu\n}\n"
+                + "nodelist {\n node {\n  nodeid: 1\n  ring0_addr: 127.0.0.1\n }\n}\n";
+        RuntimeSettings s = SettingsFromConfig.settings(NodeConfig.parse("t.conf", one).config(),
+                new SettingsFromConfig.Overrides(OptionalInt.of(1), Path.of("state"), OptionalInt.empty(),
+                        Optional.empty(), false, Optional.empty())).settings();
+
+        assertThat(s.rrpMode()).isEqualTo(RrpMode.NONE);
+        assertThat(s.networks()).hasSize(1);
+    }
+}

@@ -99,6 +99,11 @@ public final class LockReplica {
         return phase;
     }
 
+    /** Whether process (node, pid) is a member of the replica's current view. */
+    public boolean member(int node, int pid) {
+        return members.contains(RequestId.process(node, pid));
+    }
+
     /** Syncs completed. */
     public long syncs() {
         return syncs;

@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             DemoNodeCommand.class,
             NodeCommand.class,
             SimCommand.class,
+            LocksCommand.class,
             StatusCommand.class,
             ConfigCommand.class,
             KeygenCommand.class,

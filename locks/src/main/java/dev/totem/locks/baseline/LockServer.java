@@ -223,12 +223,7 @@ public final class LockServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         running = false;
-        selector.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        SelectorThread.stop(selector, thread);
         for (Connection c : connections.values()) {
             c.channel.close();
         }

@@ -60,6 +60,9 @@ public final class LocksCommand implements Callable<Integer> {
         @Option(names = "--netmtu", description = "netmtu of the replicated ring (default ${DEFAULT-VALUE}).", defaultValue = "1500")
         private int netmtu;
 
+        @Option(names = "--verbose", description = "Print each replicated node's counters (frames, idle waits, timers).")
+        private boolean verbose;
+
         @Option(names = "--window", description = "window_size,max_messages of the replicated ring (default: corosync's 50,17).")
         private String windowSpec;
 
@@ -98,12 +101,18 @@ public final class LocksCommand implements Callable<Integer> {
                         throw new UserError("--window expects W,M (two numbers), got '" + windowSpec + "'");
                     }
                 }
-                try (LoopbackCpgCluster cluster = new LoopbackCpgCluster(nodes, totem)) {
+                LoopbackCpgCluster cluster = new LoopbackCpgCluster(nodes, totem);
+                try {
                     LocksBench.Figures f = LocksBench.replicated(cluster, clients, window, LockConfig.defaults().withAcquireGuarantee(g));
                     rep = f.rate();
                     out.println("replicated: " + f.summary() + " (" + clients + " clients on " + nodes + " nodes, "
                             + g.name().toLowerCase() + " acquires, UDP on loopback, netmtu " + netmtu + ", window "
                             + totem.windowSize() + "," + totem.maxMessages() + ", one JVM)");
+                } finally {
+                    cluster.close();
+                }
+                if (verbose) {
+                    cluster.stats().forEach(l -> out.println("  " + l));
                 }
             }
             out.printf("locks: replicated=%s client-server=%s ratio=%s%n", rate(rep), rate(cs),

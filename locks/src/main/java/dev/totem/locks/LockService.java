@@ -74,6 +74,7 @@ public final class LockService implements CpgListener, AutoCloseable {
     private Consumer<LockEvent> observer = e -> { };
     private long nextSeq = 1;
     private long malformed;
+    private long tryAgains;
     private boolean closed;
     private String joinError;
 
@@ -180,7 +181,9 @@ public final class LockService implements CpgListener, AutoCloseable {
 
     void sendRelease(String name, long seq) {
         if (!closed) {
-            enqueue(new LockMessage.Release(name, seq), Guarantee.AGREED, 0);
+            // Same guarantee as acquires: the engine packs a run of messages into one frame only
+            // while their guarantee stays the same, and a client alternates releases and acquires.
+            enqueue(new LockMessage.Release(name, seq), config.acquireGuarantee(), 0);
             flush();
         }
     }
@@ -221,6 +224,11 @@ public final class LockService implements CpgListener, AutoCloseable {
         return malformed;
     }
 
+    /** Times CPG answered TRY_AGAIN to a multicast (the message waited in the outbox). */
+    public long tryAgains() {
+        return tryAgains;
+    }
+
     /** Sees every event of the replica's table, for every process's requests, in order (checkers, tools). */
     public void observe(Consumer<LockEvent> o) {
         this.observer = o == null ? e -> { } : o;
@@ -233,7 +241,7 @@ public final class LockService implements CpgListener, AutoCloseable {
     public void pump() {
         if (replica.phase() == LockReplica.Phase.SYNCED && !resend.isEmpty()) {
             for (LockMessage m : resend) {
-                enqueue(m, m instanceof LockMessage.Acquire ? config.acquireGuarantee() : Guarantee.AGREED, 0);
+                enqueue(m, config.acquireGuarantee(), 0);
             }
             resend.clear();
         }
@@ -362,6 +370,7 @@ public final class LockService implements CpgListener, AutoCloseable {
             Outgoing o = outbox.peek();
             CpgResult r = handle.mcast(config.group(), o.bytes(), o.guarantee());
             if (r.error() == CpgError.TRY_AGAIN) {
+                tryAgains++;
                 return;
             }
             outbox.poll();

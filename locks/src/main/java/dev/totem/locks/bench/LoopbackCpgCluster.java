@@ -59,4 +59,13 @@ public final class LoopbackCpgCluster implements CpgCluster {
             n.close();
         }
     }
+
+    /** Each node's counters, one line each (after {@link #close}). */
+    public List<String> stats() {
+        List<String> out = new ArrayList<>();
+        for (LoopbackCpgNode n : nodes) {
+            out.add(n.stats());
+        }
+        return out;
+    }
 }

@@ -50,6 +50,9 @@ public final class LoopbackCpgNode implements AutoCloseable {
     private Map<Integer, InetSocketAddress> peers = Map.of();
     private volatile Consumer<EmbeddedCpg> ticker = cpg -> { };
     private volatile boolean running = true;
+    private final long[] timersFired = new long[TimerKind.values().length];
+    private long idleSelects;
+    private long framesIn;
     private volatile Throwable failure;
 
     /** Binds the node's socket on loopback; {@link #start} once every peer's address is known. */
@@ -99,6 +102,17 @@ public final class LoopbackCpgNode implements AutoCloseable {
         this.ticker = t;
     }
 
+    /** Counters for a benchmark's report: frames received, idle waits, timers fired by kind (read after {@link #close}). */
+    public String stats() {
+        StringBuilder b = new StringBuilder("node " + nodeId + ": frames in " + framesIn + ", idle waits " + idleSelects);
+        for (TimerKind k : TimerKind.values()) {
+            if (timersFired[k.ordinal()] > 0) {
+                b.append(", ").append(k.name().toLowerCase()).append(' ').append(timersFired[k.ordinal()]);
+            }
+        }
+        return b.toString();
+    }
+
     /** What stopped the node's thread, or null. */
     public Throwable failure() {
         return failure;
@@ -124,6 +138,7 @@ public final class LoopbackCpgNode implements AutoCloseable {
                 busy |= receive(now);
                 if (!busy) {
                     // Frames and tasks wake the selector; timers are checked at least every millisecond.
+                    idleSelects++;
                     selector.select(1);
                     selector.selectedKeys().clear();
                 }
@@ -139,6 +154,7 @@ public final class LoopbackCpgNode implements AutoCloseable {
             long d = deadlines[k.ordinal()];
             if (d >= 0 && now - d >= 0) {
                 deadlines[k.ordinal()] = -1;
+                timersFired[k.ordinal()]++;
                 apply(engine.onTimer(now, k), now);
                 fired = true;
             }
@@ -160,6 +176,7 @@ public final class LoopbackCpgNode implements AutoCloseable {
                 break;
             }
             receive.flip();
+            framesIn++;
             apply(engine.onPacket(now, receive), now);
             got = true;
         }

@@ -181,9 +181,10 @@ public final class LockService implements CpgListener, AutoCloseable {
 
     void sendRelease(String name, long seq) {
         if (!closed) {
-            // Same guarantee as acquires: the engine packs a run of messages into one frame only
-            // while their guarantee stays the same, and a client alternates releases and acquires.
-            enqueue(new LockMessage.Release(name, seq), config.acquireGuarantee(), 0);
+            // Agreed is enough (see the README). Note: the engine packs a run of messages into one
+            // frame only while their guarantee stays the same, so a busy client that alternates
+            // safe acquires and agreed releases sends one message per frame.
+            enqueue(new LockMessage.Release(name, seq), Guarantee.AGREED, 0);
             flush();
         }
     }
@@ -241,7 +242,7 @@ public final class LockService implements CpgListener, AutoCloseable {
     public void pump() {
         if (replica.phase() == LockReplica.Phase.SYNCED && !resend.isEmpty()) {
             for (LockMessage m : resend) {
-                enqueue(m, config.acquireGuarantee(), 0);
+                enqueue(m, m instanceof LockMessage.Acquire ? config.acquireGuarantee() : Guarantee.AGREED, 0);
             }
             resend.clear();
         }

@@ -291,6 +291,25 @@ public final class LockLayer implements ProcessLayer, SimulationListener, CpgNod
         return converged(live) && leftOver().isEmpty();
     }
 
+    /** Why {@link #converged} says no, for the violation's text. */
+    private String unsettled(int[] live) {
+        StringBuilder b = new StringBuilder();
+        for (int id : live) {
+            if (sim.engine(id) instanceof CpgNode n) {
+                b.append("node ").append(id).append(' ').append(n.service().phase()).append(" ring ").append(n.service().ring())
+                        .append(" outstanding ").append(n.service().outstandingMessages()).append("; ");
+            }
+        }
+        for (Proc p : procs.values()) {
+            LockService s = p.service;
+            b.append(p.name).append(' ').append(s.replica().phase()).append(s.handle().closed() ? " closed" : "")
+                    .append(" unsent ").append(s.unsent()).append(" members ").append(s.handle().membership(lockConfig.group()).size())
+                    .append(" digest ").append(Long.toHexString(s.replica().table().digest())).append(" view ").append(p.view)
+                    .append('#').append(p.k).append(" syncs ").append(s.replica().syncs()).append(' ').append(s.replica().table()).append("; ");
+        }
+        return b.append(procs.size()).append(" processes").toString();
+    }
+
     /** What keeps the run from being settled: requests unanswered, leases held, tables not empty. */
     private List<String> leftOver() {
         List<String> left = new ArrayList<>();
@@ -314,7 +333,8 @@ public final class LockLayer implements ProcessLayer, SimulationListener, CpgNod
         List<Violation> out = new ArrayList<>(checker.violations());
         int[] live = java.util.Arrays.stream(ids).filter(id -> sim.nodeState(id) == NodeState.UP).toArray();
         if (!converged(live)) {
-            out.add(new Violation("lock-liveness", "the replicas did not settle on one synchronised table after the faults"));
+            out.add(new Violation("lock-liveness", "the replicas did not settle on one synchronised table after the faults: "
+                    + unsettled(live)));
         } else {
             List<String> left = leftOver();
             if (!left.isEmpty()) {

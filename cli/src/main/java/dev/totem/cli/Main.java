@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
             CpgCommand.class,
             CpgbenchCommand.class,
             SimCommand.class,
+            LocksCommand.class,
             StatusCommand.class,
             ConfigCommand.class,
             KeygenCommand.class,

@@ -1,5 +1,6 @@
 package dev.totem.cli;
 
+import dev.totem.locks.sim.LockLayer;
 import dev.totem.rrp.RrpMode;
 import dev.totem.simulator.run.EngineKind;
 import dev.totem.simulator.run.FaultProfile;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Spec;
             "that many simulated networks; --faults netfail fails one network at a time.",
             "--layer cpg runs processes in closed process groups over the CPG service of each node",
             "(always on --engine totem); --messages then counts their steps (joins, leaves, multicasts).",
+            "--layer locks runs the replicated lock service of module locks on CPG; delivered= counts grants.",
             "Each failing seed is printed with the command that replays it; the last line is",
             "  seeds=K nodes=N delivered=D [configs=C] violations=V",
             "after a line configs_after_fault_start=F with the netfail profiles, which fail networks",
@@ -94,7 +96,7 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--jobs", description = "Seeds run in parallel (default: the number of cores).")
     private Integer jobs;
 
-    @Option(names = "--layer", description = "engine (messages straight to the engine) or cpg (process groups); default engine.")
+    @Option(names = "--layer", description = "engine (messages straight to the engine), cpg (process groups) or locks (the lock service on CPG); default engine.")
     private String layer;
 
     @Override
@@ -112,7 +114,8 @@ public final class SimCommand implements Callable<Integer> {
         }
         Layer workloadLayer;
         try {
-            workloadLayer = layer == null ? Layer.ENGINE : Layer.parse(layer);
+            // The lock service runs on the CPG layer, with its own processes and checks.
+            workloadLayer = layer == null ? Layer.ENGINE : locks() ? Layer.CPG : Layer.parse(layer);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -189,7 +192,7 @@ public final class SimCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - started) / 1e9;
         err.printf("sim: %.1f s, %.1f seeds/s, engine %s, faults %s, networks %d, rrp %s%s%n", seconds, count / seconds,
                 kind.name().toLowerCase(), profile.cliName(), networks, rrpMode.name().toLowerCase(),
-                workloadLayer == Layer.CPG ? ", layer cpg" : "");
+                locks() ? ", layer locks" : workloadLayer == Layer.CPG ? ", layer cpg" : "");
         if (profile.failsNetworks()) {
             // These profiles start their faults once the first ring formed: what they caused.
             out.println("configs_after_fault_start=" + configsAfterFaultStart);
@@ -199,14 +202,22 @@ public final class SimCommand implements Callable<Integer> {
         return violations == 0 ? 0 : 1;
     }
 
+    private boolean locks() {
+        return layer != null && layer.trim().equalsIgnoreCase("locks");
+    }
+
+    private SeedRunner.Result runSeed(Scenario scenario, long seed, TraceWriter writer) {
+        return locks() ? SeedRunner.run(scenario, seed, writer, new LockLayer()) : SeedRunner.run(scenario, seed, writer);
+    }
+
     private SeedRunner.Result runSeed(Scenario scenario, long seed) throws IOException {
         if (trace == null && timeline == null) {
-            return SeedRunner.run(scenario, seed, TraceWriter.nowhere());
+            return runSeed(scenario, seed, TraceWriter.nowhere());
         }
         Path file = trace != null ? perSeed(trace, seed) : Files.createTempFile("totem-trace-" + seed + "-", ".jsonl");
         SeedRunner.Result result;
         try (Writer w = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
-            result = SeedRunner.run(scenario, seed, new TraceWriter(TraceSink.writer(w)));
+            result = runSeed(scenario, seed, new TraceWriter(TraceSink.writer(w)));
         }
         if (timeline != null) {
             TimelinePage.write(file, perSeed(timeline, seed), "seed " + seed);

@@ -18,6 +18,7 @@ import dev.totem.simulator.SimulationListener;
 import dev.totem.simulator.check.CpgChecker;
 import dev.totem.simulator.check.CpgHistory;
 import dev.totem.simulator.check.Violation;
+import dev.totem.simulator.run.ProcessLayer;
 import dev.totem.simulator.trace.TraceWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +37,7 @@ import java.util.TreeMap;
  * {@link CpgChecker}. The seed runner drives it: engines from {@link #factory}, the workload,
  * convergence, the late messages after the faults, then {@link #check()}.
  */
-public final class CpgLayer implements SimulationListener, CpgNode.Observer {
+public final class CpgLayer implements ProcessLayer, SimulationListener, CpgNode.Observer {
     /** The groups the processes use. */
     public static final List<String> GROUPS = List.of("alpha", "beta", "gamma");
     /** Share of workload steps in which the chosen process exits (and a new one starts). */
@@ -76,11 +77,11 @@ public final class CpgLayer implements SimulationListener, CpgNode.Observer {
 
     /** The processor configuration of {@code totemConfig} that carries full CPG messages. */
     public TotemConfig carrying(TotemConfig totemConfig) {
-        return totemConfig.messageBytesMax() >= config.engineMessageBytesMax() ? totemConfig
-                : totemConfig.withMessageBytesMax(config.engineMessageBytesMax());
+        return CpgNode.carrying(totemConfig, config);
     }
 
     /** Builds each node: a processor that carries full CPG messages, under a {@link CpgNode} with 2 or 3 processes. */
+    @Override
     public EngineFactory factory(TotemConfig totemConfig) {
         TotemConfig carrying = carrying(totemConfig);
         return factory((nodeId, store, random) -> new TotemProcessor(carrying, nodeId, store, random));
@@ -90,12 +91,10 @@ public final class CpgLayer implements SimulationListener, CpgNode.Observer {
      * Builds each node over the processor {@code processors} builds (to run the layer over a
      * broken processor, say); it must carry {@link #carrying} messages.
      */
+    @Override
     public EngineFactory factory(EngineFactory processors) {
         return (nodeId, store, random) -> {
-            if (!(processors.create(nodeId, store, random) instanceof TotemProcessor processor)) {
-                throw new IllegalArgumentException("the CPG layer runs over a TotemProcessor");
-            }
-            CpgNode node = new CpgNode(processor, config, this);
+            CpgNode node = new CpgNode(CpgNode.processor(processors, nodeId, store, random), config, this);
             int processes = 2 + decisions().nextInt(2);
             for (int i = 0; i < processes; i++) {
                 node.spawn(newPid(nodeId));
@@ -105,6 +104,7 @@ public final class CpgLayer implements SimulationListener, CpgNode.Observer {
     }
 
     /** Joins the simulation built with {@link #factory}: listens to it and takes its random streams. */
+    @Override
     public void attach(Simulation simulation) {
         this.sim = simulation;
         this.schedule = simulation.randomStreams().named("cpg-schedule");
@@ -118,6 +118,7 @@ public final class CpgLayer implements SimulationListener, CpgNode.Observer {
     }
 
     /** Schedules {@code steps} workload steps at random times in the first three quarters of the phase. */
+    @Override
     public void scheduleWorkload(int steps, long phaseNanos, int[] ids) {
         for (int i = 0; i < steps; i++) {
             long at = schedule.nextLong(Math.max(1, phaseNanos * 3 / 4));
@@ -130,6 +131,7 @@ public final class CpgLayer implements SimulationListener, CpgNode.Observer {
      * The CPG side of convergence: every live node synchronised in one ring with the same group
      * table, nothing of its own still on the way, and no process halfway through a join or leave.
      */
+    @Override
     public boolean converged(int[] live) {
         String ring = null;
         Map<String, List<CpgAddress>> table = null;
@@ -163,6 +165,7 @@ public final class CpgLayer implements SimulationListener, CpgNode.Observer {
     }
 
     /** From now on no fault happens: every joined process of a live node multicasts one late message to each of its groups. */
+    @Override
     public void sendLateMessages(int[] live) {
         history.quietFrom(sim.nowNanos() / 1_000);
         for (int id : live) {
@@ -193,6 +196,7 @@ public final class CpgLayer implements SimulationListener, CpgNode.Observer {
     }
 
     /** Every joined process of every live node delivered every late message of its groups. */
+    @Override
     public boolean lateMessagesDelivered(int[] live) {
         for (int id : live) {
             if (!(sim.engine(id) instanceof CpgNode n)) {
@@ -212,11 +216,13 @@ public final class CpgLayer implements SimulationListener, CpgNode.Observer {
     }
 
     /** Group messages delivered, over all processes. */
+    @Override
     public long delivered() {
         return history.deliveries();
     }
 
     /** The per-group properties of the run. */
+    @Override
     public List<Violation> check() {
         return new ArrayList<>(CpgChecker.check(history));
     }

@@ -14,11 +14,15 @@ import dev.totem.protocol.api.Effect.ConfigurationKind;
 import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.TimerKind;
+import dev.totem.protocol.api.RingSeqStore;
+import dev.totem.protocol.api.TotemConfig;
 import dev.totem.protocol.api.TotemEngine;
+import dev.totem.simulator.EngineFactory;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 
 /**
  * A simulated node running the CPG service over its Totem processor, with its local processes:
@@ -63,6 +67,23 @@ public final class CpgNode implements TotemEngine {
         Consumer<CpgNotice> notices = n -> observer.notice(processor.nodeId(), n);
         this.engine = new CpgEngine(processor, config, notices);
         engine.tap(this::number);
+    }
+
+    /** {@code totemConfig}, raised if needed so that its processor carries full CPG messages of {@code config}. */
+    public static TotemConfig carrying(TotemConfig totemConfig, CpgConfig config) {
+        return totemConfig.messageBytesMax() >= config.engineMessageBytesMax() ? totemConfig
+                : totemConfig.withMessageBytesMax(config.engineMessageBytesMax());
+    }
+
+    /**
+     * Builds the processor of a node with {@code processors}, which must build a
+     * {@link TotemProcessor} (the CPG service runs over membership).
+     */
+    public static TotemProcessor processor(EngineFactory processors, int nodeId, RingSeqStore store, RandomGenerator random) {
+        if (!(processors.create(nodeId, store, random) instanceof TotemProcessor processor)) {
+            throw new IllegalArgumentException("the CPG layer runs over a TotemProcessor");
+        }
+        return processor;
     }
 
     /** The Totem processor underneath. */

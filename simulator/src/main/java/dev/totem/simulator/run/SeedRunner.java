@@ -65,10 +65,10 @@ public final class SeedRunner {
     private int nextMessage;
 
     private final EngineFactory factoryOverride;
-    /** The CPG layer's workload and checks; null when the workload talks to the engine. */
-    private final CpgLayer cpg;
+    /** The processes' workload and checks (CPG, or an application on it); null when the workload talks to the engine. */
+    private final ProcessLayer cpg;
 
-    private SeedRunner(Scenario scenario, long seed, TraceWriter trace, EngineFactory factoryOverride) {
+    private SeedRunner(Scenario scenario, long seed, TraceWriter trace, EngineFactory factoryOverride, ProcessLayer layer) {
         this.factoryOverride = factoryOverride;
         this.scenario = scenario;
         this.seed = seed;
@@ -81,7 +81,10 @@ public final class SeedRunner {
         NetworkConfig network = new NetworkConfig(LatencyModel.exponential(50_000, 20_000), scenario.lossProbability(),
                 chaos ? 0.02 : 0, chaos ? 0.02 : 0, chaos ? 2_000_000 : 0, NetworkConfig.DEFAULT_MTU_BYTES);
         SimConfig simConfig = SimConfig.defaults().withNetworks(Collections.nCopies(scenario.networks(), network));
-        this.cpg = scenario.layer() == Layer.CPG
+        if (layer != null && scenario.engine() != EngineKind.TOTEM) {
+            throw new IllegalArgumentException("a process layer needs configuration changes: it runs on the totem engine");
+        }
+        this.cpg = layer != null ? layer : scenario.layer() == Layer.CPG
                 ? new CpgLayer(scenario.safeRatio(), scenario.minSizeBytes(), scenario.maxSizeBytes(), trace) : null;
         this.sim = new Simulation(simConfig, seed, redundant(factoryOverride == null ? factory()
                 : cpg != null ? cpg.factory(factoryOverride) : factoryOverride), trace);
@@ -123,7 +126,15 @@ public final class SeedRunner {
 
     /** Runs {@code seed} of {@code scenario}; {@code trace} receives its JSON Lines trace. */
     public static Result run(Scenario scenario, long seed, TraceWriter trace) {
-        return new SeedRunner(scenario, seed, trace, null).run();
+        return new SeedRunner(scenario, seed, trace, null, null).run();
+    }
+
+    /**
+     * Runs {@code seed} of {@code scenario} with {@code layer}'s processes above the engines (an
+     * application on CPG, say) instead of the scenario's layer; the engine must be totem.
+     */
+    public static Result run(Scenario scenario, long seed, TraceWriter trace, ProcessLayer layer) {
+        return new SeedRunner(scenario, seed, trace, null, layer).run();
     }
 
     /**
@@ -131,7 +142,7 @@ public final class SeedRunner {
      * on a broken engine); on the CPG layer, the processors under the CPG service.
      */
     public static Result run(Scenario scenario, long seed, TraceWriter trace, EngineFactory factory) {
-        return new SeedRunner(scenario, seed, trace, factory).run();
+        return new SeedRunner(scenario, seed, trace, factory, null).run();
     }
 
     /** The Totem configuration a scenario runs with. */

@@ -1,0 +1,49 @@
+package dev.totem.locks;
+
+import dev.totem.protocol.api.Guarantee;
+
+/**
+ * The limits and guarantees of a lock service.
+ *
+ * @param group the CPG group the replicas join
+ * @param requestsMax the most requests (holders and waiters) a table holds; a snapshot of a full
+ *     table must fit in one CPG message (128-byte names: about 150 bytes a request)
+ * @param bufferedMax the most requests a replica holds back while its group synchronises; past
+ *     it requests are dropped alike at every member and their senders send them again
+ * @param outboxMax the most messages a process keeps while CPG answers TRY_AGAIN; past it new
+ *     requests fail at once
+ * @param acquireGuarantee how acquires travel: {@link Guarantee#SAFE} by default (see the README:
+ *     a grant is then known to every member of the configuration before its holder learns of it)
+ */
+public record LockConfig(String group, int requestsMax, int bufferedMax, int outboxMax, Guarantee acquireGuarantee) {
+    public LockConfig {
+        LockCodec.nameBytes(group);
+        if (requestsMax < 1 || bufferedMax < 1 || outboxMax < 1) {
+            throw new IllegalArgumentException("limits must be positive: requestsMax " + requestsMax + ", bufferedMax "
+                    + bufferedMax + ", outboxMax " + outboxMax);
+        }
+        if (acquireGuarantee == null) {
+            throw new IllegalArgumentException("acquireGuarantee is required");
+        }
+    }
+
+    /** Group {@code locks}, 4096 requests, 65,536 held back or waiting to be sent, safe acquires. */
+    public static LockConfig defaults() {
+        return new LockConfig("locks", 4096, 65_536, 65_536, Guarantee.SAFE);
+    }
+
+    /** The same with acquires sent {@code g}. */
+    public LockConfig withAcquireGuarantee(Guarantee g) {
+        return new LockConfig(group, requestsMax, bufferedMax, outboxMax, g);
+    }
+
+    /** The same with another group. */
+    public LockConfig withGroup(String g) {
+        return new LockConfig(g, requestsMax, bufferedMax, outboxMax, acquireGuarantee);
+    }
+
+    /** The same with another table bound. */
+    public LockConfig withRequestsMax(int max) {
+        return new LockConfig(group, max, bufferedMax, outboxMax, acquireGuarantee);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.totem.locks;
+
+import java.util.List;
+
+/**
+ * The messages lock replicas multicast to their group, encoded by {@link LockCodec}. The sender
+ * (node, pid) comes from the CPG delivery, not from the message.
+ */
+public sealed interface LockMessage {
+    /** A request for {@code name}, number {@code seq} of its sender; a try is refused rather than queued. */
+    record Acquire(String name, long seq, boolean tryOnly) implements LockMessage {}
+
+    /** The sender gives up request {@code seq} on {@code name}: releases it, or stops waiting. */
+    record Release(String name, long seq) implements LockMessage {}
+
+    /** The group's leader opens sync round {@code round}: every member answers with its {@link Snapshot}. */
+    record SyncStart(long round) implements LockMessage {}
+
+    /** The sender's table as of the configuration change that started the sync of {@code round}. */
+    record Snapshot(long round, Image table) implements LockMessage {}
+
+    /**
+     * A lock table as values.
+     *
+     * @param fence the last fencing token the table handed out
+     * @param locks the locks, by name ascending; only locks with a holder or waiters
+     */
+    record Image(long fence, List<LockImage> locks) {
+        public Image {
+            locks = List.copyOf(locks);
+        }
+    }
+
+    /**
+     * One lock of an {@link Image}.
+     *
+     * @param holder the request that holds it, or null
+     * @param holderFence the holder's fencing token (0 without a holder)
+     * @param waiters the waiting requests, first in line first
+     */
+    record LockImage(String name, RequestId holder, long holderFence, List<RequestId> waiters) {
+        public LockImage {
+            waiters = List.copyOf(waiters);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.totem.locks.sim;
+
+import dev.totem.locks.Lease;
+import dev.totem.locks.LockEvent;
+import dev.totem.locks.LockMessage;
+import dev.totem.locks.LockReplica;
+import dev.totem.locks.RequestId;
+import dev.totem.simulator.check.Violation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The lock service's properties, checked as the run goes (each replica's events and state after
+ * each of its inputs), so a violation names the process and the point of the order where it
+ * happened.
+ *
+ * <ul>
+ *   <li>{@code lock-exclusion}: in each replica's order of events, a lock is granted only when no
+ *       one holds it, and released only by its holder.</li>
+ *   <li>{@code lock-events}: the events account for the table: the holder they imply is the
+ *       table's holder.</li>
+ *   <li>{@code lock-agreement}: members of one group view that delivered the same number of lock
+ *       messages since the view, both synchronised, hold tables with the same digest.</li>
+ *   <li>{@code lock-left-released}: after every input, a replica's table holds no request of a
+ *       process outside its view: the locks of processes that left, exited or whose node failed
+ *       are released at the confchg that removes them.</li>
+ *   <li>{@code lock-lease}: a lease a process believes it holds is the one its replica's table
+ *       names as the lock's holder.</li>
+ * </ul>
+ * The layer adds {@code lock-liveness} at the end (every request answered, every table empty).
+ */
+final class LockChecker {
+    private static final int MAX_PER_PROPERTY = 5;
+    private final List<Violation> violations = new ArrayList<>();
+    private final Map<String, Integer> perProperty = new HashMap<>();
+    /** Per process, the holder of each lock its events imply. */
+    private final Map<String, Map<String, RequestId>> replay = new HashMap<>();
+    /** (group view, messages since) to the first digest seen there and who saw it. */
+    private final Map<String, Object[]> agreement = new HashMap<>();
+    private long grants;
+
+    void report(String property, String detail) {
+        int n = perProperty.merge(property, 1, Integer::sum);
+        if (n <= MAX_PER_PROPERTY) {
+            violations.add(new Violation(property, detail));
+        } else if (n == MAX_PER_PROPERTY + 1) {
+            violations.add(new Violation(property, "more violations of this property not listed"));
+        }
+    }
+
+    List<Violation> violations() {
+        return violations;
+    }
+
+    /** Grants over all replicas. */
+    long grants() {
+        return grants;
+    }
+
+    /** Replica {@code process} emitted {@code e}. */
+    void event(String process, LockEvent e) {
+        Map<String, RequestId> holders = replay.computeIfAbsent(process, k -> new TreeMap<>());
+        if (e instanceof LockEvent.Granted g) {
+            grants++;
+            RequestId now = holders.get(g.name());
+            if (now != null) {
+                report("lock-exclusion", process + " granted " + g.name() + " to " + g.request() + " while " + now + " held it");
+            }
+            holders.put(g.name(), g.request());
+        } else if (e instanceof LockEvent.Released r) {
+            RequestId now = holders.get(r.name());
+            if (!r.request().equals(now)) {
+                report("lock-exclusion", process + " released " + r.name() + " of " + r.request() + " but " + now + " held it");
+            }
+            holders.remove(r.name());
+        }
+    }
+
+    /** Replica {@code process} finished an input; it is in group view {@code view}, {@code k} lock messages on. */
+    void afterInput(String process, String view, long k, LockReplica replica, List<Lease> leases) {
+        if (replica.phase() == LockReplica.Phase.LEFT) {
+            return;
+        }
+        if (replica.phase() == LockReplica.Phase.SYNCED) {
+            long digest = replica.table().digest();
+            Object[] first = agreement.putIfAbsent(view + "#" + k, new Object[] {digest, process, replica.table().toString()});
+            if (first != null && (long) first[0] != digest) {
+                report("lock-agreement", process + " and " + first[1] + " disagree in view " + view + " after " + k
+                        + " messages: " + replica.table() + " vs " + first[2]);
+            }
+        }
+        Map<String, RequestId> implied = replay.getOrDefault(process, Map.of());
+        for (LockMessage.LockImage l : replica.table().image().locks()) {
+            if (l.holder() != null && !l.holder().equals(implied.get(l.name()))) {
+                report("lock-events", process + ": the table says " + l.holder() + " holds " + l.name() + ", the events "
+                        + implied.get(l.name()));
+            }
+            List<RequestId> all = new ArrayList<>(l.waiters());
+            if (l.holder() != null) {
+                all.add(l.holder());
+            }
+            for (RequestId r : all) {
+                if (!replica.member(r.node(), r.pid())) {
+                    report("lock-left-released", process + " in view " + view + " still has request " + r + " on "
+                            + l.name() + " of a process outside the view");
+                }
+            }
+        }
+        for (Map.Entry<String, RequestId> e : implied.entrySet()) {
+            RequestId table = replica.table().holder(e.getKey());
+            if (!e.getValue().equals(table)) {
+                report("lock-events", process + ": the events say " + e.getValue() + " holds " + e.getKey() + ", the table "
+                        + table);
+            }
+        }
+        for (Lease lease : leases) {
+            if (!lease.request().equals(replica.table().holder(lease.name()))) {
+                report("lock-lease", process + " believes it holds " + lease + " but its table says "
+                        + replica.table().holder(lease.name()));
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.totem.locks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LockCodecTest {
+    private static LockMessage roundTrip(LockMessage m) {
+        return LockCodec.decode(ByteBuffer.wrap(LockCodec.encode(m)));
+    }
+
+    @Test
+    void everyMessageSurvivesARoundTrip() {
+        RequestId a = new RequestId(1, 42, 7);
+        RequestId b = new RequestId(3, 9, 1);
+        List<LockMessage> all = List.of(new LockMessage.Acquire("printer", 5, false), new LockMessage.Acquire("é", 1, true),
+                new LockMessage.Release("printer", 5), new LockMessage.SyncStart(-3),
+                new LockMessage.Snapshot(77, new LockMessage.Image(12, List.of(
+                        new LockMessage.LockImage("a", a, 11, List.of(b)), new LockMessage.LockImage("b", null, 0, List.of(a, b))))));
+        for (LockMessage m : all) {
+            assertThat(roundTrip(m)).isEqualTo(m);
+        }
+    }
+
+    @Test
+    void badBytesGiveAClearErrorNeverAnotherException() {
+        byte[] good = LockCodec.encode(new LockMessage.Snapshot(1, new LockMessage.Image(1, List.of(
+                new LockMessage.LockImage("a", new RequestId(1, 1, 1), 1, List.of())))));
+        for (int cut = 0; cut < good.length; cut++) {
+            byte[] part = Arrays.copyOf(good, cut);
+            assertThatThrownBy(() -> LockCodec.decode(ByteBuffer.wrap(part))).isInstanceOf(IllegalArgumentException.class);
+        }
+        byte[] version = good.clone();
+        version[0] = 9;
+        assertThatThrownBy(() -> LockCodec.decode(ByteBuffer.wrap(version))).hasMessageContaining("version 9");
+        byte[] longer = Arrays.copyOf(good, good.length + 1);
+        assertThatThrownBy(() -> LockCodec.decode(ByteBuffer.wrap(longer))).hasMessageContaining("after the message");
+        byte[] lying = good.clone();
+        lying[2 + 16 + 3] = 127;  // lock count
+        assertThatThrownBy(() -> LockCodec.decode(ByteBuffer.wrap(lying))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void namesAreBounded() {
+        assertThatThrownBy(() -> LockCodec.nameBytes("")).hasMessageContaining("empty");
+        assertThatThrownBy(() -> LockCodec.nameBytes("x".repeat(129))).hasMessageContaining("129 bytes");
+    }
+}

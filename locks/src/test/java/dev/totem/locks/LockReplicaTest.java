@@ -1,0 +1,151 @@
+package dev.totem.locks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.totem.cpg.CpgAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Replicas fed by hand the way CPG feeds them: every member of a view delivers the same
+ * messages in the same order, and the same confchg at the same point.
+ */
+class LockReplicaTest {
+    private final LockConfig config = LockConfig.defaults();
+    private final Map<Integer, LockReplica> replicas = new TreeMap<>();
+    private final Map<Integer, List<LockEvent>> events = new TreeMap<>();
+    /** Messages multicast and not yet delivered, with their sender's node (pid = node here). */
+    private final ArrayDeque<Object[]> wire = new ArrayDeque<>();
+    private long rounds;
+
+    private LockReplica replica(int node) {
+        return replicas.computeIfAbsent(node, n -> {
+            events.put(n, new ArrayList<>());
+            return new LockReplica(n, n, config, () -> new LockTable(config.requestsMax()), () -> ++rounds,
+                    m -> wire.add(new Object[] {n, m}));
+        });
+    }
+
+    /** Installs a view of {@code nodes} at each of them. */
+    private void confchg(int... nodes) {
+        List<CpgAddress> members = new ArrayList<>();
+        for (int n : nodes) {
+            members.add(CpgAddress.member(n, n));
+        }
+        for (int n : nodes) {
+            replica(n).onConfchg(members, events.get(n)::add);
+        }
+    }
+
+    private void send(int node, LockMessage m) {
+        wire.add(new Object[] {node, m});
+    }
+
+    /** Delivers everything on the wire to {@code view}, in order, until it is quiet. */
+    private void deliver(int... view) {
+        while (!wire.isEmpty()) {
+            Object[] w = wire.poll();
+            for (int n : view) {
+                replica(n).onDeliver((int) w[0], (int) w[0], (LockMessage) w[1], events.get(n)::add);
+            }
+        }
+    }
+
+    private static RequestId req(int node, long seq) {
+        return new RequestId(node, node, seq);
+    }
+
+    @Test
+    void replicasApplyTheSameOrderAndALeaversLockPassesToTheNextWaiterAfterTheSync() {
+        confchg(1, 2, 3);
+        deliver(1, 2, 3);
+        assertThat(replica(2).phase()).isEqualTo(LockReplica.Phase.SYNCED);
+        send(2, new LockMessage.Acquire("a", 1, false));
+        send(3, new LockMessage.Acquire("a", 1, false));
+        send(1, new LockMessage.Acquire("a", 1, false));
+        deliver(1, 2, 3);
+        for (int n = 1; n <= 3; n++) {
+            assertThat(replica(n).table().holder("a")).isEqualTo(req(2, 1));
+            assertThat(replica(n).table().waiters("a")).containsExactly(req(3, 1), req(1, 1));
+        }
+
+        confchg(1, 3);
+        assertThat(replica(1).table().holder("a")).as("released at the confchg").isNull();
+        assertThat(events.get(1)).contains(new LockEvent.Released("a", req(2, 1), LockEvent.Cause.LEFT));
+        deliver(1, 3);
+        assertThat(replica(1).table().holder("a")).isEqualTo(req(3, 1));
+        assertThat(replica(3).table().digest()).isEqualTo(replica(1).table().digest());
+        assertThat(events.get(3)).endsWith(new LockEvent.Granted("a", req(3, 1), 2));
+    }
+
+    @Test
+    void afterAPartitionHealsTheSideMostMembersShareKeepsItsHolderAndTheOtherIsRevoked() {
+        confchg(1, 2);
+        deliver(1, 2);
+        send(1, new LockMessage.Acquire("a", 1, false));
+        send(2, new LockMessage.Acquire("b", 1, false));
+        deliver(1, 2);
+        confchg(3);
+        deliver(3);
+        send(3, new LockMessage.Acquire("a", 1, false));
+        send(3, new LockMessage.Acquire("c", 2, false));
+        deliver(3);
+        assertThat(replica(3).table().holder("a")).isEqualTo(req(3, 1));
+
+        confchg(1, 2, 3);
+        send(2, new LockMessage.Acquire("c", 2, false));  // delivered during the sync: held back, then applied
+        deliver(1, 2, 3);
+
+        for (int n = 1; n <= 3; n++) {
+            LockTable t = replica(n).table();
+            assertThat(replica(n).phase()).isEqualTo(LockReplica.Phase.SYNCED);
+            assertThat(t.holder("a")).isEqualTo(req(1, 1));
+            assertThat(t.holder("b")).isEqualTo(req(2, 1));
+            assertThat(t.holder("c")).isEqualTo(req(3, 2));
+            assertThat(t.waiters("c")).containsExactly(req(2, 2));
+            assertThat(t.digest()).isEqualTo(replica(1).table().digest());
+        }
+        assertThat(events.get(3)).contains(new LockEvent.Released("a", req(3, 1), LockEvent.Cause.REVOKED));
+        assertThat(replica(1).table().fence()).isEqualTo(2);
+    }
+
+    @Test
+    void aConfchgDuringASyncDropsTheHeldRequestsAlikeAndStartsOver() {
+        confchg(1, 2, 3);
+        send(2, new LockMessage.Acquire("a", 1, false));
+        // Only the leader's SyncStart and the request get delivered before the next change.
+        Object[] start = wire.poll();
+        for (int n = 1; n <= 3; n++) {
+            replica(n).onDeliver((int) start[0], (int) start[0], (LockMessage) start[1], events.get(n)::add);
+        }
+        wire.clear();
+        for (int n = 1; n <= 3; n++) {
+            replica(n).onDeliver(2, 2, new LockMessage.Acquire("a", 1, false), events.get(n)::add);
+        }
+        confchg(2, 3);
+        for (int n = 2; n <= 3; n++) {
+            assertThat(events.get(n)).contains(new LockEvent.Dropped(req(2, 1), new LockMessage.Acquire("a", 1, false)));
+        }
+        deliver(2, 3);
+        assertThat(replica(2).phase()).isEqualTo(LockReplica.Phase.SYNCED);
+        assertThat(replica(2).table().holder("a")).isNull();
+        assertThat(replica(3).table().digest()).isEqualTo(replica(2).table().digest());
+    }
+
+    @Test
+    void aStaleSnapshotOfAnotherRoundIsIgnored() {
+        confchg(1, 2);
+        deliver(1, 2);
+        confchg(1, 2);
+        send(2, new LockMessage.Snapshot(999, new LockMessage.Image(5,
+                List.of(new LockMessage.LockImage("z", req(2, 9), 5, List.of())))));
+        deliver(1, 2);
+        assertThat(replica(1).table().holder("z")).isNull();
+        assertThat(replica(1).ignored()).isPositive();
+        assertThat(replica(1).phase()).isEqualTo(LockReplica.Phase.SYNCED);
+    }
+}

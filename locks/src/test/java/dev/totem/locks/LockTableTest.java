@@ -1,0 +1,145 @@
+package dev.totem.locks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class LockTableTest {
+    private final List<LockEvent> events = new ArrayList<>();
+    private final LockTable table = new LockTable(8);
+
+    private static RequestId r(int node, long seq) {
+        return new RequestId(node, 100 + node, seq);
+    }
+
+    @Test
+    void aFreeLockIsGrantedAtOnceAndWaitersFollowInArrivalOrder() {
+        table.acquire("a", r(1, 1), false, events::add);
+        table.acquire("a", r(3, 1), false, events::add);
+        table.acquire("a", r(2, 1), false, events::add);
+        assertThat(table.holder("a")).isEqualTo(r(1, 1));
+        assertThat(table.waiters("a")).containsExactly(r(3, 1), r(2, 1));
+
+        table.release("a", r(1, 1), events::add);
+        table.release("a", r(3, 1), events::add);
+
+        assertThat(table.holder("a")).isEqualTo(r(2, 1));
+        assertThat(events).containsExactly(
+                new LockEvent.Granted("a", r(1, 1), 1), new LockEvent.Queued("a", r(3, 1), 0),
+                new LockEvent.Queued("a", r(2, 1), 1),
+                new LockEvent.Released("a", r(1, 1), LockEvent.Cause.RELEASED), new LockEvent.Granted("a", r(3, 1), 2),
+                new LockEvent.Released("a", r(3, 1), LockEvent.Cause.RELEASED), new LockEvent.Granted("a", r(2, 1), 3));
+    }
+
+    @Test
+    void aTryOfAHeldLockIsDeniedAndNeverWaits() {
+        table.acquire("a", r(1, 1), false, events::add);
+        table.acquire("a", r(2, 1), true, events::add);
+        assertThat(events.get(1)).isInstanceOf(LockEvent.Denied.class);
+        assertThat(table.waiters("a")).isEmpty();
+        assertThat(table.requests()).isEqualTo(1);
+    }
+
+    @Test
+    void aWaiterCanCancelAndAnUnknownReleaseIsIgnored() {
+        table.acquire("a", r(1, 1), false, events::add);
+        table.acquire("a", r(2, 1), false, events::add);
+        assertThat(table.release("a", r(2, 1), events::add)).isTrue();
+        assertThat(table.release("a", r(2, 1), events::add)).isFalse();
+        assertThat(table.release("b", r(2, 1), events::add)).isFalse();
+        assertThat(table.waiters("a")).isEmpty();
+        assertThat(events).contains(new LockEvent.Cancelled("a", r(2, 1), LockEvent.Cause.RELEASED));
+    }
+
+    @Test
+    void aFullTableDeniesAlikeAndADuplicateRequestIsIgnored() {
+        LockTable small = new LockTable(2);
+        small.acquire("a", r(1, 1), false, events::add);
+        small.acquire("a", r(1, 1), false, events::add);
+        small.acquire("b", r(2, 1), false, events::add);
+        small.acquire("c", r(3, 1), false, events::add);
+        assertThat(small.requests()).isEqualTo(2);
+        assertThat(events).hasSize(3);
+        assertThat(((LockEvent.Denied) events.get(2)).why()).contains("full");
+    }
+
+    @Test
+    void removingAbsentProcessesReleasesTheirLocksButGrantsOnlyWhenAsked() {
+        table.acquire("a", r(1, 1), false, events::add);
+        table.acquire("a", r(2, 1), false, events::add);
+        table.acquire("b", r(2, 2), false, events::add);
+        table.acquire("b", r(1, 2), false, events::add);
+        events.clear();
+        long node1 = RequestId.process(1, 101);
+        table.removeAbsent(p -> p != node1, events::add);
+        assertThat(events).containsExactly(new LockEvent.Released("a", r(1, 1), LockEvent.Cause.LEFT),
+                new LockEvent.Cancelled("b", r(1, 2), LockEvent.Cause.LEFT));
+        assertThat(table.holder("a")).isNull();
+        events.clear();
+        table.grantWaiting(events::add);
+        assertThat(events).containsExactly(new LockEvent.Granted("a", r(2, 1), 3));
+    }
+
+    @Test
+    void aMergeKeepsTheFirstSidesHolderRevokesTheOtherAndQueuesEveryoneElseOnce() {
+        LockTable left = new LockTable(8);
+        left.acquire("a", r(1, 1), false, events::add);
+        left.acquire("a", r(2, 1), false, events::add);
+        LockTable right = new LockTable(8);
+        right.acquire("x", r(9, 9), false, events::add);
+        right.acquire("x", r(9, 9), false, events::add);
+        right.release("x", r(9, 9), events::add);
+        right.acquire("a", r(3, 1), false, events::add);
+        right.acquire("a", r(4, 1), false, events::add);
+        right.acquire("b", r(3, 2), false, events::add);
+        events.clear();
+
+        LockTable merged = new LockTable(8);
+        merged.mergeFrom(List.of(left.image(), right.image()), p -> true);
+        merged.diffFrom(left, events::add);
+
+        assertThat(merged.holder("a")).isEqualTo(r(1, 1));
+        assertThat(merged.waiters("a")).containsExactly(r(2, 1), r(4, 1));
+        assertThat(merged.holder("b")).isEqualTo(r(3, 2));
+        assertThat(merged.fence()).isEqualTo(3);
+        assertThat(events).containsExactly(new LockEvent.Queued("a", r(4, 1), 1), new LockEvent.Granted("b", r(3, 2), 3));
+
+        List<LockEvent> rightView = new ArrayList<>();
+        merged.diffFrom(right, rightView::add);
+        assertThat(rightView).containsExactly(new LockEvent.Released("a", r(3, 1), LockEvent.Cause.REVOKED),
+                new LockEvent.Granted("a", r(1, 1), 1), new LockEvent.Queued("a", r(2, 1), 0));
+    }
+
+    @Test
+    void aMergeLeavesOutNonMembersAndTrimsPastTheBound() {
+        LockTable one = new LockTable(8);
+        for (int n = 1; n <= 5; n++) {
+            one.acquire("a", r(n, 1), false, events::add);
+        }
+        LockTable merged = new LockTable(3);
+        Set<Long> members = Set.of(RequestId.process(2, 102), RequestId.process(3, 103), RequestId.process(4, 104),
+                RequestId.process(5, 105));
+        merged.mergeFrom(List.of(one.image()), members::contains);
+        assertThat(merged.holder("a")).isNull();
+        assertThat(merged.waiters("a")).containsExactly(r(2, 1), r(3, 1), r(4, 1));
+        events.clear();
+        merged.grantWaiting(events::add);
+        assertThat(events).containsExactly(new LockEvent.Granted("a", r(2, 1), 2));
+    }
+
+    @Test
+    void equalTablesHaveEqualDigestsAndImages() {
+        LockTable other = new LockTable(8);
+        for (LockTable t : List.of(table, other)) {
+            t.acquire("a", r(1, 1), false, e -> { });
+            t.acquire("a", r(2, 1), false, e -> { });
+        }
+        assertThat(table.digest()).isEqualTo(other.digest());
+        assertThat(table.image()).isEqualTo(other.image());
+        other.release("a", r(2, 1), e -> { });
+        assertThat(table.digest()).isNotEqualTo(other.digest());
+    }
+}

@@ -68,6 +68,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--max-messages", description = "max_messages: frames per node per token visit (default: corosync's 17).")
     private Integer maxMessages;
 
+    @Option(names = "--jfr", description = "Record each node with Java Flight Recorder (node<N>.jfr in the folder).")
+    private boolean jfr;
+
     @Option(names = "--out", description = "Folder for configuration, logs, bench.json and the SVG charts (default: a new temporary folder).")
     private Path out;
 
@@ -112,7 +115,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchRun.Options options;
         try {
             options = new BenchRun.Options(nodes, senders, new ArrayList<>(sizes), transport, key, g, seconds, warmup, sweep, dir,
-                    ChildJvm.command("bench-node", "-Xmx512m"), totem);
+                    ChildJvm.command("bench-node", "-Xmx512m"), totem, jfr);
         } catch (IllegalArgumentException e) {
             throw new UserError("bench: " + e.getMessage());
         }

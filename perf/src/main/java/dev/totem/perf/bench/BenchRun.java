@@ -49,10 +49,11 @@ public final class BenchRun {
      * @param nodeCommand runs {@code bench-node}; the run appends the node's options
      * @param totemOptions more {@code totem {}} settings for every node (netmtu, window_size,
      *     max_messages)
+     * @param jfr record each node with Java Flight Recorder into {@code node<N>.jfr} in the folder
      */
     public record Options(int nodes, int senders, List<Integer> sizes, String transport, Optional<Path> keyFile,
             Guarantee guarantee, int seconds, int warmupSeconds, boolean sweep, Path dir, List<String> nodeCommand,
-            Map<String, String> totemOptions) {
+            Map<String, String> totemOptions, boolean jfr) {
         public Options {
             if (nodes < 1 || nodes > 16) {
                 throw new IllegalArgumentException("--nodes must be 1 to 16, got " + nodes);
@@ -134,6 +135,10 @@ public final class BenchRun {
                 .write(options.dir().resolve("totem.conf"));
         for (int n = 1; n <= options.nodes(); n++) {
             List<String> cmd = new ArrayList<>(options.nodeCommand());
+            if (options.jfr()) {
+                // A JVM option: right after the java executable.
+                cmd.add(1, "-XX:StartFlightRecording=settings=profile,filename=" + options.dir().resolve("node" + n + ".jfr"));
+            }
             cmd.addAll(List.of("-c", config.toString(), "--nodeid", Integer.toString(n), "--state-dir",
                     options.dir().resolve("state" + n).toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd);

@@ -106,7 +106,7 @@ public final class LocksCommand implements Callable<Integer> {
                     LocksBench.Figures f = LocksBench.replicated(cluster, clients, window, LockConfig.defaults().withRequestGuarantee(g));
                     rep = f.rate();
                     out.println("replicated: " + f.summary() + " (" + clients + " clients on " + nodes + " nodes, "
-                            + g.name().toLowerCase() + " acquires, UDP on loopback, netmtu " + netmtu + ", window "
+                            + g.name().toLowerCase() + " requests, UDP on loopback, netmtu " + netmtu + ", window "
                             + totem.windowSize() + "," + totem.maxMessages() + ", one JVM)");
                 } finally {
                     cluster.close();

@@ -53,7 +53,7 @@ public final class LocksCommand implements Callable<Integer> {
         @Option(names = "--mode", description = "both, replicated or client-server (default ${DEFAULT-VALUE}).", defaultValue = "both")
         private String mode;
 
-        @Option(names = "--guarantee", description = "How acquires travel when replicated: safe or agreed (default ${DEFAULT-VALUE}).",
+        @Option(names = "--guarantee", description = "How acquires and releases travel when replicated: safe or agreed (default ${DEFAULT-VALUE}).",
                 defaultValue = "safe")
         private String guarantee;
 
@@ -103,10 +103,10 @@ public final class LocksCommand implements Callable<Integer> {
                 }
                 LoopbackCpgCluster cluster = new LoopbackCpgCluster(nodes, totem);
                 try {
-                    LocksBench.Figures f = LocksBench.replicated(cluster, clients, window, LockConfig.defaults().withAcquireGuarantee(g));
+                    LocksBench.Figures f = LocksBench.replicated(cluster, clients, window, LockConfig.defaults().withRequestGuarantee(g));
                     rep = f.rate();
                     out.println("replicated: " + f.summary() + " (" + clients + " clients on " + nodes + " nodes, "
-                            + g.name().toLowerCase() + " acquires, UDP on loopback, netmtu " + netmtu + ", window "
+                            + g.name().toLowerCase() + " requests, UDP on loopback, netmtu " + netmtu + ", window "
                             + totem.windowSize() + "," + totem.maxMessages() + ", one JVM)");
                 } finally {
                     cluster.close();

@@ -15,8 +15,8 @@ import java.util.List;
  *   version (1 byte, = 1) | type (1 byte) | body
  *   ACQUIRE    seq (8) | try (1: 0 or 1) | name
  *   RELEASE    seq (8) | name
- *   SYNC_START round (8)
- *   SNAPSHOT   round (8) | fence (8) | locks (4) | per lock: name | has holder (1)
+ *   SYNC_REQUEST round (8)
+ *   SNAPSHOT   round (8) | stale (1: 0 or 1) | fence (8) | locks (4) | per lock: name | has holder (1)
  *              [| holder request | holder fence (8)] | waiters (4) | waiter requests
  *   name    = length (2) | UTF-8 bytes, 1..{@value #NAME_BYTES_MAX}
  *   request = node (4) | pid (4) | seq (8)
@@ -28,10 +28,10 @@ import java.util.List;
 public final class LockCodec {
     /** The longest lock name, in bytes of UTF-8 (as CPG's group names). */
     public static final int NAME_BYTES_MAX = 128;
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
     private static final byte ACQUIRE = 1;
     private static final byte RELEASE = 2;
-    private static final byte SYNC_START = 3;
+    private static final byte SYNC_REQUEST = 3;
     private static final byte SNAPSHOT = 4;
     private static final int REQUEST_BYTES = 16;
 
@@ -60,8 +60,8 @@ public final class LockCodec {
             byte[] name = nameBytes(r.name());
             return header(RELEASE, 8 + 2 + name.length).putLong(r.seq()).putShort((short) name.length).put(name).array();
         }
-        if (m instanceof LockMessage.SyncStart s) {
-            return header(SYNC_START, 8).putLong(s.round()).array();
+        if (m instanceof LockMessage.SyncRequest s) {
+            return header(SYNC_REQUEST, 8).putLong(s.round()).array();
         }
         LockMessage.Snapshot s = (LockMessage.Snapshot) m;
         return encodeSnapshot(s);
@@ -69,13 +69,13 @@ public final class LockCodec {
 
     private static byte[] encodeSnapshot(LockMessage.Snapshot s) {
         List<byte[]> names = new ArrayList<>(s.table().locks().size());
-        int size = 8 + 8 + 4;
+        int size = 8 + 1 + 8 + 4;
         for (LockMessage.LockImage l : s.table().locks()) {
             byte[] name = nameBytes(l.name());
             names.add(name);
             size += 2 + name.length + 1 + (l.holder() != null ? REQUEST_BYTES + 8 : 0) + 4 + REQUEST_BYTES * l.waiters().size();
         }
-        ByteBuffer b = header(SNAPSHOT, size).putLong(s.round()).putLong(s.table().fence()).putInt(names.size());
+        ByteBuffer b = header(SNAPSHOT, size).putLong(s.round()).put((byte) (s.stale() ? 1 : 0)).putLong(s.table().fence()).putInt(names.size());
         for (int i = 0; i < names.size(); i++) {
             LockMessage.LockImage l = s.table().locks().get(i);
             b.putShort((short) names.get(i).length).put(names.get(i));
@@ -118,7 +118,7 @@ public final class LockCodec {
                     long seq = b.getLong();
                     yield new LockMessage.Release(name(b), positive(seq));
                 }
-                case SYNC_START -> new LockMessage.SyncStart(b.getLong());
+                case SYNC_REQUEST -> new LockMessage.SyncRequest(b.getLong());
                 case SNAPSHOT -> snapshot(b);
                 default -> throw new IllegalArgumentException("unknown lock message type " + type);
             };
@@ -133,6 +133,10 @@ public final class LockCodec {
 
     private static LockMessage.Snapshot snapshot(ByteBuffer b) {
         long round = b.getLong();
+        byte stale = b.get();
+        if (stale != 0 && stale != 1) {
+            throw new IllegalArgumentException("stale flag " + stale);
+        }
         long fence = b.getLong();
         int count = b.getInt();
         // Each lock takes at least 7 bytes: a count beyond what is left is a lie, not an allocation.
@@ -158,7 +162,7 @@ public final class LockCodec {
             }
             locks.add(new LockMessage.LockImage(name, holder, holderFence, w));
         }
-        return new LockMessage.Snapshot(round, new LockMessage.Image(fence, locks));
+        return new LockMessage.Snapshot(round, stale == 1, new LockMessage.Image(fence, locks));
     }
 
     private static ByteBuffer header(byte type, int bodyBytes) {

@@ -12,38 +12,39 @@ import dev.totem.protocol.api.Guarantee;
  *     it requests are dropped alike at every member and their senders send them again
  * @param outboxMax the most messages a process keeps while CPG answers TRY_AGAIN; past it new
  *     requests fail at once
- * @param acquireGuarantee how acquires travel: {@link Guarantee#SAFE} by default (see the README:
- *     a grant is then known to every member of the configuration before its holder learns of it)
+ * @param requestGuarantee how acquires and releases travel: {@link Guarantee#SAFE} by default (see
+ *     the README: a grant is then known to every member of the configuration before its holder
+ *     learns of it; releases go the same way so that the engine packs them into the acquires' frames)
  */
-public record LockConfig(String group, int requestsMax, int bufferedMax, int outboxMax, Guarantee acquireGuarantee) {
+public record LockConfig(String group, int requestsMax, int bufferedMax, int outboxMax, Guarantee requestGuarantee) {
     public LockConfig {
         LockCodec.nameBytes(group);
         if (requestsMax < 1 || bufferedMax < 1 || outboxMax < 1) {
             throw new IllegalArgumentException("limits must be positive: requestsMax " + requestsMax + ", bufferedMax "
                     + bufferedMax + ", outboxMax " + outboxMax);
         }
-        if (acquireGuarantee == null) {
-            throw new IllegalArgumentException("acquireGuarantee is required");
+        if (requestGuarantee == null) {
+            throw new IllegalArgumentException("requestGuarantee is required");
         }
     }
 
-    /** Group {@code locks}, 4096 requests, 65,536 held back or waiting to be sent, safe acquires. */
+    /** Group {@code locks}, 4096 requests, 65,536 held back or waiting to be sent, safe requests. */
     public static LockConfig defaults() {
         return new LockConfig("locks", 4096, 65_536, 65_536, Guarantee.SAFE);
     }
 
-    /** The same with acquires sent {@code g}. */
-    public LockConfig withAcquireGuarantee(Guarantee g) {
+    /** The same with acquires and releases sent {@code g}. */
+    public LockConfig withRequestGuarantee(Guarantee g) {
         return new LockConfig(group, requestsMax, bufferedMax, outboxMax, g);
     }
 
     /** The same with another group. */
     public LockConfig withGroup(String g) {
-        return new LockConfig(g, requestsMax, bufferedMax, outboxMax, acquireGuarantee);
+        return new LockConfig(g, requestsMax, bufferedMax, outboxMax, requestGuarantee);
     }
 
     /** The same with another table bound. */
     public LockConfig withRequestsMax(int max) {
-        return new LockConfig(group, max, bufferedMax, outboxMax, acquireGuarantee);
+        return new LockConfig(group, max, bufferedMax, outboxMax, requestGuarantee);
     }
 }

@@ -13,11 +13,18 @@ public sealed interface LockMessage {
     /** The sender gives up request {@code seq} on {@code name}: releases it, or stops waiting. */
     record Release(String name, long seq) implements LockMessage {}
 
-    /** The group's leader opens sync round {@code round}: every member answers with its {@link Snapshot}. */
-    record SyncStart(long round) implements LockMessage {}
+    /**
+     * The sender had a confchg: the delivery of this message opens sync round {@code round} at
+     * every member, and every member answers with its {@link Snapshot}.
+     */
+    record SyncRequest(long round) implements LockMessage {}
 
-    /** The sender's table as of the configuration change that started the sync of {@code round}. */
-    record Snapshot(long round, Image table) implements LockMessage {}
+    /**
+     * The sender's table at the delivery of round {@code round}'s {@link SyncRequest}; {@code stale}
+     * if the sender had a confchg since its last completed sync (its table may lack requests the
+     * others applied).
+     */
+    record Snapshot(long round, boolean stale, Image table) implements LockMessage {}
 
     /**
      * A lock table as values.

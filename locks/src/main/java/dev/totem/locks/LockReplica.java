@@ -3,6 +3,8 @@ package dev.totem.locks;
 import dev.totem.cpg.CpgAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,32 +23,35 @@ import java.util.function.Supplier;
  * {@link LockMessage.Release} to its table at once: every member applies the same messages in
  * the same order, so the tables agree and a request's fate is decided by its place in that order.
  *
- * <p><b>At every confchg</b> the group synchronises (see the README for why every one):
+ * <p><b>Sync rounds start at a delivered message, not at a confchg.</b> CPG delivers a confchg
+ * at the same point to the members that shared the previous view, but not always to every
+ * member of the new one: after a ring change one member may get a confchg ({@code NODEUP}) where
+ * the others, whose member list did not change, get none. So (see the README):
  * <ol>
- *   <li>Each member takes out the requests of processes that are no longer members (their locks
- *       are released now, {@link LockEvent.Cause#LEFT}) but grants nothing yet; requests it held
- *       back from an unfinished sync are dropped ({@link LockEvent.Dropped}: members of one view
- *       held back the same ones, so all drop alike, and the senders send them again).</li>
- *   <li>The leader, the member lowest by (node, pid), multicasts {@link LockMessage.SyncStart}
- *       with a fresh round number.</li>
- *   <li>Each member answers the first SyncStart of its leader delivered in this view with a
- *       {@link LockMessage.Snapshot} of its table. Because a member answers on delivery and its
- *       table does not move while it syncs, every snapshot of the round is its sender's table as
- *       of this confchg, however late CPG carries it; snapshots of other rounds are ignored.</li>
+ *   <li>At a confchg a member takes out the requests of processes that are no longer members
+ *       (their locks are released now, {@link LockEvent.Cause#LEFT}), marks its table
+ *       <em>stale</em> (it may have missed what the others applied), leaves any open round,
+ *       holds back the requests delivered from then on, and multicasts
+ *       {@link LockMessage.SyncRequest}.</li>
+ *   <li>The delivery of a SyncRequest (the same point of the order at every member) opens a
+ *       round, whether a round is open or not: each member drops the requests it held back
+ *       ({@link LockEvent.Dropped}: their senders send them again) and answers at once with a
+ *       {@link LockMessage.Snapshot} of its table, saying whether the table is stale.</li>
  *   <li>Requests delivered meanwhile are held back, in order.</li>
- *   <li>At the delivery of the last member's snapshot (the same point of the order at every
- *       member) each member replaces its table by the merge of the snapshots
- *       ({@link LockTable#mergeFrom}; the table most members share takes precedence), reports the
- *       difference, grants free locks to their first waiters, and applies the held requests.</li>
+ *   <li>At the delivery of the last member's snapshot of the round each member replaces its
+ *       table by the merge of the snapshots ({@link LockTable#mergeFrom}: tables that are not
+ *       stale first, then the table most members share), reports the difference, grants free
+ *       locks to their first waiters, and applies the held requests.</li>
  * </ol>
- * A confchg during a sync starts it over.
  */
 public final class LockReplica {
     /** Where the replica stands. */
     public enum Phase {
         /** No confchg yet: the process's join is not complete. */
         NOT_JOINED,
-        /** A confchg came; the members exchange snapshots. */
+        /** A confchg came; the replica holds requests back until a sync round opens. */
+        AWAITING_SYNC,
+        /** A sync round is open: the members exchange snapshots. */
         SYNCING,
         /** The members agree; requests apply as they are delivered. */
         SYNCED,
@@ -64,9 +69,11 @@ public final class LockReplica {
     private LockTable table;
     private Phase phase = Phase.NOT_JOINED;
     private final TreeSet<Long> members = new TreeSet<>();
-    private boolean roundOpen;
+    /** A confchg came since the last completed sync: the table may lack what others applied. */
+    private boolean stale;
     private long round;
-    private final TreeMap<Long, LockMessage.Image> snapshots = new TreeMap<>();
+    private long sinceRound;
+    private final TreeMap<Long, LockMessage.Snapshot> snapshots = new TreeMap<>();
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private long syncs;
     private long ignored;
@@ -76,7 +83,7 @@ public final class LockReplica {
      * @param pid this process's pid
      * @param config the limits
      * @param tables makes empty tables of {@code config.requestsMax()} requests
-     * @param rounds numbers for the sync rounds this replica leads; they must not repeat
+     * @param rounds numbers for the sync rounds this replica requests; they must not repeat
      * @param send multicasts a message of this replica to the group (agreed order is enough)
      */
     public LockReplica(int node, int pid, LockConfig config, Supplier<LockTable> tables, LongSupplier rounds,
@@ -104,6 +111,19 @@ public final class LockReplica {
         return members.contains(RequestId.process(node, pid));
     }
 
+    /** The last sync round opened here (0 before any): members that delivered its request share it. */
+    public long round() {
+        return round;
+    }
+
+    /**
+     * Lock messages delivered since the last round opened: with {@link #round()}, a point of the
+     * total order every member that delivered the round's request names alike.
+     */
+    public long deliveredSinceRound() {
+        return sinceRound;
+    }
+
     /** Syncs completed. */
     public long syncs() {
         return syncs;
@@ -129,14 +149,14 @@ public final class LockReplica {
             snapshots.clear();
             return;
         }
-        dropHeld(out);
         table.removeAbsent(members::contains, out);
-        phase = Phase.SYNCING;
-        roundOpen = false;
+        stale = true;
+        // An open round is left: its snapshots came from the old member list, and the round's
+        // end would no longer be at the same point for all (a member without this confchg may
+        // still complete it; its table is then fresh and comes first at the next round).
+        phase = Phase.AWAITING_SYNC;
         snapshots.clear();
-        if (members.first() == self) {
-            send.accept(new LockMessage.SyncStart(rounds.getAsLong()));
-        }
+        send.accept(new LockMessage.SyncRequest(rounds.getAsLong()));
     }
 
     /** A message of the group from process (node, pid), in the group's total order. */
@@ -146,24 +166,19 @@ public final class LockReplica {
             ignored++;
             return;
         }
-        if (m instanceof LockMessage.SyncStart s) {
-            if (phase == Phase.SYNCING && !roundOpen && sender == members.first()) {
-                roundOpen = true;
-                round = s.round();
-                send.accept(new LockMessage.Snapshot(round, table.image()));
-            } else {
-                ignored++;
-            }
+        sinceRound++;
+        if (m instanceof LockMessage.SyncRequest s) {
+            openRound(s.round(), out);
         } else if (m instanceof LockMessage.Snapshot s) {
-            if (phase == Phase.SYNCING && roundOpen && s.round() == round) {
-                snapshots.putIfAbsent(sender, s.table());
-                if (snapshots.size() == members.size()) {
+            if (phase == Phase.SYNCING && s.round() == round) {
+                snapshots.putIfAbsent(sender, s);
+                if (snapshots.keySet().containsAll(members)) {
                     finishSync(out);
                 }
             } else {
                 ignored++;
             }
-        } else if (phase == Phase.SYNCING) {
+        } else if (phase != Phase.SYNCED) {
             if (held.size() >= config.bufferedMax()) {
                 out.accept(new LockEvent.Dropped(request(node, pid, m), m));
             } else {
@@ -172,6 +187,17 @@ public final class LockReplica {
         } else {
             apply(node, pid, m, out);
         }
+    }
+
+    private void openRound(long id, Consumer<LockEvent> out) {
+        // Every member drops what it held back, so none applies a request another dropped; a
+        // member that was synchronised meanwhile applied them and holds none.
+        dropHeld(out);
+        phase = Phase.SYNCING;
+        round = id;
+        sinceRound = 0;
+        snapshots.clear();
+        send.accept(new LockMessage.Snapshot(round, stale, table.image()));
     }
 
     private void apply(int node, int pid, LockMessage m, Consumer<LockEvent> out) {
@@ -197,16 +223,23 @@ public final class LockReplica {
     }
 
     private void finishSync(Consumer<LockEvent> out) {
-        // Members that shared a view hold equal tables: group them, the largest group first, ties
-        // by its lowest member (snapshots are keyed by member, ascending).
+        // Members that shared a view hold equal tables: group them; fresh tables (no confchg
+        // since their last sync: they applied everything delivered) before stale ones, then the
+        // largest group first, ties by its lowest member (snapshots are keyed by member, ascending).
         Map<LockMessage.Image, List<Long>> sides = new LinkedHashMap<>();
-        for (Map.Entry<Long, LockMessage.Image> e : snapshots.entrySet()) {
-            sides.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
+        Map<LockMessage.Image, Boolean> fresh = new HashMap<>();
+        for (Map.Entry<Long, LockMessage.Snapshot> e : snapshots.entrySet()) {
+            if (!members.contains(e.getKey())) {
+                continue;
+            }
+            LockMessage.Image image = e.getValue().table();
+            sides.computeIfAbsent(image, k -> new ArrayList<>()).add(e.getKey());
+            fresh.merge(image, !e.getValue().stale(), Boolean::logicalOr);
         }
         List<Map.Entry<LockMessage.Image, List<Long>>> order = new ArrayList<>(sides.entrySet());
-        order.sort((a, b) -> a.getValue().size() != b.getValue().size()
-                ? Integer.compare(b.getValue().size(), a.getValue().size())
-                : Long.compare(a.getValue().get(0), b.getValue().get(0)));
+        order.sort(Comparator.comparing((Map.Entry<LockMessage.Image, List<Long>> e) -> !fresh.get(e.getKey()))
+                .thenComparing(e -> -e.getValue().size())
+                .thenComparing(e -> e.getValue().get(0)));
         List<LockMessage.Image> images = new ArrayList<>(order.size());
         for (Map.Entry<LockMessage.Image, List<Long>> e : order) {
             images.add(e.getKey());
@@ -217,12 +250,14 @@ public final class LockReplica {
         table = merged;
         table.grantWaiting(out);
         phase = Phase.SYNCED;
+        stale = false;
         syncs++;
         snapshots.clear();
-        roundOpen = false;
         while (!held.isEmpty()) {
             Held h = held.poll();
-            apply(h.node(), h.pid(), h.message(), out);
+            if (members.contains(RequestId.process(h.node(), h.pid()))) {
+                apply(h.node(), h.pid(), h.message(), out);
+            }
         }
     }
 }

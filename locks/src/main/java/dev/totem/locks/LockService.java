@@ -150,7 +150,7 @@ public final class LockService implements CpgListener, AutoCloseable {
         }
         long seq = nextSeq++;
         pending.put(seq, p);
-        enqueue(new LockMessage.Acquire(name, seq, tryOnly), config.acquireGuarantee(), seq);
+        enqueue(new LockMessage.Acquire(name, seq, tryOnly), config.requestGuarantee(), seq);
         flush();
         return p;
     }
@@ -181,10 +181,9 @@ public final class LockService implements CpgListener, AutoCloseable {
 
     void sendRelease(String name, long seq) {
         if (!closed) {
-            // Agreed is enough (see the README). Note: the engine packs a run of messages into one
-            // frame only while their guarantee stays the same, so a busy client that alternates
-            // safe acquires and agreed releases sends one message per frame.
-            enqueue(new LockMessage.Release(name, seq), Guarantee.AGREED, 0);
+            // Agreed would be enough (see the README), but the engine packs a run of messages into
+            // one frame only while their guarantee stays the same: releases go as acquires do.
+            enqueue(new LockMessage.Release(name, seq), config.requestGuarantee(), 0);
             flush();
         }
     }
@@ -242,7 +241,7 @@ public final class LockService implements CpgListener, AutoCloseable {
     public void pump() {
         if (replica.phase() == LockReplica.Phase.SYNCED && !resend.isEmpty()) {
             for (LockMessage m : resend) {
-                enqueue(m, m instanceof LockMessage.Acquire ? config.acquireGuarantee() : Guarantee.AGREED, 0);
+                enqueue(m, config.requestGuarantee(), 0);
             }
             resend.clear();
         }

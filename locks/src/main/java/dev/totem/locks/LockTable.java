@@ -296,7 +296,7 @@ public class LockTable {
 
     /** A 64-bit fingerprint of the table (FNV-1a over its snapshot encoding): replicas that agree have equal digests. */
     public long digest() {
-        byte[] bytes = LockCodec.encode(new LockMessage.Snapshot(0, image()));
+        byte[] bytes = LockCodec.encode(new LockMessage.Snapshot(0, false, image()));
         long h = 0xcbf29ce484222325L;
         for (byte b : bytes) {
             h = (h ^ (b & 0xff)) * 0x100000001b3L;

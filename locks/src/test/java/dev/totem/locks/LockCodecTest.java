@@ -18,8 +18,8 @@ class LockCodecTest {
         RequestId a = new RequestId(1, 42, 7);
         RequestId b = new RequestId(3, 9, 1);
         List<LockMessage> all = List.of(new LockMessage.Acquire("printer", 5, false), new LockMessage.Acquire("é", 1, true),
-                new LockMessage.Release("printer", 5), new LockMessage.SyncStart(-3),
-                new LockMessage.Snapshot(77, new LockMessage.Image(12, List.of(
+                new LockMessage.Release("printer", 5), new LockMessage.SyncRequest(-3),
+                new LockMessage.Snapshot(77, true, new LockMessage.Image(12, List.of(
                         new LockMessage.LockImage("a", a, 11, List.of(b)), new LockMessage.LockImage("b", null, 0, List.of(a, b))))));
         for (LockMessage m : all) {
             assertThat(roundTrip(m)).isEqualTo(m);
@@ -28,7 +28,7 @@ class LockCodecTest {
 
     @Test
     void badBytesGiveAClearErrorNeverAnotherException() {
-        byte[] good = LockCodec.encode(new LockMessage.Snapshot(1, new LockMessage.Image(1, List.of(
+        byte[] good = LockCodec.encode(new LockMessage.Snapshot(1, false, new LockMessage.Image(1, List.of(
                 new LockMessage.LockImage("a", new RequestId(1, 1, 1), 1, List.of())))));
         for (int cut = 0; cut < good.length; cut++) {
             byte[] part = Arrays.copyOf(good, cut);
@@ -40,8 +40,11 @@ class LockCodecTest {
         byte[] longer = Arrays.copyOf(good, good.length + 1);
         assertThatThrownBy(() -> LockCodec.decode(ByteBuffer.wrap(longer))).hasMessageContaining("after the message");
         byte[] lying = good.clone();
-        lying[2 + 16 + 3] = 127;  // lock count
+        lying[2 + 17 + 3] = 127;  // lock count
         assertThatThrownBy(() -> LockCodec.decode(ByteBuffer.wrap(lying))).isInstanceOf(IllegalArgumentException.class);
+        byte[] flag = good.clone();
+        flag[2 + 8] = 2;  // stale flag
+        assertThatThrownBy(() -> LockCodec.decode(ByteBuffer.wrap(flag))).hasMessageContaining("stale flag 2");
     }
 
     @Test

@@ -155,7 +155,7 @@ public final class LocksBench {
 
     /**
      * {@code clients} closed loops spread over the nodes of {@code cluster}, on one lock service
-     * per node; acquires go {@code config.acquireGuarantee()}.
+     * per node; acquires and releases go {@code config.requestGuarantee()}.
      */
     public static Figures replicated(CpgCluster cluster, int clients, Duration window, LockConfig config) throws Exception {
         int nodes = cluster.nodes();

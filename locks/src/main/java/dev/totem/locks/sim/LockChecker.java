@@ -22,8 +22,10 @@ import java.util.TreeMap;
  *       one holds it, and released only by its holder.</li>
  *   <li>{@code lock-events}: the events account for the table: the holder they imply is the
  *       table's holder.</li>
- *   <li>{@code lock-agreement}: members of one group view that delivered the same number of lock
- *       messages since the view, both synchronised, hold tables with the same digest.</li>
+ *   <li>{@code lock-agreement}: synchronised replicas that opened the same sync round (a point of
+ *       the total order every member that delivered the round's request shares, whatever
+ *       confchgs each got) and delivered the same number of lock messages since, hold tables
+ *       with the same digest.</li>
  *   <li>{@code lock-left-released}: after every input, a replica's table holds no request of a
  *       process outside its view: the locks of processes that left, exited or whose node failed
  *       are released at the confchg that removes them.</li>
@@ -38,7 +40,7 @@ final class LockChecker {
     private final Map<String, Integer> perProperty = new HashMap<>();
     /** Per process, the holder of each lock its events imply. */
     private final Map<String, Map<String, RequestId>> replay = new HashMap<>();
-    /** (group view, messages since) to the first digest seen there and who saw it. */
+    /** (sync round, messages since) to the first digest seen there and who saw it. */
     private final Map<String, Object[]> agreement = new HashMap<>();
     private long grants;
 
@@ -79,17 +81,21 @@ final class LockChecker {
         }
     }
 
-    /** Replica {@code process} finished an input; it is in group view {@code view}, {@code k} lock messages on. */
-    void afterInput(String process, String view, long k, LockReplica replica, List<Lease> leases) {
+    /** Replica {@code process} finished an input; it is in group view {@code view} (for the reports). */
+    void afterInput(String process, String view, LockReplica replica, List<Lease> leases) {
         if (replica.phase() == LockReplica.Phase.LEFT) {
             return;
         }
         if (replica.phase() == LockReplica.Phase.SYNCED) {
+            // Keyed by the round, not the group view: members may name their views differently
+            // (one got a confchg the others did not) yet share the round's point of the order.
             long digest = replica.table().digest();
-            Object[] first = agreement.putIfAbsent(view + "#" + k, new Object[] {digest, process, replica.table().toString()});
+            String point = replica.round() + "#" + replica.deliveredSinceRound();
+            Object[] first = agreement.putIfAbsent(point, new Object[] {digest, process, replica.table().toString(), view});
             if (first != null && (long) first[0] != digest) {
-                report("lock-agreement", process + " and " + first[1] + " disagree in view " + view + " after " + k
-                        + " messages: " + replica.table() + " vs " + first[2]);
+                report("lock-agreement", process + " (view " + view + ") and " + first[1] + " (view " + first[3]
+                        + ") disagree " + replica.deliveredSinceRound() + " messages after the request of sync round "
+                        + replica.round() + ": " + replica.table() + " vs " + first[2]);
             }
         }
         Map<String, RequestId> implied = replay.getOrDefault(process, Map.of());

@@ -227,7 +227,7 @@ public final class LockLayer implements ProcessLayer, SimulationListener, CpgNod
         if (p != null) {
             p.service.onDeliver(d);
             p.k++;
-            checker.afterInput(p.name, p.view, p.k, p.service.replica(), p.service.leases());
+            checker.afterInput(p.name, p.view + "#" + p.k, p.service.replica(), p.service.leases());
         }
     }
 
@@ -238,7 +238,7 @@ public final class LockLayer implements ProcessLayer, SimulationListener, CpgNod
             p.view = c.group() + ":" + view;
             p.k = 0;
             p.service.onConfchg(c);
-            checker.afterInput(p.name, p.view, p.k, p.service.replica(), p.service.leases());
+            checker.afterInput(p.name, p.view + "#" + p.k, p.service.replica(), p.service.leases());
         }
     }
 

@@ -21,6 +21,24 @@ class LockSimTest {
     static final Scenario CHAOS = new Scenario(3, 300, 0.0, 0.0, 64, 64, FaultProfile.CHAOS, EngineKind.TOTEM, 1000,
             Layer.CPG);
 
+    /** {@code ./totem sim --layer locks --nodes 5 --faults chaos --messages 300} (token timeout: corosync's default). */
+    static final Scenario CHAOS_5 = new Scenario(5, 300, 0.0, 0.0, 64, 64, FaultProfile.CHAOS, EngineKind.TOTEM, 0,
+            Layer.CPG);
+
+    /**
+     * Seeds of the 5-node run that failed when releases went safe and the sync started at each
+     * member's confchg: after a ring change one node got a confchg the others did not, synced
+     * alone and kept another table (issue #12).
+     */
+    @Test
+    void seedsWhereOneMemberGotAConfchgTheOthersDidNotPass() {
+        for (long seed : new long[] {16, 82, 370, 460}) {
+            SeedRunner.Result r = SeedRunner.run(CHAOS_5, seed, TraceWriter.nowhere(), new LockLayer());
+            assertThat(r.violations()).as("seed %d", seed).isEmpty();
+            assertThat(r.delivered()).as("grants of seed %d", seed).isPositive();
+        }
+    }
+
     @Test
     void locksStayExclusiveAgreedAndLiveUnderChaos() {
         int seeds = Integer.getInteger("locks.seeds", 20);

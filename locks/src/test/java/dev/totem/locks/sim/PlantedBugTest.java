@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.totem.locks.LockConfig;
 import dev.totem.locks.LockEvent;
+import dev.totem.locks.LockMessage;
 import dev.totem.locks.LockTable;
 import dev.totem.locks.RequestId;
 import dev.totem.simulator.check.Violation;
@@ -11,6 +12,7 @@ import dev.totem.simulator.run.SeedRunner;
 import dev.totem.simulator.trace.TraceWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
@@ -41,6 +43,21 @@ class PlantedBugTest {
             }
         });
         assertThat(broken).contains("lock-left-released");
+    }
+
+    @Test
+    void replicasThatMergeTheSameSnapshotsDifferentlyAreCaughtWhenTheyDiverge() {
+        AtomicInteger made = new AtomicInteger();
+        List<String> broken = brokenProperties(() -> made.incrementAndGet() % 2 == 0
+                ? new LockTable(CONFIG.requestsMax())
+                : new LockTable(CONFIG.requestsMax()) {
+                    @Override
+                    public void mergeFrom(List<LockMessage.Image> sides, LongPredicate member) {
+                        // planted: half the merges forget the side that takes precedence
+                        super.mergeFrom(sides.size() > 1 ? sides.subList(1, sides.size()) : sides, member);
+                    }
+                });
+        assertThat(broken).contains("lock-agreement");
     }
 
     @Test

@@ -6,7 +6,8 @@
 #
 # usage: perf/compare-jgroups.sh
 # env:   SIZES ["64 1600 8000"]  DURATION [10] s counted  WARMUP [3] s  REPS [1] (JGroups runs per case)
-#        CRYPTO [on] for totem   JGROUPS_BENCH [<repo>/../shared/bench/jgroups]   OUT [a new temp folder]
+#        CRYPTO [on] for totem   TOTEM_OPTS [none] more ./totem bench options, e.g. "--netmtu 9000 --window 200"
+#        JGROUPS_BENCH [<repo>/../shared/bench/jgroups]   OUT [a new temp folder]
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,6 +16,7 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 REPS=${REPS:-1}
 CRYPTO=${CRYPTO:-on}
+TOTEM_OPTS=${TOTEM_OPTS:-}
 JGROUPS_BENCH=${JGROUPS_BENCH:-"$root/../shared/bench/jgroups"}
 OUT=${OUT:-$(mktemp -d /tmp/totem-compare-XXXXXX)}
 
@@ -30,9 +32,9 @@ JVM_OPTS="-Djgroups.bundler.capacity=64k" TRANSPORTS=udp MODES="seq fifo" SIZES=
   WARMUP="$WARMUP" DURATION="$DURATION" OUT="$OUT/jgroups" bash "$JGROUPS_BENCH/run.sh" >"$OUT/jgroups.log" 2>&1 \
   || { echo "compare-jgroups: the JGroups run failed; see $OUT/jgroups.log" >&2; exit 1; }
 
-echo "compare-jgroups: totem (udpu, crypto $CRYPTO, agreed, embedded senders)"
+echo "compare-jgroups: totem (udpu, crypto $CRYPTO, agreed, embedded senders${TOTEM_OPTS:+, $TOTEM_OPTS})"
 "$root/totem" bench --nodes 3 --senders 3 --sizes "$(echo $SIZES | tr ' ' ',')" --seconds "$DURATION" \
-  --warmup "$WARMUP" --crypto "$CRYPTO" --out "$OUT/totem" | tee "$OUT/totem.log"
+  --warmup "$WARMUP" --crypto "$CRYPTO" $TOTEM_OPTS --out "$OUT/totem" | tee "$OUT/totem.log"
 
 # JGroups: median over members and runs of msgs_per_s per (mode, size). Totem: the median node per size.
 awk -v sizes="$SIZES" '

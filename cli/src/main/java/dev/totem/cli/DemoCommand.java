@@ -2,6 +2,7 @@ package dev.totem.cli;
 
 import dev.totem.crypto.KeyFile;
 import dev.totem.node.config.ClusterFile;
+import dev.totem.node.runtime.ConfigLine;
 import dev.totem.node.runtime.NodeRunner;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -159,13 +160,14 @@ public final class DemoCommand implements Callable<Integer> {
     private void relay(int id, Process p) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.startsWith("CONFIG ")) {
+                Optional<ConfigLine> config = ConfigLine.parse(line);
+                if (config.isPresent()) {
+                    ConfigLine c = config.get();
                     configs.incrementAndGet();
-                    String[] parts = line.split(" ", 4);
-                    if (parts[1].equals("regular")) {
-                        lastConfig.put(id, parts[3]);
+                    if (c.regular()) {
+                        lastConfig.put(id, c.members());
                     }
-                    say(String.format("  node %d: %-12s configuration, ring %s, members %s", id, parts[1], parts[2], parts[3]));
+                    say(String.format("  node %d: %-12s configuration, ring %s, members %s", id, c.kind(), c.ring(), c.members()));
                 } else if (line.startsWith("PROGRESS ")) {
                     progress.put(id, line.substring("PROGRESS ".length()));
                 } else if (line.startsWith("DONE ")) {

@@ -3,6 +3,7 @@ package dev.totem.cli;
 import dev.totem.cpg.CpgEvent;
 import dev.totem.cpg.CpgHandle;
 import dev.totem.cpg.CpgListener;
+import dev.totem.node.runtime.ConfigLine;
 import dev.totem.node.runtime.TotemNode;
 import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Guarantee;
@@ -64,7 +65,7 @@ public final class DemoNodeCommand implements Callable<Integer> {
 
             @Override
             public void onConfigurationChange(Effect.ConfigurationChange c) {
-                out.println("CONFIG " + c.kind().traceName() + " " + c.ring() + " " + Arrays.toString(c.members()));
+                out.println(ConfigLine.of(c));
                 out.flush();
             }
         });

@@ -1,6 +1,7 @@
 package dev.totem.jepsen;
 
 import dev.totem.membership.TotemProcessor.PlantedBug;
+import dev.totem.node.runtime.ConfigLine;
 import dev.totem.node.runtime.NodeListener;
 import dev.totem.node.runtime.RuntimeSettings;
 import dev.totem.node.runtime.TotemNode;
@@ -18,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -234,7 +234,7 @@ public final class JepsenNode {
                     trace.config(clock.nowNanos(), nodeId, c.kind(), c.ring(), c.members());
                 }
             }
-            say("CONFIG " + c.kind().traceName() + " " + c.ring() + " " + Arrays.toString(c.members()));
+            say(ConfigLine.of(c));
         }
 
         @Override

@@ -230,7 +230,7 @@ public final class JepsenRun {
             cmd.addAll(List.of("--planted-bug", "skip-recovery"));
         }
         processes[node] = NodeProcess.start(node, incarnation, cmd, nodeTrace,
-                options.dir().resolve("node" + node + "." + incarnation + ".log"), line -> { });
+                options.dir().resolve("node" + node + "." + incarnation + ".log"));
     }
 
     private boolean converged() {

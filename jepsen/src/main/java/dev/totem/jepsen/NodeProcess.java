@@ -1,5 +1,6 @@
 package dev.totem.jepsen;
 
+import dev.totem.node.runtime.ConfigLine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -8,10 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * One incarnation of a node's process, started inside the node's namespace with
@@ -30,28 +31,23 @@ final class NodeProcess {
     private volatile String progress = "-";
     private final Set<Integer> finsFrom = ConcurrentHashMap.newKeySet();
 
-    private NodeProcess(int node, int incarnation, Process process, Path trace, Consumer<String> events) {
+    private NodeProcess(int node, int incarnation, Process process, Path trace) {
         this.node = node;
         this.incarnation = incarnation;
         this.process = process;
         this.trace = trace;
-        this.reader = new Thread(() -> read(events), "jepsen-node-" + node + "." + incarnation);
+        this.reader = new Thread(this::read, "jepsen-node-" + node + "." + incarnation);
         reader.setDaemon(true);
         reader.start();
     }
 
-    /**
-     * Starts {@code command} (a JVM running {@code jepsen-node}) in the node's namespace.
-     *
-     * @param events receives each configuration line the process reports, for the progress output
-     */
-    static NodeProcess start(int node, int incarnation, List<String> command, Path trace, Path log,
-            Consumer<String> events) throws IOException {
+    /** Starts {@code command} (a JVM running {@code jepsen-node}) in the node's namespace. */
+    static NodeProcess start(int node, int incarnation, List<String> command, Path trace, Path log) throws IOException {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", Lab.namespace(node)));
         full.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(full);
         pb.redirectError(log.toFile());
-        return new NodeProcess(node, incarnation, pb.start(), trace, events);
+        return new NodeProcess(node, incarnation, pb.start(), trace);
     }
 
     int node() {
@@ -111,15 +107,14 @@ final class NodeProcess {
         Shell.run("kill", "-CONT", Long.toString(process.pid()));
     }
 
-    private void read(Consumer<String> events) {
+    private void read() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.startsWith("CONFIG ")) {
-                    String[] parts = line.split(" ", 4);
-                    if (parts.length == 4 && parts[1].equals("regular")) {
-                        lastRegular = parts[3] + " ring " + parts[2];
+                Optional<ConfigLine> config = ConfigLine.parse(line);
+                if (config.isPresent()) {
+                    if (config.get().regular()) {
+                        lastRegular = config.get().members() + " ring " + config.get().ring();
                     }
-                    events.accept("node " + node + ": " + line.substring("CONFIG ".length()));
                 } else if (line.startsWith("FIN ")) {
                     finsFrom.add(Integer.parseInt(line.substring(4).strip()));
                 } else if (line.equals("FROZEN")) {

@@ -1,6 +1,7 @@
 package dev.totem.perf.bench;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.totem.node.runtime.ConfigLine;
 import dev.totem.node.runtime.DeliveryStamp;
 import dev.totem.node.runtime.NodeListener;
 import dev.totem.node.runtime.RuntimeSettings;
@@ -13,7 +14,6 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -205,7 +205,7 @@ public final class BenchNode {
 
         @Override
         public void onConfigurationChange(Effect.ConfigurationChange c) {
-            say("CONFIG " + c.kind().traceName() + " " + c.ring() + " " + Arrays.toString(c.members()));
+            say(ConfigLine.of(c));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.totem.perf.bench;
 
 import dev.totem.node.config.ClusterFile;
+import dev.totem.node.runtime.ConfigLine;
 import dev.totem.node.runtime.NodeRunner;
 import dev.totem.protocol.api.Guarantee;
 import java.io.BufferedReader;
@@ -213,12 +214,12 @@ public final class BenchRun {
     private void read(int node, Process p, BlockingQueue<String> q) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
+                Optional<ConfigLine> regular = ConfigLine.parse(line).filter(ConfigLine::regular);
                 if (line.startsWith("RESULT ")) {
                     q.add(line);
-                } else if (line.startsWith("CONFIG regular ")) {
-                    String[] parts = line.split(" ", 4);
+                } else if (regular.isPresent()) {
                     synchronized (this) {
-                        lastRegular.put(node, parts[3]);
+                        lastRegular.put(node, regular.get().members());
                     }
                 } else if (line.startsWith("ERROR")) {
                     say.accept("node " + node + ": " + line);

@@ -56,7 +56,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "Seconds sent before counting, per size (default ${DEFAULT-VALUE}).")
     private int warmup;
 
-    @Option(names = "--sweep", description = "Then offer 10% to 100% of the first size's maximum and chart latency against load.")
+    @Option(names = "--sweep", description = "Then offer 10%% to 100%% of the first size's maximum and chart latency against load.")
     private boolean sweep;
 
     @Option(names = "--netmtu", description = "netmtu of every node (default: corosync's 1500; loopback carries up to 65535).")

@@ -20,9 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -145,15 +143,7 @@ public final class JepsenNode {
         }
         byte[] payload = id.getBytes(StandardCharsets.UTF_8);
         while (true) {
-            SubmitStatus status;
-            try {
-                status = node.submit(payload, g).get(10, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                status = SubmitStatus.TRY_AGAIN;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            SubmitStatus status = node.submit(payload, g);
             if (status == SubmitStatus.ACCEPTED) {
                 submitted.incrementAndGet();
                 return true;
@@ -162,6 +152,9 @@ public final class JepsenNode {
                 throw new IllegalStateException("a " + payload.length + "-byte message is too large");
             }
             sleepNanos(TimeUnit.MILLISECONDS.toNanos(5)); // the ring is full or forming: try again soon
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
+            }
         }
     }
 

@@ -39,6 +39,7 @@ final class NodeCounters {
         SEND_ERRORS(Kind.COUNTER, "totem.network.send.errors", "Datagrams the socket refused"),
         ENGINE_ERRORS(Kind.COUNTER, "totem.engine.errors", "Exceptions thrown by the engine (bugs)"),
         LISTENER_ERRORS(Kind.COUNTER, "totem.listener.errors", "Exceptions thrown by node listeners"),
+        SUBMITS_DROPPED(Kind.COUNTER, "totem.submits.dropped", "Accepted submits the engine refused after all (bugs)"),
         CONFIGURATIONS_REGULAR(Kind.COUNTER, "totem.configurations", "Configurations installed", "kind", "regular"),
         CONFIGURATIONS_TRANSITIONAL(Kind.COUNTER, "totem.configurations", "Configurations installed", "kind",
                 "transitional"),
@@ -79,7 +80,7 @@ final class NodeCounters {
                 "SO_RCVBUF/SO_SNDBUF as read back (Linux doubles it; NIO halves it again)", "direction", "receive"),
         SOCKET_SEND_BUFFER_BYTES(Kind.GAUGE, "totem.network.socket.buffer.bytes",
                 "SO_RCVBUF/SO_SNDBUF as read back (Linux doubles it; NIO halves it again)", "direction", "send"),
-        SUBMITS_PENDING(Kind.GAUGE, "totem.submits.pending", "Submits waiting for the event loop"),
+        SUBMITS_PENDING(Kind.GAUGE, "totem.submits.pending", "Accepted submits waiting for the event loop or for room in the send queue"),
         /** engine */
         RING_MEMBERS(Kind.GAUGE, "totem.ring.members", "Members of the installed ring"),
         /** engine */

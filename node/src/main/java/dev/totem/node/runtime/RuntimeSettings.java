@@ -52,8 +52,8 @@ import java.util.TreeMap;
  * @param adminSocket path of the Unix domain admin socket; empty opens none
  * @param blockUnlistedIps drop frames whose source address is not a peer's
  *     ({@code block_unlisted_ips})
- * @param pendingSubmitsMax submits from other threads waiting for the event loop before
- *     {@link TotemNode#submit} answers TRY_AGAIN
+ * @param pendingSubmitsMax accepted submits waiting for the event loop or for room in the
+ *     engine's send queue before {@link TotemNode#submit} answers TRY_AGAIN
  * @param crypto how frames are sealed; empty sends them in the clear (only when configured so)
  * @param cpg the CPG service on top of the engine and its IPC socket; empty runs the engine bare
  *     (raw {@link TotemNode#submit}). With it, {@code totemConfig} is raised, when needed, to carry
@@ -91,7 +91,7 @@ public record RuntimeSettings(
     public static final int DEFAULT_PORT = 5405;
     /** Requested SO_RCVBUF/SO_SNDBUF: 4 MiB. */
     public static final int DEFAULT_SOCKET_BUFFER_BYTES = 4 << 20;
-    /** Default bound of submits waiting for the event loop. */
+    /** Default bound of accepted submits waiting for the engine. */
     public static final int DEFAULT_PENDING_SUBMITS_MAX = 10_000;
 
     public RuntimeSettings {

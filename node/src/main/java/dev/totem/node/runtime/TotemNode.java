@@ -46,6 +46,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One cluster node: a {@link TotemProcessor} driven over real UDP sockets by one netty event
@@ -56,8 +57,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * available, NIO otherwise). That thread owns the engine and everything around it: it reads the
  * sockets, fires the timers, takes the submits, applies the effects in the order the engine
  * listed them, and calls the {@link NodeListener}s. Nothing else touches the engine, so it needs
- * no locks. The public methods are thread safe: they hand work to the loop ({@code execute}) and
- * answer through a {@link CompletableFuture}, whose dependent stages run on the loop unless the
+ * no locks. The public methods are thread safe: {@link #submit} queues the message and answers at
+ * once; the others hand work to the loop ({@code execute}) and answer through a {@link CompletableFuture}, whose dependent stages run on the loop unless the
  * caller gives an executor (keep them short, as listeners).
  *
  * <p>Time is {@link System#nanoTime} read on the loop thread for each input. Timers are netty
@@ -80,6 +81,11 @@ public final class TotemNode implements AutoCloseable {
     public static final Duration LOOP_WAIT = Duration.ofSeconds(5);
     /** A network with a send error this recent is reported faulty. */
     static final int FAULT_WINDOW_SECONDS = 10;
+    /**
+     * Payload bytes of accepted submits waiting for the engine before {@link #submit} answers
+     * TRY_AGAIN (a single message larger than this is still accepted into an empty queue).
+     */
+    public static final long PENDING_SUBMIT_BYTES_MAX = 64L << 20;
 
     private static final TimerKind[] TIMER_KINDS = TimerKind.values();
 
@@ -90,8 +96,8 @@ public final class TotemNode implements AutoCloseable {
         CLOSED
     }
 
-    /** A submit waiting for the loop. */
-    private record PendingSubmit(byte[] payload, Guarantee guarantee, CompletableFuture<SubmitStatus> result) {}
+    /** An accepted submit waiting for the loop, or for room in the engine's send queue. */
+    private record PendingSubmit(byte[] payload, Guarantee guarantee) {}
 
     /** One listener call; lets one try/catch serve every kind of event. */
     private interface ListenerCall {
@@ -120,6 +126,8 @@ public final class TotemNode implements AutoCloseable {
     private final NodeMetrics metrics;
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
     private final ArrayBlockingQueue<PendingSubmit> submits;
+    /** Payload bytes of the accepted submits not yet in the engine; bounded by {@link #PENDING_SUBMIT_BYTES_MAX}. */
+    private final AtomicLong pendingSubmitBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -132,6 +140,8 @@ public final class TotemNode implements AutoCloseable {
     private final NodeLog.Limiter engineErrorLimiter = new NodeLog.Limiter();
     private final NodeLog.Limiter listenerErrorLimiter = new NodeLog.Limiter();
     private boolean engineRunning;
+    /** The engine's send queue refused the oldest pending submit: retry after each input. */
+    private boolean submitsBlocked;
     private MembershipState stateBeforeInput = MembershipState.GATHER;
     private int[] members = new int[0];
     private int[] lastLeft = new int[0];
@@ -249,32 +259,51 @@ public final class TotemNode implements AutoCloseable {
     }
 
     /**
-     * Submits a message for delivery to every member in the total order, from any thread. The
-     * payload is copied. The answer: ACCEPTED, TRY_AGAIN (the engine's send queue or the
-     * {@link RuntimeSettings#pendingSubmitsMax} submits waiting for the loop are full), TOO_LARGE,
-     * or NOT_READY (not started, left or closed).
+     * Submits a message for delivery to every member in the total order, from any thread, without
+     * waiting (as corosync's {@code cpg_mcast_joined}). The payload is copied.
+     *
+     * <ul>
+     *   <li>ACCEPTED: the message is queued; the loop hands queued messages to the engine in
+     *       submit order as its send queue has room, and none is dropped while the node runs.</li>
+     *   <li>TRY_AGAIN: nothing was queued, because {@link RuntimeSettings#pendingSubmitsMax}
+     *       messages or {@link #PENDING_SUBMIT_BYTES_MAX} bytes are already waiting (flow control:
+     *       the ring carries less than is submitted). Retry a little later.</li>
+     *   <li>TOO_LARGE: the payload exceeds the engine's message bound.</li>
+     *   <li>NOT_READY: not started, left or closed.</li>
+     * </ul>
      */
-    public CompletableFuture<SubmitStatus> submit(byte[] payload, Guarantee guarantee) {
+    public SubmitStatus submit(byte[] payload, Guarantee guarantee) {
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(guarantee, "guarantee");
         if (phase != Phase.RUNNING) {
-            return CompletableFuture.completedFuture(SubmitStatus.NOT_READY);
+            return SubmitStatus.NOT_READY;
         }
-        PendingSubmit pending = new PendingSubmit(payload.clone(), guarantee, new CompletableFuture<>());
-        if (!submits.offer(pending)) {
-            return CompletableFuture.completedFuture(SubmitStatus.TRY_AGAIN);
+        if (payload.length > settings.totemConfig().messageBytesMax()) {
+            return SubmitStatus.TOO_LARGE;
+        }
+        long bytes = pendingSubmitBytes.addAndGet(payload.length);
+        if (bytes > PENDING_SUBMIT_BYTES_MAX && bytes != payload.length) {
+            pendingSubmitBytes.addAndGet(-payload.length);
+            return SubmitStatus.TRY_AGAIN;
+        }
+        if (!submits.offer(new PendingSubmit(payload.clone(), guarantee))) {
+            pendingSubmitBytes.addAndGet(-payload.length);
+            return SubmitStatus.TRY_AGAIN;
         }
         if (phase != Phase.RUNNING) {
             // The loop may have drained the queue for the last time before our offer.
             failPendingSubmits();
-        } else if (drainScheduled.compareAndSet(false, true)) {
+            return SubmitStatus.NOT_READY;
+        }
+        if (drainScheduled.compareAndSet(false, true)) {
             try {
                 loop.execute(this::drainSubmits);
             } catch (RejectedExecutionException e) {
                 failPendingSubmits();
+                return SubmitStatus.NOT_READY;
             }
         }
-        return pending.result();
+        return SubmitStatus.ACCEPTED;
     }
 
     /**
@@ -511,6 +540,9 @@ public final class TotemNode implements AutoCloseable {
             engineFailed("start", e);
         }
         tick = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        if (!submits.isEmpty()) {
+            drainSubmits(); // accepted between start() and now
+        }
     }
 
     private void onFrame(int network, ByteBuffer frame, int length) {
@@ -529,6 +561,7 @@ public final class TotemNode implements AutoCloseable {
             return;
         }
         apply(effects);
+        retryBlockedSubmits();
     }
 
     /** A token for ourselves (a ring of one): through the loop, never re-entering the engine. */
@@ -557,27 +590,49 @@ public final class TotemNode implements AutoCloseable {
             return;
         }
         apply(effects);
+        retryBlockedSubmits();
     }
 
+    /**
+     * On the loop: hands the pending submits to the engine in order, only those queued now (so a
+     * flood of submits cannot starve the network), until its send queue refuses one; that one
+     * stays first, and the next input retries ({@link #retryBlockedSubmits}).
+     */
     private void drainSubmits() {
         drainScheduled.set(false);
-        // Take only what is here now, so a flood of submits cannot starve the network.
-        for (int i = submits.size(); i > 0; i--) {
-            PendingSubmit p = submits.poll();
+        submitsBlocked = false;
+        for (int i = submits.size(); i > 0 && engineRunning; i--) {
+            PendingSubmit p = submits.peek();
             if (p == null) {
                 break;
             }
-            p.result().complete(submitOnLoop(p.payload(), p.guarantee()));
+            SubmitStatus status = submitOnLoop(p.payload(), p.guarantee());
+            if (status == SubmitStatus.TRY_AGAIN) {
+                submitsBlocked = true;
+                return;
+            }
+            submits.poll();
+            pendingSubmitBytes.addAndGet(-p.payload().length);
+            if (status != SubmitStatus.ACCEPTED) {
+                // The size was checked at submit and the engine runs: a bug, or a leave under way.
+                counters.increment(Stat.SUBMITS_DROPPED);
+                log.warning("a queued submit of " + p.payload().length + " bytes was refused by the engine ("
+                        + status + ") and dropped");
+            }
         }
         if (!submits.isEmpty() && drainScheduled.compareAndSet(false, true)) {
             loop.execute(this::drainSubmits);
         }
     }
 
-    private SubmitStatus submitOnLoop(byte[] payload, Guarantee guarantee) {
-        if (!engineRunning) {
-            return SubmitStatus.NOT_READY;
+    /** After an input that may have made room (a token sends frames): the blocked submits again. */
+    private void retryBlockedSubmits() {
+        if (submitsBlocked && !drainScheduled.get()) {
+            drainSubmits();
         }
+    }
+
+    private SubmitStatus submitOnLoop(byte[] payload, Guarantee guarantee) {
         stateBeforeInput = engine.state();
         Effects effects;
         try {
@@ -592,10 +647,10 @@ public final class TotemNode implements AutoCloseable {
     }
 
     private void failPendingSubmits() {
-        PendingSubmit p;
-        while ((p = submits.poll()) != null) {
-            p.result().complete(SubmitStatus.NOT_READY);
+        while (submits.poll() != null) {
+            // Not sent: the node left or closed before the engine took them.
         }
+        pendingSubmitBytes.set(0);
     }
 
     private void leaveOnLoop() {

@@ -15,7 +15,6 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -32,8 +31,10 @@ import org.HdrHistogram.Recorder;
  * before submitting, goes into an HdrHistogram {@link Recorder}.
  */
 public final class BenchNode {
-    /** Submits a sender keeps in flight before it waits for the oldest answer. */
-    static final int SUBMITS_IN_FLIGHT = 256;
+    /** A sender's first wait after flow control refused a submit; it doubles while refused. */
+    static final long MIN_BACKOFF_NANOS = 20_000;
+    /** A sender's longest wait after a refused submit. */
+    static final long MAX_BACKOFF_NANOS = 1_000_000;
     /** Latencies above this (microseconds) are clamped: a minute. */
     static final long HIGHEST_LATENCY_MICROS = 60_000_000L;
 
@@ -125,27 +126,11 @@ public final class BenchNode {
     private void send(Phase p, long[] counts) {
         byte[] payload = new byte[p.sizeBytes()]; // reused: submit copies it
         payload[Phase.ID_OFFSET] = (byte) p.id();
-        @SuppressWarnings("unchecked")
-        CompletableFuture<SubmitStatus>[] inFlight = new CompletableFuture[SUBMITS_IN_FLIGHT];
         long periodNanos = p.ratePerSender() > 0 ? TimeUnit.SECONDS.toNanos(1) / p.ratePerSender() : 0;
         long next = System.nanoTime();
-        int slot = 0;
         long backoffNanos = 0;
         while (System.nanoTime() < windowEndNanos) {
-            CompletableFuture<SubmitStatus> oldest = inFlight[slot];
-            if (oldest != null) {
-                SubmitStatus s = oldest.join();
-                if (s == SubmitStatus.ACCEPTED) {
-                    counts[0]++;
-                    backoffNanos = 0;
-                } else {
-                    counts[1]++;
-                    // Flow control pushed back: wait a little longer each time, up to a millisecond.
-                    backoffNanos = Math.min(1_000_000, Math.max(20_000, backoffNanos * 2));
-                    LockSupport.parkNanos(backoffNanos);
-                }
-            }
-            if (periodNanos > 0) {
+            if (periodNanos > 0 && backoffNanos == 0) {
                 next += periodNanos;
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
@@ -153,12 +138,15 @@ public final class BenchNode {
                 }
             }
             DeliveryStamp.stampInPlace(payload);
-            inFlight[slot] = node.submit(payload, p.guarantee());
-            slot = (slot + 1) % SUBMITS_IN_FLIGHT;
-        }
-        for (CompletableFuture<SubmitStatus> f : inFlight) {
-            if (f != null && f.join() == SubmitStatus.ACCEPTED) {
+            SubmitStatus s = node.submit(payload, p.guarantee());
+            if (s == SubmitStatus.ACCEPTED) {
                 counts[0]++;
+                backoffNanos = 0;
+            } else {
+                counts[1]++;
+                // Flow control pushed back: wait a little longer each time, up to a millisecond.
+                backoffNanos = Math.min(MAX_BACKOFF_NANOS, Math.max(MIN_BACKOFF_NANOS, backoffNanos * 2));
+                LockSupport.parkNanos(backoffNanos);
             }
         }
     }

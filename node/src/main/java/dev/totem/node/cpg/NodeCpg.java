@@ -8,7 +8,9 @@ import dev.totem.cpg.CpgListener;
 import dev.totem.cpg.CpgNotice;
 import dev.totem.cpg.CpgResult;
 import dev.totem.cpg.EmbeddedCpg;
+import dev.totem.cpg.SyncPhase;
 import dev.totem.node.runtime.NodeLog;
+import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.TotemEngine;
 import io.netty.channel.EventLoop;
@@ -109,7 +111,15 @@ public final class NodeCpg implements AutoCloseable {
         this.log = log;
         this.engine = new CpgEngine(inner, settings.config(), this::notice);
         this.inbox = new ArrayBlockingQueue<>(settings.inboxCallsMax());
-        engine.tap(e -> wake());
+        // Calls wait for room in the ring (freed when this node's own messages come back) or for
+        // the end of a sync (any delivery or configuration change may end it): waking them on
+        // every other node's delivery would only retry in vain.
+        int self = inner.nodeId();
+        engine.tap(e -> {
+            if (!(e instanceof Effect.Deliver d) || d.sender() == self || engine.service().phase() != SyncPhase.SYNCED) {
+                wake();
+            }
+        });
     }
 
     /** The engine the node drives: the service over the inner engine. */

@@ -158,6 +158,7 @@ class CpgServiceTest {
         CpgService s = c.node(1).service;
         s.join(pid(7), G);
         c.order(1);
+        c.node(1).events(7);
         assertThat(s.mcast(pid(7), G, bytes("first"), Guarantee.AGREED).ok()).isTrue();
         c.node(1).full = true;
         assertThat(s.mcast(pid(7), G, bytes("refused"), Guarantee.AGREED).error()).isEqualTo(CpgError.TRY_AGAIN);

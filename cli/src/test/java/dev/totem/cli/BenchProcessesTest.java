@@ -51,8 +51,10 @@ class BenchProcessesTest {
     @Test
     void ipcModeRunsDaemonsAndCpgClientProcesses() throws Exception {
         CliRun cli = new CliRun();
-        int code = cli.run("bench", "--mode", "ipc", "--nodes", "2", "--senders", "2", "--sizes", "100", "--seconds", "1",
-                "--warmup", "0", "--crypto", "off", "--out", dir.toString());
+        // A longer window than the embedded case: four JVMs share the machine, and the clients' first
+        // seconds run cold code.
+        int code = cli.run("bench", "--mode", "ipc", "--nodes", "2", "--senders", "2", "--sizes", "100", "--seconds", "3",
+                "--warmup", "1", "--crypto", "off", "--out", dir.toString());
         String out = cli.out.toString();
         assertThat(code).as(out + cli.err).isZero();
         assertThat(out).contains("CPG clients over IPC");

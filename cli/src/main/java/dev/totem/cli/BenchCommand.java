@@ -55,7 +55,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "Counted seconds per size (default ${DEFAULT-VALUE}).")
     private int seconds;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Seconds sent before counting, per size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "8", description = "Seconds sent before counting, per size (default ${DEFAULT-VALUE}: the"
+            + " JIT compiles the hot path in the first seconds).")
     private int warmup;
 
     @Option(names = "--sweep", description = "Then offer 10%% to 100%% of the first size's maximum and chart latency against load.")

@@ -33,6 +33,8 @@ import java.util.function.Consumer;
  */
 public final class BenchRun {
     static final long FORM_TIMEOUT_MS = 60_000;
+    /** Sending before counting at each load step of a sweep, when the JVMs are warm. */
+    static final int SWEEP_SETTLE_SECONDS = 2;
     /** A phase's results must arrive this long after its window closed. */
     static final long RESULT_GRACE_MS = 30_000;
 
@@ -113,7 +115,7 @@ public final class BenchRun {
             startCluster();
             List<Figures> bySize = new ArrayList<>();
             for (int size : options.sizes()) {
-                Figures f = measure(size, 0, options.seconds());
+                Figures f = measure(size, 0, options.warmupSeconds(), options.seconds());
                 say.accept(f.line());
                 bySize.add(f);
             }
@@ -124,7 +126,9 @@ public final class BenchRun {
                 say.accept("sweep at size " + max.sizeBytes() + ": offering 10% to 100% of " + maxOffered + " msgs/s");
                 for (int pct = 10; pct <= 100; pct += 10) {
                     long offered = maxOffered * pct / 100;
-                    Figures f = measure(max.sizeBytes(), offered, Math.max(2, options.seconds() / 2));
+                    // The JVMs are warm by now: a short settling time per load step.
+                    Figures f = measure(max.sizeBytes(), offered, Math.min(options.warmupSeconds(), SWEEP_SETTLE_SECONDS),
+                            Math.max(2, options.seconds() / 2));
                     say.accept(pct + "% " + f.line());
                     sweep.add(f);
                 }
@@ -247,14 +251,15 @@ public final class BenchRun {
         return lastRegular.values().stream().allMatch(all::equals);
     }
 
-    private Figures measure(int size, long offeredTotal, int seconds) throws IOException, InterruptedException {
+    private Figures measure(int size, long offeredTotal, int warmupSeconds, int seconds)
+            throws IOException, InterruptedException {
         int id = nextPhase++;
         if (id > 127) {
             throw new IllegalStateException("more than 127 phases in one run");
         }
         long perSender = offeredTotal == 0 ? 0 : Math.max(1, offeredTotal / options.senders());
         for (int n = 1; n <= options.nodes(); n++) {
-            Phase p = new Phase(id, size, options.warmupSeconds() * 1000L, seconds * 1000L, perSender, options.guarantee(),
+            Phase p = new Phase(id, size, warmupSeconds * 1000L, seconds * 1000L, perSender, options.guarantee(),
                     n <= options.senders());
             OutputStream in = workers.get(n - 1).getOutputStream();
             in.write((p.line() + "\n").getBytes(StandardCharsets.UTF_8));

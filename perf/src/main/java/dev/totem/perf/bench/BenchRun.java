@@ -1,6 +1,7 @@
 package dev.totem.perf.bench;
 
 import dev.totem.node.config.ClusterFile;
+import dev.totem.node.runtime.ChildNodes;
 import dev.totem.node.runtime.ConfigLine;
 import dev.totem.node.runtime.NodeRunner;
 import dev.totem.protocol.api.Guarantee;
@@ -231,19 +232,7 @@ public final class BenchRun {
     }
 
     private void stopCluster() throws InterruptedException {
-        for (Process p : processes) {
-            try {
-                p.getOutputStream().write("quit\n".getBytes(StandardCharsets.UTF_8));
-                p.getOutputStream().close();
-            } catch (IOException e) {
-                // already gone
-            }
-        }
-        for (Process p : processes) {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        ChildNodes.quit(processes);
     }
 
     /** The run's folder, created. */

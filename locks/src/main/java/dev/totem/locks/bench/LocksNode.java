@@ -40,7 +40,7 @@ public final class LocksNode {
     public static final String COMMANDS = """
             open                     open the lock service and join its group (again while CPG says TRY_AGAIN): OPENED
             await <members>          wait until the service is synchronised with that many members: SYNCED <members>
-            watch                    print every event of this replica's table: EVENT <event>
+            watch                    print every event of this replica's table from now on: WATCHING, then EVENT <event>
             acquire <name>           ask for a lock: GRANTED <name> <fence> when granted, FAILED <name> <why>
             release <name>           release it (or cancel the request): RELEASED <name> true|false
             bench <clients> <first> <warmup ms> <measure ms>
@@ -105,10 +105,13 @@ public final class LocksNode {
         switch (w[0]) {
             case "open" -> open(cpg);
             case "await" -> awaitSynced(cpg, Integer.parseInt(w[1]));
-            case "watch" -> onLoop(cpg, () -> {
-                service.observe(e -> say("EVENT " + e));
-                return null;
-            });
+            case "watch" -> {
+                onLoop(cpg, () -> {
+                    service.observe(e -> say("EVENT " + e));
+                    return null;
+                });
+                say("WATCHING");
+            }
             case "acquire" -> cpg.execute(() -> service.acquire(w[1]).whenComplete((lease, failure) -> {
                 if (failure == null) {
                     say("GRANTED " + w[1] + " " + lease.fence());

@@ -18,9 +18,13 @@ public final class LocksNodeCommand implements Callable<Integer> {
     @Option(names = "--guarantee", defaultValue = "safe", description = "How acquires and releases travel: safe or agreed.")
     private String guarantee;
 
+    @Option(names = "--requests-max", defaultValue = "4096", description = "The most requests a lock table holds.")
+    private int requestsMax;
+
     @Override
     public Integer call() throws Exception {
-        LockConfig config = LockConfig.defaults().withRequestGuarantee(Guarantee.valueOf(guarantee.toUpperCase(Locale.ROOT)));
+        LockConfig config = LockConfig.defaults().withRequestGuarantee(Guarantee.valueOf(guarantee.toUpperCase(Locale.ROOT)))
+                .withRequestsMax(requestsMax);
         new LocksNode(node.settings(true), config, System.out).run(System.in);
         return 0;
     }

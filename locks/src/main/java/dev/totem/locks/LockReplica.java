@@ -159,8 +159,17 @@ public final class LockReplica {
         send.accept(new LockMessage.SyncRequest(rounds.getAsLong()));
     }
 
-    /** A message of the group from process (node, pid), in the group's total order. */
+    /**
+     * A message of the group from process (node, pid), in the group's total order; a
+     * {@link LockMessage.Batch} is its requests delivered one after the other.
+     */
     public void onDeliver(int node, int pid, LockMessage m, Consumer<LockEvent> out) {
+        if (m instanceof LockMessage.Batch b) {
+            for (LockMessage r : b.requests()) {
+                onDeliver(node, pid, r, out);
+            }
+            return;
+        }
         long sender = RequestId.process(node, pid);
         if (phase == Phase.NOT_JOINED || phase == Phase.LEFT || !members.contains(sender)) {
             ignored++;

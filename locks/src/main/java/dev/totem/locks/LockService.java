@@ -59,7 +59,13 @@ public final class LockService implements CpgListener, AutoCloseable {
         }
     }
 
-    private record Outgoing(byte[] bytes, Guarantee guarantee, long seq) {}
+    /**
+     * An encoded message waiting for CPG.
+     *
+     * @param seq the acquire's number (its future fails if CPG refuses it), else 0
+     * @param request an acquire or release, which may go in a {@link LockMessage.Batch}
+     */
+    private record Outgoing(byte[] bytes, Guarantee guarantee, long seq, boolean request) {}
 
     private final CpgHandle handle;
     private final LockConfig config;
@@ -75,7 +81,10 @@ public final class LockService implements CpgListener, AutoCloseable {
     private long nextSeq = 1;
     private long malformed;
     private long tryAgains;
+    private final List<byte[]> batch = new ArrayList<>();
     private boolean closed;
+    /** Inside a CPG callback: requests wait for its end, to go out in batches. */
+    private boolean inCallback;
     private String joinError;
 
     private LockService(Function<CpgListener, CpgHandle> opener, LockConfig config, Supplier<LockTable> tables,
@@ -151,7 +160,7 @@ public final class LockService implements CpgListener, AutoCloseable {
         long seq = nextSeq++;
         pending.put(seq, p);
         enqueue(new LockMessage.Acquire(name, seq, tryOnly), config.requestGuarantee(), seq);
-        flush();
+        flushOutsideCallbacks();
         return p;
     }
 
@@ -184,7 +193,7 @@ public final class LockService implements CpgListener, AutoCloseable {
             // Agreed would be enough (see the README), but the engine packs a run of messages into
             // one frame only while their guarantee stays the same: releases go as acquires do.
             enqueue(new LockMessage.Release(name, seq), config.requestGuarantee(), 0);
-            flush();
+            flushOutsideCallbacks();
         }
     }
 
@@ -288,8 +297,14 @@ public final class LockService implements CpgListener, AutoCloseable {
             malformed++;
             return;
         }
-        replica.onDeliver(d.senderNode(), d.senderPid(), m, events::add);
-        handleEvents();
+        inCallback = true;
+        try {
+            replica.onDeliver(d.senderNode(), d.senderPid(), m, events::add);
+            handleEvents();
+        } finally {
+            inCallback = false;
+        }
+        pump();
     }
 
     @Override
@@ -297,8 +312,14 @@ public final class LockService implements CpgListener, AutoCloseable {
         if (closed || !c.group().equals(config.group())) {
             return;
         }
-        replica.onConfchg(c.members(), events::add);
-        handleEvents();
+        inCallback = true;
+        try {
+            replica.onConfchg(c.members(), events::add);
+            handleEvents();
+        } finally {
+            inCallback = false;
+        }
+        pump();
         if (replica.phase() == LockReplica.Phase.LEFT) {
             shutDown("this process left group " + config.group());
         }
@@ -322,7 +343,6 @@ public final class LockService implements CpgListener, AutoCloseable {
             }
         }
         events.clear();
-        pump();
     }
 
     private void own(LockEvent e) {
@@ -362,22 +382,55 @@ public final class LockService implements CpgListener, AutoCloseable {
     }
 
     private void enqueue(LockMessage m, Guarantee g, long seq) {
-        outbox.add(new Outgoing(LockCodec.encode(m), g, seq));
+        boolean request = m instanceof LockMessage.Acquire || m instanceof LockMessage.Release;
+        outbox.add(new Outgoing(LockCodec.encode(m), g, seq, request));
     }
 
+    private void flushOutsideCallbacks() {
+        if (!inCallback) {
+            flush();
+        }
+    }
+
+    /**
+     * Hands the outbox to CPG in order: each run of requests of one guarantee as batches of up
+     * to {@code batchBytesMax}, anything else alone; stops at TRY_AGAIN (the rest waits).
+     */
     private void flush() {
         while (!outbox.isEmpty() && !closed) {
-            Outgoing o = outbox.peek();
-            CpgResult r = handle.mcast(config.group(), o.bytes(), o.guarantee());
+            Outgoing head = outbox.peek();
+            int count = 1;
+            byte[] bytes = head.bytes();
+            if (head.request()) {
+                batch.clear();
+                int size = LockCodec.BATCH_HEADER_BYTES;
+                for (Outgoing o : outbox) {
+                    int more = LockCodec.batchedBytes(o.bytes());
+                    if (!o.request() || o.guarantee() != head.guarantee() || batch.size() == LockCodec.BATCH_REQUESTS_MAX
+                            || (!batch.isEmpty() && size + more > config.batchBytesMax())) {
+                        break;
+                    }
+                    batch.add(o.bytes());
+                    size += more;
+                }
+                count = batch.size();
+                if (count > 1) {
+                    bytes = LockCodec.batch(batch);
+                }
+                batch.clear();
+            }
+            CpgResult r = handle.mcast(config.group(), bytes, head.guarantee());
             if (r.error() == CpgError.TRY_AGAIN) {
                 tryAgains++;
                 return;
             }
-            outbox.poll();
-            if (!r.ok() && o.seq() != 0) {
-                Pending p = pending.remove(o.seq());
-                if (p != null) {
-                    p.fail(new LockException("CPG refused the request: " + r));
+            for (int i = 0; i < count; i++) {
+                Outgoing o = outbox.poll();
+                if (!r.ok() && o.seq() != 0) {
+                    Pending p = pending.remove(o.seq());
+                    if (p != null) {
+                        p.fail(new LockException("CPG refused the request: " + r));
+                    }
                 }
             }
         }

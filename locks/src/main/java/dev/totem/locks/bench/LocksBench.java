@@ -33,8 +33,10 @@ public final class LocksBench {
      * @param latencyMicros acquire latency: from the call until the grant
      * @param failures acquires that failed (the loop goes on with a new one)
      * @param firstFailure why the first failed, or null
+     * @param cpuSeconds CPU time the service's processes spent in the window, all of them; NaN when not measured
      */
-    public record Figures(long locks, double seconds, Histogram latencyMicros, long failures, String firstFailure) {
+    public record Figures(long locks, double seconds, Histogram latencyMicros, long failures, String firstFailure,
+            double cpuSeconds) {
         /** Locks per second. */
         public double rate() {
             return locks / seconds;
@@ -45,7 +47,10 @@ public final class LocksBench {
             return String.format("%.0f locks/s, acquire latency us p50=%d p90=%d p99=%d p99.9=%d max=%d", rate(),
                     latencyMicros.getValueAtPercentile(50), latencyMicros.getValueAtPercentile(90),
                     latencyMicros.getValueAtPercentile(99), latencyMicros.getValueAtPercentile(99.9),
-                    latencyMicros.getMaxValue()) + (failures == 0 ? "" : ", " + failures + " acquires failed, first: " + firstFailure);
+                    latencyMicros.getMaxValue())
+                    + (Double.isNaN(cpuSeconds) || locks == 0 ? "" : String.format(", CPU %.1f us per lock (all nodes)",
+                            cpuSeconds * 1e6 / locks))
+                    + (failures == 0 ? "" : ", " + failures + " acquires failed, first: " + firstFailure);
         }
     }
 
@@ -100,7 +105,7 @@ public final class LocksBench {
             for (long c : counts) {
                 total += c;
             }
-            return new Figures(total, w.seconds(), merge(histograms), 0, null);
+            return new Figures(total, w.seconds(), merge(histograms), 0, null, Double.NaN);
         }
     }
 
@@ -122,22 +127,24 @@ public final class LocksBench {
         Duration wait = warmUp.plus(window).plus(LocksCluster.FORM_TIMEOUT);
         long total = 0;
         long failures = 0;
+        long cpuNanos = 0;
         String firstFailure = null;
         List<Histogram> histograms = new ArrayList<>();
         for (int node = 1; node <= nodes; node++) {
-            String[] w = cluster.awaitLine(node, l -> l.startsWith("RESULT "), wait).split(" ", 5);
+            String[] w = cluster.awaitLine(node, l -> l.startsWith("RESULT "), wait).split(" ", 6);
             total += Long.parseLong(w[1]);
             failures += Long.parseLong(w[2]);
+            cpuNanos += Long.parseLong(w[3]);
             try {
-                histograms.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(w[3])), 0));
+                histograms.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(w[4])), 0));
             } catch (DataFormatException e) {
                 throw new IOException("node " + node + " sent a histogram that does not decode", e);
             }
-            if (firstFailure == null && !w[4].equals("-")) {
-                firstFailure = w[4];
+            if (firstFailure == null && !w[5].equals("-")) {
+                firstFailure = w[5];
             }
         }
-        return new Figures(total, window.toNanos() / 1e9, merge(histograms), failures, firstFailure);
+        return new Figures(total, window.toNanos() / 1e9, merge(histograms), failures, firstFailure, cpuNanos / 1e9);
     }
 
     private static Histogram merge(List<Histogram> hs) {

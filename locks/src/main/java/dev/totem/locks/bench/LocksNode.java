@@ -1,5 +1,6 @@
 package dev.totem.locks.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.totem.cpg.CpgEvent;
 import dev.totem.cpg.CpgListener;
 import dev.totem.locks.LockConfig;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,14 +28,23 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import org.HdrHistogram.Histogram;
 
 /**
  * One node process of {@code ./totem locks bench} and of the lock process tests: a
- * {@link TotemNode} with CPG and, in it, one {@link LockService} on an embedded handle, run on
- * the node's loop (the thread of the handle's callbacks, so the service needs no locks). The
+ * {@link TotemNode} with CPG and, in it, one {@link LockService} on an embedded handle. The
  * parent drives it with lines on stdin ({@link #COMMANDS}) and reads one line per answer on
  * stdout; the node also prints a {@link ConfigLine} at each configuration change.
+ *
+ * <p>The service runs on a thread of its own, not on the node's loop where the handle's
+ * callbacks come: the callbacks only queue the events for it. A delivery of a busy ring carries
+ * thousands of requests, and handling them on the loop would hold the token there meanwhile
+ * (the node sends it after the loop task that received it), so each rotation would pay every
+ * node's work in turn; on its own thread the work overlaps the rotation. The queue is bounded:
+ * when the service falls {@value #TASKS_MAX} events behind, the loop waits for it, and the ring
+ * slows down rather than any event being lost.
  */
 public final class LocksNode {
     /** What the parent may write, one command a line. */
@@ -44,18 +55,23 @@ public final class LocksNode {
             acquire <name>           ask for a lock: GRANTED <name> <fence> when granted, FAILED <name> <why>
             release <name>           release it (or cancel the request): RELEASED <name> true|false
             bench <clients> <first> <warmup ms> <measure ms>
-                                     closed loops on locks lock-<first>.. : RESULT <locks> <failures> <histogram> <first failure>
+                                     closed loops on locks lock-<first>.. : RESULT <locks> <failures> <cpu ns>
+                                     <histogram> <first failure>
             quit                     leave and exit""";
     /** How long {@code open} and {@code await} try. */
     static final long SETUP_TIMEOUT_MS = 60_000;
     /** How often the idle service sends what CPG refused earlier. */
     static final long PUMP_PERIOD_MS = 5;
+    /** Events and commands waiting for the service's thread. */
+    static final int TASKS_MAX = 1 << 16;
 
     private final TotemNode node;
     private final LockConfig config;
     private final PrintStream out;
-    // Set on the loop by open; read there only, apart from the null check of await.
-    private volatile LockService service;
+    private final BlockingQueue<Runnable> tasks = new ArrayBlockingQueue<>(TASKS_MAX);
+    private volatile boolean running = true;
+    // Set and used on the service's thread.
+    private LockService service;
 
     public LocksNode(RuntimeSettings settings, LockConfig config, PrintStream out) {
         this.node = new TotemNode(settings);
@@ -78,6 +94,9 @@ public final class LocksNode {
     public void run(InputStream commands) throws Exception {
         node.start();
         NodeCpg cpg = node.cpg().orElseThrow(() -> new IllegalStateException("the node does not run CPG"));
+        Thread worker = new Thread(this::serve, "locks-service");
+        worker.setDaemon(true);
+        worker.start();
         BufferedReader in = new BufferedReader(new InputStreamReader(commands, StandardCharsets.UTF_8));
         try {
             for (String line = in.readLine(); line != null && !line.strip().equals("quit"); line = in.readLine()) {
@@ -89,38 +108,66 @@ public final class LocksNode {
                 }
             }
         } finally {
-            LockService s = service;
-            if (s != null) {
-                onLoop(cpg, () -> {
-                    s.close();
-                    return null;
-                });
-            }
+            onService(() -> {
+                if (service != null) {
+                    service.close();
+                }
+                return null;
+            });
+            running = false;
             node.leave().orTimeout(3, TimeUnit.SECONDS).exceptionally(e -> null).join();
             node.close();
+        }
+    }
+
+    /** The service's thread: runs the queued events and commands, and pumps the service when idle. */
+    private void serve() {
+        try {
+            while (running) {
+                Runnable task = tasks.poll(PUMP_PERIOD_MS, TimeUnit.MILLISECONDS);
+                if (task != null) {
+                    task.run();
+                } else if (service != null) {
+                    service.pump();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            say("ERROR the lock service failed: " + e);
+        }
+    }
+
+    /** Queues {@code task} for the service's thread, waiting while the queue is full. */
+    private void post(Runnable task) {
+        try {
+            tasks.put(task);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while queueing for the lock service", e);
         }
     }
 
     private void command(NodeCpg cpg, String[] w) throws Exception {
         switch (w[0]) {
             case "open" -> open(cpg);
-            case "await" -> awaitSynced(cpg, Integer.parseInt(w[1]));
+            case "await" -> awaitSynced(Integer.parseInt(w[1]));
             case "watch" -> {
-                onLoop(cpg, () -> {
+                onService(() -> {
                     service.observe(e -> say("EVENT " + e));
                     return null;
                 });
                 say("WATCHING");
             }
-            case "acquire" -> cpg.execute(() -> service.acquire(w[1]).whenComplete((lease, failure) -> {
+            case "acquire" -> post(() -> service.acquire(w[1]).whenComplete((lease, failure) -> {
                 if (failure == null) {
                     say("GRANTED " + w[1] + " " + lease.fence());
                 } else {
                     say("FAILED " + w[1] + " " + (failure.getCause() != null ? failure.getCause() : failure));
                 }
             }));
-            case "release" -> say("RELEASED " + w[1] + " " + onLoop(cpg, () -> service.release(w[1])));
-            case "bench" -> say(bench(cpg, Integer.parseInt(w[1]), Integer.parseInt(w[2]), Long.parseLong(w[3]),
+            case "release" -> say("RELEASED " + w[1] + " " + onService(() -> service.release(w[1])));
+            case "bench" -> say(bench(Integer.parseInt(w[1]), Integer.parseInt(w[2]), Long.parseLong(w[3]),
                     Long.parseLong(w[4])));
             case "" -> { }
             default -> say("ERROR unknown command " + w[0] + "; commands:\n" + COMMANDS);
@@ -129,69 +176,53 @@ public final class LocksNode {
 
     private void open(NodeCpg cpg) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETUP_TIMEOUT_MS);
-        while (true) {
-            LockService s = onLoop(cpg, () -> {
-                LockService opened = LockService.open(l -> cpg.open(withConfchgs(l)), config);
-                if (opened.joinError() != null) {
-                    opened.close();
-                    return null;
-                }
-                return opened;
-            });
-            if (s != null) {
-                service = s;
-                pumpWhileOpen(cpg, s);
-                say("OPENED");
-                return;
+        while (!onService(() -> {
+            LockService opened = LockService.open(l -> cpg.open(queued(l)), config);
+            if (opened.joinError() != null) {
+                opened.close();
+                return false;
             }
+            service = opened;
+            return true;
+        })) {
             if (System.nanoTime() - deadline > 0) {
                 say("ERROR the lock service could not join its group within " + SETUP_TIMEOUT_MS / 1000 + " s");
                 return;
             }
             TimeUnit.MILLISECONDS.sleep(50); // CPG said TRY_AGAIN: the ring is forming; poll again
         }
+        say("OPENED");
     }
 
-    /** The service's listener, printing the group's confchgs first: the tests order grants after them. */
-    private CpgListener withConfchgs(CpgListener service) {
+    /**
+     * The listener the handle calls on the node's loop: queues each callback for the service's
+     * thread, printing the group's confchgs first (the tests order grants after them).
+     */
+    private CpgListener queued(CpgListener service) {
         return new CpgListener() {
             @Override
             public void onDeliver(CpgEvent.Deliver d) {
-                service.onDeliver(d);
+                post(() -> service.onDeliver(d));
             }
 
             @Override
             public void onConfchg(CpgEvent.Confchg c) {
-                say("CONFCHG " + c.group() + " members " + c.members() + " left " + c.left());
-                service.onConfchg(c);
+                post(() -> {
+                    say("CONFCHG " + c.group() + " members " + c.members() + " left " + c.left());
+                    service.onConfchg(c);
+                });
             }
 
             @Override
             public void onDisconnected(String reason) {
-                service.onDisconnected(reason);
+                post(() -> service.onDisconnected(reason));
             }
         };
     }
 
-    /** Sends now and then what CPG refused with TRY_AGAIN, as the service's contract asks of an idle process. */
-    private void pumpWhileOpen(NodeCpg cpg, LockService s) {
-        Thread pump = new Thread(() -> {
-            while (service == s && !node.terminationFuture().isDone()) {
-                try {
-                    cpg.execute(s::pump);
-                    TimeUnit.MILLISECONDS.sleep(PUMP_PERIOD_MS); // a period, not a synchronisation
-                } catch (IllegalStateException | InterruptedException e) {
-                    return;
-                }
-            }
-        }, "locks-pump");
-        pump.setDaemon(true);
-        pump.start();
-    }
-
-    private void awaitSynced(NodeCpg cpg, int members) throws Exception {
+    private void awaitSynced(int members) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETUP_TIMEOUT_MS);
-        while (!onLoop(cpg, () -> service.replica().phase() == LockReplica.Phase.SYNCED
+        while (!onService(() -> service.replica().phase() == LockReplica.Phase.SYNCED
                 && service.handle().membership(config.group()).size() == members)) {
             if (System.nanoTime() - deadline > 0) {
                 say("ERROR the lock service did not synchronise with " + members + " members within "
@@ -204,7 +235,7 @@ public final class LocksNode {
     }
 
     /** Closed loops on the loop for warm-up then the window; the window's figures as a RESULT line. */
-    private String bench(NodeCpg cpg, int clients, int first, long warmupMs, long measureMs) throws Exception {
+    private String bench(int clients, int first, long warmupMs, long measureMs) throws Exception {
         long start = System.nanoTime();
         long windowStart = start + TimeUnit.MILLISECONDS.toNanos(warmupMs);
         long windowEnd = windowStart + TimeUnit.MILLISECONDS.toNanos(measureMs);
@@ -213,12 +244,14 @@ public final class LocksNode {
         for (int i = 0; i < clients; i++) {
             loopers.add(new Looper(service, "lock-" + (first + i), windowStart, windowEnd, histogram));
         }
-        cpg.execute(() -> loopers.forEach(Looper::next));
+        post(() -> loopers.forEach(Looper::next));
         sleepUntil(windowStart);
         Map<String, Long> before = node.status().counters();
+        long cpuStart = cpuNanos();
         sleepUntil(windowEnd);
+        long cpu = cpuNanos() - cpuStart;
         logCounters(before, node.status().counters());
-        return onLoop(cpg, () -> {
+        return onService(() -> {
             long locks = 0;
             long failures = 0;
             String firstFailure = "-";
@@ -235,8 +268,14 @@ public final class LocksNode {
             byte[] bytes = new byte[n];
             buf.flip();
             buf.get(bytes);
-            return "RESULT " + locks + " " + failures + " " + Base64.getEncoder().encodeToString(bytes) + " " + firstFailure;
+            return "RESULT " + locks + " " + failures + " " + cpu + " " + Base64.getEncoder().encodeToString(bytes) + " "
+                    + firstFailure;
         });
+    }
+
+    /** CPU time of this process (every thread), for the cost of a lock beside its rate. */
+    private static long cpuNanos() {
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void sleepUntil(long deadlineNanos) throws InterruptedException {
@@ -306,9 +345,10 @@ public final class LocksNode {
         }
     }
 
-    private static <T> T onLoop(NodeCpg cpg, Callable<T> task) throws Exception {
+    /** Runs {@code task} on the service's thread and returns its answer. */
+    private <T> T onService(Callable<T> task) throws Exception {
         CompletableFuture<T> f = new CompletableFuture<>();
-        cpg.execute(() -> {
+        post(() -> {
             try {
                 f.complete(task.call());
             } catch (Exception e) {

@@ -174,25 +174,6 @@ public final class NodeCpg implements AutoCloseable {
         });
     }
 
-    /**
-     * Runs {@code task} on the node's loop, the thread that runs the listeners of embedded
-     * handles: code that keeps state with its callbacks (a lock service, say) does its other work
-     * there too, without locks. Keep it short, as a listener callback.
-     *
-     * @throws IllegalStateException before the node started, or after it closed
-     */
-    public void execute(Runnable task) {
-        EventLoop l = loop;
-        if (l == null) {
-            throw new IllegalStateException("the node's CPG layer is not attached to a loop yet");
-        }
-        try {
-            l.execute(task);
-        } catch (RejectedExecutionException e) {
-            throw new IllegalStateException("the node's loop is closed", e);
-        }
-    }
-
     /** Multicasts refused for good after their handle was told OK (the handle had left, for example). */
     public long mcastsDropped() {
         return mcastsDropped.get();

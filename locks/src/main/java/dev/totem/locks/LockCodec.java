@@ -257,12 +257,26 @@ public final class LockCodec {
             throw new BufferUnderflowException();
         }
         ByteBuffer slice = b.slice(b.position(), len);
-        b.position(b.position() + len);
+        byte[] raw = new byte[len];
+        b.get(raw);
+        if (ascii(raw)) {
+            // The common case, and the benchmark's: no decoder to make for a name of ASCII bytes.
+            return new String(raw, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(slice).toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("lock name is not UTF-8", e);
         }
+    }
+
+    private static boolean ascii(byte[] raw) {
+        for (byte x : raw) {
+            if (x < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

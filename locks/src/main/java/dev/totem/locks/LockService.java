@@ -41,13 +41,17 @@ public final class LockService implements CpgListener, AutoCloseable {
     private static final class Pending {
         final String name;
         final boolean tryOnly;
-        final CompletableFuture<Lease> granted = new CompletableFuture<>();
-        final CompletableFuture<Optional<Lease>> tried = new CompletableFuture<>();
+        /** The future of an acquire (null for a try). */
+        final CompletableFuture<Lease> granted;
+        /** The future of a try (null for an acquire). */
+        final CompletableFuture<Optional<Lease>> tried;
         boolean cancelled;
 
         Pending(String name, boolean tryOnly) {
             this.name = name;
             this.tryOnly = tryOnly;
+            this.granted = tryOnly ? null : new CompletableFuture<>();
+            this.tried = tryOnly ? new CompletableFuture<>() : null;
         }
 
         void fail(LockException e) {

@@ -79,7 +79,8 @@ public final class LockService implements CpgListener, AutoCloseable {
     private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
     private final List<LockMessage> resend = new ArrayList<>();
     private final Map<Long, Pending> pending = new HashMap<>();
-    private final TreeMap<Long, Lease> leases = new TreeMap<>();
+    /** By request number; a hash map, as a busy process adds and removes one per grant (walks sort it: {@link #oldestFirst}). */
+    private final Map<Long, Lease> leases = new HashMap<>();
     private final List<LockEvent> events = new ArrayList<>();
     private Consumer<LockEvent> observer = e -> { };
     private long nextSeq = 1;
@@ -175,7 +176,7 @@ public final class LockService implements CpgListener, AutoCloseable {
      * @return whether there was one
      */
     public boolean release(String name) {
-        for (Lease l : leases.values()) {
+        for (Lease l : oldestFirst()) {
             if (l.name().equals(name) && l.held()) {
                 l.release();
                 return true;
@@ -204,12 +205,16 @@ public final class LockService implements CpgListener, AutoCloseable {
     /** Leases this process holds now, oldest first. */
     public List<Lease> leases() {
         List<Lease> out = new ArrayList<>();
-        for (Lease l : leases.values()) {
+        for (Lease l : oldestFirst()) {
             if (l.held()) {
                 out.add(l);
             }
         }
         return out;
+    }
+
+    private List<Lease> oldestFirst() {
+        return new TreeMap<>(leases).values().stream().toList();
     }
 
     /** Requests of this process the table has not answered yet. */
@@ -281,7 +286,7 @@ public final class LockService implements CpgListener, AutoCloseable {
             p.fail(new LockException(why, LockEvent.Cause.LEFT));
         }
         pending.clear();
-        for (Lease l : leases.values()) {
+        for (Lease l : oldestFirst()) {
             l.lose(LockEvent.Cause.LEFT);
         }
         leases.clear();

@@ -52,7 +52,7 @@ public final class LocksCommand implements Callable<Integer> {
 
         @Option(names = "--clients", description = "Clients of the replicated mode, spread over the nodes (default ${DEFAULT-VALUE}):"
                 + " a closed loop's rate is the requests in flight over the latency, and the ring's rotation takes milliseconds.",
-                defaultValue = "4000")
+                defaultValue = "16000")
         private int clients;
 
         @Option(names = "--server-clients", description = "Clients of the client/server mode, a thread each (default ${DEFAULT-VALUE}:"
@@ -62,8 +62,8 @@ public final class LocksCommand implements Callable<Integer> {
         @Option(names = "--seconds", description = "Measured seconds per mode (default ${DEFAULT-VALUE}).", defaultValue = "5")
         private int seconds;
 
-        @Option(names = "--warmup", description = "Seconds run before measuring, per mode: the JIT compiles the hot path"
-                + " (default ${DEFAULT-VALUE}).", defaultValue = "5")
+        @Option(names = "--warmup", description = "Seconds run before measuring, per mode: the JIT of three node JVMs on"
+                + " two cores takes that long to compile the hot path (default ${DEFAULT-VALUE}).", defaultValue = "10")
         private int warmup;
 
         @Option(names = "--mode", description = "both, replicated or client-server (default ${DEFAULT-VALUE}).", defaultValue = "both")

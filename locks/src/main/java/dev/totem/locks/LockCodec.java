@@ -256,7 +256,6 @@ public final class LockCodec {
         if (len > b.remaining()) {
             throw new BufferUnderflowException();
         }
-        ByteBuffer slice = b.slice(b.position(), len);
         byte[] raw = new byte[len];
         b.get(raw);
         if (ascii(raw)) {
@@ -265,7 +264,7 @@ public final class LockCodec {
         }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(slice).toString();
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("lock name is not UTF-8", e);
         }

@@ -4,7 +4,6 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.totem.cpg.CpgEvent;
 import dev.totem.cpg.CpgListener;
 import dev.totem.locks.LockConfig;
-import dev.totem.locks.LockEvent;
 import dev.totem.locks.LockReplica;
 import dev.totem.locks.LockService;
 import dev.totem.node.cpg.NodeCpg;
@@ -14,7 +13,6 @@ import dev.totem.node.runtime.RuntimeSettings;
 import dev.totem.node.runtime.TotemNode;
 import dev.totem.protocol.api.Effect;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -25,11 +23,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -108,15 +106,18 @@ public final class LocksNode {
                 }
             }
         } finally {
-            onService(() -> {
-                if (service != null) {
-                    service.close();
-                }
-                return null;
-            });
-            running = false;
-            node.leave().orTimeout(3, TimeUnit.SECONDS).exceptionally(e -> null).join();
-            node.close();
+            try {
+                onService(() -> {
+                    if (service != null) {
+                        service.close();
+                    }
+                    return null;
+                });
+            } finally {
+                running = false;
+                node.leave().orTimeout(3, TimeUnit.SECONDS).exceptionally(e -> null).join();
+                node.close();
+            }
         }
     }
 

@@ -34,12 +34,14 @@ public final class LocksCommand implements Callable<Integer> {
     /** {@code ./totem locks bench}. */
     @Command(name = "bench", mixinStandardHelpOptions = true,
             description = "Locks/s replicated over CPG against client/server, side by side.",
-            footer = {"%nEach client runs a closed loop on a lock of its own: acquire, wait for the grant,",
-                "release. Client/server: one server thread holds the table, clients are threads on",
-                "blocking TCP over loopback (a round trip per acquire; releases are not answered).",
-                "Replicated: --nodes node processes on 127.0.0.1-N (frames in the clear), each with CPG",
-                "and one lock service that its share of the clients use; a grant is decided when the",
-                "request is delivered. The last line is  locks: replicated=R/s client-server=C/s ratio=X"})
+            footer = {"%nEach client runs a closed loop on a lock of its own: acquire, wait",
+                "for the grant, release. Client/server: one server thread holds the",
+                "table; clients are threads on blocking TCP over loopback (a round trip",
+                "per acquire; releases are not answered). Replicated: --nodes node",
+                "processes on 127.0.0.1-N (frames in the clear), each with CPG and one",
+                "lock service that its share of the clients use; a grant is decided",
+                "when the request is delivered. The last line is",
+                "  locks: replicated=R/s client-server=C/s ratio=X"})
     static final class Bench implements Callable<Integer> {
         /** The most clients: each holds a request in every table, and a full table's snapshot must fit in one CPG message. */
         static final int CLIENTS_MAX = 16_384;

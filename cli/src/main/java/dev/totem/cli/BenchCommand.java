@@ -44,7 +44,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--crypto", defaultValue = "on", description = "on (AES-256-GCM, the default) or off.")
     private String crypto;
 
-    @Option(names = "--mode", defaultValue = "embedded", description = "embedded (the sender runs in the node's JVM; default) or ipc.")
+    @Option(names = "--mode", defaultValue = "embedded", description = "embedded (the sender runs in the node's JVM on its raw submit; default), cpg (the same through"
+            + " an embedded CPG handle), or ipc (node daemons, and a CPG client process per node sending and counting"
+            + " through the daemon's socket, as corosync's cpgbench).")
     private String mode;
 
     @Option(names = "--guarantee", defaultValue = "agreed", description = "agreed or safe (default ${DEFAULT-VALUE}).")
@@ -68,7 +70,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--max-messages", description = "max_messages: frames per node per token visit (default: corosync's 17).")
     private Integer maxMessages;
 
-    @Option(names = "--jfr", description = "Record each node with Java Flight Recorder (node<N>.jfr in the folder).")
+    @Option(names = "--jfr", description = "Record each node (and in ipc mode each client) with Java Flight Recorder (node<N>.jfr, client<N>.jfr in the folder).")
     private boolean jfr;
 
     @Option(names = "--out", description = "Folder for configuration, logs, bench.json and the SVG charts (default: a new temporary folder).")
@@ -78,10 +80,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!mode.equals("embedded")) {
-            throw new UserError("bench: --mode " + mode + " is not available yet: only embedded runs today (ipc needs the"
-                    + " CPG daemon's client socket)");
+        if (!mode.equals("embedded") && !mode.equals("cpg") && !mode.equals("ipc")) {
+            throw new UserError("bench: --mode must be embedded, cpg or ipc, got '" + mode + "'");
         }
+        boolean ipc = mode.equals("ipc");
         if (!crypto.equals("on") && !crypto.equals("off")) {
             throw new UserError("bench: --crypto must be on or off, got '" + crypto + "'");
         }
@@ -115,7 +117,8 @@ public final class BenchCommand implements Callable<Integer> {
         BenchRun.Options options;
         try {
             options = new BenchRun.Options(nodes, senders, new ArrayList<>(sizes), transport, key, g, seconds, warmup, sweep, dir,
-                    ChildJvm.command("bench-node", "-Xmx512m"), totem, jfr);
+                    ipc ? ChildJvm.command("node", "-Xmx512m") : nodeCommand(mode.equals("cpg")),
+                    ipc ? ChildJvm.command("bench-client", "-Xmx256m") : List.of(), totem, jfr);
         } catch (IllegalArgumentException e) {
             throw new UserError("bench: " + e.getMessage());
         }
@@ -123,6 +126,14 @@ public final class BenchCommand implements Callable<Integer> {
         BenchRun.Outcome outcome = new BenchRun(options, this::say).run();
         say("results: " + outcome.json() + " and SVG charts beside it");
         return 0;
+    }
+
+    private static List<String> nodeCommand(boolean cpg) {
+        List<String> cmd = new ArrayList<>(ChildJvm.command("bench-node", "-Xmx512m"));
+        if (cpg) {
+            cmd.add("--cpg");
+        }
+        return cmd;
     }
 
     private void say(String line) {

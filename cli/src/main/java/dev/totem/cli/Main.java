@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             JepsenNodeCommand.class,
             BenchCommand.class,
             BenchNodeCommand.class,
+            BenchClientCommand.class,
             NodeCommand.class,
             TestcpgCommand.class,
             CpgCommand.class,

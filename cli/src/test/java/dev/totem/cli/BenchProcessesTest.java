@@ -43,8 +43,25 @@ class BenchProcessesTest {
         CliRun cli = new CliRun();
         assertThat(cli.run("bench", "--sizes", "8")).isNotZero();
         assertThat(cli.err.toString()).contains("sizes must be 13 to 1048576 bytes");
-        CliRun ipc = new CliRun();
-        assertThat(ipc.run("bench", "--mode", "ipc")).isNotZero();
-        assertThat(ipc.err.toString()).contains("--mode ipc is not available yet");
+        CliRun mode = new CliRun();
+        assertThat(mode.run("bench", "--mode", "shm")).isNotZero();
+        assertThat(mode.err.toString()).contains("--mode must be embedded, cpg or ipc");
+    }
+
+    @Test
+    void ipcModeRunsDaemonsAndCpgClientProcesses() throws Exception {
+        CliRun cli = new CliRun();
+        // A longer window than the embedded case: four JVMs share the machine, and the clients' first
+        // seconds run cold code.
+        int code = cli.run("bench", "--mode", "ipc", "--nodes", "2", "--senders", "2", "--sizes", "100", "--seconds", "3",
+                "--warmup", "1", "--crypto", "off", "--out", dir.toString());
+        String out = cli.out.toString();
+        assertThat(code).as(out + cli.err).isZero();
+        assertThat(out).contains("CPG clients over IPC");
+        Matcher m = SIZE.matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        assertThat(Long.parseLong(m.group(2))).as(out).isPositive();
+        assertThat(dir.resolve("client1.log")).exists();
+        assertThat(Files.readString(dir.resolve("node1.log"))).contains("formed");
     }
 }

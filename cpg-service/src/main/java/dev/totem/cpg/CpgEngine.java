@@ -34,6 +34,9 @@ public final class CpgEngine implements TotemEngine {
     private long nowNanos;
     /** Set while an input runs: listeners use their handles, never the engine itself. */
     private boolean busy;
+    /** The driver calls {@link #dispatch} after sending each batch; inputs only queue the clients' events. */
+    private boolean driverDispatches;
+    private int dispatched;
 
     /**
      * @param inner the engine, not yet started; it must accept messages of
@@ -68,6 +71,31 @@ public final class CpgEngine implements TotemEngine {
      */
     public boolean inInput() {
         return busy;
+    }
+
+    /**
+     * Makes the driver responsible for running the clients' callbacks: inputs then only queue
+     * their events, and {@link #dispatch} hands them over. A node runtime does this so that the
+     * frames and the token of a batch leave before any callback runs: a callback's work (a
+     * listener's, or encoding events for an IPC client) never holds the token. Call before start.
+     */
+    public void driverDispatches() {
+        this.driverDispatches = true;
+    }
+
+    /**
+     * With {@link #driverDispatches}: hands the clients the events queued so far (the callbacks
+     * run inside this input, so they may call their handles); apply the effects it returns as
+     * any other batch.
+     */
+    public Effects dispatch(long nowNanos) {
+        dispatched = 0;
+        return run(nowNanos, () -> dispatched = cpg.dispatch());
+    }
+
+    /** How many events the last {@link #dispatch} handed over; 0 means nothing waits. */
+    public int dispatched() {
+        return dispatched;
     }
 
     /**
@@ -155,7 +183,9 @@ public final class CpgEngine implements TotemEngine {
         if (service.phase() != before || !Objects.equals(service.syncRing(), syncing)) {
             out.add(new Effect.Transition("cpg", before.name(), service.phase().name(), phaseReason(e)));
         }
-        cpg.dispatch();
+        if (!driverDispatches) {
+            cpg.dispatch();
+        }
     }
 
     private String phaseReason(Effect e) {
@@ -180,6 +210,8 @@ public final class CpgEngine implements TotemEngine {
             }
             service.flush();
         } while (!pending.isEmpty());
-        cpg.dispatch();
+        if (!driverDispatches) {
+            cpg.dispatch();
+        }
     }
 }

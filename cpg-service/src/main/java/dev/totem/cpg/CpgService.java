@@ -72,6 +72,8 @@ public final class CpgService {
 
     private enum Kind { PROCJOIN, PROCLEAVE, PROCDOWN, JOINLIST, MCAST, RESEND }
 
+    private static final CpgResult ENGINE_FULL = CpgResult.of(CpgError.TRY_AGAIN, "the ring's send queue is full");
+
     /** One local client: its state per group and its event queue. */
     private static final class Client {
         final ClientId id;
@@ -113,6 +115,13 @@ public final class CpgService {
     private Outgoing pendingJoinList;
     /** Messages submitted only once synchronised: re-sent multicasts and PROCDOWNs, in order. */
     private final ArrayDeque<Outgoing> deferred = new ArrayDeque<>();
+    /**
+     * The engine's send queue refused a multicast: until one of this node's messages comes back
+     * (frames left the queue) or the configuration changes, multicasts answer TRY_AGAIN without
+     * being encoded, so callers that retry on every delivery cost little. With none of this
+     * node's messages on their way, nothing would clear it: then multicasts try the engine.
+     */
+    private boolean engineFull;
     /** This node's messages accepted by the engine and not yet delivered back, in submit order. */
     private final ArrayDeque<Outgoing> inflight = new ArrayDeque<>();
     private long outstandingBytes;
@@ -236,6 +245,9 @@ public final class CpgService {
                 || outstandingBytes + payload.length > config.inflightBytesMax()) {
             return CpgResult.of(CpgError.TRY_AGAIN, "this node has " + (inflight.size() + deferred.size())
                     + " messages (" + outstandingBytes + " B) on their way round the ring, the most it keeps");
+        }
+        if (engineFull && !inflight.isEmpty()) {
+            return ENGINE_FULL; // nothing left the queue since it was full: do not encode in vain
         }
         return submit(new Outgoing(Exec.encode(new Exec.Mcast(group, client.pid(), payload)), guarantee, Kind.MCAST,
                 group, client.pid()));
@@ -365,6 +377,7 @@ public final class CpgService {
         if (effect instanceof Effect.Deliver d) {
             onDeliver(d.sender(), d.payload(), d.guarantee());
         } else if (effect instanceof Effect.ConfigurationChange c) {
+            engineFull = false;
             onConfigurationChange(c);
         }
     }
@@ -714,7 +727,8 @@ public final class CpgService {
                 return CpgResult.OK;
             }
             case TRY_AGAIN -> {
-                return CpgResult.of(CpgError.TRY_AGAIN, "the ring's send queue is full");
+                engineFull = true;
+                return ENGINE_FULL;
             }
             case TOO_LARGE -> {
                 return CpgResult.of(CpgError.TOO_BIG, "the engine refused a message of " + o.bytes().length
@@ -729,6 +743,7 @@ public final class CpgService {
 
     /** Our own message came back: it is no longer on its way. The engine keeps our submit order. */
     private void takeInflight(byte[] bytes) {
+        engineFull = false;
         Outgoing head = inflight.poll();
         if (head == null || !Arrays.equals(head.bytes(), bytes)) {
             stats.ownOrderMismatches++;

@@ -57,8 +57,11 @@ public final class EmbeddedCpg {
     /**
      * Hands every waiting event to its handle's listener, and every notice to the notice
      * consumer. Listeners may call their handles meanwhile.
+     *
+     * @return the events handed over
      */
-    public void dispatch() {
+    public int dispatch() {
+        int handed = 0;
         for (CpgNotice n : service.drainNotices()) {
             if (n instanceof CpgNotice.ClientDisconnected d) {
                 Handle h = handles.remove(d.client());
@@ -73,8 +76,10 @@ public final class EmbeddedCpg {
             CpgEvent e;
             while (!h.closed && (e = service.poll(h.id)) != null) {
                 h.listener.accept(e);
+                handed++;
             }
         }
+        return handed;
     }
 
     private final class Handle implements CpgHandle {

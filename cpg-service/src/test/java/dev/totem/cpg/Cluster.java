@@ -29,6 +29,8 @@ final class Cluster {
         final List<CpgNotice> notices = new ArrayList<>();
         /** When set, the engine answers TRY_AGAIN to every submit. */
         boolean full;
+        /** Submits the engine was asked for, accepted or not. */
+        int submitCalls;
         /** When set, {@link #flush} takes the service's notices into {@link #notices}. */
         boolean collectNotices = true;
         int[] ring = new int[0];
@@ -37,6 +39,7 @@ final class Cluster {
         Node(int id, CpgConfig config) {
             this.id = id;
             this.service = new CpgService(id, config, (bytes, g) -> {
+                submitCalls++;
                 if (full) {
                     return SubmitStatus.TRY_AGAIN;
                 }

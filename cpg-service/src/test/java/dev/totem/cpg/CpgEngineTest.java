@@ -89,6 +89,50 @@ class CpgEngineTest {
     }
 
     @Test
+    void whenTheDriverDispatchesInputsOnlyQueueEventsUntilDispatchRunsTheCallbacks() {
+        CpgEngine engine = new CpgEngine(new LoopbackEngine(), CpgConfig.defaults(), n -> { });
+        engine.driverDispatches();
+        engine.start(0);
+        engine.onTimer(1, TimerKind.TOKEN_LOSS);
+        RecordingListener listener = new RecordingListener();
+        CpgHandle[] h = new CpgHandle[1];
+        engine.client(2, cpg -> {
+            h[0] = cpg.open(ClientId.of(9), new CpgListener() {
+                @Override
+                public void onDeliver(CpgEvent.Deliver d) {
+                    listener.onDeliver(d);
+                    if (d.payload()[0] == 7) {
+                        // A callback may multicast: its effects join the dispatch's batch.
+                        assertThat(h[0].mcast("g", new byte[] {8}, Guarantee.AGREED).ok()).isTrue();
+                    }
+                }
+
+                @Override
+                public void onConfchg(CpgEvent.Confchg c) {
+                    listener.onConfchg(c);
+                }
+            });
+            assertThat(h[0].join("g").ok()).isTrue();
+            assertThat(h[0].mcast("g", new byte[] {7}, Guarantee.AGREED).ok()).isTrue();
+        });
+
+        List<Effect> batch = List.copyOf(engine.onTimer(3, TimerKind.TOKEN_LOSS).list());
+        assertThat(batch).anyMatch(e -> e instanceof Effect.Send);
+        assertThat(listener.events).as("the batch's frames go out before any callback").isEmpty();
+
+        engine.dispatch(4);
+        assertThat(engine.dispatched()).isEqualTo(2);
+        assertThat(listener.events).containsExactly(
+                new CpgEvent.Confchg("g", List.of(CpgAddress.member(1, 9)), List.of(), List.of(new CpgAddress(1, 9, Reason.JOIN))),
+                new CpgEvent.Deliver("g", 1, 9, new byte[] {7}));
+        engine.onTimer(5, TimerKind.TOKEN_LOSS);
+        engine.dispatch(6);
+        assertThat(listener.events).last().isEqualTo(new CpgEvent.Deliver("g", 1, 9, new byte[] {8}));
+        engine.dispatch(7);
+        assertThat(engine.dispatched()).isZero();
+    }
+
+    @Test
     void aListenerMayNotCallTheEngineItself() {
         CpgEngine engine = new CpgEngine(new LoopbackEngine(), CpgConfig.defaults(), n -> { });
         engine.start(0);

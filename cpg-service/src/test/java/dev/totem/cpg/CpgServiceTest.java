@@ -153,6 +153,30 @@ class CpgServiceTest {
     }
 
     @Test
+    void afterAFullQueueMulticastsWaitForAnOwnMessageToComeBackBeforeAskingTheEngineAgain() {
+        Cluster c = synced(1, 2);
+        CpgService s = c.node(1).service;
+        s.join(pid(7), G);
+        c.order(1);
+        c.node(1).events(7);
+        assertThat(s.mcast(pid(7), G, bytes("first"), Guarantee.AGREED).ok()).isTrue();
+        c.node(1).full = true;
+        assertThat(s.mcast(pid(7), G, bytes("refused"), Guarantee.AGREED).error()).isEqualTo(CpgError.TRY_AGAIN);
+        int calls = c.node(1).submitCalls;
+
+        c.node(1).full = false;
+        // "first" is still on its way: the service answers without encoding or asking the engine.
+        assertThat(s.mcast(pid(7), G, bytes("again"), Guarantee.AGREED).error()).isEqualTo(CpgError.TRY_AGAIN);
+        assertThat(c.node(1).submitCalls).isEqualTo(calls);
+
+        c.order(1); // "first" comes back: frames left the queue
+        assertThat(s.mcast(pid(7), G, bytes("now"), Guarantee.AGREED).ok()).isTrue();
+        c.order(1);
+        assertThat(c.node(1).events(7)).containsExactly(new CpgEvent.Deliver(G, 1, 7, bytes("first")),
+                new CpgEvent.Deliver(G, 1, 7, bytes("now")));
+    }
+
+    @Test
     void nodesThatLeaveAreReportedAtTheTransitionalConfigurationOneConfchgPerGroup() {
         Cluster c = synced(1, 2, 3);
         for (int n = 1; n <= 3; n++) {

@@ -40,6 +40,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,7 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Threading: every method is thread safe. Calls are round trips to the node and wait for its
  * answer (at most {@link #CALL_TIMEOUT}); {@link #mcastAsync} streams multicasts without waiting.
- * A reader thread takes the node's messages; the listener is called on a separate dispatch
+ * A writer thread ({@code cpg-client-writer}) puts the requests on the socket in call order,
+ * several per write when they queue up. A reader thread takes the node's messages; the listener is called on a separate dispatch
  * thread ({@code cpg-client-dispatch}), in the order the node sent the events, so a callback may
  * call this client. Events wait for the dispatcher in a queue of {@value #EVENTS_QUEUED_MAX};
  * when it is full the reader stops reading, and a node whose client leaves too much unread
@@ -63,6 +66,13 @@ public final class CpgClient implements CpgHandle {
     /** Events read and not yet handed to the listener. */
     public static final int EVENTS_QUEUED_MAX = 10_000;
 
+    /**
+     * Request bytes written by callers and not yet on the socket; a caller past it waits (as on a
+     * full socket: the flow control of streamed multicasts).
+     */
+    static final int OUTBOUND_BYTES_MAX = 4 << 20;
+    /** The writer gathers queued requests into writes of up to this many bytes. */
+    static final int WRITE_BATCH_BYTES = 64 << 10;
     /** The largest frame read from a node: more means the stream is not a node's. */
     static final int FRAME_BYTES_MAX = 64 << 20;
     private static final System.Logger LOG = System.getLogger("dev.totem.cpg.client");
@@ -72,11 +82,16 @@ public final class CpgClient implements CpgHandle {
     private final SocketChannel channel;
     private final CpgListener listener;
     private final DataInputStream in;
-    private final Object writeLock = new Object();
+    /** Encoded requests for the writer thread, in call order; bounded by {@link #outboundBytes}. */
+    private final LinkedBlockingQueue<byte[]> outbound = new LinkedBlockingQueue<>();
+    private final Semaphore outboundBytes = new Semaphore(OUTBOUND_BYTES_MAX);
+    /** Ends the writer. */
+    private static final byte[] END_FRAME = new byte[0];
     private final AtomicLong nextId = new AtomicLong(1);
     private final ConcurrentHashMap<Long, CompletableFuture<Reply>> calls = new ConcurrentHashMap<>();
     private final BlockingQueue<CpgEvent> events = new ArrayBlockingQueue<>(EVENTS_QUEUED_MAX);
     private final Thread reader;
+    private final Thread writer;
     private final Thread dispatcher;
     private volatile String closedReason;
     private volatile boolean closedByUs;
@@ -89,8 +104,10 @@ public final class CpgClient implements CpgHandle {
         this.listener = listener;
         this.in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
         this.reader = new Thread(this::readLoop, "cpg-client-reader");
+        this.writer = new Thread(this::writeLoop, "cpg-client-writer");
         this.dispatcher = new Thread(this::dispatchLoop, "cpg-client-dispatch");
         reader.setDaemon(true);
+        writer.setDaemon(true);
         dispatcher.setDaemon(true);
     }
 
@@ -114,6 +131,7 @@ public final class CpgClient implements CpgHandle {
         }
         CpgClient c = new CpgClient(ch, listener);
         c.reader.start();
+        c.writer.start();
         c.dispatcher.start();
         Reply hello = c.call(ClientMessage.newBuilder().setHello(Hello.newBuilder().setVersion(IpcFrames.PROTOCOL_VERSION)));
         CpgResult r = hello == null ? c.lostResult() : IpcCodec.result(hello);
@@ -158,8 +176,9 @@ public final class CpgClient implements CpgHandle {
      * Streams a multicast without waiting: the node keeps it until the ring takes it (never
      * TRY_AGAIN), in order with this client's other calls, and answers through the future (OK,
      * or why it was refused: NOT_EXIST when not in the group, TOO_BIG). When the node holds a
-     * waiting multicast it stops reading this client, so this call blocks once the socket is
-     * full: that is the flow control.
+     * waiting multicast it stops reading this client, so once the socket is full and
+     * {@link #OUTBOUND_BYTES_MAX} bytes of requests wait here, this call blocks: that is the flow
+     * control. The payload is encoded before this returns, so the caller may reuse it.
      */
     public CompletableFuture<CpgResult> mcastAsync(String group, byte[] payload, Guarantee guarantee) {
         CompletableFuture<Reply> reply = send(mcastMessage(group, payload, guarantee, true));
@@ -263,20 +282,65 @@ public final class CpgClient implements CpgHandle {
             throw new IllegalStateException("encoding a request", e);
         }
         calls.put(id, reply);
+        int permits = Math.min(frame.length, OUTBOUND_BYTES_MAX);
         try {
-            synchronized (writeLock) {
-                ByteBuffer b = ByteBuffer.wrap(frame);
-                while (b.hasRemaining()) {
-                    channel.write(b);
-                }
-            }
-        } catch (IOException e) {
-            end("cannot write to the node: " + e.getMessage());
+            outboundBytes.acquire(permits);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            calls.remove(id);
+            reply.complete(Reply.newBuilder().setError(CpgError.TRY_AGAIN.code()).setDetail("interrupted").build());
+            return reply;
         }
+        outbound.add(frame);
         if (closedReason != null && calls.remove(id) != null) {
             reply.complete(null);
         }
         return reply;
+    }
+
+    /**
+     * The writer thread: writes the queued requests in order, gathering those that wait into one
+     * write, so a client that streams multicasts pays a system call per batch, not per message.
+     */
+    private void writeLoop() {
+        ByteBuffer batch = ByteBuffer.allocate(WRITE_BATCH_BYTES);
+        try {
+            while (true) {
+                byte[] first = outbound.take();
+                if (first == END_FRAME || closedReason != null) {
+                    return;
+                }
+                int taken = Math.min(first.length, OUTBOUND_BYTES_MAX);
+                if (first.length > WRITE_BATCH_BYTES) {
+                    writeFully(ByteBuffer.wrap(first));
+                } else {
+                    batch.clear();
+                    batch.put(first);
+                    byte[] next;
+                    while ((next = outbound.peek()) != null && next != END_FRAME && next.length <= batch.remaining()) {
+                        outbound.poll();
+                        batch.put(next);
+                        taken += next.length;
+                    }
+                    batch.flip();
+                    writeFully(batch);
+                }
+                outboundBytes.release(taken);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            end("cannot write to the node: " + e.getMessage());
+        } finally {
+            // Callers blocked on a full queue go on; end() answers their calls.
+            outboundBytes.release(OUTBOUND_BYTES_MAX);
+        }
+    }
+
+    private void writeFully(ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            channel.write(b);
+        }
     }
 
     // ------------------------------------------------------------------ reader and dispatcher
@@ -346,6 +410,7 @@ public final class CpgClient implements CpgHandle {
         }
         // Not put: a full queue must not block the end; the dispatcher also stops on a closed client.
         events.offer(END);
+        outbound.add(END_FRAME);
     }
 
     private void dispatchLoop() {

@@ -8,7 +8,9 @@ import dev.totem.cpg.CpgListener;
 import dev.totem.cpg.CpgNotice;
 import dev.totem.cpg.CpgResult;
 import dev.totem.cpg.EmbeddedCpg;
+import dev.totem.cpg.SyncPhase;
 import dev.totem.node.runtime.NodeLog;
+import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.TotemEngine;
 import io.netty.channel.EventLoop;
@@ -82,6 +84,8 @@ public final class NodeCpg implements AutoCloseable {
     private int nextMadeUpId = PID_MAX_LIMIT + 1;
     private final LinkedHashSet<Runnable> waiting = new LinkedHashSet<>();
     private boolean wakeScheduled;
+    /** Events or notices may wait for the clients: the node runs {@link CpgEngine#dispatch} soon. */
+    private boolean dispatchWanted;
     private ScheduledFuture<?> retryTimer;
     private final ArrayDeque<IpcConnection> toFlush = new ArrayDeque<>();
     private boolean flushScheduled;
@@ -108,8 +112,19 @@ public final class NodeCpg implements AutoCloseable {
         this.settings = settings;
         this.log = log;
         this.engine = new CpgEngine(inner, settings.config(), this::notice);
+        // The node runs the callbacks after each batch's frames left (TotemNode.dispatchCpg).
+        engine.driverDispatches();
         this.inbox = new ArrayBlockingQueue<>(settings.inboxCallsMax());
-        engine.tap(e -> wake());
+        // Calls wait for room in the ring (freed when this node's own messages come back) or for
+        // the end of a sync (any delivery or configuration change may end it): waking them on
+        // every other node's delivery would only retry in vain.
+        int self = inner.nodeId();
+        engine.tap(e -> {
+            dispatchWanted = true;
+            if (!(e instanceof Effect.Deliver d) || d.sender() == self || engine.service().phase() != SyncPhase.SYNCED) {
+                wake();
+            }
+        });
     }
 
     /** The engine the node drives: the service over the inner engine. */
@@ -210,8 +225,19 @@ public final class NodeCpg implements AutoCloseable {
             n.failed(what, e);
             return false;
         }
+        dispatchWanted = true; // a call may queue notices (a disconnection) as well as events
         n.apply(effects);
         return true;
+    }
+
+    /**
+     * Whether events or notices may wait for the clients since the last call; clears it. The node
+     * then runs {@link CpgEngine#dispatch} in a loop task of its own.
+     */
+    public boolean takeDispatchWanted() {
+        boolean wanted = dispatchWanted;
+        dispatchWanted = false;
+        return wanted;
     }
 
     /**

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stopping the node processes a tool started ({@code bench-node}, {@code locks-node}): they read
- * commands on stdin and take {@code quit} (or its end) as the order to leave the ring and exit.
+ * Stopping the processes a tool started and drives over stdin ({@code bench-node}, bench's CPG
+ * clients, {@code locks-node}): they take {@code quit} (or the end of stdin) as the order to
+ * leave (the ring, or their group) and exit.
  */
 public final class ChildNodes {
     /** How long a node process may take to leave the ring and exit before it is killed. */

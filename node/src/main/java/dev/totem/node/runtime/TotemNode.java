@@ -140,6 +140,10 @@ public final class TotemNode implements AutoCloseable {
     private final NodeLog.Limiter engineErrorLimiter = new NodeLog.Limiter();
     private final NodeLog.Limiter listenerErrorLimiter = new NodeLog.Limiter();
     private boolean engineRunning;
+    /** Frames written to the sockets in this batch and not yet flushed. */
+    private boolean sendsUnflushed;
+    /** A task to run the CPG clients' callbacks is queued on the loop. */
+    private boolean cpgDispatchScheduled;
     /** The engine's send queue refused the oldest pending submit: retry after each input. */
     private boolean submitsBlocked;
     private MembershipState stateBeforeInput = MembershipState.GATHER;
@@ -714,15 +718,30 @@ public final class TotemNode implements AutoCloseable {
 
     // ------------------------------------------------------------------ effects (event loop)
 
+    /**
+     * Applies a batch in order. Frames go on the wire before any listener runs (the engine lists
+     * a token's frames and the token before the deliveries they allow). With CPG, the clients'
+     * callbacks run later, in a loop task ({@link #dispatchCpg}): after the datagrams that are
+     * already in, so a token that arrived behind a burst of frames is passed on before the
+     * callbacks of that burst (their work, or encoding events for IPC clients) run.
+     */
     private void apply(Effects effects) {
         List<Effect> list = effects.list();
         for (int i = 0; i < list.size(); i++) {
             Effect effect = list.get(i);
             if (effect instanceof Effect.SendOn send) {
                 send(send.network(), send.destination(), send.frame());
+                continue;
             } else if (effect instanceof Effect.Send send) {
                 send(0, send.destination(), send.frame());
-            } else if (effect instanceof Effect.SetTimer set) {
+                continue;
+            }
+            if (sendsUnflushed && (effect instanceof Effect.Deliver || effect instanceof Effect.ConfigurationChange
+                    || effect instanceof Effect.TokenLost)) {
+                sendsUnflushed = false;
+                networks.flush();
+            }
+            if (effect instanceof Effect.SetTimer set) {
                 arm(set.kind().ordinal(), set.delayNanos());
             } else if (effect instanceof Effect.CancelTimer cancel) {
                 disarm(cancel.kind().ordinal());
@@ -740,10 +759,33 @@ public final class TotemNode implements AutoCloseable {
                 notifyListeners(l -> l.onTransition(transition));
             }
         }
+        sendsUnflushed = false;
         networks.flush();
+        if (cpg != null && cpg.takeDispatchWanted() && !cpgDispatchScheduled) {
+            cpgDispatchScheduled = true;
+            loop.execute(this::dispatchCpg);
+        }
+    }
+
+    /** A loop task: the CPG clients' callbacks for the events queued so far; their effects in turn. */
+    private void dispatchCpg() {
+        cpgDispatchScheduled = false;
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        stateBeforeInput = engine.state();
+        Effects effects;
+        try {
+            effects = cpg.engine().dispatch(System.nanoTime());
+        } catch (RuntimeException e) {
+            engineFailed("the CPG clients' callbacks", e);
+            return;
+        }
+        apply(effects);
     }
 
     private void send(int network, int destination, byte[] frame) {
+        sendsUnflushed = true;
         if (destination == nodeId) {
             sendToSelf(network, frame);
         } else {

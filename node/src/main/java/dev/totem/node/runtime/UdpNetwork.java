@@ -247,10 +247,17 @@ final class UdpNetwork {
     void send(int destination, byte[] frame) {
         if (destination == Effect.MULTICAST) {
             if (group != null) {
-                write(group, frame, Stat.FRAMES_SENT_MULTICAST);
-            } else {
-                for (int i = 0; i < otherAddresses.size(); i++) {
-                    write(otherAddresses.get(i), frame, Stat.FRAMES_SENT_MULTICAST);
+                write(group, Unpooled.wrappedBuffer(frame), Stat.FRAMES_SENT_MULTICAST);
+            } else if (unicast != null) {
+                // One direct copy for every peer (the socket needs direct memory; a heap wrapper
+                // would be copied once per datagram).
+                ByteBuf content = unicast.alloc().directBuffer(frame.length).writeBytes(frame);
+                try {
+                    for (int i = 0; i < otherAddresses.size(); i++) {
+                        write(otherAddresses.get(i), content.retainedDuplicate(), Stat.FRAMES_SENT_MULTICAST);
+                    }
+                } finally {
+                    content.release();
                 }
             }
             return;
@@ -265,21 +272,23 @@ final class UdpNetwork {
             }
             return;
         }
-        write(to, frame, Stat.FRAMES_SENT_UNICAST);
+        write(to, Unpooled.wrappedBuffer(frame), Stat.FRAMES_SENT_UNICAST);
     }
 
-    private void write(InetSocketAddress to, byte[] frame, Stat sentStat) {
+    /** Writes {@code content} (released here, written or not) to {@code to}. */
+    private void write(InetSocketAddress to, ByteBuf content, Stat sentStat) {
         if (unicast == null || !unicast.isActive() || cut) {
+            content.release();
             return;
         }
         if (!unicast.isWritable()) {
+            content.release();
             counters.increment(Stat.FRAMES_DROPPED_SEND_BUFFER_FULL);
             return;
         }
         counters.increment(sentStat);
-        counters.add(Stat.BYTES_SENT, frame.length);
-        // A fresh wrapper per datagram: each one is released after its write; the bytes are shared.
-        lastWrite = unicast.write(new DatagramPacket(Unpooled.wrappedBuffer(frame), to));
+        counters.add(Stat.BYTES_SENT, content.readableBytes());
+        lastWrite = unicast.write(new DatagramPacket(content, to));
         lastWrite.addListener(onWritten);
     }
 

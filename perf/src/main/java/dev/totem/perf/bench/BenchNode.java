@@ -1,12 +1,8 @@
 package dev.totem.perf.bench;
 
 import com.sun.management.OperatingSystemMXBean;
-import dev.totem.node.runtime.ConfigLine;
 import dev.totem.node.runtime.DeliveryStamp;
-import dev.totem.node.runtime.NodeListener;
 import dev.totem.node.runtime.RuntimeSettings;
-import dev.totem.node.runtime.TotemNode;
-import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.SubmitStatus;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,6 +10,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -21,14 +18,17 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * One node process of {@code ./totem bench}: runs a {@link TotemNode} and, for each {@link Phase}
- * line the parent writes on stdin, sends (if asked) and counts, then prints one
- * {@link PhaseResult} line. It also prints {@code CONFIG <kind> <ring> <members>} at each
- * configuration change, so the parent knows when the ring formed.
+ * One worker process of {@code ./totem bench}: for each {@link Phase} line the parent writes on
+ * stdin it sends (if asked) and counts, then prints one {@link PhaseResult} line. It sends
+ * through a {@link BenchPort}: a node in its own JVM ({@code --mode embedded}, which also prints
+ * {@code CONFIG <kind> <ring> <members>} lines so the parent knows when the ring formed), or a
+ * node daemon's CPG socket ({@code --mode ipc}: it prints {@code READY} once every node's worker
+ * is in the group).
  *
- * <p>Counting runs on the node's event loop (the listener): a delivery of the current phase
- * inside the counted window is counted and its latency, from the stamp the sender wrote just
- * before submitting, goes into an HdrHistogram {@link Recorder}.
+ * <p>Counting runs on the thread that delivers (the node's event loop, or the CPG client's
+ * dispatcher): a delivery of the current phase inside the counted window is counted and its
+ * latency, from the stamp the sender wrote just before submitting, goes into an HdrHistogram
+ * {@link Recorder}.
  */
 public final class BenchNode {
     /** A sender's first wait after flow control refused a submit; it doubles while refused. */
@@ -37,47 +37,78 @@ public final class BenchNode {
     static final long MAX_BACKOFF_NANOS = 1_000_000;
     /** Latencies above this (microseconds) are clamped: a minute. */
     static final long HIGHEST_LATENCY_MICROS = 60_000_000L;
+    /** How long a sender waits after a phase for its own messages to come back. */
+    static final long DRAIN_TIMEOUT_MS = 60_000;
 
-    private final TotemNode node;
     private final int nodeId;
     private final PrintStream out;
     private final Recorder latencies = new Recorder(HIGHEST_LATENCY_MICROS, 3);
-    // Written by the parent-command thread before a phase starts, read on the event loop.
+    // Written by the parent-command thread before a phase starts, read by the delivering thread.
     private volatile int phaseId;
     private volatile int phaseSize;
     private volatile long windowStartNanos = Long.MAX_VALUE;
     private volatile long windowEndNanos = Long.MIN_VALUE;
-    /** How long a sender waits after a phase for its own messages to come back. */
-    static final long DRAIN_TIMEOUT_MS = 60_000;
 
-    // Written on the event loop only; volatile so the command thread reads them after the window.
+    // Written by the delivering thread only; volatile so the command thread reads them after the window.
     private volatile long delivered;
     /** This node's own messages of the current phase delivered back to it, in or out of the window. */
     private volatile long ownDelivered;
 
-    public BenchNode(RuntimeSettings settings, PrintStream out) {
-        this.node = new TotemNode(settings);
-        this.nodeId = settings.nodeId();
+    private BenchNode(int nodeId, PrintStream out) {
+        this.nodeId = nodeId;
         this.out = out;
-        node.addListener(new Counter());
     }
 
-    /** Runs until stdin closes or says {@code quit}. */
-    public void run() throws IOException, InterruptedException {
-        node.start();
+    /**
+     * Runs a node in this JVM and the phases on its raw submit, or, when its settings run CPG,
+     * through an embedded CPG handle in a group of one process per node; until stdin closes or
+     * says {@code quit}.
+     */
+    public static void runEmbedded(RuntimeSettings settings, PrintStream out) throws IOException, InterruptedException {
+        BenchNode bench = new BenchNode(settings.nodeId(), out);
+        try (EmbeddedPort node = new EmbeddedPort(settings, bench)) {
+            if (settings.cpg().isEmpty()) {
+                bench.run(node);
+                return;
+            }
+            try (CpgPort port = CpgPort.embedded(node.node(), settings.otherPeers().size() + 1, bench)) {
+                bench.run(port);
+            }
+        }
+    }
+
+    /**
+     * Connects to node {@code nodeId}'s CPG socket (its counters come from {@code adminSocket}), waits until {@code members} workers are in the
+     * bench group, says {@code READY}, then runs the phases through the socket.
+     */
+    public static void runOverIpc(Path socket, Path adminSocket, int nodeId, int members, PrintStream out)
+            throws IOException, InterruptedException {
+        BenchNode bench = new BenchNode(nodeId, out);
+        try (CpgPort port = CpgPort.overIpc(socket, adminSocket, members, bench)) {
+            bench.say(READY);
+            bench.run(port);
+        }
+    }
+
+    /** What an IPC worker prints once it and every other worker are in the group. */
+    public static final String READY = "READY";
+
+    int nodeId() {
+        return nodeId;
+    }
+
+    private void run(BenchPort port) throws IOException, InterruptedException {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null && !line.strip().equals("quit"); line = in.readLine()) {
             if (line.startsWith("phase ")) {
-                say(runPhase(Phase.parse(line)).line());
+                say(runPhase(port, Phase.parse(line)).line());
             } else if (!line.isBlank()) {
                 say("ERROR unknown command: " + line.strip());
             }
         }
-        node.leave().orTimeout(3, TimeUnit.SECONDS).exceptionally(e -> null).join();
-        node.close();
     }
 
-    private PhaseResult runPhase(Phase p) throws InterruptedException {
+    private PhaseResult runPhase(BenchPort port, Phase p) throws InterruptedException {
         long start = System.nanoTime();
         phaseSize = p.sizeBytes();
         phaseId = p.id();
@@ -87,17 +118,17 @@ public final class BenchNode {
         windowEndNanos = windowStartNanos + TimeUnit.MILLISECONDS.toNanos(p.measureMs());
         latencies.reset();
         long[] counts = new long[2];
-        Thread sender = new Thread(() -> send(p, counts), "bench-sender");
+        Thread sender = new Thread(() -> send(port, p, counts), "bench-sender");
         if (p.send()) {
             sender.start();
         }
         sleepUntil(windowStartNanos);
-        Map<String, Long> before = node.status().counters();
+        Map<String, Long> before = port.counters();
         long cpuStart = cpuNanos();
         latencies.reset();
         sleepUntil(windowEndNanos);
         long cpu = cpuNanos() - cpuStart;
-        Map<String, Long> after = node.status().counters();
+        Map<String, Long> after = port.counters();
         // The node's counters over the window, in its log: token rotations and retransmissions
         // explain a rate that the CPU figure does not.
         StringBuilder diag = new StringBuilder("phase " + p.id() + " counters in window:");
@@ -123,7 +154,7 @@ public final class BenchNode {
     }
 
     /** Sends until the window closes: paced at the phase's rate, or as fast as flow control admits. */
-    private void send(Phase p, long[] counts) {
+    private void send(BenchPort port, Phase p, long[] counts) {
         byte[] payload = new byte[p.sizeBytes()]; // reused: submit copies it
         payload[Phase.ID_OFFSET] = (byte) p.id();
         long periodNanos = p.ratePerSender() > 0 ? TimeUnit.SECONDS.toNanos(1) / p.ratePerSender() : 0;
@@ -138,7 +169,7 @@ public final class BenchNode {
                 }
             }
             DeliveryStamp.stampInPlace(payload);
-            SubmitStatus s = node.submit(payload, p.guarantee());
+            SubmitStatus s = port.send(payload, p.guarantee());
             if (s == SubmitStatus.ACCEPTED) {
                 counts[0]++;
                 backoffNanos = 0;
@@ -162,38 +193,29 @@ public final class BenchNode {
         return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    private void say(String line) {
+    void say(String line) {
         synchronized (out) {
             out.println(line);
             out.flush();
         }
     }
 
-    /** Counts the current phase's deliveries in its window, on the node's event loop. */
-    private final class Counter implements NodeListener {
-        @Override
-        public void onDeliver(Effect.Deliver d) {
-            byte[] p = d.payload();
-            if (p.length != phaseSize || p.length < Phase.MIN_SIZE_BYTES || p[Phase.ID_OFFSET] != phaseId) {
-                return;
-            }
-            if (d.sender() == nodeId) {
-                ownDelivered++;
-            }
-            long now = System.nanoTime();
-            if (now < windowStartNanos || now >= windowEndNanos) {
-                return;
-            }
-            delivered++;
-            long age = DeliveryStamp.ageMicros(p, DeliveryStamp.nowMicros());
-            if (age >= 0) {
-                latencies.recordValue(Math.min(age, HIGHEST_LATENCY_MICROS));
-            }
+    /** A delivery, on the delivering thread: counted when it belongs to the current phase's window. */
+    void delivered(byte[] p, boolean own) {
+        if (p.length != phaseSize || p.length < Phase.MIN_SIZE_BYTES || p[Phase.ID_OFFSET] != phaseId) {
+            return;
         }
-
-        @Override
-        public void onConfigurationChange(Effect.ConfigurationChange c) {
-            say(ConfigLine.of(c));
+        if (own) {
+            ownDelivered++;
+        }
+        long now = System.nanoTime();
+        if (now < windowStartNanos || now >= windowEndNanos) {
+            return;
+        }
+        delivered++;
+        long age = DeliveryStamp.ageMicros(p, DeliveryStamp.nowMicros());
+        if (age >= 0) {
+            latencies.recordValue(Math.min(age, HIGHEST_LATENCY_MICROS));
         }
     }
 }

@@ -26,7 +26,9 @@ import java.util.function.Consumer;
 /**
  * {@code ./totem bench}: starts a cluster of node processes on loopback (127.0.0.1 to .N), lets
  * the first {@code senders} of them multicast as fast as flow control admits, one payload size
- * after the other, and sums up what every node delivered. With {@code sweep}, it then offers
+ * after the other, and sums up what every node delivered. In {@code ipc} mode the nodes are
+ * daemons ({@code ./totem node}) and one CPG client process per node sends and counts, as
+ * corosync's cpgbench runs; in {@code embedded} mode the node processes do it themselves. With {@code sweep}, it then offers
  * 10 % to 100 % of the first size's maximum and records latency against offered load. Writes
  * {@code bench.json} and SVG charts into the run's folder.
  */
@@ -48,14 +50,17 @@ public final class BenchRun {
      * @param warmupSeconds seconds sent before counting, per size
      * @param sweep also measure latency against offered load
      * @param dir where configuration, logs and results go
-     * @param nodeCommand runs {@code bench-node}; the run appends the node's options
+     * @param nodeCommand runs a node ({@code bench-node}, or in ipc mode {@code node}); the run
+     *     appends the node's options
+     * @param clientCommand in ipc mode, runs {@code bench-client}; the run appends its options;
+     *     empty in embedded mode
      * @param totemOptions more {@code totem {}} settings for every node (netmtu, window_size,
      *     max_messages)
      * @param jfr record each node with Java Flight Recorder into {@code node<N>.jfr} in the folder
      */
     public record Options(int nodes, int senders, List<Integer> sizes, String transport, Optional<Path> keyFile,
             Guarantee guarantee, int seconds, int warmupSeconds, boolean sweep, Path dir, List<String> nodeCommand,
-            Map<String, String> totemOptions, boolean jfr) {
+            List<String> clientCommand, Map<String, String> totemOptions, boolean jfr) {
         public Options {
             if (nodes < 1 || nodes > 16) {
                 throw new IllegalArgumentException("--nodes must be 1 to 16, got " + nodes);
@@ -76,7 +81,13 @@ public final class BenchRun {
                 throw new IllegalArgumentException("--seconds must be at least 1 and --warmup at least 0");
             }
             sizes = List.copyOf(sizes);
+            clientCommand = List.copyOf(clientCommand);
             totemOptions = Map.copyOf(totemOptions);
+        }
+
+        /** Whether CPG client processes send and count through the nodes' sockets. */
+        public boolean ipc() {
+            return !clientCommand.isEmpty();
         }
     }
 
@@ -85,7 +96,10 @@ public final class BenchRun {
 
     private final Options options;
     private final Consumer<String> say;
+    /** The node processes. */
     private final List<Process> processes = new ArrayList<>();
+    /** The processes that take phase lines and answer with results: the nodes, or their clients. */
+    private final List<Process> workers = new ArrayList<>();
     private final List<BlockingQueue<String>> results = new ArrayList<>();
     private final Map<Integer, String> lastRegular = new TreeMap<>();
     private int nextPhase = 1;
@@ -143,18 +157,75 @@ public final class BenchRun {
             }
             cmd.addAll(List.of("-c", config.toString(), "--nodeid", Integer.toString(n), "--state-dir",
                     options.dir().resolve("state" + n).toString()));
+            if (options.ipc()) {
+                cmd.addAll(List.of("--cpg-socket", socket(n).toString(), "--admin-socket", adminSocket(n).toString()));
+            }
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.redirectError(options.dir().resolve("node" + n + ".log").toFile());
+            if (options.ipc()) {
+                pb.redirectOutput(ProcessBuilder.Redirect.appendTo(options.dir().resolve("node" + n + ".log").toFile()));
+            }
             Process p = pb.start();
             processes.add(p);
-            BlockingQueue<String> q = new LinkedBlockingQueue<>();
-            results.add(q);
-            int id = n;
-            Thread reader = new Thread(() -> read(id, p, q), "bench-node-" + n);
-            reader.setDaemon(true);
-            reader.start();
+            if (!options.ipc()) {
+                startWorker(n, p);
+            }
         }
-        String all = addresses.keySet().toString();
+        if (options.ipc()) {
+            startClients();
+        } else {
+            awaitRing(addresses.keySet().toString());
+        }
+        say.accept(String.format(Locale.ROOT, "ring of %d formed (%s, frames %s, %s%s); %d senders, %d s per size after %d s"
+                + " warm-up", options.nodes(), options.transport(), options.keyFile().isPresent() ? "sealed" : "in the clear",
+                options.guarantee().name().toLowerCase(Locale.ROOT), options.ipc() ? ", CPG clients over IPC" : ", in the node's JVM",
+                options.senders(), options.seconds(), options.warmupSeconds())
+                + (options.totemOptions().isEmpty() ? "" : "; totem " + new TreeMap<>(options.totemOptions())));
+    }
+
+    private Path socket(int node) {
+        return options.dir().resolve("cpg" + node + ".sock");
+    }
+
+    private Path adminSocket(int node) {
+        return options.dir().resolve("admin" + node + ".sock");
+    }
+
+    private void startWorker(int n, Process p) {
+        workers.add(p);
+        BlockingQueue<String> q = new LinkedBlockingQueue<>();
+        results.add(q);
+        Thread reader = new Thread(() -> read(n, p, q), "bench-worker-" + n);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** ipc mode: one client per node; they say READY once all of them are in the group, so the ring is whole. */
+    private void startClients() throws IOException, InterruptedException {
+        for (int n = 1; n <= options.nodes(); n++) {
+            List<String> cmd = new ArrayList<>(options.clientCommand());
+            if (options.jfr()) {
+                cmd.add(1, "-XX:StartFlightRecording=settings=profile,filename=" + options.dir().resolve("client" + n + ".jfr"));
+            }
+            cmd.addAll(List.of("--socket", socket(n).toString(), "--admin-socket", adminSocket(n).toString(), "--nodeid",
+                    Integer.toString(n), "--members",
+                    Integer.toString(options.nodes())));
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.redirectError(options.dir().resolve("client" + n + ".log").toFile());
+            startWorker(n, pb.start());
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FORM_TIMEOUT_MS);
+        for (int n = 1; n <= options.nodes(); n++) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            String line = results.get(n - 1).poll(Math.max(0, left), TimeUnit.MILLISECONDS);
+            if (!BenchNode.READY.equals(line)) {
+                throw new IOException("client " + n + " was not ready within " + FORM_TIMEOUT_MS / 1000 + " s (" + line
+                        + "); logs in " + options.dir());
+            }
+        }
+    }
+
+    private void awaitRing(String all) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FORM_TIMEOUT_MS);
         while (!formed(all)) {
             if (System.nanoTime() > deadline) {
@@ -168,10 +239,6 @@ public final class BenchRun {
             }
             Thread.sleep(50);
         }
-        say.accept(String.format(Locale.ROOT, "ring of %d formed (%s, frames %s, %s); %d senders, %d s per size after %d s"
-                + " warm-up", options.nodes(), options.transport(), options.keyFile().isPresent() ? "sealed" : "in the clear",
-                options.guarantee().name().toLowerCase(Locale.ROOT), options.senders(), options.seconds(), options.warmupSeconds())
-                + (options.totemOptions().isEmpty() ? "" : "; totem " + new TreeMap<>(options.totemOptions())));
     }
 
     private synchronized boolean formed(String all) {
@@ -190,11 +257,13 @@ public final class BenchRun {
         for (int n = 1; n <= options.nodes(); n++) {
             Phase p = new Phase(id, size, options.warmupSeconds() * 1000L, seconds * 1000L, perSender, options.guarantee(),
                     n <= options.senders());
-            OutputStream in = processes.get(n - 1).getOutputStream();
+            OutputStream in = workers.get(n - 1).getOutputStream();
             in.write((p.line() + "\n").getBytes(StandardCharsets.UTF_8));
             in.flush();
         }
-        long waitMs = (options.warmupSeconds() + seconds) * 1000L + RESULT_GRACE_MS;
+        double[] daemonCpu = options.ipc() ? daemonCpuSeconds(options.warmupSeconds() * 1000L, seconds * 1000L) : null;
+        // In ipc mode the window is over already: daemonCpuSeconds waited for it.
+        long waitMs = (daemonCpu != null ? 0 : (options.warmupSeconds() + seconds) * 1000L) + RESULT_GRACE_MS;
         List<PhaseResult> got = new ArrayList<>();
         for (int n = 1; n <= options.nodes(); n++) {
             String line = results.get(n - 1).poll(waitMs, TimeUnit.MILLISECONDS);
@@ -206,17 +275,52 @@ public final class BenchRun {
             if (r.id() != id) {
                 throw new IOException("node " + n + " answered phase " + r.id() + ", expected " + id);
             }
+            if (daemonCpu != null) {
+                // A node's CPU is its daemon's and its client's.
+                r = new PhaseResult(r.id(), r.delivered(), r.seconds(), r.cpuSeconds() + daemonCpu[n - 1], r.submitted(),
+                        r.refused(), r.latencyMicros());
+            }
             got.add(r);
             waitMs = RESULT_GRACE_MS;
         }
         return Figures.of(size, offeredTotal, got);
     }
 
+    /**
+     * ipc mode: the node daemons' CPU seconds over the counted window (which starts {@code
+     * warmupMs} from now), read from the outside, since a daemon does not report to the bench.
+     */
+    private double[] daemonCpuSeconds(long warmupMs, long measureMs) throws InterruptedException {
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmupMs);
+        sleepUntil(start);
+        long[] before = new long[processes.size()];
+        for (int i = 0; i < before.length; i++) {
+            before[i] = cpuNanos(processes.get(i));
+        }
+        sleepUntil(start + TimeUnit.MILLISECONDS.toNanos(measureMs));
+        double[] seconds = new double[before.length];
+        for (int i = 0; i < before.length; i++) {
+            seconds[i] = (cpuNanos(processes.get(i)) - before[i]) / 1e9;
+        }
+        return seconds;
+    }
+
+    private static long cpuNanos(Process p) {
+        return p.info().totalCpuDuration().map(d -> d.toNanos()).orElse(0L);
+    }
+
+    private static void sleepUntil(long deadlineNanos) throws InterruptedException {
+        long left;
+        while ((left = deadlineNanos - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(left); // the phase's window in real time
+        }
+    }
+
     private void read(int node, Process p, BlockingQueue<String> q) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 Optional<ConfigLine> regular = ConfigLine.parse(line).filter(ConfigLine::regular);
-                if (line.startsWith("RESULT ")) {
+                if (line.startsWith("RESULT ") || line.equals(BenchNode.READY)) {
                     q.add(line);
                 } else if (regular.isPresent()) {
                     synchronized (this) {
@@ -232,7 +336,16 @@ public final class BenchRun {
     }
 
     private void stopCluster() throws InterruptedException {
-        ChildNodes.quit(processes);
+        // Workers take "quit" (and its end) as the order to stop; in embedded mode they are the nodes.
+        ChildNodes.quit(workers);
+        if (options.ipc()) {
+            processes.forEach(Process::destroy); // SIGTERM: the daemons leave the ring cleanly
+            for (Process p : processes) {
+                if (!p.waitFor(ChildNodes.QUIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
     }
 
     /** The run's folder, created. */

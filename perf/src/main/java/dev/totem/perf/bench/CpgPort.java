@@ -1,0 +1,136 @@
+package dev.totem.perf.bench;
+
+import dev.totem.cpg.CpgEvent;
+import dev.totem.cpg.CpgHandle;
+import dev.totem.cpg.CpgListener;
+import dev.totem.cpg.CpgResult;
+import dev.totem.cpg.client.CpgClient;
+import dev.totem.node.admin.AdminClient;
+import dev.totem.node.runtime.TotemNode;
+import dev.totem.protocol.api.Guarantee;
+import dev.totem.protocol.api.SubmitStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A CPG process in the bench group {@link #GROUP}: a client of a node daemon over its socket
+ * ({@code --mode ipc}, as corosync's cpgbench runs), which streams multicasts, at most
+ * {@link #STREAMED_MAX} unanswered (the node holds them until the ring takes them); or an
+ * embedded handle of a node in the same JVM ({@code --mode cpg}), whose multicasts answer
+ * TRY_AGAIN when the node's inbox is full.
+ */
+final class CpgPort implements BenchPort {
+    /** Opens the process's handle with the given callbacks. */
+    @FunctionalInterface
+    interface Opener {
+        CpgHandle open(CpgListener listener) throws IOException;
+    }
+
+    static final String GROUP = "bench";
+    /** Streamed multicasts without the node's answer yet; more is TRY_AGAIN. */
+    static final int STREAMED_MAX = 2_000;
+    /** How long to wait for the node's socket and for every member to join. */
+    static final long READY_TIMEOUT_MS = 60_000;
+
+    private final CpgHandle handle;
+    private final Supplier<Map<String, Long>> counters;
+    private final Semaphore streamed = new Semaphore(STREAMED_MAX);
+
+    /**
+     * Connects to a node daemon (waiting for its socket to appear), joins, and waits until
+     * {@code members} processes are in the group: one per node, so the ring is whole. The node's
+     * counters come from its admin socket.
+     */
+    static CpgPort overIpc(Path socket, Path adminSocket, int members, BenchNode bench)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
+        waitFor(() -> Files.exists(socket), deadline, "the node's CPG socket " + socket);
+        return new CpgPort(listener -> CpgClient.connect(socket, listener), () -> adminCounters(adminSocket), members,
+                bench, deadline);
+    }
+
+    /** An embedded handle of {@code node}; joins and waits as {@link #overIpc}. */
+    static CpgPort embedded(TotemNode node, int members, BenchNode bench) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
+        return new CpgPort(listener -> node.cpg().orElseThrow().open(listener), () -> node.status().counters(), members,
+                bench, deadline);
+    }
+
+    private CpgPort(Opener opener, Supplier<Map<String, Long>> counters, int members, BenchNode bench, long deadline)
+            throws IOException, InterruptedException {
+        this.counters = counters;
+        CpgListener listener = new CpgListener() {
+            @Override
+            public void onDeliver(CpgEvent.Deliver d) {
+                bench.delivered(d.payload(), d.senderNode() == bench.nodeId());
+            }
+
+            @Override
+            public void onConfchg(CpgEvent.Confchg c) {
+                // Membership is polled below; the phases count deliveries only.
+            }
+        };
+        handle = opener.open(listener);
+        CpgResult joined;
+        while (!(joined = handle.join(GROUP)).ok()) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("cannot join " + GROUP + ": " + joined);
+            }
+            TimeUnit.MILLISECONDS.sleep(50); // no ring yet: CPG says TRY_AGAIN
+        }
+        waitFor(() -> handle.membership(GROUP).size() >= members, deadline, members + " members in group " + GROUP);
+    }
+
+    private static void waitFor(Supplier<Boolean> condition, long deadlineNanos, String what)
+            throws IOException, InterruptedException {
+        while (!condition.get()) {
+            if (System.nanoTime() > deadlineNanos) {
+                throw new IOException("waited " + READY_TIMEOUT_MS / 1000 + " s in vain for " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(20); // polling a condition another process brings about
+        }
+    }
+
+    @Override
+    public SubmitStatus send(byte[] payload, Guarantee guarantee) {
+        if (!(handle instanceof CpgClient client)) {
+            // Embedded: the payload is copied into the node's inbox; TRY_AGAIN when it is full.
+            CpgResult r = handle.mcast(GROUP, payload, guarantee);
+            return r.ok() ? SubmitStatus.ACCEPTED : SubmitStatus.TRY_AGAIN;
+        }
+        if (!streamed.tryAcquire()) {
+            return SubmitStatus.TRY_AGAIN;
+        }
+        // Written to the socket before mcastAsync returns, so the caller may reuse the payload.
+        client.mcastAsync(GROUP, payload, guarantee).whenComplete((r, e) -> {
+            streamed.release();
+            if (r == null || !r.ok()) {
+                System.err.println("bench: a streamed multicast was refused: " + r);
+            }
+        });
+        return SubmitStatus.ACCEPTED;
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        return counters.get();
+    }
+
+    private static Map<String, Long> adminCounters(Path adminSocket) {
+        try {
+            return AdminClient.status(adminSocket).counters();
+        } catch (IOException e) {
+            return Map.of("admin_socket_errors", 1L);
+        }
+    }
+
+    @Override
+    public void close() {
+        handle.close();
+    }
+}

@@ -38,9 +38,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>The service runs on a thread of its own, not on the node's loop where the handle's
  * callbacks come: the callbacks only queue the events for it. A delivery of a busy ring carries
- * thousands of requests, and handling them on the loop would hold the token there meanwhile
- * (the node sends it after the loop task that received it), so each rotation would pay every
- * node's work in turn; on its own thread the work overlaps the rotation. The queue is bounded:
+ * thousands of requests, and handling them on the loop would hold the loop (the next datagrams,
+ * the token's next visit) meanwhile; on its own thread the work overlaps the ring's. The queue is bounded:
  * when the service falls {@value #TASKS_MAX} events behind, the loop waits for it, and the ring
  * slows down rather than any event being lost.
  */

@@ -88,8 +88,8 @@ public final class LockService implements CpgListener, AutoCloseable {
     private long tryAgains;
     private final List<byte[]> batch = new ArrayList<>();
     private boolean closed;
-    /** Inside a CPG callback: requests wait for its end, to go out in batches. */
-    private boolean inCallback;
+    /** Inside a CPG callback or {@link #batch}: requests wait for its end, to go out in batches. */
+    private boolean batching;
     private String joinError;
 
     private LockService(Function<CpgListener, CpgHandle> opener, LockConfig config, Supplier<LockTable> tables,
@@ -202,6 +202,25 @@ public final class LockService implements CpgListener, AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work}, which may make many requests, and sends them when it ends, in batches,
+     * as the requests made while the service handles a callback go: a process that starts many
+     * requests at once sends a few messages instead of one each.
+     */
+    public void batch(Runnable work) {
+        if (batching) {
+            work.run();
+            return;
+        }
+        batching = true;
+        try {
+            work.run();
+        } finally {
+            batching = false;
+        }
+        pump();
+    }
+
     /** Leases this process holds now, oldest first. */
     public List<Lease> leases() {
         List<Lease> out = new ArrayList<>();
@@ -306,12 +325,12 @@ public final class LockService implements CpgListener, AutoCloseable {
             malformed++;
             return;
         }
-        inCallback = true;
+        batching = true;
         try {
             replica.onDeliver(d.senderNode(), d.senderPid(), m, events::add);
             handleEvents();
         } finally {
-            inCallback = false;
+            batching = false;
         }
         pump();
     }
@@ -321,12 +340,12 @@ public final class LockService implements CpgListener, AutoCloseable {
         if (closed || !c.group().equals(config.group())) {
             return;
         }
-        inCallback = true;
+        batching = true;
         try {
             replica.onConfchg(c.members(), events::add);
             handleEvents();
         } finally {
-            inCallback = false;
+            batching = false;
         }
         pump();
         if (replica.phase() == LockReplica.Phase.LEFT) {
@@ -396,7 +415,7 @@ public final class LockService implements CpgListener, AutoCloseable {
     }
 
     private void flushOutsideCallbacks() {
-        if (!inCallback) {
+        if (!batching) {
             flush();
         }
     }

@@ -119,6 +119,20 @@ class LockServiceTest {
     }
 
     @Test
+    void requestsMadeInsideBatchGoOutTogetherWhenItEnds() {
+        LoopbackHandle h = new LoopbackHandle();
+        LockConfig config = LockConfig.defaults();
+        LockService s = synced(h, config);
+        s.batch(() -> {
+            s.acquire("a");
+            s.acquire("b");
+            assertThat(h.sent).as("nothing sent before the batch ends").isEmpty();
+        });
+        assertThat(h.sent).extracting(LockServiceTest::decode).containsExactly(new LockMessage.Batch(List.of(
+                new LockMessage.Acquire("a", 1, false), new LockMessage.Acquire("b", 2, false))));
+    }
+
+    @Test
     void aBatchBoundOfOneByteSendsEveryRequestAlone() {
         LoopbackHandle h = new LoopbackHandle();
         LockConfig config = LockConfig.defaults().withBatchBytesMax(1);

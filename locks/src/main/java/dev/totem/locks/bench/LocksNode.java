@@ -244,7 +244,8 @@ public final class LocksNode {
         for (int i = 0; i < clients; i++) {
             loopers.add(new Looper(service, "lock-" + (first + i), windowStart, windowEnd, histogram));
         }
-        post(() -> loopers.forEach(Looper::next));
+        // In batches: thousands of single messages at once would flood the handle's event queue.
+        post(() -> service.batch(() -> loopers.forEach(Looper::next)));
         sleepUntil(windowStart);
         Map<String, Long> before = node.status().counters();
         long cpuStart = cpuNanos();

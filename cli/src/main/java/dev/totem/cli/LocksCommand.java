@@ -2,11 +2,15 @@ package dev.totem.cli;
 
 import dev.totem.locks.LockConfig;
 import dev.totem.locks.bench.LocksBench;
-import dev.totem.locks.bench.LoopbackCpgCluster;
-import dev.totem.protocol.api.Guarantee;
-import dev.totem.protocol.api.TotemConfig;
+import dev.totem.locks.bench.LocksCluster;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,25 +34,39 @@ public final class LocksCommand implements Callable<Integer> {
     /** {@code ./totem locks bench}. */
     @Command(name = "bench", mixinStandardHelpOptions = true,
             description = "Locks/s replicated over CPG against client/server, side by side.",
-            footer = {"%nEach client runs a closed loop on a lock of its own: acquire, wait for the grant,",
-                "release. Client/server: one server thread holds the table, clients are threads on",
-                "blocking TCP over loopback (a round trip per acquire; releases are not answered).",
-                "Replicated: the clients are lock services spread over --nodes CPG nodes in this JVM",
-                "(one thread each, UDP over loopback); a grant is decided when the request is delivered.",
-                "The last line is  locks: replicated=R/s client-server=C/s ratio=X"})
+            footer = {"%nEach client runs a closed loop on a lock of its own: acquire, wait",
+                "for the grant, release. Client/server: one server thread holds the",
+                "table; clients are threads on blocking TCP over loopback (a round trip",
+                "per acquire; releases are not answered). Replicated: --nodes node",
+                "processes on 127.0.0.1-N (frames in the clear), each with CPG and one",
+                "lock service that its share of the clients use; a grant is decided",
+                "when the request is delivered. The last line is",
+                "  locks: replicated=R/s client-server=C/s ratio=X"})
     static final class Bench implements Callable<Integer> {
+        /** The most clients: each holds a request in every table, and a full table's snapshot must fit in one CPG message. */
+        static final int CLIENTS_MAX = 16_384;
+
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--nodes", description = "CPG nodes of the replicated mode (default ${DEFAULT-VALUE}).", defaultValue = "3")
+        @Option(names = "--nodes", description = "Node processes of the replicated mode (default ${DEFAULT-VALUE}).", defaultValue = "3")
         private int nodes;
 
-        @Option(names = "--clients", description = "Clients in each mode (default ${DEFAULT-VALUE}).", defaultValue = "48")
+        @Option(names = "--clients", description = "Clients of the replicated mode, spread over the nodes (default ${DEFAULT-VALUE}):"
+                + " a closed loop's rate is the requests in flight over the latency, and the ring's rotation takes milliseconds.",
+                defaultValue = "16000")
         private int clients;
 
-        @Option(names = "--seconds", description = "Measured seconds per mode, after 1 s of warm-up (default ${DEFAULT-VALUE}).",
-                defaultValue = "5")
+        @Option(names = "--server-clients", description = "Clients of the client/server mode, a thread each (default ${DEFAULT-VALUE}:"
+                + " about where one server thread saturates; thousands of threads only slow it down).", defaultValue = "48")
+        private int serverClients;
+
+        @Option(names = "--seconds", description = "Measured seconds per mode (default ${DEFAULT-VALUE}).", defaultValue = "5")
         private int seconds;
+
+        @Option(names = "--warmup", description = "Seconds run before measuring, per mode: the JIT of three node JVMs on"
+                + " two cores takes that long to compile the hot path (default ${DEFAULT-VALUE}).", defaultValue = "10")
+        private int warmup;
 
         @Option(names = "--mode", description = "both, replicated or client-server (default ${DEFAULT-VALUE}).", defaultValue = "both")
         private String mode;
@@ -57,71 +75,71 @@ public final class LocksCommand implements Callable<Integer> {
                 defaultValue = "safe")
         private String guarantee;
 
-        @Option(names = "--netmtu", description = "netmtu of the replicated ring (default ${DEFAULT-VALUE}).", defaultValue = "1500")
+        @Option(names = "--netmtu", description = "netmtu of the replicated ring (default ${DEFAULT-VALUE}: loopback carries 64 KiB"
+                + " datagrams, and a frame's cost is mostly per frame, not per byte).", defaultValue = "60000")
         private int netmtu;
 
-        @Option(names = "--verbose", description = "Print each replicated node's counters (frames, idle waits, timers).")
-        private boolean verbose;
+        @Option(names = "--window", description = "window_size: frames per token rotation (default ${DEFAULT-VALUE}, with"
+                + " --netmtu 60000 as tuned for ./totem bench on loopback; corosync's is 50).", defaultValue = "30")
+        private int window;
 
-        @Option(names = "--window", description = "window_size,max_messages of the replicated ring (default: corosync's 50,17).")
-        private String windowSpec;
+        @Option(names = "--max-messages", description = "max_messages: frames per node per token visit (default ${DEFAULT-VALUE};"
+                + " corosync's is 17).", defaultValue = "10")
+        private int maxMessages;
+
+        @Option(names = "--out", description = "Folder for the configuration and the node logs (default: a new temporary folder).")
+        private Path out;
 
         @Override
         public Integer call() throws Exception {
-            String m = mode.trim().toLowerCase();
+            String m = mode.trim().toLowerCase(Locale.ROOT);
             if (!m.equals("both") && !m.equals("replicated") && !m.equals("client-server")) {
                 throw new UserError("unknown mode '" + mode + "'; expected both, replicated or client-server");
             }
-            if (nodes < 1 || nodes > 16 || clients < 1 || clients > 4096 || seconds < 1) {
-                throw new UserError("need 1..16 nodes, 1..4096 clients and at least 1 second");
+            if (nodes < 1 || nodes > 16 || clients < 1 || clients > CLIENTS_MAX || serverClients < 1 || serverClients > 4096
+                    || seconds < 1 || warmup < 0) {
+                throw new UserError("need 1..16 nodes, 1.." + CLIENTS_MAX + " clients, 1..4096 server clients, at least 1 second"
+                        + " and a warm-up of 0 or more");
             }
-            Guarantee g = switch (guarantee.trim().toLowerCase()) {
-                case "safe" -> Guarantee.SAFE;
-                case "agreed" -> Guarantee.AGREED;
-                default -> throw new UserError("unknown guarantee '" + guarantee + "'; expected safe or agreed");
-            };
-            PrintWriter out = spec.commandLine().getOut();
-            Duration window = Duration.ofSeconds(seconds);
+            String g = guarantee.trim().toLowerCase(Locale.ROOT);
+            if (!g.equals("safe") && !g.equals("agreed")) {
+                throw new UserError("unknown guarantee '" + guarantee + "'; expected safe or agreed");
+            }
+            PrintWriter console = spec.commandLine().getOut();
+            Duration warmUp = Duration.ofSeconds(warmup);
+            Duration measured = Duration.ofSeconds(seconds);
             double cs = Double.NaN;
             double rep = Double.NaN;
             if (!m.equals("replicated")) {
-                LocksBench.Figures f = LocksBench.clientServer(clients, window);
+                LocksBench.Figures f = LocksBench.clientServer(serverClients, warmUp, measured);
                 cs = f.rate();
-                out.println("client-server: " + f.summary() + " (" + clients + " clients, 1 server, TCP on loopback)");
-                out.flush();
+                console.println("client-server: " + f.summary() + " (" + serverClients + " clients, 1 server, TCP on loopback)");
+                console.flush();
             }
             if (!m.equals("client-server")) {
-                TotemConfig base = TotemConfig.fromToken(TotemConfig.forNodeCount(nodes).tokenTimeoutMs(), netmtu);
-                TotemConfig totem = base;
-                if (windowSpec != null) {
-                    String[] wm = windowSpec.split(",");
-                    try {
-                        totem = base.withWindow(Integer.parseInt(wm[0].trim()), Integer.parseInt(wm[wm.length - 1].trim()));
-                    } catch (NumberFormatException e) {
-                        throw new UserError("--window expects W,M (two numbers), got '" + windowSpec + "'");
-                    }
-                }
-                LoopbackCpgCluster cluster = new LoopbackCpgCluster(nodes, totem);
-                try {
-                    LocksBench.Figures f = LocksBench.replicated(cluster, clients, window, LockConfig.defaults().withRequestGuarantee(g));
+                Path dir = out != null ? Files.createDirectories(out) : Files.createTempDirectory("totem-locks-");
+                Map<String, String> totem = Map.of("netmtu", Integer.toString(netmtu), "window_size", Integer.toString(window),
+                        "max_messages", Integer.toString(maxMessages));
+                List<String> nodeCommand = new ArrayList<>(ChildJvm.command("locks-node", "-Xmx512m"));
+                // Every client's lock is in every table: the table must hold them all. Bench names
+                // are short (lock-N), so a full table's snapshot stays far below CPG's 1 MiB.
+                nodeCommand.addAll(List.of("--guarantee", g, "--requests-max",
+                        Integer.toString(Math.max(LockConfig.defaults().requestsMax(), clients))));
+                try (LocksCluster cluster = LocksCluster.start(nodes, dir, nodeCommand, totem)) {
+                    LocksBench.Figures f = LocksBench.replicated(cluster, nodes, clients, warmUp, measured);
                     rep = f.rate();
-                    out.println("replicated: " + f.summary() + " (" + clients + " clients on " + nodes + " nodes, "
-                            + g.name().toLowerCase() + " requests, UDP on loopback, netmtu " + netmtu + ", window "
-                            + totem.windowSize() + "," + totem.maxMessages() + ", one JVM)");
-                } finally {
-                    cluster.close();
-                }
-                if (verbose) {
-                    cluster.stats().forEach(l -> out.println("  " + l));
+                    console.println("replicated: " + f.summary() + " (" + clients + " clients on " + nodes + " node processes, "
+                            + g + " requests, UDP on loopback, netmtu " + netmtu + ", window " + window + ", max_messages "
+                            + maxMessages + "; logs in " + dir + ")");
                 }
             }
-            out.printf("locks: replicated=%s client-server=%s ratio=%s%n", rate(rep), rate(cs),
-                    Double.isNaN(rep) || Double.isNaN(cs) ? "n/a" : String.format("%.1f", rep / cs));
+            console.printf("locks: replicated=%s client-server=%s ratio=%s%n", rate(rep), rate(cs),
+                    Double.isNaN(rep) || Double.isNaN(cs) ? "n/a" : String.format(Locale.ROOT, "%.1f", rep / cs));
             return 0;
         }
 
         private static String rate(double r) {
-            return Double.isNaN(r) ? "n/a" : String.format("%.0f/s", r);
+            return Double.isNaN(r) ? "n/a" : String.format(Locale.ROOT, "%.0f/s", r);
         }
     }
 }

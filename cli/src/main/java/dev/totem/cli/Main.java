@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
             CpgbenchCommand.class,
             SimCommand.class,
             LocksCommand.class,
+            LocksNodeCommand.class,
             StatusCommand.class,
             ConfigCommand.class,
             KeygenCommand.class,

@@ -15,36 +15,48 @@ import dev.totem.protocol.api.Guarantee;
  * @param requestGuarantee how acquires and releases travel: {@link Guarantee#SAFE} by default (see
  *     the README: a grant is then known to every member of the configuration before its holder
  *     learns of it; releases go the same way so that the engine packs them into the acquires' frames)
+ * @param batchBytesMax the largest {@link LockMessage.Batch} a process sends: the requests it makes
+ *     while handling one callback go out together in batches up to this size (a request larger
+ *     than it alone goes alone)
  */
-public record LockConfig(String group, int requestsMax, int bufferedMax, int outboxMax, Guarantee requestGuarantee) {
+public record LockConfig(String group, int requestsMax, int bufferedMax, int outboxMax, Guarantee requestGuarantee,
+        int batchBytesMax) {
+    /** The default {@link #batchBytesMax}: about 300 requests on short names, a few frames of a 1500-byte netmtu. */
+    public static final int BATCH_BYTES_DEFAULT = 8192;
+
     public LockConfig {
         LockCodec.nameBytes(group);
-        if (requestsMax < 1 || bufferedMax < 1 || outboxMax < 1) {
+        if (requestsMax < 1 || bufferedMax < 1 || outboxMax < 1 || batchBytesMax < 1) {
             throw new IllegalArgumentException("limits must be positive: requestsMax " + requestsMax + ", bufferedMax "
-                    + bufferedMax + ", outboxMax " + outboxMax);
+                    + bufferedMax + ", outboxMax " + outboxMax + ", batchBytesMax " + batchBytesMax);
         }
         if (requestGuarantee == null) {
             throw new IllegalArgumentException("requestGuarantee is required");
         }
     }
 
-    /** Group {@code locks}, 4096 requests, 65,536 held back or waiting to be sent, safe requests. */
+    /** Group {@code locks}, 4096 requests, 65,536 held back or waiting to be sent, safe requests, batches of 8 KiB. */
     public static LockConfig defaults() {
-        return new LockConfig("locks", 4096, 65_536, 65_536, Guarantee.SAFE);
+        return new LockConfig("locks", 4096, 65_536, 65_536, Guarantee.SAFE, BATCH_BYTES_DEFAULT);
     }
 
     /** The same with acquires and releases sent {@code g}. */
     public LockConfig withRequestGuarantee(Guarantee g) {
-        return new LockConfig(group, requestsMax, bufferedMax, outboxMax, g);
+        return new LockConfig(group, requestsMax, bufferedMax, outboxMax, g, batchBytesMax);
     }
 
     /** The same with another group. */
     public LockConfig withGroup(String g) {
-        return new LockConfig(g, requestsMax, bufferedMax, outboxMax, requestGuarantee);
+        return new LockConfig(g, requestsMax, bufferedMax, outboxMax, requestGuarantee, batchBytesMax);
     }
 
     /** The same with another table bound. */
     public LockConfig withRequestsMax(int max) {
-        return new LockConfig(group, max, bufferedMax, outboxMax, requestGuarantee);
+        return new LockConfig(group, max, bufferedMax, outboxMax, requestGuarantee, batchBytesMax);
+    }
+
+    /** The same with another batch bound (1: every request in a message of its own). */
+    public LockConfig withBatchBytesMax(int max) {
+        return new LockConfig(group, requestsMax, bufferedMax, outboxMax, requestGuarantee, max);
     }
 }

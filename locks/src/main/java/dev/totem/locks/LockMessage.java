@@ -14,6 +14,27 @@ public sealed interface LockMessage {
     record Release(String name, long seq) implements LockMessage {}
 
     /**
+     * Requests of the sender ({@link Acquire}s and {@link Release}s, at least one) in one CPG
+     * message: every member applies them in this order at the batch's place in the total order,
+     * as if they had been delivered one after the other. A process sends the requests it makes
+     * while handling one callback as one batch, so that the group pays the per-message costs
+     * (CPG, the ring, the decoding) once for all of them.
+     */
+    record Batch(List<LockMessage> requests) implements LockMessage {
+        public Batch {
+            requests = List.copyOf(requests);
+            if (requests.isEmpty()) {
+                throw new IllegalArgumentException("a batch holds at least one request");
+            }
+            for (LockMessage m : requests) {
+                if (!(m instanceof Acquire) && !(m instanceof Release)) {
+                    throw new IllegalArgumentException("a batch holds acquires and releases only, not " + m);
+                }
+            }
+        }
+    }
+
+    /**
      * The sender had a confchg: the delivery of this message opens sync round {@code round} at
      * every member, and every member answers with its {@link Snapshot}.
      */

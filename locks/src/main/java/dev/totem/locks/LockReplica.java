@@ -159,17 +159,26 @@ public final class LockReplica {
         send.accept(new LockMessage.SyncRequest(rounds.getAsLong()));
     }
 
-    /** A message of the group from process (node, pid), in the group's total order. */
+    /**
+     * A message of the group from process (node, pid), in the group's total order; a
+     * {@link LockMessage.Batch} is its requests delivered one after the other.
+     */
     public void onDeliver(int node, int pid, LockMessage m, Consumer<LockEvent> out) {
         long sender = RequestId.process(node, pid);
         if (phase == Phase.NOT_JOINED || phase == Phase.LEFT || !members.contains(sender)) {
-            ignored++;
+            ignored += m instanceof LockMessage.Batch b ? b.requests().size() : 1;
             return;
         }
-        sinceRound++;
-        if (m instanceof LockMessage.SyncRequest s) {
+        if (m instanceof LockMessage.Batch b) {
+            // A request changes neither the phase nor the members: the checks above hold for all.
+            for (LockMessage r : b.requests()) {
+                request(node, pid, r, out);
+            }
+        } else if (m instanceof LockMessage.SyncRequest s) {
+            sinceRound++;
             openRound(s.round(), out);
         } else if (m instanceof LockMessage.Snapshot s) {
+            sinceRound++;
             if (phase == Phase.SYNCING && s.round() == round) {
                 snapshots.putIfAbsent(sender, s);
                 if (snapshots.keySet().containsAll(members)) {
@@ -178,7 +187,15 @@ public final class LockReplica {
             } else {
                 ignored++;
             }
-        } else if (phase != Phase.SYNCED) {
+        } else {
+            request(node, pid, m, out);
+        }
+    }
+
+    /** An acquire or release of a member: applied when synchronised, else held back (or dropped past the bound). */
+    private void request(int node, int pid, LockMessage m, Consumer<LockEvent> out) {
+        sinceRound++;
+        if (phase != Phase.SYNCED) {
             if (held.size() >= config.bufferedMax()) {
                 out.accept(new LockEvent.Dropped(request(node, pid, m), m));
             } else {

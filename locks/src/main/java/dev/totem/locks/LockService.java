@@ -41,13 +41,17 @@ public final class LockService implements CpgListener, AutoCloseable {
     private static final class Pending {
         final String name;
         final boolean tryOnly;
-        final CompletableFuture<Lease> granted = new CompletableFuture<>();
-        final CompletableFuture<Optional<Lease>> tried = new CompletableFuture<>();
+        /** The future of an acquire (null for a try). */
+        final CompletableFuture<Lease> granted;
+        /** The future of a try (null for an acquire). */
+        final CompletableFuture<Optional<Lease>> tried;
         boolean cancelled;
 
         Pending(String name, boolean tryOnly) {
             this.name = name;
             this.tryOnly = tryOnly;
+            this.granted = tryOnly ? null : new CompletableFuture<>();
+            this.tried = tryOnly ? new CompletableFuture<>() : null;
         }
 
         void fail(LockException e) {
@@ -59,7 +63,13 @@ public final class LockService implements CpgListener, AutoCloseable {
         }
     }
 
-    private record Outgoing(byte[] bytes, Guarantee guarantee, long seq) {}
+    /**
+     * An encoded message waiting for CPG.
+     *
+     * @param seq the acquire's number (its future fails if CPG refuses it), else 0
+     * @param request an acquire or release, which may go in a {@link LockMessage.Batch}
+     */
+    private record Outgoing(byte[] bytes, Guarantee guarantee, long seq, boolean request) {}
 
     private final CpgHandle handle;
     private final LockConfig config;
@@ -69,13 +79,17 @@ public final class LockService implements CpgListener, AutoCloseable {
     private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
     private final List<LockMessage> resend = new ArrayList<>();
     private final Map<Long, Pending> pending = new HashMap<>();
-    private final TreeMap<Long, Lease> leases = new TreeMap<>();
+    /** By request number; a hash map, as a busy process adds and removes one per grant (walks sort it: {@link #oldestFirst}). */
+    private final Map<Long, Lease> leases = new HashMap<>();
     private final List<LockEvent> events = new ArrayList<>();
     private Consumer<LockEvent> observer = e -> { };
     private long nextSeq = 1;
     private long malformed;
     private long tryAgains;
+    private final List<byte[]> batch = new ArrayList<>();
     private boolean closed;
+    /** Inside a CPG callback or {@link #batch}: requests wait for its end, to go out in batches. */
+    private boolean batching;
     private String joinError;
 
     private LockService(Function<CpgListener, CpgHandle> opener, LockConfig config, Supplier<LockTable> tables,
@@ -151,7 +165,7 @@ public final class LockService implements CpgListener, AutoCloseable {
         long seq = nextSeq++;
         pending.put(seq, p);
         enqueue(new LockMessage.Acquire(name, seq, tryOnly), config.requestGuarantee(), seq);
-        flush();
+        flushOutsideCallbacks();
         return p;
     }
 
@@ -162,7 +176,7 @@ public final class LockService implements CpgListener, AutoCloseable {
      * @return whether there was one
      */
     public boolean release(String name) {
-        for (Lease l : leases.values()) {
+        for (Lease l : oldestFirst()) {
             if (l.name().equals(name) && l.held()) {
                 l.release();
                 return true;
@@ -184,19 +198,42 @@ public final class LockService implements CpgListener, AutoCloseable {
             // Agreed would be enough (see the README), but the engine packs a run of messages into
             // one frame only while their guarantee stays the same: releases go as acquires do.
             enqueue(new LockMessage.Release(name, seq), config.requestGuarantee(), 0);
-            flush();
+            flushOutsideCallbacks();
         }
+    }
+
+    /**
+     * Runs {@code work}, which may make many requests, and sends them when it ends, in batches,
+     * as the requests made while the service handles a callback go: a process that starts many
+     * requests at once sends a few messages instead of one each.
+     */
+    public void batch(Runnable work) {
+        if (batching) {
+            work.run();
+            return;
+        }
+        batching = true;
+        try {
+            work.run();
+        } finally {
+            batching = false;
+        }
+        pump();
     }
 
     /** Leases this process holds now, oldest first. */
     public List<Lease> leases() {
         List<Lease> out = new ArrayList<>();
-        for (Lease l : leases.values()) {
+        for (Lease l : oldestFirst()) {
             if (l.held()) {
                 out.add(l);
             }
         }
         return out;
+    }
+
+    private List<Lease> oldestFirst() {
+        return new TreeMap<>(leases).values().stream().toList();
     }
 
     /** Requests of this process the table has not answered yet. */
@@ -268,7 +305,7 @@ public final class LockService implements CpgListener, AutoCloseable {
             p.fail(new LockException(why, LockEvent.Cause.LEFT));
         }
         pending.clear();
-        for (Lease l : leases.values()) {
+        for (Lease l : oldestFirst()) {
             l.lose(LockEvent.Cause.LEFT);
         }
         leases.clear();
@@ -288,8 +325,14 @@ public final class LockService implements CpgListener, AutoCloseable {
             malformed++;
             return;
         }
-        replica.onDeliver(d.senderNode(), d.senderPid(), m, events::add);
-        handleEvents();
+        batching = true;
+        try {
+            replica.onDeliver(d.senderNode(), d.senderPid(), m, events::add);
+            handleEvents();
+        } finally {
+            batching = false;
+        }
+        pump();
     }
 
     @Override
@@ -297,8 +340,14 @@ public final class LockService implements CpgListener, AutoCloseable {
         if (closed || !c.group().equals(config.group())) {
             return;
         }
-        replica.onConfchg(c.members(), events::add);
-        handleEvents();
+        batching = true;
+        try {
+            replica.onConfchg(c.members(), events::add);
+            handleEvents();
+        } finally {
+            batching = false;
+        }
+        pump();
         if (replica.phase() == LockReplica.Phase.LEFT) {
             shutDown("this process left group " + config.group());
         }
@@ -322,7 +371,6 @@ public final class LockService implements CpgListener, AutoCloseable {
             }
         }
         events.clear();
-        pump();
     }
 
     private void own(LockEvent e) {
@@ -362,22 +410,55 @@ public final class LockService implements CpgListener, AutoCloseable {
     }
 
     private void enqueue(LockMessage m, Guarantee g, long seq) {
-        outbox.add(new Outgoing(LockCodec.encode(m), g, seq));
+        boolean request = m instanceof LockMessage.Acquire || m instanceof LockMessage.Release;
+        outbox.add(new Outgoing(LockCodec.encode(m), g, seq, request));
     }
 
+    private void flushOutsideCallbacks() {
+        if (!batching) {
+            flush();
+        }
+    }
+
+    /**
+     * Hands the outbox to CPG in order: each run of requests of one guarantee as batches of up
+     * to {@code batchBytesMax}, anything else alone; stops at TRY_AGAIN (the rest waits).
+     */
     private void flush() {
         while (!outbox.isEmpty() && !closed) {
-            Outgoing o = outbox.peek();
-            CpgResult r = handle.mcast(config.group(), o.bytes(), o.guarantee());
+            Outgoing head = outbox.peek();
+            int count = 1;
+            byte[] bytes = head.bytes();
+            if (head.request()) {
+                batch.clear();
+                int size = LockCodec.BATCH_HEADER_BYTES;
+                for (Outgoing o : outbox) {
+                    int more = LockCodec.batchedBytes(o.bytes());
+                    if (!o.request() || o.guarantee() != head.guarantee() || batch.size() == LockCodec.BATCH_REQUESTS_MAX
+                            || (!batch.isEmpty() && size + more > config.batchBytesMax())) {
+                        break;
+                    }
+                    batch.add(o.bytes());
+                    size += more;
+                }
+                count = batch.size();
+                if (count > 1) {
+                    bytes = LockCodec.batch(batch);
+                }
+                batch.clear();
+            }
+            CpgResult r = handle.mcast(config.group(), bytes, head.guarantee());
             if (r.error() == CpgError.TRY_AGAIN) {
                 tryAgains++;
                 return;
             }
-            outbox.poll();
-            if (!r.ok() && o.seq() != 0) {
-                Pending p = pending.remove(o.seq());
-                if (p != null) {
-                    p.fail(new LockException("CPG refused the request: " + r));
+            for (int i = 0; i < count; i++) {
+                Outgoing o = outbox.poll();
+                if (!r.ok() && o.seq() != 0) {
+                    Pending p = pending.remove(o.seq());
+                    if (p != null) {
+                        p.fail(new LockException("CPG refused the request: " + r));
+                    }
                 }
             }
         }

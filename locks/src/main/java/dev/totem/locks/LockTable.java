@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
@@ -23,7 +22,12 @@ import java.util.function.LongPredicate;
  * <p>Not final only so that tests can plant a bug in a table and watch the checkers catch it.
  */
 public class LockTable {
-    private final TreeMap<String, Lock> locks = new TreeMap<>();
+    /**
+     * Locks by name. A hash map, not a sorted one: a busy table creates and drops a lock at
+     * every acquire and release of a free lock, and the rare walks that must go in name order
+     * (confchgs, syncs, snapshots) sort the names first ({@link #byName}).
+     */
+    private final HashMap<String, Lock> locks = new HashMap<>();
     private final int requestsMax;
     private long fence;
     private int requests;
@@ -32,7 +36,8 @@ public class LockTable {
     private static final class Lock {
         RequestId holder;
         long holderFence;
-        final ArrayDeque<RequestId> waiters = new ArrayDeque<>();
+        /** Small at first: most locks of a busy table never have a waiter. */
+        final ArrayDeque<RequestId> waiters = new ArrayDeque<>(1);
 
         boolean has(RequestId r) {
             return r.equals(holder) || waiters.contains(r);
@@ -141,7 +146,7 @@ public class LockTable {
      */
     public void removeAbsent(LongPredicate member, Consumer<LockEvent> out) {
         List<String> idle = new ArrayList<>();
-        for (Map.Entry<String, Lock> e : locks.entrySet()) {
+        for (Map.Entry<String, Lock> e : byName()) {
             Lock l = e.getValue();
             if (l.holder != null && !member.test(l.holder.process())) {
                 out.accept(new LockEvent.Released(e.getKey(), l.holder, LockEvent.Cause.LEFT));
@@ -166,7 +171,7 @@ public class LockTable {
 
     /** Grants every lock that has no holder to its first waiter, by lock name. */
     public void grantWaiting(Consumer<LockEvent> out) {
-        for (Map.Entry<String, Lock> e : locks.entrySet()) {
+        for (Map.Entry<String, Lock> e : byName()) {
             Lock l = e.getValue();
             if (l.holder == null && !l.waiters.isEmpty()) {
                 grant(e.getKey(), l, l.waiters.poll(), out);
@@ -189,7 +194,7 @@ public class LockTable {
     /** The table as values, for a snapshot. */
     public LockMessage.Image image() {
         List<LockMessage.LockImage> out = new ArrayList<>(locks.size());
-        for (Map.Entry<String, Lock> e : locks.entrySet()) {
+        for (Map.Entry<String, Lock> e : byName()) {
             Lock l = e.getValue();
             out.add(new LockMessage.LockImage(e.getKey(), l.holder, l.holderFence, List.copyOf(l.waiters)));
         }
@@ -264,7 +269,7 @@ public class LockTable {
         }
         Set<RequestId> holdersBefore = new HashSet<>();
         Set<RequestId> waitersBefore = new HashSet<>();
-        for (Map.Entry<String, Lock> e : before.locks.entrySet()) {
+        for (Map.Entry<String, Lock> e : before.byName()) {
             Lock l = e.getValue();
             if (l.holder != null) {
                 holdersBefore.add(l.holder);
@@ -279,7 +284,7 @@ public class LockTable {
                 }
             }
         }
-        for (Map.Entry<String, Lock> e : locks.entrySet()) {
+        for (Map.Entry<String, Lock> e : byName()) {
             Lock l = e.getValue();
             if (l.holder != null && !holdersBefore.contains(l.holder)) {
                 out.accept(new LockEvent.Granted(e.getKey(), l.holder, l.holderFence));
@@ -307,7 +312,7 @@ public class LockTable {
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("LockTable[fence=" + fence);
-        for (Map.Entry<String, Lock> e : locks.entrySet()) {
+        for (Map.Entry<String, Lock> e : byName()) {
             b.append(", ").append(e.getKey()).append('=').append(e.getValue().holder).append(e.getValue().waiters);
         }
         return b.append(']').toString();
@@ -315,6 +320,15 @@ public class LockTable {
 
     /** Lock names in the table, ascending (for tests and tools). */
     public List<String> names() {
-        return List.copyOf(locks.keySet());
+        List<String> names = new ArrayList<>(locks.keySet());
+        names.sort(null);
+        return List.copyOf(names);
+    }
+
+    /** The locks in ascending name order: the order every walk that emits events or bytes takes. */
+    private List<Map.Entry<String, Lock>> byName() {
+        List<Map.Entry<String, Lock>> sorted = new ArrayList<>(locks.entrySet());
+        sorted.sort(Map.Entry.comparingByKey());
+        return sorted;
     }
 }

@@ -20,7 +20,9 @@ class LockCodecTest {
         List<LockMessage> all = List.of(new LockMessage.Acquire("printer", 5, false), new LockMessage.Acquire("é", 1, true),
                 new LockMessage.Release("printer", 5), new LockMessage.SyncRequest(-3),
                 new LockMessage.Snapshot(77, true, new LockMessage.Image(12, List.of(
-                        new LockMessage.LockImage("a", a, 11, List.of(b)), new LockMessage.LockImage("b", null, 0, List.of(a, b))))));
+                        new LockMessage.LockImage("a", a, 11, List.of(b)), new LockMessage.LockImage("b", null, 0, List.of(a, b))))),
+                new LockMessage.Batch(List.of(new LockMessage.Acquire("x", 2, false), new LockMessage.Release("printer", 5),
+                        new LockMessage.Acquire("é", 3, true))));
         for (LockMessage m : all) {
             assertThat(roundTrip(m)).isEqualTo(m);
         }
@@ -45,6 +47,33 @@ class LockCodecTest {
         byte[] flag = good.clone();
         flag[2 + 8] = 2;  // stale flag
         assertThatThrownBy(() -> LockCodec.decode(ByteBuffer.wrap(flag))).hasMessageContaining("stale flag 2");
+    }
+
+    @Test
+    void aBatchOfEncodedRequestsIsTheBatchOfTheRequests() {
+        List<LockMessage> requests = List.of(new LockMessage.Release("a", 1), new LockMessage.Acquire("b", 2, false));
+        byte[] joined = LockCodec.batch(requests.stream().map(LockCodec::encode).toList());
+        assertThat(LockCodec.decode(ByteBuffer.wrap(joined))).isEqualTo(new LockMessage.Batch(requests));
+        int sum = LockCodec.BATCH_HEADER_BYTES;
+        for (LockMessage m : requests) {
+            sum += LockCodec.batchedBytes(LockCodec.encode(m));
+        }
+        assertThat(joined).hasSize(sum);
+    }
+
+    @Test
+    void aBatchHoldsRequestsOnly() {
+        assertThatThrownBy(() -> LockCodec.batch(List.of(LockCodec.encode(new LockMessage.SyncRequest(1)))))
+                .hasMessageContaining("acquires and releases only");
+        assertThatThrownBy(() -> new LockMessage.Batch(List.of())).hasMessageContaining("at least one");
+        byte[] good = LockCodec.encode(new LockMessage.Batch(List.of(new LockMessage.Release("a", 1))));
+        byte[] sync = good.clone();
+        sync[4] = 3; // the request's type: SYNC_REQUEST
+        assertThatThrownBy(() -> LockCodec.decode(ByteBuffer.wrap(sync))).hasMessageContaining("acquires and releases only");
+        for (int cut = 0; cut < good.length; cut++) {
+            byte[] part = Arrays.copyOf(good, cut);
+            assertThatThrownBy(() -> LockCodec.decode(ByteBuffer.wrap(part))).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

@@ -84,6 +84,27 @@ class LockReplicaTest {
     }
 
     @Test
+    void aBatchIsItsRequestsDeliveredOneAfterTheOther() {
+        confchg(1, 2);
+        deliver(1, 2);
+        send(2, new LockMessage.Acquire("a", 1, false));
+        send(1, new LockMessage.Acquire("a", 1, false));
+        send(1, new LockMessage.Release("a", 1));
+        send(1, new LockMessage.Acquire("b", 2, false));
+        deliver(1);
+        // Node 2 gets the same requests, node 1's three as one batch.
+        events.get(2).clear();
+        replica(2).onDeliver(2, 2, new LockMessage.Acquire("a", 1, false), events.get(2)::add);
+        replica(2).onDeliver(1, 1, new LockMessage.Batch(List.of(new LockMessage.Acquire("a", 1, false),
+                new LockMessage.Release("a", 1), new LockMessage.Acquire("b", 2, false))), events.get(2)::add);
+        assertThat(events.get(2)).containsExactly(new LockEvent.Granted("a", req(2, 1), 1),
+                new LockEvent.Queued("a", req(1, 1), 0), new LockEvent.Cancelled("a", req(1, 1), LockEvent.Cause.RELEASED),
+                new LockEvent.Granted("b", req(1, 2), 2));
+        assertThat(replica(2).table().digest()).isEqualTo(replica(1).table().digest());
+        assertThat(replica(2).deliveredSinceRound()).isEqualTo(replica(1).deliveredSinceRound());
+    }
+
+    @Test
     void afterAPartitionHealsTheSideMostMembersShareKeepsItsHolderAndTheOtherIsRevoked() {
         confchg(1, 2);
         deliver(1, 2);

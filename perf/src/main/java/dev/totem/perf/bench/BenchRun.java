@@ -1,6 +1,7 @@
 package dev.totem.perf.bench;
 
 import dev.totem.node.config.ClusterFile;
+import dev.totem.node.runtime.ChildNodes;
 import dev.totem.node.runtime.ConfigLine;
 import dev.totem.node.runtime.NodeRunner;
 import dev.totem.protocol.api.Guarantee;
@@ -340,25 +341,14 @@ public final class BenchRun {
     }
 
     private void stopCluster() throws InterruptedException {
-        for (Process p : workers) {
-            try {
-                p.getOutputStream().write("quit\n".getBytes(StandardCharsets.UTF_8));
-                p.getOutputStream().close();
-            } catch (IOException e) {
-                // already gone
-            }
-        }
+        // Workers take "quit" (and its end) as the order to stop; in embedded mode they are the nodes.
+        ChildNodes.quit(workers);
         if (options.ipc()) {
-            for (Process p : workers) {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            processes.forEach(Process::destroy); // SIGTERM: the daemons leave the ring cleanly
+            for (Process p : processes) {
+                if (!p.waitFor(ChildNodes.QUIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                 }
-            }
-            processes.forEach(Process::destroy); // SIGTERM: the daemons leave the ring cleanly
-        }
-        for (Process p : processes) {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
             }
         }
     }

@@ -183,8 +183,8 @@ public final class CpgEngine implements TotemEngine {
         if (service.phase() != before || !Objects.equals(service.syncRing(), syncing)) {
             out.add(new Effect.Transition("cpg", before.name(), service.phase().name(), phaseReason(e)));
         }
-        if (!driverDispatches) {
-            cpg.dispatch();
+        if (!driverDispatches || service.takeQueuesFilling()) {
+            cpg.dispatch(); // at once when a client's queue passed half its bound: it must not overflow
         }
     }
 

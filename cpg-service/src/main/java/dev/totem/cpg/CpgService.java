@@ -122,6 +122,8 @@ public final class CpgService {
      * node's messages on their way, nothing would clear it: then multicasts try the engine.
      */
     private boolean engineFull;
+    /** See {@link #takeQueuesFilling}. */
+    private boolean queuesFilling;
     /** This node's messages accepted by the engine and not yet delivered back, in submit order. */
     private final ArrayDeque<Outgoing> inflight = new ArrayDeque<>();
     private long outstandingBytes;
@@ -804,6 +806,21 @@ public final class CpgService {
         }
         c.queue.add(event);
         c.queuedBytes += event.sizeBytes();
+        if (2L * c.queue.size() >= config.clientQueueEventsMax() || 2 * c.queuedBytes >= config.clientQueueBytesMax()) {
+            queuesFilling = true;
+        }
+    }
+
+    /**
+     * Whether a client's event queue passed half its bound since the last call; clears it. A
+     * driver that hands events over later than each input ({@link CpgEngine#driverDispatches})
+     * hands them over at once then, so a burst of deliveries in one input never fills a queue
+     * of a client that keeps up.
+     */
+    public boolean takeQueuesFilling() {
+        boolean filling = queuesFilling;
+        queuesFilling = false;
+        return filling;
     }
 
     private void setState(Client c, String group, ConnectionState s) {

@@ -133,6 +133,30 @@ class CpgEngineTest {
     }
 
     @Test
+    void aBurstLargerThanAClientQueueInOneInputIsHandedOverAtOnceInsteadOfDisconnectingTheClient() {
+        CpgEngine engine = new CpgEngine(new LoopbackEngine(), CpgConfig.defaults().withClientQueue(8, 1 << 20), n -> { });
+        engine.driverDispatches();
+        engine.start(0);
+        engine.onTimer(1, TimerKind.TOKEN_LOSS);
+        RecordingListener listener = new RecordingListener();
+        CpgHandle[] h = new CpgHandle[1];
+        engine.client(2, cpg -> {
+            h[0] = cpg.open(ClientId.of(9), listener);
+            assertThat(h[0].join("g").ok()).isTrue();
+            for (int i = 0; i < 30; i++) {
+                assertThat(h[0].mcast("g", new byte[] {(byte) i}, Guarantee.AGREED).ok()).isTrue();
+            }
+        });
+
+        engine.onTimer(3, TimerKind.TOKEN_LOSS); // 30 deliveries in one input, a queue of 8
+        engine.dispatch(4);
+
+        assertThat(listener.disconnected).isNull();
+        assertThat(listener.events).hasSize(31); // the confchg, then every message
+        assertThat(h[0].closed()).isFalse();
+    }
+
+    @Test
     void aListenerMayNotCallTheEngineItself() {
         CpgEngine engine = new CpgEngine(new LoopbackEngine(), CpgConfig.defaults(), n -> { });
         engine.start(0);

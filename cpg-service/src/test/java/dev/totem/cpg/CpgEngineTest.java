@@ -88,12 +88,18 @@ class CpgEngineTest {
         assertThat(engine.submit(4, new byte[1], Guarantee.AGREED).submitStatus()).isEqualTo(SubmitStatus.NOT_READY);
     }
 
-    @Test
-    void whenTheDriverDispatchesInputsOnlyQueueEventsUntilDispatchRunsTheCallbacks() {
-        CpgEngine engine = new CpgEngine(new LoopbackEngine(), CpgConfig.defaults(), n -> { });
+    /** An engine whose driver dispatches, started and synchronised (ring of one). */
+    private static CpgEngine syncedWithDriverDispatching(CpgConfig config) {
+        CpgEngine engine = new CpgEngine(new LoopbackEngine(), config, n -> { });
         engine.driverDispatches();
         engine.start(0);
         engine.onTimer(1, TimerKind.TOKEN_LOSS);
+        return engine;
+    }
+
+    @Test
+    void whenTheDriverDispatchesInputsOnlyQueueEventsUntilDispatchRunsTheCallbacks() {
+        CpgEngine engine = syncedWithDriverDispatching(CpgConfig.defaults());
         RecordingListener listener = new RecordingListener();
         CpgHandle[] h = new CpgHandle[1];
         engine.client(2, cpg -> {
@@ -134,10 +140,7 @@ class CpgEngineTest {
 
     @Test
     void aBurstLargerThanAClientQueueInOneInputIsHandedOverAtOnceInsteadOfDisconnectingTheClient() {
-        CpgEngine engine = new CpgEngine(new LoopbackEngine(), CpgConfig.defaults().withClientQueue(8, 1 << 20), n -> { });
-        engine.driverDispatches();
-        engine.start(0);
-        engine.onTimer(1, TimerKind.TOKEN_LOSS);
+        CpgEngine engine = syncedWithDriverDispatching(CpgConfig.defaults().withClientQueue(8, 1 << 20));
         RecordingListener listener = new RecordingListener();
         CpgHandle[] h = new CpgHandle[1];
         engine.client(2, cpg -> {

@@ -56,6 +56,8 @@ import java.util.Set;
  * is dropped and counted, as a full socket buffer would drop it, and the protocol retransmits.
  */
 final class UdpNetwork {
+    /** Datagrams the group socket is read per event, at most: enough to empty it (see {@code received}). */
+    static final int GROUP_READS_PER_EVENT = 4096;
     /**
      * Receives every frame from a listed peer, on the event loop. The buffer is valid during the
      * call only (netty releases the datagram after it).
@@ -149,6 +151,9 @@ final class UdpNetwork {
         unicast = (DatagramChannel) bind(unicastBootstrap, self, "unicast");
         if (udp) {
             Bootstrap groupBootstrap = common.clone().handler(new Inbound(true))
+                    // Read the group socket empty on each event (see received: the token waits for it).
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(
+                            Math.max(2048, settings.totemConfig().frameBytesMax() + 1)).maxMessagesPerRead(GROUP_READS_PER_EVENT))
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.IP_MULTICAST_IF, networkInterface)
                     .option(ChannelOption.IP_MULTICAST_TTL, net.ttl());
@@ -319,7 +324,16 @@ final class UdpNetwork {
         cut = value;
     }
 
-    /** Filters a datagram (our own looped back, unlisted senders), counts it, and hands it on. */
+    /**
+     * Filters a datagram (our own looped back, unlisted senders), counts it, and hands it on.
+     *
+     * <p>With udp, frames come on the group socket and tokens on the unicast one. A token must not
+     * overtake the frames its sender multicast before it (corosync drains the multicast socket
+     * before it handles a token): a unicast datagram is handed on in a loop task, which netty runs
+     * after this round's reads, and the group socket is read empty on each event. Otherwise a node
+     * passes the token on while hundreds of frames still wait in its socket, the ring runs ahead
+     * of it and the kernel drops what does not fit.
+     */
     private void received(DatagramPacket packet, boolean viaGroup) {
         InetSocketAddress from = packet.sender();
         if (cut || viaGroup && self.equals(from)) {
@@ -338,6 +352,15 @@ final class UdpNetwork {
         int length = content.readableBytes();
         counters.increment(viaGroup ? Stat.FRAMES_RECEIVED_MULTICAST : Stat.FRAMES_RECEIVED_UNICAST);
         counters.add(Stat.BYTES_RECEIVED, length);
+        if (group != null && !viaGroup) {
+            byte[] copy = ByteBufUtil.getBytes(content);
+            unicast.eventLoop().execute(() -> {
+                if (!cut) {
+                    receiver.onFrame(net.index(), ByteBuffer.wrap(copy), length);
+                }
+            });
+            return;
+        }
         // A view of netty's buffer, valid during the call; the engine copies what it keeps.
         ByteBuffer frame = content.nioBufferCount() == 1 ? content.nioBuffer() : ByteBuffer.wrap(ByteBufUtil.getBytes(content));
         receiver.onFrame(net.index(), frame, length);

@@ -6,6 +6,7 @@ import dev.totem.locks.LockMessage;
 import dev.totem.locks.LockReplica;
 import dev.totem.locks.RequestId;
 import dev.totem.simulator.check.Violation;
+import dev.totem.simulator.check.ViolationLog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,9 +36,7 @@ import java.util.TreeMap;
  * The layer adds {@code lock-liveness} at the end (every request answered, every table empty).
  */
 final class LockChecker {
-    private static final int MAX_PER_PROPERTY = 5;
-    private final List<Violation> violations = new ArrayList<>();
-    private final Map<String, Integer> perProperty = new HashMap<>();
+    private final ViolationLog violations = new ViolationLog();
     /** Per process, the holder of each lock its events imply. */
     private final Map<String, Map<String, RequestId>> replay = new HashMap<>();
     /** (sync round, messages since) to the first digest seen there and who saw it. */
@@ -45,16 +44,11 @@ final class LockChecker {
     private long grants;
 
     void report(String property, String detail) {
-        int n = perProperty.merge(property, 1, Integer::sum);
-        if (n <= MAX_PER_PROPERTY) {
-            violations.add(new Violation(property, detail));
-        } else if (n == MAX_PER_PROPERTY + 1) {
-            violations.add(new Violation(property, "more violations of this property not listed"));
-        }
+        violations.report(property, detail);
     }
 
     List<Violation> violations() {
-        return violations;
+        return violations.violations();
     }
 
     /** Grants over all replicas. */

@@ -131,13 +131,19 @@ class CpgServiceTest {
         assertThat(d.payloadView().get(12345)).isEqualTo((byte) 42);
     }
 
-    @Test
-    void tryAgainFromTheEngineQueuesNothingAndGuaranteesPassThrough() {
+    /** Nodes 1 and 2 synchronised, process 7 of node 1 joined to G, its confchg taken. */
+    private static Cluster pid7JoinedAtNode1() {
         Cluster c = synced(1, 2);
-        CpgService s = c.node(1).service;
-        s.join(pid(7), G);
+        c.node(1).service.join(pid(7), G);
         c.order(1);
         c.node(1).events(7);
+        return c;
+    }
+
+    @Test
+    void tryAgainFromTheEngineQueuesNothingAndGuaranteesPassThrough() {
+        Cluster c = pid7JoinedAtNode1();
+        CpgService s = c.node(1).service;
         c.node(1).full = true;
         int before = c.node(1).submitted.size();
         CpgResult r = s.mcast(pid(7), G, bytes("refused"), Guarantee.AGREED);
@@ -154,11 +160,8 @@ class CpgServiceTest {
 
     @Test
     void afterAFullQueueMulticastsWaitForAnOwnMessageToComeBackBeforeAskingTheEngineAgain() {
-        Cluster c = synced(1, 2);
+        Cluster c = pid7JoinedAtNode1();
         CpgService s = c.node(1).service;
-        s.join(pid(7), G);
-        c.order(1);
-        c.node(1).events(7);
         assertThat(s.mcast(pid(7), G, bytes("first"), Guarantee.AGREED).ok()).isTrue();
         c.node(1).full = true;
         assertThat(s.mcast(pid(7), G, bytes("refused"), Guarantee.AGREED).error()).isEqualTo(CpgError.TRY_AGAIN);

@@ -37,7 +37,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -46,7 +45,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One cluster node: a {@link TotemProcessor} driven over real UDP sockets by one netty event
@@ -58,8 +56,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * sockets, fires the timers, takes the submits, applies the effects in the order the engine
  * listed them, and calls the {@link NodeListener}s. Nothing else touches the engine, so it needs
  * no locks. The public methods are thread safe: {@link #submit} queues the message and answers at
- * once; the others hand work to the loop ({@code execute}) and answer through a {@link CompletableFuture}, whose dependent stages run on the loop unless the
- * caller gives an executor (keep them short, as listeners).
+ * once ({@link SubmitQueue}); the others hand work to the loop ({@code execute}) and answer
+ * through a {@link CompletableFuture}, whose dependent stages run on the loop unless the caller
+ * gives an executor (keep them short, as listeners).
  *
  * <p>Time is {@link System#nanoTime} read on the loop thread for each input. Timers are netty
  * scheduled tasks, at most one per {@link TimerKind}; arming one cancels the previous.
@@ -96,9 +95,6 @@ public final class TotemNode implements AutoCloseable {
         CLOSED
     }
 
-    /** An accepted submit waiting for the loop, or for room in the engine's send queue. */
-    private record PendingSubmit(byte[] payload, Guarantee guarantee) {}
-
     /** One listener call; lets one try/catch serve every kind of event. */
     private interface ListenerCall {
         void call(NodeListener listener);
@@ -125,10 +121,7 @@ public final class TotemNode implements AutoCloseable {
     private final NetworkReport networkReport;
     private final NodeMetrics metrics;
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
-    private final ArrayBlockingQueue<PendingSubmit> submits;
-    /** Payload bytes of the accepted submits not yet in the engine; bounded by {@link #PENDING_SUBMIT_BYTES_MAX}. */
-    private final AtomicLong pendingSubmitBytes = new AtomicLong();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final SubmitQueue submits;
     private final AtomicBoolean started = new AtomicBoolean();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile Phase phase = Phase.NEW;
@@ -144,8 +137,6 @@ public final class TotemNode implements AutoCloseable {
     private boolean sendsUnflushed;
     /** A task to run the CPG clients' callbacks is queued on the loop. */
     private boolean cpgDispatchScheduled;
-    /** The engine's send queue refused the oldest pending submit: retry after each input. */
-    private boolean submitsBlocked;
     private MembershipState stateBeforeInput = MembershipState.GATHER;
     private int[] members = new int[0];
     private int[] lastLeft = new int[0];
@@ -185,7 +176,8 @@ public final class TotemNode implements AutoCloseable {
         if (cpg != null) {
             cpg.attach(loop, new CpgLoop());
         }
-        this.submits = new ArrayBlockingQueue<>(settings.pendingSubmitsMax());
+        this.submits = new SubmitQueue(settings.pendingSubmitsMax(), PENDING_SUBMIT_BYTES_MAX,
+                settings.totemConfig().messageBytesMax());
         this.networks = new Networks(settings, log, this::onFrame);
         this.networkReport = new NetworkReport(stack.ring(), networks, log);
         this.metrics = new NodeMetrics(nodeId, snapshot(System.nanoTime()));
@@ -282,28 +274,20 @@ public final class TotemNode implements AutoCloseable {
         if (phase != Phase.RUNNING) {
             return SubmitStatus.NOT_READY;
         }
-        if (payload.length > settings.totemConfig().messageBytesMax()) {
-            return SubmitStatus.TOO_LARGE;
-        }
-        long bytes = pendingSubmitBytes.addAndGet(payload.length);
-        if (bytes > PENDING_SUBMIT_BYTES_MAX && bytes != payload.length) {
-            pendingSubmitBytes.addAndGet(-payload.length);
-            return SubmitStatus.TRY_AGAIN;
-        }
-        if (!submits.offer(new PendingSubmit(payload.clone(), guarantee))) {
-            pendingSubmitBytes.addAndGet(-payload.length);
-            return SubmitStatus.TRY_AGAIN;
+        SubmitStatus status = submits.offer(payload, guarantee);
+        if (status != SubmitStatus.ACCEPTED) {
+            return status;
         }
         if (phase != Phase.RUNNING) {
             // The loop may have drained the queue for the last time before our offer.
-            failPendingSubmits();
+            submits.clear();
             return SubmitStatus.NOT_READY;
         }
-        if (drainScheduled.compareAndSet(false, true)) {
+        if (submits.claimDrain()) {
             try {
                 loop.execute(this::drainSubmits);
             } catch (RejectedExecutionException e) {
-                failPendingSubmits();
+                submits.clear();
                 return SubmitStatus.NOT_READY;
             }
         }
@@ -544,7 +528,7 @@ public final class TotemNode implements AutoCloseable {
             engineFailed("start", e);
         }
         tick = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
-        if (!submits.isEmpty()) {
+        if (submits.size() > 0) {
             drainSubmits(); // accepted between start() and now
         }
     }
@@ -597,46 +581,29 @@ public final class TotemNode implements AutoCloseable {
         retryBlockedSubmits();
     }
 
-    /**
-     * On the loop: hands the pending submits to the engine in order, only those queued now (so a
-     * flood of submits cannot starve the network), until its send queue refuses one; that one
-     * stays first, and the next input retries ({@link #retryBlockedSubmits}).
-     */
+    /** On the loop: the accepted submits to the engine, in order, as its send queue has room. */
     private void drainSubmits() {
-        drainScheduled.set(false);
-        submitsBlocked = false;
-        for (int i = submits.size(); i > 0 && engineRunning; i--) {
-            PendingSubmit p = submits.peek();
-            if (p == null) {
-                break;
-            }
-            SubmitStatus status = submitOnLoop(p.payload(), p.guarantee());
-            if (status == SubmitStatus.TRY_AGAIN) {
-                submitsBlocked = true;
-                return;
-            }
-            submits.poll();
-            pendingSubmitBytes.addAndGet(-p.payload().length);
-            if (status != SubmitStatus.ACCEPTED) {
-                // The size was checked at submit and the engine runs: a bug, or a leave under way.
-                counters.increment(Stat.SUBMITS_DROPPED);
-                log.warning("a queued submit of " + p.payload().length + " bytes was refused by the engine ("
-                        + status + ") and dropped");
-            }
-        }
-        if (!submits.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+        if (submits.drain(this::submitOnLoop, this::submitDropped)) {
             loop.execute(this::drainSubmits);
         }
     }
 
+    private void submitDropped(int bytes, SubmitStatus status) {
+        counters.increment(Stat.SUBMITS_DROPPED);
+        log.warning("a queued submit of " + bytes + " bytes was refused by the engine (" + status + ") and dropped");
+    }
+
     /** After an input that may have made room (a token sends frames): the blocked submits again. */
     private void retryBlockedSubmits() {
-        if (submitsBlocked && !drainScheduled.get()) {
+        if (submits.blockedAndIdle()) {
             drainSubmits();
         }
     }
 
     private SubmitStatus submitOnLoop(byte[] payload, Guarantee guarantee) {
+        if (!engineRunning) {
+            return SubmitStatus.TRY_AGAIN; // kept queued: startOnLoop drains it once the engine runs
+        }
         stateBeforeInput = engine.state();
         Effects effects;
         try {
@@ -650,13 +617,6 @@ public final class TotemNode implements AutoCloseable {
         return status;
     }
 
-    private void failPendingSubmits() {
-        while (submits.poll() != null) {
-            // Not sent: the node left or closed before the engine took them.
-        }
-        pendingSubmitBytes.set(0);
-    }
-
     private void leaveOnLoop() {
         if (engineRunning) {
             stateBeforeInput = engine.state();
@@ -667,7 +627,7 @@ public final class TotemNode implements AutoCloseable {
             }
             engineRunning = false;
             phase = Phase.LEFT;
-            failPendingSubmits();
+            submits.clear();
             log.info("left ring " + engine.ringId() + " cleanly");
         }
         // Close once the leave frames are on the wire (the flush above wrote them to the sockets).
@@ -681,7 +641,7 @@ public final class TotemNode implements AutoCloseable {
         boolean wasRunning = engineRunning;
         phase = Phase.CLOSED;
         engineRunning = false;
-        failPendingSubmits();
+        submits.clear();
         for (int kind = 0; kind < TIMER_KINDS.length; kind++) {
             disarm(kind);
         }

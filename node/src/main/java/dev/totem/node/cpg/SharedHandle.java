@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  *   <li>{@link #mcast} does not wait: it copies the payload into the node's bounded inbox and
- *       answers OK, or TRY_AGAIN when the inbox is full (then nothing was queued). The loop hands
+ *       answers OK, or TRY_AGAIN when the inbox is full, in calls or in bytes (then nothing was
+ *       queued). The loop hands
  *       queued multicasts to the service in order; one the service answers TRY_AGAIN (the ring
  *       is full or syncing) waits at the head of the inbox and is tried again, so an OK is never
  *       lost. Sizes and arguments are checked at once (TOO_BIG, INVALID_PARAM); a multicast the
@@ -118,7 +119,7 @@ final class SharedHandle implements CpgHandle {
         }
         if (!node.offer(this, group, payload.clone(), guarantee)) {
             return CpgResult.of(CpgError.TRY_AGAIN, "the node's CPG inbox is full ("
-                    + node.settings().inboxCallsMax() + " calls)");
+                    + node.settings().inboxCallsMax() + " calls or " + NodeCpg.INBOX_BYTES_MAX + " bytes)");
         }
         return CpgResult.OK;
     }

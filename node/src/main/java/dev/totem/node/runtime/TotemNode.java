@@ -84,7 +84,7 @@ public final class TotemNode implements AutoCloseable {
      * Payload bytes of accepted submits waiting for the engine before {@link #submit} answers
      * TRY_AGAIN (a single message larger than this is still accepted into an empty queue).
      */
-    public static final long PENDING_SUBMIT_BYTES_MAX = 64L << 20;
+    public static final long PENDING_SUBMIT_BYTES_MAX = 4L << 20;
 
     private static final TimerKind[] TIMER_KINDS = TimerKind.values();
 

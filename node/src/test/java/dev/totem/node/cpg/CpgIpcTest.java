@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.totem.cpg.CpgAddress;
 import dev.totem.cpg.CpgConfig;
 import dev.totem.cpg.CpgError;
+import dev.totem.cpg.CpgEvent;
 import dev.totem.cpg.CpgHandle;
 import dev.totem.cpg.CpgResult;
 import dev.totem.cpg.Reason;
@@ -35,6 +36,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -148,6 +151,61 @@ class CpgIpcTest {
         await().atMost(WAIT).until(() -> ei.delivered() == 100);
         assertThat(ei.texts()).isEqualTo(ee.texts());
         assertThat(ee.texts().get(99)).isEqualTo("e99"); // one sender: its order
+    }
+
+    @Test
+    void theInboxOfEmbeddedMulticastsIsBoundedInBytesAndLosesNoneItAccepted() throws Exception {
+        TotemNode node = node(s -> s);
+        CountDownLatch loopHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Events events = new Events() {
+            @Override
+            public void onDeliver(CpgEvent.Deliver deliver) {
+                super.onDeliver(deliver);
+                if (new String(deliver.payload(), StandardCharsets.UTF_8).equals("hold")) {
+                    loopHeld.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS); // holds the node's loop, on purpose
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        CpgHandle h = node.cpg().orElseThrow().open(events);
+        join(h, events, "g");
+        assertThat(h.mcast("g", text("hold"), Guarantee.AGREED)).isEqualTo(CpgResult.OK);
+        assertThat(loopHeld.await(30, TimeUnit.SECONDS)).isTrue();
+
+        // The loop is held: the inbox fills with 1 MiB messages up to its byte bound, far below
+        // its bound in calls, and then answers TRY_AGAIN.
+        int size = 1 << 20;
+        int accepted = 0;
+        CpgResult r;
+        while ((r = h.mcast("g", filled(size, accepted), Guarantee.AGREED)).ok()) {
+            accepted++;
+            assertThat(accepted).isLessThanOrEqualTo((int) (NodeCpg.INBOX_BYTES_MAX / size));
+        }
+        assertThat(accepted).isEqualTo((int) (NodeCpg.INBOX_BYTES_MAX / size));
+        assertThat(r.error()).isEqualTo(CpgError.TRY_AGAIN);
+        assertThat(r.detail()).contains(NodeCpg.INBOX_BYTES_MAX + " bytes");
+        release.countDown();
+
+        int expected = accepted;
+        await().atMost(WAIT).until(() -> events.delivered() == 1 + expected);
+        List<CpgEvent.Deliver> big = events.all.stream().filter(e -> e instanceof CpgEvent.Deliver d
+                && d.payload().length == size).map(e -> (CpgEvent.Deliver) e).toList();
+        for (int i = 0; i < expected; i++) {
+            assertThat(big.get(i).payload()).isEqualTo(filled(size, i));
+        }
+        // Room again once the loop drained the inbox.
+        await().atMost(WAIT).until(() -> h.mcast("g", text("after"), Guarantee.AGREED).ok());
+    }
+
+    private static byte[] filled(int size, int value) {
+        byte[] b = new byte[size];
+        java.util.Arrays.fill(b, (byte) value);
+        return b;
     }
 
     @Test

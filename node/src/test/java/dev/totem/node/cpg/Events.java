@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A CPG listener that keeps what it got, readable from any thread. */
-final class Events implements CpgListener {
+class Events implements CpgListener {
     final List<CpgEvent> all = new CopyOnWriteArrayList<>();
     volatile String disconnected;
 

@@ -1,5 +1,7 @@
 package dev.totem.node.runtime;
 
+import dev.totem.crypto.AeadWarmUp;
+import dev.totem.crypto.CryptoCipher;
 import dev.totem.membership.MembershipState;
 import dev.totem.membership.TotemProcessor;
 import dev.totem.node.admin.AdminServer;
@@ -251,7 +253,18 @@ public final class TotemNode implements AutoCloseable {
             throw e;
         }
         phase = Phase.RUNNING;
+        settings.crypto().ifPresent(c -> warmUpCrypto(c.cipher()));
         loop.execute(this::startOnLoop);
+    }
+
+    /**
+     * Gets the AEAD path compiled while the ring forms, on a thread of its own, so that the
+     * first seconds of traffic are not authenticated by interpreted code ({@link AeadWarmUp}).
+     */
+    private void warmUpCrypto(CryptoCipher cipher) {
+        Thread t = new Thread(() -> AeadWarmUp.run(cipher, AeadWarmUp.DEFAULT_ROUNDS), "totem-crypto-warm-up-" + nodeId);
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

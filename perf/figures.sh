@@ -15,7 +15,7 @@ summary() { grep -E "size=|sweep" | sed 's/^bench [0-9:]* +[ 0-9]*s  //'; }
 echo "== compare-jgroups"
 DURATION=8 WARMUP=8 TOTEM_OPTS="$T" OUT="$OUT/compare" bash "$root/perf/compare-jgroups.sh" 2>&1 | tail -5
 echo "== ipc"
-"$root/totem" bench --mode ipc --seconds 8 --warmup 8 $T --out "$OUT/ipc" 2>&1 | summary
+"$root/totem" bench --mode ipc --seconds 8 --warmup 20 $T --out "$OUT/ipc" 2>&1 | summary
 for run in "safe --guarantee safe" "agreed --guarantee agreed" "clear --crypto off"; do
   set -- $run
   echo "== 1600 B $*"

@@ -55,9 +55,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "Counted seconds per size (default ${DEFAULT-VALUE}).")
     private int seconds;
 
-    @Option(names = "--warmup", defaultValue = "8", description = "Seconds sent before counting, per size (default ${DEFAULT-VALUE}: the"
-            + " JIT compiles the hot path in the first seconds).")
-    private int warmup;
+    /** Warm-up seconds per size; ipc mode starts six JVMs whose compilers share the CPUs, so it waits longer. */
+    static final int WARMUP_SECONDS = 8;
+    static final int IPC_WARMUP_SECONDS = 20;
+
+    @Option(names = "--warmup", description = "Seconds sent before counting, per size (default " + WARMUP_SECONDS
+            + ", " + IPC_WARMUP_SECONDS + " in ipc mode: the JIT compiles the hot path in the first seconds, and in ipc mode"
+            + " six JVMs compile at once).")
+    private Integer warmup;
 
     @Option(names = "--sweep", description = "Then offer 10%% to 100%% of the first size's maximum and chart latency against load.")
     private boolean sweep;
@@ -117,7 +122,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         BenchRun.Options options;
         try {
-            options = new BenchRun.Options(nodes, senders, new ArrayList<>(sizes), transport, key, g, seconds, warmup, sweep, dir,
+            int warmupSeconds = warmup != null ? warmup : ipc ? IPC_WARMUP_SECONDS : WARMUP_SECONDS;
+            options = new BenchRun.Options(nodes, senders, new ArrayList<>(sizes), transport, key, g, seconds, warmupSeconds, sweep, dir,
                     ipc ? ChildJvm.command("node", "-Xmx512m") : nodeCommand(mode.equals("cpg")),
                     ipc ? ChildJvm.command("bench-client", "-Xmx256m") : List.of(), totem, jfr);
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# perf/figures.sh: the figures issue #10 asks for, in one sitting on a quiet machine (about 8 minutes):
+# perf/figures.sh: the figures issue #10 asks for, in one sitting on a quiet machine (about 10 minutes):
 # the JGroups comparison, IPC mode, safe against agreed and crypto on against off at 1600 B, and
 # latency against offered load. Prints the summary lines; everything else lands in OUT.
 #

@@ -26,7 +26,8 @@ public interface Opener {
      * Opens one received datagram. Never throws for any content: network bytes cannot break the
      * event loop. Only a caller bug (null array, range outside it) throws.
      *
-     * @param sealed holds the datagram
+     * @param sealed holds the datagram; not kept: the frame returned is a copy, so the caller
+     *     may reuse the array
      * @param off where it starts
      * @param len its length
      * @return the frame and its sender, or why it was rejected

@@ -29,6 +29,8 @@ public final class SealedEngine implements TotemEngine {
     private final Opener opener;
     private final ToIntFunction<ByteBuffer> claimedSender;
     private final Effects effects = new Effects();
+    /** A datagram outside the heap is copied here to be opened; reused, as openers keep nothing of it. */
+    private byte[] scratch = new byte[0];
     private long senderMismatches;
 
     /** Over an engine whose frames are all Totem frames (the processor itself). */
@@ -109,8 +111,11 @@ public final class SealedEngine implements TotemEngine {
             bytes = frame.array();
             off = frame.arrayOffset() + frame.position();
         } else {
-            bytes = new byte[len];
-            frame.duplicate().get(bytes);
+            if (scratch.length < len) {
+                scratch = new byte[Math.max(len, 2048)];
+            }
+            bytes = scratch;
+            frame.get(frame.position(), bytes, 0, len);
             off = 0;
         }
         OpenResult r = opener.open(bytes, off, len);

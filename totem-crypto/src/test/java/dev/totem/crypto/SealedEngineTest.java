@@ -29,6 +29,7 @@ class SealedEngineTest {
         final int id;
         final List<Effect> onStart = new ArrayList<>();
         final List<String> received = new ArrayList<>();
+        final List<byte[]> frames = new ArrayList<>();
 
         Inner(int id) {
             this.id = id;
@@ -54,6 +55,9 @@ class SealedEngineTest {
         @Override
         public Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
             received.add(network + ":" + frame.remaining());
+            byte[] copy = new byte[frame.remaining()];
+            frame.duplicate().get(copy);
+            frames.add(copy);
             return new Effects();
         }
 
@@ -106,6 +110,37 @@ class SealedEngineTest {
         receiver.onPacket(1, 1, ByteBuffer.wrap(second.frame()));
         receiver.onPacket(2, 0, ByteBuffer.wrap(first.frame()));
         assertThat(b.received).containsExactly("1:16", "0:16");
+    }
+
+    @Test
+    void framesInDirectBuffersOfEverySizeOpenIntact() {
+        // Datagrams outside the heap are opened from one reused scratch array: a shorter frame
+        // after a longer one, and a longer one after that, must each open to their own bytes.
+        Inner a = new Inner(1);
+        List<byte[]> plain = new ArrayList<>();
+        for (int size : new int[] {400, 16, 1000}) {
+            byte[] frame = java.util.Arrays.copyOf(ownFrame(1), size);
+            for (int i = 16; i < size; i++) {
+                frame[i] = (byte) (i * 7 + size);
+            }
+            plain.add(frame);
+            a.onStart.add(new Effect.SendOn(0, Effect.MULTICAST, frame));
+        }
+        Inner b = new Inner(2);
+        SealedEngine receiver = engine(b);
+
+        for (Effect e : engine(a).start(0).list()) {
+            byte[] sealed = ((Effect.SendOn) e).frame();
+            ByteBuffer direct = ByteBuffer.allocateDirect(sealed.length + 8);
+            direct.position(8);
+            direct.put(sealed).position(8); // the datagram sits at an offset, as in a pooled buffer
+            receiver.onPacket(1, 0, direct);
+        }
+
+        assertThat(b.frames).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(b.frames.get(i)).isEqualTo(plain.get(i));
+        }
     }
 
     @Test

@@ -85,6 +85,8 @@ public final class TotemProcessor implements TotemEngine {
     private long firstJoinHeardNanos = -1;
     /** The time of the input being handled. */
     private long nowNanos;
+    /** The frame of the current {@link #onOwnedFrame} input: kept as it is instead of copied. */
+    private byte[] ownedFrame;
     /** Set by {@link #leave}: from then on every input is ignored. */
     private boolean left;
     private RingId newRingId;
@@ -171,6 +173,16 @@ public final class TotemProcessor implements TotemEngine {
     // ---------------------------------------------------------------- inputs
 
     @Override
+    public Effects onOwnedFrame(long nowNanos, int network, byte[] frame) {
+        ownedFrame = frame;
+        try {
+            return onPacket(nowNanos, ByteBuffer.wrap(frame));
+        } finally {
+            ownedFrame = null;
+        }
+    }
+
+    @Override
     public Effects onPacket(long nowNanos, ByteBuffer frame) {
         effects.clear();
         this.nowNanos = nowNanos;
@@ -247,7 +259,14 @@ public final class TotemProcessor implements TotemEngine {
         }
     }
 
-    private static byte[] copy(ByteBuffer frame, int offset, int length) {
+    /** The frame itself when it is the whole of the array an {@link #onOwnedFrame} input gave up, else a copy. */
+    private byte[] copy(ByteBuffer frame, int offset, int length) {
+        byte[] owned = ownedFrame;
+        if (owned != null && frame.hasArray() && frame.array() == owned && frame.arrayOffset() == 0 && offset == 0
+                && length == owned.length) {
+            ownedFrame = null; // kept once
+            return owned;
+        }
         byte[] bytes = new byte[length];
         frame.get(offset, bytes, 0, length);
         return bytes;

@@ -122,14 +122,14 @@ public final class SealedEngine implements TotemEngine {
         if (!r.isAccepted()) {
             return effects.clear();
         }
-        ByteBuffer plain = ByteBuffer.wrap(r.frame());
-        int claimed = claimedSender.applyAsInt(plain);
+        int claimed = claimedSender.applyAsInt(ByteBuffer.wrap(r.frame()));
         if (claimed != 0 && claimed != r.senderNodeId()) {
             // A member may not speak for another: the key authenticates the sealing node only.
             senderMismatches++;
             return effects.clear();
         }
-        return sealed(inner.onPacket(nowNanos, network, plain));
+        // The opened frame is a new array nobody else holds: the layers below may keep it.
+        return sealed(inner.onOwnedFrame(nowNanos, network, r.frame()));
     }
 
     @Override

@@ -87,6 +87,8 @@ public final class RedundantRing implements TotemEngine {
     private final int allMask;
     private final int myId;
     private final Effects effects = new Effects();
+    /** The frame of the current {@link #onOwnedFrame} input, until handed on to the processor. */
+    private byte[] ownedFrame;
     private final Net[] nets;
     /** Ordered by node id so the checks run, and name nodes, in the same order on every run. */
     private final TreeMap<Integer, Peer> peers = new TreeMap<>();
@@ -190,6 +192,16 @@ public final class RedundantRing implements TotemEngine {
     @Override
     public Effects onPacket(long nowNanos, ByteBuffer frame) {
         return onPacket(nowNanos, 0, frame);
+    }
+
+    @Override
+    public Effects onOwnedFrame(long nowNanos, int network, byte[] frame) {
+        ownedFrame = frame;
+        try {
+            return onPacket(nowNanos, network, ByteBuffer.wrap(frame));
+        } finally {
+            ownedFrame = null;
+        }
     }
 
     @Override
@@ -454,7 +466,14 @@ public final class RedundantRing implements TotemEngine {
     // ---------------------------------------------------------------- receiving
 
     private void deliver(long nowNanos, int network, ByteBuffer frame) {
-        route(inner.onPacket(nowNanos, network, frame));
+        byte[] owned = ownedFrame;
+        if (owned != null && frame.hasArray() && frame.array() == owned && frame.arrayOffset() == 0
+                && frame.position() == 0 && frame.remaining() == owned.length) {
+            ownedFrame = null; // handed on once
+            route(inner.onOwnedFrame(nowNanos, network, owned));
+        } else {
+            route(inner.onPacket(nowNanos, network, frame));
+        }
     }
 
     /**

@@ -31,6 +31,16 @@ public interface TotemEngine {
         return onPacket(nowNanos, frame);
     }
 
+    /**
+     * As {@link #onPacket(long, int, ByteBuffer)} for a whole array the caller gives up: nobody
+     * else holds or changes it, so the engine may keep it instead of a copy. A layer that makes
+     * each frame anew (the crypto layer's opened frames) calls this; by default it is a plain
+     * {@code onPacket} of the wrapped array.
+     */
+    default Effects onOwnedFrame(long nowNanos, int network, byte[] frame) {
+        return onPacket(nowNanos, network, ByteBuffer.wrap(frame));
+    }
+
     /** A timer armed by an earlier {@link Effect.SetTimer} fired. */
     Effects onTimer(long nowNanos, TimerKind timer);
 

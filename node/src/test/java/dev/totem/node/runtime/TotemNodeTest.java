@@ -181,11 +181,32 @@ class TotemNodeTest {
     @Test
     void acceptedSubmitsWaitForRoomInAFullSendQueueAndAllAreDeliveredInOrder() throws Exception {
         // A send queue of four frames and 1,000-byte messages (one frame each): the engine refuses
-        // most submits when they reach it, so they wait in the node's queue for the token.
+        // most submits when they reach it, so they wait in the node's queue for the token. The
+        // loop is held at first, so the first 50 fill the node's queue whatever the timing.
         TotemNode node = node(1, 1, b -> b.totemConfig(CONFIG.withSendQueueFramesMax(4)).pendingSubmitsMax(50));
+        CountDownLatch loopHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        node.addListener(new NodeListener() {
+            @Override
+            public void onDeliver(Effect.Deliver deliver) {
+                if (new String(deliver.payload(), StandardCharsets.UTF_8).equals("hold")) {
+                    loopHeld.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS); // holds the event loop, on purpose
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void onConfigurationChange(Effect.ConfigurationChange change) { }
+        });
         Recorder r = listen(node);
         node.start();
         awaitOperational(node, r, 1);
+        node.submit(text("hold"), Guarantee.AGREED);
+        assertThat(loopHeld.await(30, TimeUnit.SECONDS)).isTrue();
 
         int count = 400;
         int refused = 0;
@@ -196,6 +217,7 @@ class TotemNodeTest {
             System.arraycopy(tag, 0, payload, 0, tag.length);
             SubmitStatus status;
             while ((status = node.submit(payload, Guarantee.AGREED)) == SubmitStatus.TRY_AGAIN) {
+                release.countDown(); // the node's queue is full: let the loop drain it
                 refused++;
                 java.util.concurrent.locks.LockSupport.parkNanos(200_000); // flow control: back off
             }

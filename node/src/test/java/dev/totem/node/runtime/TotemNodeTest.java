@@ -140,52 +140,12 @@ class TotemNodeTest {
         assertThat(node.status().counter("listener_errors")).isEqualTo(3);
     }
 
-    @Test
-    void submitsBeyondThePendingBoundAreAskedToTryAgain() throws Exception {
-        TotemNode node = node(1, 1, b -> b.pendingSubmitsMax(2));
-        CountDownLatch loopBlocked = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        node.addListener(new NodeListener() {
-            @Override
-            public void onDeliver(Effect.Deliver deliver) {
-                if (new String(deliver.payload(), StandardCharsets.UTF_8).equals("block")) {
-                    loopBlocked.countDown();
-                    try {
-                        release.await(30, TimeUnit.SECONDS); // holds the event loop, on purpose
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-
-            @Override
-            public void onConfigurationChange(Effect.ConfigurationChange change) { }
-        });
-        Recorder r = listen(node);
-        node.start();
-        awaitOperational(node, r, 1);
-        node.submit(text("block"), Guarantee.AGREED);
-        assertThat(loopBlocked.await(30, TimeUnit.SECONDS)).isTrue();
-
-        // The loop is held: two submits wait for it, the third finds the bound reached.
-        assertThat(node.submit(text("q 1"), Guarantee.AGREED)).isEqualTo(SubmitStatus.ACCEPTED);
-        assertThat(node.submit(text("q 2"), Guarantee.AGREED)).isEqualTo(SubmitStatus.ACCEPTED);
-        assertThat(node.submit(text("q 3"), Guarantee.AGREED)).isEqualTo(SubmitStatus.TRY_AGAIN);
-        release.countDown();
-
-        await().atMost(WAIT).until(() -> r.delivered(0, "q ").size() == 2);
-        assertThat(r.delivered(0, "q ")).containsExactly("q 1/agreed", "q 2/agreed");
-        assertThat(node.status().counter("submits_pending")).isZero();
-    }
-
-    @Test
-    void acceptedSubmitsWaitForRoomInAFullSendQueueAndAllAreDeliveredInOrder() throws Exception {
-        // A send queue of four frames and 1,000-byte messages (one frame each): the engine refuses
-        // most submits when they reach it, so they wait in the node's queue for the token. The
-        // loop is held at first, so the first 50 fill the node's queue whatever the timing.
-        TotemNode node = node(1, 1, b -> b.totemConfig(CONFIG.withSendQueueFramesMax(4)).pendingSubmitsMax(50));
+    /**
+     * Starts a ring of one and holds its event loop in a delivery callback until {@code release}
+     * counts down (or 30 s pass): submits meanwhile can only queue.
+     */
+    private static Recorder startHeld(TotemNode node, CountDownLatch release) throws Exception {
         CountDownLatch loopHeld = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         node.addListener(new NodeListener() {
             @Override
             public void onDeliver(Effect.Deliver deliver) {
@@ -207,6 +167,34 @@ class TotemNodeTest {
         awaitOperational(node, r, 1);
         node.submit(text("hold"), Guarantee.AGREED);
         assertThat(loopHeld.await(30, TimeUnit.SECONDS)).isTrue();
+        return r;
+    }
+
+    @Test
+    void submitsBeyondThePendingBoundAreAskedToTryAgain() throws Exception {
+        TotemNode node = node(1, 1, b -> b.pendingSubmitsMax(2));
+        CountDownLatch release = new CountDownLatch(1);
+        Recorder r = startHeld(node, release);
+
+        // The loop is held: two submits wait for it, the third finds the bound reached.
+        assertThat(node.submit(text("q 1"), Guarantee.AGREED)).isEqualTo(SubmitStatus.ACCEPTED);
+        assertThat(node.submit(text("q 2"), Guarantee.AGREED)).isEqualTo(SubmitStatus.ACCEPTED);
+        assertThat(node.submit(text("q 3"), Guarantee.AGREED)).isEqualTo(SubmitStatus.TRY_AGAIN);
+        release.countDown();
+
+        await().atMost(WAIT).until(() -> r.delivered(0, "q ").size() == 2);
+        assertThat(r.delivered(0, "q ")).containsExactly("q 1/agreed", "q 2/agreed");
+        assertThat(node.status().counter("submits_pending")).isZero();
+    }
+
+    @Test
+    void acceptedSubmitsWaitForRoomInAFullSendQueueAndAllAreDeliveredInOrder() throws Exception {
+        // A send queue of four frames and 1,000-byte messages (one frame each): the engine refuses
+        // most submits when they reach it, so they wait in the node's queue for the token. The
+        // loop is held at first, so the first 50 fill the node's queue whatever the timing.
+        TotemNode node = node(1, 1, b -> b.totemConfig(CONFIG.withSendQueueFramesMax(4)).pendingSubmitsMax(50));
+        CountDownLatch release = new CountDownLatch(1);
+        Recorder r = startHeld(node, release);
 
         int count = 400;
         int refused = 0;

@@ -262,7 +262,14 @@ public final class TotemNode implements AutoCloseable {
      * first seconds of traffic are not authenticated by interpreted code ({@link AeadWarmUp}).
      */
     private void warmUpCrypto(CryptoCipher cipher) {
-        Thread t = new Thread(() -> AeadWarmUp.run(cipher, AeadWarmUp.DEFAULT_ROUNDS), "totem-crypto-warm-up-" + nodeId);
+        Thread t = new Thread(() -> {
+            try {
+                AeadWarmUp.run(cipher, AeadWarmUp.DEFAULT_ROUNDS);
+            } catch (RuntimeException e) {
+                // Only speed is at stake: the real frames still open, or are counted as rejected.
+                log.warning("the " + cipher.configName() + " warm-up failed: " + e.getMessage());
+            }
+        }, "totem-crypto-warm-up-" + nodeId);
         t.setDaemon(true);
         t.start();
     }

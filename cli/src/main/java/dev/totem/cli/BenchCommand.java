@@ -2,6 +2,7 @@ package dev.totem.cli;
 
 import dev.totem.perf.bench.BenchRun;
 import dev.totem.protocol.api.Guarantee;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
@@ -130,7 +131,13 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UserError("bench: " + e.getMessage());
         }
         say("files in " + dir);
-        BenchRun.Outcome outcome = new BenchRun(options, this::say).run();
+        BenchRun.Outcome outcome;
+        try {
+            outcome = new BenchRun(options, this::say).run();
+        } catch (IOException e) {
+            // The cluster failed (a ring that did not form, a node without result): its logs say why.
+            throw new UserError("bench: " + e.getMessage(), e);
+        }
         say("results: " + outcome.json() + " and SVG charts beside it");
         return 0;
     }

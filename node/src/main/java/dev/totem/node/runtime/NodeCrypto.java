@@ -1,5 +1,7 @@
 package dev.totem.node.runtime;
 
+import dev.totem.crypto.AeadWarmUp;
+import dev.totem.crypto.CryptoCipher;
 import dev.totem.crypto.CryptoConfigException;
 import dev.totem.crypto.FrameKey;
 import dev.totem.crypto.KeyFile;
@@ -27,6 +29,24 @@ final class NodeCrypto {
         this.sealed = sealed;
         this.log = log;
         this.currentKey = setup.key();
+    }
+
+    /**
+     * Gets the AEAD path compiled while the ring forms, on a thread of its own, so that the
+     * first seconds of traffic are not authenticated by interpreted code ({@link AeadWarmUp}).
+     */
+    void warmUp(int nodeId) {
+        CryptoCipher cipher = setup.cipher();
+        Thread t = new Thread(() -> {
+            try {
+                AeadWarmUp.run(cipher, AeadWarmUp.DEFAULT_ROUNDS);
+            } catch (RuntimeException e) {
+                // Only speed is at stake: the real frames still open, or are counted as rejected.
+                log.warning("the " + cipher.configName() + " warm-up failed: " + e.getMessage());
+            }
+        }, "totem-crypto-warm-up-" + nodeId);
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

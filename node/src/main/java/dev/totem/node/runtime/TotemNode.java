@@ -1,7 +1,5 @@
 package dev.totem.node.runtime;
 
-import dev.totem.crypto.AeadWarmUp;
-import dev.totem.crypto.CryptoCipher;
 import dev.totem.membership.MembershipState;
 import dev.totem.membership.TotemProcessor;
 import dev.totem.node.admin.AdminServer;
@@ -253,25 +251,10 @@ public final class TotemNode implements AutoCloseable {
             throw e;
         }
         phase = Phase.RUNNING;
-        settings.crypto().ifPresent(c -> warmUpCrypto(c.cipher()));
+        if (crypto != null) {
+            crypto.warmUp(nodeId);
+        }
         loop.execute(this::startOnLoop);
-    }
-
-    /**
-     * Gets the AEAD path compiled while the ring forms, on a thread of its own, so that the
-     * first seconds of traffic are not authenticated by interpreted code ({@link AeadWarmUp}).
-     */
-    private void warmUpCrypto(CryptoCipher cipher) {
-        Thread t = new Thread(() -> {
-            try {
-                AeadWarmUp.run(cipher, AeadWarmUp.DEFAULT_ROUNDS);
-            } catch (RuntimeException e) {
-                // Only speed is at stake: the real frames still open, or are counted as rejected.
-                log.warning("the " + cipher.configName() + " warm-up failed: " + e.getMessage());
-            }
-        }, "totem-crypto-warm-up-" + nodeId);
-        t.setDaemon(true);
-        t.start();
     }
 
     /**

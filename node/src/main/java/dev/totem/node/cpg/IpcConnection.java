@@ -31,8 +31,10 @@ import java.util.ArrayDeque;
  * <p>Requests are served in order, every one answered. A streaming multicast ({@code wait}) that
  * meets a full or syncing ring is kept, and the connection's later requests wait behind it: past
  * {@value #PENDING_REQUESTS_MAX} waiting requests the connection stops reading, so the client's
- * own writes block and the socket carries the back-pressure. Writes are flushed once per loop
- * task, for every connection written during it.
+ * own writes block and the socket carries the back-pressure. Messages are encoded into one
+ * buffer per loop task ({@value #OUT_BATCH_BYTES} bytes at most), written and flushed once per
+ * task for every connection written during it: a burst of deliveries is one socket write, not
+ * a netty write per message. Deliveries and OK answers skip protobuf's builders ({@link ServerFrames}).
  *
  * <p>A client whose unread bytes stay above {@link CpgSettings#connectionOutboundBytesMax} for
  * {@value #STALL_GRACE_MILLIS} ms (or pass four times it) stopped reading: the service disconnects it (its groups see PROCDOWN, the log says why) and the
@@ -44,6 +46,10 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     static final int PENDING_REQUESTS_MAX = 256;
     /** How long a client may stay above its bound of unread bytes. */
     static final long STALL_GRACE_MILLIS = 1_000;
+    /** Encoded messages past which the task's buffer is handed to the channel and a new one begun. */
+    static final int OUT_BATCH_BYTES = 256 << 10;
+    /** First capacity of a task's buffer: a burst of small deliveries fits without growing it. */
+    private static final int OUT_INITIAL_BYTES = 16 << 10;
 
     /** A request, its payload copied out of the read buffer. */
     private record Request(ClientMessage message, byte[] payload) {}
@@ -58,6 +64,8 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     /** A streaming multicast waits for the ring. */
     private boolean parked;
     private boolean dirty;
+    /** Messages encoded during this loop task and not yet handed to the channel; null when none. */
+    private ByteBuf out;
     /** When the unread bytes went above the bound; 0 while below. */
     private long overSinceNanos;
     /** The connection is ending: nothing more is read, served or written but the last Error. */
@@ -125,6 +133,10 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         ending = true;
         pending.clear();
+        if (out != null) {
+            out.release();
+            out = null;
+        }
         if (handle != null && !handle.closed()) {
             // The process went away (or its connection was closed): its groups see PROCDOWN.
             CpgHandle h = handle;
@@ -191,7 +203,12 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
                 if (result.error() == CpgError.TRY_AGAIN && m.getMcast().getWait()) {
                     return false;
                 }
-                reply(IpcCodec.reply(requestId, result));
+                if (result == CpgResult.OK) {
+                    ServerFrames.writeOkReply(out(), requestId, CpgError.OK.code());
+                    written();
+                } else {
+                    reply(IpcCodec.reply(requestId, result));
+                }
             }
             case MEMBERSHIP_GET -> reply(IpcCodec.reply(requestId, CpgResult.OK)
                     .addAllMembers(IpcCodec.wire(handle.membership(m.getMembershipGet().getGroup()))));
@@ -246,7 +263,12 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
         if (ending) {
             return;
         }
-        write(IpcCodec.wire(event));
+        if (event instanceof CpgEvent.Deliver d) {
+            ServerFrames.writeDeliver(out(), d);
+            written();
+        } else {
+            write(IpcCodec.wire(event));
+        }
     }
 
     // ------------------------------------------------------------------ writing
@@ -256,10 +278,38 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void write(ServerMessage m) {
-        ch.write(frame(ch, m), ch.voidPromise());
+        ByteBuf buf = out();
+        int size = m.getSerializedSize();
+        buf.ensureWritable(IpcFrames.LENGTH_BYTES + size);
+        buf.writeInt(size);
+        encode(m, buf, size);
+        written();
+    }
+
+    /** This task's buffer, begun when the first message of the task is encoded. */
+    private ByteBuf out() {
+        if (out == null) {
+            out = ch.alloc().buffer(OUT_INITIAL_BYTES);
+        }
+        return out;
+    }
+
+    /** After a message was encoded into {@link #out}: a full buffer goes to the channel; the task's end flushes. */
+    private void written() {
+        if (out.readableBytes() >= OUT_BATCH_BYTES) {
+            handOver();
+        }
         if (!dirty) {
             dirty = true;
             cpg.flushLater(this);
+        }
+    }
+
+    /** Hands the encoded messages to the channel's outbound buffer (not yet flushed). */
+    private void handOver() {
+        if (out != null) {
+            ch.write(out, ch.voidPromise());
+            out = null;
         }
     }
 
@@ -272,13 +322,14 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
      */
     void flush() {
         dirty = false;
+        handOver();
         ch.flush();
         checkUnread();
     }
 
     private void checkUnread() {
-        io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
-        long waiting = out == null ? 0 : out.totalPendingWriteBytes();
+        io.netty.channel.ChannelOutboundBuffer outbound = ch.unsafe().outboundBuffer();
+        long waiting = outbound == null ? 0 : outbound.totalPendingWriteBytes();
         long max = cpg.settings().connectionOutboundBytesMax();
         if (waiting <= max || ending || id == null) {
             overSinceNanos = 0;
@@ -307,17 +358,23 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
         ByteBuf buf = ch.alloc().buffer(IpcFrames.LENGTH_BYTES + size);
         try {
             buf.writeInt(size);
-            CodedOutputStream out = CodedOutputStream.newInstance(buf.nioBuffer(IpcFrames.LENGTH_BYTES, size));
-            m.writeTo(out);
-            out.checkNoSpaceLeft();
-            buf.writerIndex(IpcFrames.LENGTH_BYTES + size);
+            encode(m, buf, size);
             return buf;
-        } catch (IOException e) {
-            buf.release();
-            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             buf.release();
             throw e;
+        }
+    }
+
+    /** Encodes {@code m} ({@code size} bytes) at the writer index of {@code buf}, which has the room. */
+    private static void encode(ServerMessage m, ByteBuf buf, int size) {
+        try {
+            CodedOutputStream cos = CodedOutputStream.newInstance(buf.nioBuffer(buf.writerIndex(), size));
+            m.writeTo(cos);
+            cos.checkNoSpaceLeft();
+            buf.writerIndex(buf.writerIndex() + size);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -333,6 +390,7 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
         ending = true;
         pending.clear();
         ch.config().setAutoRead(false);
+        handOver(); // what this task wrote goes before the Error
         ch.writeAndFlush(frame(ch, errorMessage(error, detail))).addListener(ChannelFutureListener.CLOSE);
     }
 

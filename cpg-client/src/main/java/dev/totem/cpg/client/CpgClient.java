@@ -23,20 +23,15 @@ import dev.totem.cpg.ipc.wire.Reply;
 import dev.totem.cpg.ipc.wire.ServerMessage;
 import dev.totem.cpg.ipc.wire.StateGet;
 import dev.totem.protocol.api.Guarantee;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -56,9 +51,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * A writer thread ({@code cpg-client-writer}) puts the requests on the socket in call order,
  * several per write when they queue up. A reader thread takes the node's messages; the listener is called on a separate dispatch
  * thread ({@code cpg-client-dispatch}), in the order the node sent the events, so a callback may
- * call this client. Events wait for the dispatcher in a queue of {@value #EVENTS_QUEUED_MAX};
- * when it is full the reader stops reading, and a node whose client leaves too much unread
- * disconnects it ({@link CpgListener#onDisconnected}).
+ * call this client. The reader parses what each socket read brings in place and hands its events
+ * to the dispatcher as one batch. Events wait for the dispatcher in a queue of
+ * {@value #EVENTS_QUEUED_MAX}; when it is full the reader stops reading, and a node whose client
+ * leaves too much unread disconnects it ({@link CpgListener#onDisconnected}).
  */
 public final class CpgClient implements CpgHandle {
     /** How long a call waits for the node's answer. */
@@ -75,13 +71,14 @@ public final class CpgClient implements CpgHandle {
     static final int WRITE_BATCH_BYTES = 64 << 10;
     /** The largest frame read from a node: more means the stream is not a node's. */
     static final int FRAME_BYTES_MAX = 64 << 20;
+    /** The reader's buffer: one read takes up to this many bytes; a larger frame gets a buffer of its own size. */
+    public static final int READ_BUFFER_BYTES = 256 << 10;
     private static final System.Logger LOG = System.getLogger("dev.totem.cpg.client");
 
     private static final CpgEvent END = new CpgEvent.TotemConfchg(dev.totem.protocol.api.RingId.NONE, List.of());
 
     private final SocketChannel channel;
     private final CpgListener listener;
-    private final DataInputStream in;
     /** Encoded requests for the writer thread, in call order; bounded by {@link #outboundBytes}. */
     private final LinkedBlockingQueue<byte[]> outbound = new LinkedBlockingQueue<>();
     private final Semaphore outboundBytes = new Semaphore(OUTBOUND_BYTES_MAX);
@@ -89,7 +86,7 @@ public final class CpgClient implements CpgHandle {
     private static final byte[] END_FRAME = new byte[0];
     private final AtomicLong nextId = new AtomicLong(1);
     private final ConcurrentHashMap<Long, CompletableFuture<Reply>> calls = new ConcurrentHashMap<>();
-    private final BlockingQueue<CpgEvent> events = new ArrayBlockingQueue<>(EVENTS_QUEUED_MAX);
+    private final EventBatches events = new EventBatches(EVENTS_QUEUED_MAX);
     private final Thread reader;
     private final Thread writer;
     private final Thread dispatcher;
@@ -102,7 +99,6 @@ public final class CpgClient implements CpgHandle {
     private CpgClient(SocketChannel channel, CpgListener listener) {
         this.channel = channel;
         this.listener = listener;
-        this.in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
         this.reader = new Thread(this::readLoop, "cpg-client-reader");
         this.writer = new Thread(this::writeLoop, "cpg-client-writer");
         this.dispatcher = new Thread(this::dispatchLoop, "cpg-client-dispatch");
@@ -347,39 +343,25 @@ public final class CpgClient implements CpgHandle {
 
     private void readLoop() {
         String reason = "the node closed the connection";
+        ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER_BYTES);
+        List<CpgEvent> batch = new ArrayList<>();
         try {
             while (true) {
-                int length = in.readInt();
-                if (length < 0 || length > FRAME_BYTES_MAX) {
-                    reason = "the node sent a frame of " + (length & 0xffffffffL) + " bytes, more than a client takes";
+                if (channel.read(buf) < 0) {
                     break;
                 }
-                byte[] frame = new byte[length];
-                in.readFully(frame);
-                CodedInputStream cin = CodedInputStream.newInstance(frame);
-                cin.enableAliasing(true);
-                ServerMessage m = ServerMessage.parseFrom(cin);
-                switch (m.getBodyCase()) {
-                    case REPLY -> {
-                        CompletableFuture<Reply> f = calls.remove(m.getReply().getId());
-                        if (f != null) {
-                            f.complete(m.getReply());
-                        }
-                    }
-                    case ERROR -> {
-                        reason = m.getError().getDetail();
-                        return;
-                    }
-                    default -> {
-                        CpgEvent e = IpcCodec.event(m);
-                        if (e != null) {
-                            events.put(e);
-                        }
-                    }
+                buf.flip();
+                reason = parseFrames(buf, batch);
+                if (reason != null) {
+                    break;
                 }
+                events.putAll(batch);
+                batch.clear();
+                buf = room(buf);
             }
-        } catch (EOFException e) {
-            // The node closed the connection.
+            if (reason == null) {
+                reason = "the node closed the connection";
+            }
         } catch (IOException e) {
             reason = closedByUs ? "closed by this client" : "reading from the node failed: " + e.getMessage();
         } catch (InterruptedException e) {
@@ -387,6 +369,67 @@ public final class CpgClient implements CpgHandle {
         } finally {
             end(reason);
         }
+    }
+
+    /**
+     * Takes the whole frames at the start of {@code buf}: completes the calls they answer and adds
+     * their events to {@code batch}. Returns why the connection ends (an Error message, a frame no
+     * node sends), or null to read on.
+     */
+    private String parseFrames(ByteBuffer buf, List<CpgEvent> batch) throws IOException {
+        while (buf.remaining() >= IpcFrames.LENGTH_BYTES) {
+            int length = buf.getInt(buf.position());
+            if (length < 0 || length > FRAME_BYTES_MAX) {
+                return "the node sent a frame of " + (length & 0xffffffffL) + " bytes, more than a client takes";
+            }
+            if (buf.remaining() < IpcFrames.LENGTH_BYTES + length) {
+                return null;
+            }
+            CodedInputStream cin = CodedInputStream.newInstance(buf.array(),
+                    buf.arrayOffset() + buf.position() + IpcFrames.LENGTH_BYTES, length);
+            // Aliased: a delivery's payload is copied out of the buffer once, into its event.
+            cin.enableAliasing(true);
+            ServerMessage m = ServerMessage.parseFrom(cin);
+            buf.position(buf.position() + IpcFrames.LENGTH_BYTES + length);
+            switch (m.getBodyCase()) {
+                case REPLY -> {
+                    CompletableFuture<Reply> f = calls.remove(m.getReply().getId());
+                    if (f != null) {
+                        f.complete(m.getReply());
+                    }
+                }
+                case ERROR -> {
+                    return m.getError().getDetail();
+                }
+                default -> {
+                    CpgEvent e = IpcCodec.event(m);
+                    if (e != null) {
+                        batch.add(e);
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The buffer to read into next, holding the start of the next frame: {@code buf} compacted,
+     * or, when that frame is larger than it, a buffer of the frame's size (back to the usual size
+     * once a read ends on a frame boundary).
+     */
+    private static ByteBuffer room(ByteBuffer buf) {
+        if (buf.remaining() >= IpcFrames.LENGTH_BYTES) {
+            int needed = IpcFrames.LENGTH_BYTES + buf.getInt(buf.position());
+            if (needed > buf.capacity()) {
+                ByteBuffer larger = ByteBuffer.allocate(needed);
+                larger.put(buf);
+                return larger;
+            }
+        } else if (!buf.hasRemaining() && buf.capacity() > READ_BUFFER_BYTES) {
+            return ByteBuffer.allocate(READ_BUFFER_BYTES);
+        }
+        buf.compact();
+        return buf;
     }
 
     /** The connection is over: every waiting call answers, the dispatcher gets the end mark. */
@@ -408,24 +451,32 @@ public final class CpgClient implements CpgHandle {
         } catch (IOException e) {
             // Closing anyway.
         }
-        // Not put: a full queue must not block the end; the dispatcher also stops on a closed client.
-        events.offer(END);
+        // Past the bound if need be: a full queue must not block the end.
+        events.add(END);
         outbound.add(END_FRAME);
     }
 
     private void dispatchLoop() {
+        List<CpgEvent> batch = new ArrayList<>();
         try {
+            dispatching:
             while (true) {
-                CpgEvent e = events.poll(100, TimeUnit.MILLISECONDS);
-                if (e == END || (e == null && closedReason != null && events.isEmpty())) {
-                    break;
-                }
-                try {
-                    if (e != null) {
-                        listener.accept(e);
+                batch.clear();
+                if (!events.takeAll(batch, 100, TimeUnit.MILLISECONDS)) {
+                    if (closedReason != null && events.size() == 0) {
+                        break;
                     }
-                } catch (RuntimeException thrown) {
-                    LOG.log(System.Logger.Level.ERROR, "the CPG listener threw; the client goes on", thrown);
+                    continue;
+                }
+                for (CpgEvent e : batch) {
+                    if (e == END) {
+                        break dispatching;
+                    }
+                    try {
+                        listener.accept(e);
+                    } catch (RuntimeException thrown) {
+                        LOG.log(System.Logger.Level.ERROR, "the CPG listener threw; the client goes on", thrown);
+                    }
                 }
             }
         } catch (InterruptedException e) {

@@ -231,6 +231,31 @@ class CpgIpcTest {
     }
 
     @Test
+    void messagesOfEverySizeArriveWholeAndInOrderThroughTheClientsReadBuffer() throws Exception {
+        node(s -> s);
+        Events ea = new Events();
+        CpgClient a = client(ea);
+        join(a, ea, "g");
+        // Around the client's read buffer: frames split across reads, one larger than the buffer.
+        int[] sizes = {1, CpgClient.READ_BUFFER_BYTES - 40, 7, CpgClient.READ_BUFFER_BYTES + 1, 0, a.messageBytesMax(), 3};
+        java.util.Random random = new java.util.Random(11);
+        List<byte[]> sent = new java.util.ArrayList<>();
+        for (int size : sizes) {
+            byte[] p = new byte[size];
+            random.nextBytes(p);
+            sent.add(p);
+            assertThat(a.mcastAsync("g", p, Guarantee.AGREED).get()).isEqualTo(CpgResult.OK);
+        }
+        await().atMost(WAIT).until(() -> ea.delivered() == sizes.length);
+        List<byte[]> got = ea.all.stream().filter(e -> e instanceof CpgEvent.Deliver)
+                .map(e -> ((CpgEvent.Deliver) e).payload()).toList();
+        assertThat(got).hasSize(sizes.length);
+        for (int i = 0; i < sizes.length; i++) {
+            assertThat(got.get(i)).as("message %d of %d bytes", i, sizes[i]).isEqualTo(sent.get(i));
+        }
+    }
+
+    @Test
     void aMalformedFrameGetsAnErrorWhileTheNodeGoesOn() throws Exception {
         node(s -> s);
         Events ea = new Events();

@@ -1,6 +1,7 @@
 package dev.totem.cpg;
 
-import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import dev.totem.cpg.wire.EntryState;
 import dev.totem.cpg.wire.ExecMessage;
 import dev.totem.cpg.wire.JoinListEntry;
@@ -19,6 +20,8 @@ sealed interface Exec {
     int SERVICE_CPG = 2;
     /** Version of the exec schema; the second byte. */
     int VERSION = 1;
+    /** The payload of a multicast without one. */
+    byte[] EMPTY = new byte[0];
 
     record ProcJoin(String group, int pid) implements Exec {}
 
@@ -34,8 +37,14 @@ sealed interface Exec {
     /** A message that could not be decoded; {@code reason} says why. */
     record Malformed(String reason) implements Exec {}
 
+    /** Tag of {@code ExecMessage.mcast} (field 4, length-delimited). */
+    int MCAST_TAG = 4 << 3 | 2;
+
     /** The message's bytes on the ring; a multicast's payload is read during the call, not kept. */
     static byte[] encode(Exec e) {
+        if (e instanceof Mcast m) {
+            return encodeMcast(m.group(), m.pid(), m.payload());
+        }
         ExecMessage.Builder b = ExecMessage.newBuilder();
         if (e instanceof ProcJoin j) {
             b.setProcJoin(dev.totem.cpg.wire.ProcJoin.newBuilder().setGroup(j.group()).setPid(j.pid()));
@@ -49,9 +58,6 @@ sealed interface Exec {
                 lb.addEntries(JoinListEntry.newBuilder().setPid(en.pid()).setGroup(en.group()).setState(en.state()));
             }
             b.setJoinList(lb);
-        } else if (e instanceof Mcast m) {
-            b.setMcast(dev.totem.cpg.wire.Mcast.newBuilder().setGroup(m.group()).setPid(m.pid())
-                    .setPayload(UnsafeByteOperations.unsafeWrap(m.payload())));
         } else {
             throw new IllegalArgumentException("cannot encode " + e);
         }
@@ -67,6 +73,70 @@ sealed interface Exec {
         return out;
     }
 
+    /**
+     * A multicast's bytes, as {@link #encode} would give for an {@link ExecMessage} with the
+     * {@code Mcast} body (fields in number order, proto3 defaults left out), written with
+     * protobuf's stream but no builders: this runs for every CPG message a node sends.
+     */
+    private static byte[] encodeMcast(String group, int pid, byte[] payload) {
+        int body = (group.isEmpty() ? 0 : CodedOutputStream.computeStringSize(1, group))
+                + (pid == 0 ? 0 : CodedOutputStream.computeUInt32Size(2, pid))
+                + (payload.length == 0 ? 0 : CodedOutputStream.computeByteArraySize(3, payload));
+        byte[] out = new byte[2 + 1 + CodedOutputStream.computeUInt32SizeNoTag(body) + body];
+        out[0] = (byte) SERVICE_CPG;
+        out[1] = (byte) VERSION;
+        CodedOutputStream o = CodedOutputStream.newInstance(out, 2, out.length - 2);
+        try {
+            o.writeUInt32NoTag(MCAST_TAG);
+            o.writeUInt32NoTag(body);
+            if (!group.isEmpty()) {
+                o.writeString(1, group);
+            }
+            if (pid != 0) {
+                o.writeUInt32(2, pid);
+            }
+            if (payload.length != 0) {
+                o.writeByteArray(3, payload);
+            }
+            o.checkNoSpaceLeft();
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException("protobuf could not write into an array of its own size", ex);
+        }
+        return out;
+    }
+
+    /**
+     * A multicast read field by field, without builders (every node decodes every CPG message);
+     * null when the message is not one multicast body in the usual form (another body, a field
+     * this node does not know, more after the body): then the generated parser reads it.
+     */
+    private static Exec decodeMcast(byte[] bytes) throws java.io.IOException {
+        CodedInputStream in = CodedInputStream.newInstance(bytes, 2, bytes.length - 2);
+        if (in.readTag() != MCAST_TAG) {
+            return null;
+        }
+        int limit = in.pushLimit(in.readRawVarint32());
+        String group = "";
+        int pid = 0;
+        byte[] payload = EMPTY;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            switch (tag) {
+                case 1 << 3 | 2 -> group = in.readStringRequireUtf8();
+                case 2 << 3 -> pid = in.readUInt32();
+                case 3 << 3 | 2 -> payload = in.readByteArray();
+                default -> {
+                    return null;
+                }
+            }
+        }
+        in.popLimit(limit);
+        if (!in.isAtEnd()) {
+            return null;
+        }
+        String bad = checkMember(group, pid);
+        return bad != null ? new Malformed("MCAST: " + bad) : new Mcast(group, pid, payload);
+    }
+
     /** Decodes a delivered message; never throws: a bad message comes back as {@link Malformed}. */
     static Exec decode(byte[] bytes) {
         if (bytes.length < 2 || bytes[0] != SERVICE_CPG) {
@@ -78,6 +148,10 @@ sealed interface Exec {
         }
         ExecMessage m;
         try {
+            Exec mcast = decodeMcast(bytes);
+            if (mcast != null) {
+                return mcast;
+            }
             m = ExecMessage.parseFrom(com.google.protobuf.CodedInputStream.newInstance(bytes, 2, bytes.length - 2));
         } catch (java.io.IOException ex) {
             // InvalidProtocolBufferException, the only IOException reading an array can throw.
@@ -137,6 +211,9 @@ sealed interface Exec {
     static String checkGroupName(String group) {
         if (group == null || group.isEmpty()) {
             return "empty group name";
+        }
+        if (group.length() * 3 <= CpgService.GROUP_NAME_BYTES_MAX) {
+            return null; // a UTF-16 unit is at most three bytes of UTF-8: short enough without encoding it
         }
         int bytes = group.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > CpgService.GROUP_NAME_BYTES_MAX) {

@@ -23,6 +23,60 @@ class ExecTest {
         assertThat(wire[1]).isEqualTo((byte) Exec.VERSION);
     }
 
+    /** The bytes the generated builders give for a multicast; the hand-written path must match them. */
+    private static byte[] builderBytes(String group, int pid, byte[] payload, int extraFieldNumber) {
+        dev.totem.cpg.wire.Mcast.Builder mc = dev.totem.cpg.wire.Mcast.newBuilder().setGroup(group).setPid(pid)
+                .setPayload(com.google.protobuf.ByteString.copyFrom(payload));
+        if (extraFieldNumber > 0) {
+            mc.setUnknownFields(com.google.protobuf.UnknownFieldSet.newBuilder().addField(extraFieldNumber,
+                    com.google.protobuf.UnknownFieldSet.Field.newBuilder().addVarint(5).build()).build());
+        }
+        byte[] body = dev.totem.cpg.wire.ExecMessage.newBuilder().setMcast(mc).build().toByteArray();
+        byte[] out = new byte[2 + body.length];
+        out[0] = (byte) Exec.SERVICE_CPG;
+        out[1] = (byte) Exec.VERSION;
+        System.arraycopy(body, 0, out, 2, body.length);
+        return out;
+    }
+
+    @Test
+    void aMulticastIsEncodedAndDecodedAsTheGeneratedCodeDoesIt() {
+        java.util.Random random = new java.util.Random(3);
+        for (String group : new String[] {"g", "bench", "grüppe-ñ", "x".repeat(42), "é".repeat(64)}) {
+            for (int pid : new int[] {1, 127, 128, 1 << 22, Integer.MAX_VALUE}) {
+                for (int size : new int[] {0, 1, 127, 128, 70_000}) {
+                    byte[] payload = new byte[size];
+                    random.nextBytes(payload);
+                    byte[] expected = builderBytes(group, pid, payload, 0);
+                    assertThat(Exec.encode(new Exec.Mcast(group, pid, payload))).as("%s %d %d", group, pid, size)
+                            .isEqualTo(expected);
+                    Exec.Mcast m = (Exec.Mcast) Exec.decode(expected);
+                    assertThat(m.group()).isEqualTo(group);
+                    assertThat(m.pid()).isEqualTo(pid);
+                    assertThat(m.payload()).isEqualTo(payload);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aMulticastWithAFieldThisNodeDoesNotKnowIsStillRead() {
+        Exec decoded = Exec.decode(builderBytes("g", 9, new byte[] {4, 5}, 15));
+        assertThat(decoded).isInstanceOf(Exec.Mcast.class);
+        assertThat(((Exec.Mcast) decoded).payload()).containsExactly(4, 5);
+        assertThat(((Exec.Mcast) decoded).pid()).isEqualTo(9);
+    }
+
+    @Test
+    void aMulticastWithABadGroupOrPidIsMalformed() {
+        assertThat(Exec.decode(builderBytes("", 9, new byte[1], 0))).isInstanceOf(Exec.Malformed.class);
+        assertThat(Exec.decode(builderBytes("é".repeat(65), 9, new byte[1], 0))).isInstanceOf(Exec.Malformed.class);
+        assertThat(Exec.decode(builderBytes("g", 0, new byte[1], 0))).isInstanceOf(Exec.Malformed.class);
+        byte[] badUtf8 = builderBytes("ab", 9, new byte[1], 0);
+        badUtf8[badUtf8.length - 1 - 2 - 2 - 2] = (byte) 0xff; // the group's first byte: no longer UTF-8
+        assertThat(Exec.decode(badUtf8)).isInstanceOf(Exec.Malformed.class);
+    }
+
     @Test
     void badMessagesComeBackMalformed() {
         assertThat(Exec.decode(new byte[0])).isInstanceOf(Exec.Malformed.class);

@@ -68,6 +68,11 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     private ByteBuf out;
     /** When the unread bytes went above the bound; 0 while below. */
     private long overSinceNanos;
+    /**
+     * What the log calls a round of serving this client's requests, should it fail: kept, not
+     * formatted per round (JFR found the formatting of the peer's credentials in the hot loop).
+     */
+    private String serving;
     /** The connection is ending: nothing more is read, served or written but the last Error. */
     private boolean ending;
 
@@ -76,6 +81,7 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
         this.ch = ch;
         this.peer = peer;
         this.requestBytesMax = IpcFrames.requestBytesMax(cpg.settings().config());
+        this.serving = "requests of IPC client " + describe();
     }
 
     /** Sends one Error message to a peer that is not served, then closes. */
@@ -159,7 +165,7 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
         if (parked || ending || pending.isEmpty()) {
             return;
         }
-        boolean ran = cpg.run("requests of IPC client " + describe(), api -> {
+        boolean ran = cpg.run(serving, api -> {
             while (!pending.isEmpty() && !ending) {
                 if (!serve(api, pending.peek())) {
                     parked = true;
@@ -231,6 +237,7 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
         }
         id = cpg.allocate(peer.pid());
         handle = api.open(id, new Events());
+        serving = "requests of IPC client " + describe();
         reply(IpcCodec.reply(requestId, CpgResult.OK).setLocalNodeId(handle.localNodeId()).setPid(id.pid())
                 .setMessageBytesMax(cpg.settings().config().messageBytesMax()));
         cpg.log().debug("CPG client " + describe() + " connected");

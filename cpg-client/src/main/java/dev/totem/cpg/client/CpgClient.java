@@ -2,7 +2,6 @@ package dev.totem.cpg.client;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.UnsafeByteOperations;
 import dev.totem.cpg.ClientId;
 import dev.totem.cpg.ConnectionState;
 import dev.totem.cpg.CpgAddress;
@@ -17,7 +16,6 @@ import dev.totem.cpg.ipc.wire.ClientMessage;
 import dev.totem.cpg.ipc.wire.Hello;
 import dev.totem.cpg.ipc.wire.Join;
 import dev.totem.cpg.ipc.wire.Leave;
-import dev.totem.cpg.ipc.wire.Mcast;
 import dev.totem.cpg.ipc.wire.MembershipGet;
 import dev.totem.cpg.ipc.wire.Reply;
 import dev.totem.cpg.ipc.wire.ServerMessage;
@@ -40,6 +38,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 /**
  * A process's connection to its node's CPG service over the node's IPC socket: corosync's
@@ -165,7 +164,7 @@ public final class CpgClient implements CpgHandle {
     /** Multicasts and waits for the node's answer: TRY_AGAIN when the ring is full or syncing (nothing was sent). */
     @Override
     public CpgResult mcast(String group, byte[] payload, Guarantee guarantee) {
-        return result(call(mcastMessage(group, payload, guarantee, false)));
+        return result(await(sendMcast(group, payload, guarantee, false)));
     }
 
     /**
@@ -177,13 +176,12 @@ public final class CpgClient implements CpgHandle {
      * control. The payload is encoded before this returns, so the caller may reuse it.
      */
     public CompletableFuture<CpgResult> mcastAsync(String group, byte[] payload, Guarantee guarantee) {
-        CompletableFuture<Reply> reply = send(mcastMessage(group, payload, guarantee, true));
-        return reply.thenApply(r -> r == null ? lostResult() : IpcCodec.result(r));
+        return sendMcast(group, payload, guarantee, true).thenApply(r -> r == null ? lostResult() : IpcCodec.result(r));
     }
 
-    private static ClientMessage.Builder mcastMessage(String group, byte[] payload, Guarantee guarantee, boolean wait) {
-        return ClientMessage.newBuilder().setMcast(Mcast.newBuilder().setGroup(group).setGuarantee(IpcCodec.wire(guarantee))
-                .setWait(wait).setPayload(UnsafeByteOperations.unsafeWrap(payload)));
+    private CompletableFuture<Reply> sendMcast(String group, byte[] payload, Guarantee guarantee, boolean wait) {
+        int wire = IpcCodec.wire(guarantee).getNumber();
+        return send(id -> ClientFrames.mcastRequest(id, group, wire, wait, payload));
     }
 
     @Override
@@ -247,8 +245,13 @@ public final class CpgClient implements CpgHandle {
 
     /** A round trip; null when the connection ended first. */
     private Reply call(ClientMessage.Builder m) {
+        return await(send(m));
+    }
+
+    /** The reply a request's future completes with, waiting at most {@link #CALL_TIMEOUT}. */
+    private Reply await(CompletableFuture<Reply> reply) {
         try {
-            return send(m).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return reply.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Reply.newBuilder().setError(CpgError.TRY_AGAIN.code()).setDetail("interrupted").build();
@@ -260,23 +263,31 @@ public final class CpgClient implements CpgHandle {
 
     /** Writes one request; the future completes with its reply, or null when the connection ends. */
     private CompletableFuture<Reply> send(ClientMessage.Builder m) {
+        return send(id -> {
+            ClientMessage message = m.setId(id).build();
+            int size = message.getSerializedSize();
+            byte[] frame = new byte[IpcFrames.LENGTH_BYTES + size];
+            ByteBuffer.wrap(frame).putInt(size);
+            try {
+                CodedOutputStream out = CodedOutputStream.newInstance(frame, IpcFrames.LENGTH_BYTES, size);
+                message.writeTo(out);
+                out.checkNoSpaceLeft();
+            } catch (IOException e) {
+                throw new IllegalStateException("encoding a request", e);
+            }
+            return frame;
+        });
+    }
+
+    /** Writes the request {@code frame} encodes for the id it is given; as {@link #send(ClientMessage.Builder)}. */
+    private CompletableFuture<Reply> send(LongFunction<byte[]> frameOfId) {
         CompletableFuture<Reply> reply = new CompletableFuture<>();
         if (closedReason != null) {
             reply.complete(null);
             return reply;
         }
         long id = nextId.getAndIncrement();
-        ClientMessage message = m.setId(id).build();
-        int size = message.getSerializedSize();
-        byte[] frame = new byte[IpcFrames.LENGTH_BYTES + size];
-        ByteBuffer.wrap(frame).putInt(size);
-        try {
-            CodedOutputStream out = CodedOutputStream.newInstance(frame, IpcFrames.LENGTH_BYTES, size);
-            message.writeTo(out);
-            out.checkNoSpaceLeft();
-        } catch (IOException e) {
-            throw new IllegalStateException("encoding a request", e);
-        }
+        byte[] frame = frameOfId.apply(id);
         calls.put(id, reply);
         int permits = Math.min(frame.length, OUTBOUND_BYTES_MAX);
         try {
@@ -385,19 +396,24 @@ public final class CpgClient implements CpgHandle {
             if (buf.remaining() < IpcFrames.LENGTH_BYTES + length) {
                 return null;
             }
-            CodedInputStream cin = CodedInputStream.newInstance(buf.array(),
-                    buf.arrayOffset() + buf.position() + IpcFrames.LENGTH_BYTES, length);
+            int offset = buf.arrayOffset() + buf.position() + IpcFrames.LENGTH_BYTES;
+            buf.position(buf.position() + IpcFrames.LENGTH_BYTES + length);
+            long okId = ClientFrames.okReplyId(buf.array(), offset, length);
+            if (okId != ClientFrames.NOT_AN_OK_REPLY) {
+                complete(okId, ClientFrames.OK);
+                continue;
+            }
+            CpgEvent.Deliver delivery = ClientFrames.delivery(buf.array(), offset, length);
+            if (delivery != null) {
+                batch.add(delivery);
+                continue;
+            }
+            CodedInputStream cin = CodedInputStream.newInstance(buf.array(), offset, length);
             // Aliased: a delivery's payload is copied out of the buffer once, into its event.
             cin.enableAliasing(true);
             ServerMessage m = ServerMessage.parseFrom(cin);
-            buf.position(buf.position() + IpcFrames.LENGTH_BYTES + length);
             switch (m.getBodyCase()) {
-                case REPLY -> {
-                    CompletableFuture<Reply> f = calls.remove(m.getReply().getId());
-                    if (f != null) {
-                        f.complete(m.getReply());
-                    }
-                }
+                case REPLY -> complete(m.getReply().getId(), m.getReply());
                 case ERROR -> {
                     return m.getError().getDetail();
                 }
@@ -410,6 +426,13 @@ public final class CpgClient implements CpgHandle {
             }
         }
         return null;
+    }
+
+    private void complete(long id, Reply reply) {
+        CompletableFuture<Reply> f = calls.remove(id);
+        if (f != null) {
+            f.complete(reply);
+        }
     }
 
     /**

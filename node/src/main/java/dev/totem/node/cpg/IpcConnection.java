@@ -51,8 +51,16 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     /** First capacity of a task's buffer: a burst of small deliveries fits without growing it. */
     private static final int OUT_INITIAL_BYTES = 16 << 10;
 
-    /** A request, its payload copied out of the read buffer. */
-    private record Request(ClientMessage message, byte[] payload) {}
+    /** A request: a multicast (read by the fast path, {@code message} null) or any other request. */
+    private record Request(ClientMessage message, McastRequest mcast) {
+        long id() {
+            return mcast != null ? mcast.id() : message.getId();
+        }
+
+        ClientMessage.BodyCase body() {
+            return mcast != null ? ClientMessage.BodyCase.MCAST : message.getBodyCase();
+        }
+    }
 
     private final NodeCpg cpg;
     private final Channel ch;
@@ -100,6 +108,11 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
             }
             ClientMessage m;
             try {
+                McastRequest mcast = McastRequest.read(buf.nioBuffer());
+                if (mcast != null) {
+                    queue(new Request(null, mcast));
+                    return;
+                }
                 CodedInputStream in = CodedInputStream.newInstance(buf.nioBuffer());
                 in.enableAliasing(true);
                 m = ClientMessage.parseFrom(in);
@@ -113,13 +126,16 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             // The payload aliases the read buffer: copy it out (the one copy of a request) before release.
-            byte[] payload = m.hasMcast() ? m.getMcast().getPayload().toByteArray() : null;
-            pending.add(new Request(m, payload));
-            if (pending.size() >= PENDING_REQUESTS_MAX) {
-                ch.config().setAutoRead(false);
-            }
+            queue(new Request(m, m.hasMcast() ? McastRequest.of(m) : null));
         } finally {
             buf.release();
+        }
+    }
+
+    private void queue(Request r) {
+        pending.add(r);
+        if (pending.size() >= PENDING_REQUESTS_MAX) {
+            ch.config().setAutoRead(false);
         }
     }
 
@@ -194,19 +210,19 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     /** Serves one request; false when a streaming multicast must wait for the ring. */
     private boolean serve(EmbeddedCpg api, Request r) {
         ClientMessage m = r.message();
-        long requestId = m.getId();
-        if (handle == null && m.getBodyCase() != ClientMessage.BodyCase.HELLO) {
-            fail(CpgError.BAD_HANDLE, "the first request must be hello (cpg_initialize), got " + m.getBodyCase());
+        long requestId = r.id();
+        if (handle == null && r.body() != ClientMessage.BodyCase.HELLO) {
+            fail(CpgError.BAD_HANDLE, "the first request must be hello (cpg_initialize), got " + r.body());
             return true;
         }
-        switch (m.getBodyCase()) {
+        switch (r.body()) {
             case HELLO -> hello(api, requestId, m.getHello().getVersion());
             case JOIN -> reply(IpcCodec.reply(requestId, handle.join(m.getJoin().getGroup())));
             case LEAVE -> reply(IpcCodec.reply(requestId, handle.leave(m.getLeave().getGroup())));
             case MCAST -> {
-                CpgResult result = handle.mcast(m.getMcast().getGroup(), r.payload(),
-                        IpcCodec.guarantee(m.getMcast().getGuarantee()));
-                if (result.error() == CpgError.TRY_AGAIN && m.getMcast().getWait()) {
+                McastRequest mc = r.mcast();
+                CpgResult result = handle.mcast(mc.group(), mc.payload(), mc.guarantee());
+                if (result.error() == CpgError.TRY_AGAIN && mc.waitForRing()) {
                     return false;
                 }
                 if (result == CpgResult.OK) {
@@ -220,7 +236,7 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
                     .addAllMembers(IpcCodec.wire(handle.membership(m.getMembershipGet().getGroup()))));
             case STATE_GET -> reply(IpcCodec.reply(requestId, CpgResult.OK)
                     .setState(IpcCodec.wire(handle.state(m.getStateGet().getGroup()))));
-            default -> fail(CpgError.INVALID_PARAM, "unknown request " + m.getBodyCase());
+            default -> fail(CpgError.INVALID_PARAM, "unknown request " + r.body());
         }
         return true;
     }

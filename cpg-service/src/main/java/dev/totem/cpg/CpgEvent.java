@@ -14,55 +14,96 @@ public sealed interface CpgEvent {
     /**
      * A message of a group member, in the ring's total order: corosync's deliver callback.
      * Immutable: {@link #payload()} returns a copy; {@link #payloadView()} a read-only view of
-     * the bytes, shared by the node's receivers, without copying.
-     *
-     * @param group the group
-     * @param senderNode the sender's node id
-     * @param senderPid the sender's pid
+     * the bytes, shared by the node's receivers, without copying. (A class rather than a record:
+     * the service keeps the payload where it arrived, inside the message that carried it, so a
+     * delivery costs no copy of it.)
      */
-    record Deliver(String group, int senderNode, int senderPid, byte[] payload) implements CpgEvent {
-        /** {@code payload} is kept, not copied: the caller hands it over and never writes it again. */
-        public Deliver {
-            if (group == null || payload == null) {
+    final class Deliver implements CpgEvent {
+        private final String group;
+        private final int senderNode;
+        private final int senderPid;
+        private final byte[] bytes;
+        private final int offset;
+        private final int length;
+
+        /**
+         * @param group the group
+         * @param senderNode the sender's node id
+         * @param senderPid the sender's pid
+         * @param payload the message; kept, not copied: the caller hands it over and never writes it again
+         */
+        public Deliver(String group, int senderNode, int senderPid, byte[] payload) {
+            this(group, senderNode, senderPid, payload, 0, payload == null ? 0 : payload.length);
+        }
+
+        /** The message is {@code length} bytes of {@code bytes} from {@code offset}, handed over as above. */
+        Deliver(String group, int senderNode, int senderPid, byte[] bytes, int offset, int length) {
+            if (group == null || bytes == null) {
                 throw new IllegalArgumentException("group and payload are required");
             }
+            java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+            this.group = group;
+            this.senderNode = senderNode;
+            this.senderPid = senderPid;
+            this.bytes = bytes;
+            this.offset = offset;
+            this.length = length;
+        }
+
+        /** The group. */
+        public String group() {
+            return group;
+        }
+
+        /** The sender's node id. */
+        public int senderNode() {
+            return senderNode;
+        }
+
+        /** The sender's pid. */
+        public int senderPid() {
+            return senderPid;
         }
 
         /** A copy of the message's bytes. */
-        @Override
         public byte[] payload() {
-            return payload.clone();
+            return Arrays.copyOfRange(bytes, offset, offset + length);
         }
 
-        /** The message's bytes, read-only, without a copy. */
+        /** The message's bytes, read-only, without a copy (position 0, limit {@link #length()}). */
         public ByteBuffer payloadView() {
-            return ByteBuffer.wrap(payload).asReadOnlyBuffer();
+            return ByteBuffer.wrap(bytes, offset, length).slice().asReadOnlyBuffer();
         }
 
         /** The message's length in bytes. */
         public int length() {
-            return payload.length;
+            return length;
         }
 
         @Override
         public int sizeBytes() {
-            return payload.length + group.length() + 32;
+            return length + group.length() + 32;
         }
 
         @Override
         public boolean equals(Object o) {
             return o instanceof Deliver d && d.senderNode == senderNode && d.senderPid == senderPid
-                    && d.group.equals(group) && Arrays.equals(d.payload, payload);
+                    && d.group.equals(group)
+                    && Arrays.equals(d.bytes, d.offset, d.offset + d.length, bytes, offset, offset + length);
         }
 
         @Override
         public int hashCode() {
-            return (group.hashCode() * 31 + senderNode) * 31 + senderPid + Arrays.hashCode(payload);
+            int h = 1;
+            for (int i = offset; i < offset + length; i++) {
+                h = 31 * h + bytes[i];
+            }
+            return (group.hashCode() * 31 + senderNode) * 31 + senderPid + h;
         }
 
         @Override
         public String toString() {
-            return "Deliver[" + group + " from " + senderNode + "/" + senderPid + ", " + payload.length + " B]";
+            return "Deliver[" + group + " from " + senderNode + "/" + senderPid + ", " + length + " B]";
         }
     }
 

@@ -562,7 +562,7 @@ public final class CpgService {
             return;
         }
         stats.messagesDelivered++;
-        CpgEvent.Deliver event = new CpgEvent.Deliver(m.group(), node, m.pid(), m.payload());
+        CpgEvent.Deliver event = new CpgEvent.Deliver(m.group(), node, m.pid(), m.bytes(), m.offset(), m.length());
         for (ClientId id : receivers(m.group())) {
             enqueue(id, event);
         }

@@ -20,8 +20,6 @@ sealed interface Exec {
     int SERVICE_CPG = 2;
     /** Version of the exec schema; the second byte. */
     int VERSION = 1;
-    /** The payload of a multicast without one. */
-    byte[] EMPTY = new byte[0];
 
     record ProcJoin(String group, int pid) implements Exec {}
 
@@ -32,7 +30,17 @@ sealed interface Exec {
 
     record JoinList(RingId ring, List<Entry> entries) implements Exec {}
 
-    record Mcast(String group, int pid, byte[] payload) implements Exec {}
+    /** A multicast; its payload is {@code length} bytes of {@code bytes} from {@code offset} (decoded: the message that carried it). */
+    record Mcast(String group, int pid, byte[] bytes, int offset, int length) implements Exec {
+        Mcast(String group, int pid, byte[] payload) {
+            this(group, pid, payload, 0, payload.length);
+        }
+
+        /** A copy of the payload. */
+        byte[] payload() {
+            return java.util.Arrays.copyOfRange(bytes, offset, offset + length);
+        }
+    }
 
     /** A message that could not be decoded; {@code reason} says why. */
     record Malformed(String reason) implements Exec {}
@@ -43,7 +51,7 @@ sealed interface Exec {
     /** The message's bytes on the ring; a multicast's payload is read during the call, not kept. */
     static byte[] encode(Exec e) {
         if (e instanceof Mcast m) {
-            return encodeMcast(m.group(), m.pid(), m.payload());
+            return encodeMcast(m.group(), m.pid(), m.bytes(), m.offset(), m.length());
         }
         ExecMessage.Builder b = ExecMessage.newBuilder();
         if (e instanceof ProcJoin j) {
@@ -78,10 +86,10 @@ sealed interface Exec {
      * {@code Mcast} body (fields in number order, proto3 defaults left out), written with
      * protobuf's stream but no builders: this runs for every CPG message a node sends.
      */
-    private static byte[] encodeMcast(String group, int pid, byte[] payload) {
+    private static byte[] encodeMcast(String group, int pid, byte[] payload, int offset, int length) {
         int body = (group.isEmpty() ? 0 : CodedOutputStream.computeStringSize(1, group))
                 + (pid == 0 ? 0 : CodedOutputStream.computeUInt32Size(2, pid))
-                + (payload.length == 0 ? 0 : CodedOutputStream.computeByteArraySize(3, payload));
+                + (length == 0 ? 0 : CodedOutputStream.computeTagSize(3) + CodedOutputStream.computeUInt32SizeNoTag(length) + length);
         byte[] out = new byte[2 + 1 + CodedOutputStream.computeUInt32SizeNoTag(body) + body];
         out[0] = (byte) SERVICE_CPG;
         out[1] = (byte) VERSION;
@@ -95,8 +103,8 @@ sealed interface Exec {
             if (pid != 0) {
                 o.writeUInt32(2, pid);
             }
-            if (payload.length != 0) {
-                o.writeByteArray(3, payload);
+            if (length != 0) {
+                o.writeByteArray(3, payload, offset, length);
             }
             o.checkNoSpaceLeft();
         } catch (java.io.IOException ex) {
@@ -118,12 +126,18 @@ sealed interface Exec {
         int limit = in.pushLimit(in.readRawVarint32());
         String group = "";
         int pid = 0;
-        byte[] payload = EMPTY;
+        int payloadOffset = 0;
+        int payloadLength = 0;
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (tag) {
                 case 1 << 3 | 2 -> group = in.readStringRequireUtf8();
                 case 2 << 3 -> pid = in.readUInt32();
-                case 3 << 3 | 2 -> payload = in.readByteArray();
+                case 3 << 3 | 2 -> {
+                    // Left where it is: the delivery refers to it inside this message.
+                    payloadLength = in.readRawVarint32();
+                    payloadOffset = 2 + in.getTotalBytesRead();
+                    in.skipRawBytes(payloadLength);
+                }
                 default -> {
                     return null;
                 }
@@ -134,7 +148,7 @@ sealed interface Exec {
             return null;
         }
         String bad = checkMember(group, pid);
-        return bad != null ? new Malformed("MCAST: " + bad) : new Mcast(group, pid, payload);
+        return bad != null ? new Malformed("MCAST: " + bad) : new Mcast(group, pid, bytes, payloadOffset, payloadLength);
     }
 
     /** Decodes a delivered message; never throws: a bad message comes back as {@link Malformed}. */

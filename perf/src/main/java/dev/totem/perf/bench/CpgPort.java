@@ -67,7 +67,8 @@ final class CpgPort implements BenchPort {
         CpgListener listener = new CpgListener() {
             @Override
             public void onDeliver(CpgEvent.Deliver d) {
-                bench.delivered(d.payload(), d.senderNode() == bench.nodeId());
+                // The view, not payload(): a copy per delivery is the bench's cost, not the stack's.
+                bench.delivered(d.payloadView(), d.senderNode() == bench.nodeId());
             }
 
             @Override

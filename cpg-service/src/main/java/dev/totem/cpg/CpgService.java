@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +101,14 @@ public final class CpgService {
     private final TreeMap<ClientId, Client> clients = new TreeMap<>();
     /** group -> local clients with a state other than UNJOINED in it. */
     private final TreeMap<String, TreeSet<ClientId>> localByGroup = new TreeMap<>();
+    /**
+     * group -> its receivers (local clients JOIN_COMPLETED or LEAVE_STARTED in it), as
+     * {@link #receivers} found them; cleared on every change of a local client's state, so its
+     * keys are always among {@link #localByGroup}'s. Every delivery asks, joins and leaves are rare.
+     */
+    private final HashMap<String, List<ClientId>> receiversByGroup = new HashMap<>();
+    /** Decodes the group names of delivered multicasts; consecutive ones of a group share a String. */
+    private final GroupNames groupNames = new GroupNames();
     private int localMemberships;
 
     private SyncPhase phase = SyncPhase.NO_RING;
@@ -487,7 +496,7 @@ public final class CpgService {
         if (sender == localNodeId) {
             takeInflight(bytes);
         }
-        Exec e = Exec.decode(bytes);
+        Exec e = Exec.decode(bytes, groupNames);
         if (e instanceof Exec.Malformed m) {
             stats.malformed++;
             notice(new CpgNotice.Malformed(sender, m.reason()));
@@ -765,6 +774,10 @@ public final class CpgService {
         if (local == null) {
             return List.of();
         }
+        List<ClientId> cached = receiversByGroup.get(group);
+        if (cached != null) {
+            return cached;
+        }
         List<ClientId> out = new ArrayList<>(local.size());
         for (ClientId id : local) {
             ConnectionState s = clients.get(id).state(group);
@@ -772,7 +785,9 @@ public final class CpgService {
                 out.add(id);
             }
         }
-        return out;
+        List<ClientId> receivers = List.copyOf(out);
+        receiversByGroup.put(group, receivers);
+        return receivers;
     }
 
     private void confchg(String group, TreeSet<Member> members, List<CpgAddress> left, List<CpgAddress> joined) {
@@ -824,6 +839,7 @@ public final class CpgService {
     }
 
     private void setState(Client c, String group, ConnectionState s) {
+        receiversByGroup.clear();
         ConnectionState old = c.groups.getOrDefault(group, ConnectionState.UNJOINED);
         if (s == ConnectionState.UNJOINED) {
             c.groups.remove(group);
@@ -842,6 +858,7 @@ public final class CpgService {
     }
 
     private void removeLocal(String group, ClientId id) {
+        receiversByGroup.clear();
         TreeSet<ClientId> local = localByGroup.get(group);
         if (local != null && local.remove(id) && local.isEmpty()) {
             localByGroup.remove(group);

@@ -118,7 +118,7 @@ sealed interface Exec {
      * null when the message is not one multicast body in the usual form (another body, a field
      * this node does not know, more after the body): then the generated parser reads it.
      */
-    private static Exec decodeMcast(byte[] bytes) throws java.io.IOException {
+    private static Exec decodeMcast(byte[] bytes, GroupNames names) throws java.io.IOException {
         CodedInputStream in = CodedInputStream.newInstance(bytes, 2, bytes.length - 2);
         if (in.readTag() != MCAST_TAG) {
             return null;
@@ -130,7 +130,12 @@ sealed interface Exec {
         int payloadLength = 0;
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (tag) {
-                case 1 << 3 | 2 -> group = in.readStringRequireUtf8();
+                case 1 << 3 | 2 -> {
+                    int length = in.readRawVarint32();
+                    int offset = 2 + in.getTotalBytesRead();
+                    in.skipRawBytes(length); // checks the length against the message first
+                    group = names.decode(bytes, offset, length);
+                }
                 case 2 << 3 -> pid = in.readUInt32();
                 case 3 << 3 | 2 -> {
                     // Left where it is: the delivery refers to it inside this message.
@@ -153,6 +158,11 @@ sealed interface Exec {
 
     /** Decodes a delivered message; never throws: a bad message comes back as {@link Malformed}. */
     static Exec decode(byte[] bytes) {
+        return decode(bytes, new GroupNames());
+    }
+
+    /** As {@link #decode(byte[])}, group names through {@code names} (the service keeps one). */
+    static Exec decode(byte[] bytes, GroupNames names) {
         if (bytes.length < 2 || bytes[0] != SERVICE_CPG) {
             return new Malformed("not a CPG message (" + bytes.length + " B, first byte "
                     + (bytes.length == 0 ? "none" : Integer.toString(bytes[0] & 0xff)) + ")");
@@ -162,7 +172,7 @@ sealed interface Exec {
         }
         ExecMessage m;
         try {
-            Exec mcast = decodeMcast(bytes);
+            Exec mcast = decodeMcast(bytes, names);
             if (mcast != null) {
                 return mcast;
             }

@@ -80,6 +80,35 @@ class CpgServiceTest {
     }
 
     @Test
+    void aGroupsReceiversFollowEveryJoinAndLeaveOfItsLocalClients() {
+        Cluster c = synced(1, 2);
+        CpgService s1 = c.node(1).service;
+        assertThat(s1.join(pid(11), G)).isEqualTo(CpgResult.OK);
+        c.order(1);
+        assertThat(s1.mcast(pid(11), G, bytes("one"), Guarantee.AGREED).ok()).isTrue();
+        c.order(1);
+        c.node(1).events(11);
+
+        assertThat(s1.join(pid(12), G)).isEqualTo(CpgResult.OK);
+        c.order(1);
+        c.node(1).events(11);
+        c.node(1).events(12);
+        assertThat(s1.mcast(pid(11), G, bytes("two"), Guarantee.AGREED).ok()).isTrue();
+        c.order(1);
+        assertThat(c.node(1).events(11)).containsExactly(new CpgEvent.Deliver(G, 1, 11, bytes("two")));
+        assertThat(c.node(1).events(12)).containsExactly(new CpgEvent.Deliver(G, 1, 11, bytes("two")));
+
+        assertThat(s1.leave(pid(11), G)).isEqualTo(CpgResult.OK);
+        c.order(1);
+        c.node(1).events(11);
+        c.node(1).events(12);
+        assertThat(s1.mcast(pid(12), G, bytes("three"), Guarantee.AGREED).ok()).isTrue();
+        c.order(1);
+        assertThat(c.node(1).events(11)).isEmpty();
+        assertThat(c.node(1).events(12)).containsExactly(new CpgEvent.Deliver(G, 1, 12, bytes("three")));
+    }
+
+    @Test
     void everyStateAnswersAsCorosync() {
         Cluster c = new Cluster(1);
         CpgService s = c.node(1).service;

@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import dev.totem.cpg.CpgError;
 import dev.totem.cpg.CpgEvent;
+import dev.totem.cpg.GroupNames;
 import dev.totem.cpg.ipc.IpcFrames;
 import dev.totem.cpg.ipc.wire.Reply;
 import java.io.IOException;
@@ -71,12 +72,12 @@ final class ClientFrames {
 
     /**
      * The delivery a {@code ServerMessage} of {@code length} bytes at {@code offset} carries, its
-     * payload copied out; null when the frame is anything else or has a field this client does
-     * not know.
+     * payload copied out and its group name decoded through {@code names}; null when the frame is
+     * anything else or has a field this client does not know.
      *
      * @throws IOException when the frame is not valid protobuf
      */
-    static CpgEvent.Deliver delivery(byte[] array, int offset, int length) throws IOException {
+    static CpgEvent.Deliver delivery(byte[] array, int offset, int length, GroupNames names) throws IOException {
         if (length == 0 || array[offset] != SERVER_DELIVER) {
             return null;
         }
@@ -88,7 +89,12 @@ final class ClientFrames {
         byte[] payload = EMPTY;
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (tag) {
-                case 1 << 3 | 2 -> group = in.readStringRequireUtf8();
+                case 1 << 3 | 2 -> {
+                    int bytes = in.readRawVarint32();
+                    int at = offset + 1 + in.getTotalBytesRead();
+                    in.skipRawBytes(bytes); // checks the length against the frame first
+                    group = names.decode(array, at, bytes);
+                }
                 case 2 << 3 -> node = in.readUInt32();
                 case 3 << 3 -> pid = in.readUInt32();
                 case 4 << 3 | 2 -> payload = in.readByteArray();

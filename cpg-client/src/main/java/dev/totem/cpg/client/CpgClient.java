@@ -10,6 +10,7 @@ import dev.totem.cpg.CpgEvent;
 import dev.totem.cpg.CpgHandle;
 import dev.totem.cpg.CpgListener;
 import dev.totem.cpg.CpgResult;
+import dev.totem.cpg.GroupNames;
 import dev.totem.cpg.ipc.IpcCodec;
 import dev.totem.cpg.ipc.IpcFrames;
 import dev.totem.cpg.ipc.wire.ClientMessage;
@@ -86,6 +87,8 @@ public final class CpgClient implements CpgHandle {
     private final AtomicLong nextId = new AtomicLong(1);
     private final ConcurrentHashMap<Long, CompletableFuture<Reply>> calls = new ConcurrentHashMap<>();
     private final EventBatches events = new EventBatches(EVENTS_QUEUED_MAX);
+    /** The reader's group-name decoder: the deliveries of a group share one String. */
+    private final GroupNames groupNames = new GroupNames();
     private final Thread reader;
     private final Thread writer;
     private final Thread dispatcher;
@@ -403,7 +406,7 @@ public final class CpgClient implements CpgHandle {
                 complete(okId, ClientFrames.OK);
                 continue;
             }
-            CpgEvent.Deliver delivery = ClientFrames.delivery(buf.array(), offset, length);
+            CpgEvent.Deliver delivery = ClientFrames.delivery(buf.array(), offset, length, groupNames);
             if (delivery != null) {
                 batch.add(delivery);
                 continue;

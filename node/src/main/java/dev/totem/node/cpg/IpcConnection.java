@@ -72,6 +72,9 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     /** A streaming multicast waits for the ring. */
     private boolean parked;
     private boolean dirty;
+    /** The group of the last delivery written, and its UTF-8. */
+    private String lastGroup;
+    private byte[] lastGroupUtf8;
     /** Messages encoded during this loop task and not yet handed to the channel; null when none. */
     private ByteBuf out;
     /** When the unread bytes went above the bound; 0 while below. */
@@ -287,7 +290,11 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (event instanceof CpgEvent.Deliver d) {
-            ServerFrames.writeDeliver(out(), d);
+            if (d.group() != lastGroup) { // consecutive deliveries of a group share its String
+                lastGroup = d.group();
+                lastGroupUtf8 = lastGroup.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            ServerFrames.writeDeliver(out(), d, lastGroupUtf8);
             written();
         } else {
             write(IpcCodec.wire(event));

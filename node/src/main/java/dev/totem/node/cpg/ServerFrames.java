@@ -3,8 +3,6 @@ package dev.totem.node.cpg;
 import dev.totem.cpg.CpgEvent;
 import dev.totem.cpg.ipc.IpcFrames;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Writes the two messages a busy IPC connection carries most, a delivery and the OK answer to a
@@ -26,9 +24,9 @@ final class ServerFrames {
 
     private ServerFrames() {}
 
-    /** Appends the frame of a {@code ServerMessage} carrying {@code d}. */
-    static void writeDeliver(ByteBuf out, CpgEvent.Deliver d) {
-        int groupBytes = ByteBufUtil.utf8Bytes(d.group());
+    /** Appends the frame of a {@code ServerMessage} carrying {@code d}, whose group name is {@code groupUtf8} in UTF-8. */
+    static void writeDeliver(ByteBuf out, CpgEvent.Deliver d, byte[] groupUtf8) {
+        int groupBytes = groupUtf8.length;
         int payloadBytes = d.length();
         int body = (groupBytes == 0 ? 0 : 1 + varintSize(groupBytes) + groupBytes)
                 + uint32FieldSize(d.senderNode()) + uint32FieldSize(d.senderPid())
@@ -37,7 +35,7 @@ final class ServerFrames {
         if (groupBytes != 0) {
             out.writeByte(DELIVER_GROUP);
             writeVarint(out, groupBytes);
-            out.writeCharSequence(d.group(), StandardCharsets.UTF_8);
+            out.writeBytes(groupUtf8);
         }
         writeUint32Field(out, DELIVER_SENDER_NODE, d.senderNode());
         writeUint32Field(out, DELIVER_SENDER_PID, d.senderPid());

@@ -32,7 +32,7 @@ class ServerFramesTest {
                     int pid = IDS[(checked + 3) % IDS.length];
                     CpgEvent.Deliver d = new CpgEvent.Deliver(group, node, pid, payload);
                     ByteBuf out = Unpooled.buffer(4);
-                    ServerFrames.writeDeliver(out, d);
+                    ServerFrames.writeDeliver(out, d, group.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     assertThat(ByteBufUtil.getBytes(out)).as("group %s node %d pid %d size %d", group, node, pid, size)
                             .isEqualTo(frame(IpcCodec.wire(d)));
                     checked++;
@@ -57,9 +57,9 @@ class ServerFramesTest {
         ByteBuf out = Unpooled.buffer(16);
         CpgEvent.Deliver a = new CpgEvent.Deliver("g", 1, 2, new byte[] {9});
         CpgEvent.Deliver b = new CpgEvent.Deliver("h", 3, 4, new byte[300]);
-        ServerFrames.writeDeliver(out, a);
+        ServerFrames.writeDeliver(out, a, new byte[] {'g'});
         ServerFrames.writeOkReply(out, 5, CpgError.OK.code());
-        ServerFrames.writeDeliver(out, b);
+        ServerFrames.writeDeliver(out, b, new byte[] {'h'});
         ByteBuffer expected = ByteBuffer.allocate(out.readableBytes());
         expected.put(frame(IpcCodec.wire(a)));
         expected.put(frame(ServerMessage.newBuilder().setReply(IpcCodec.reply(5, CpgResult.OK)).build()));

@@ -49,6 +49,17 @@ class BenchProcessesTest {
     }
 
     @Test
+    void aNodeThatRefusesItsConfigurationEndsTheRunWithItsReason() {
+        CliRun cli = new CliRun();
+        // netmtu passes the bench's checks but not the node's: the daemons exit at once, and the
+        // run says why instead of waiting a minute for clients that cannot connect.
+        int code = cli.run("bench", "--mode", "ipc", "--nodes", "2", "--senders", "2", "--sizes", "100", "--seconds", "1",
+                "--netmtu", "65536", "--out", dir.toString());
+        assertThat(code).isNotZero();
+        assertThat(cli.err.toString()).contains("exited with 1", "netmtu", "65536", "576..65535", "its log is");
+    }
+
+    @Test
     void ipcModeRunsDaemonsAndCpgClientProcesses() throws Exception {
         CliRun cli = new CliRun();
         // A longer window than the embedded case: four JVMs share the machine, and the clients' first

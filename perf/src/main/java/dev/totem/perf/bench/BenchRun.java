@@ -218,15 +218,74 @@ public final class BenchRun {
             pb.redirectError(options.dir().resolve("client" + n + ".log").toFile());
             startWorker(n, pb.start());
         }
+        try {
+            awaitClients();
+        } catch (IOException e) {
+            // Not ready, they do not read "quit" yet: SIGTERM, so the stop does not wait for them.
+            workers.forEach(Process::destroy);
+            throw e;
+        }
+    }
+
+    private void awaitClients() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FORM_TIMEOUT_MS);
         for (int n = 1; n <= options.nodes(); n++) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            String line = results.get(n - 1).poll(Math.max(0, left), TimeUnit.MILLISECONDS);
+            String line;
+            // In slices, so that a node or client that exits (a configuration it refuses, a
+            // socket it cannot bind) ends the wait at once, with its reason, not after a minute.
+            while ((line = results.get(n - 1).poll(100, TimeUnit.MILLISECONDS)) == null) {
+                checkAlive(processes, "node");
+                checkAlive(workers, "client");
+                if (System.nanoTime() > deadline) {
+                    break;
+                }
+            }
             if (!BenchNode.READY.equals(line)) {
-                throw new IOException("client " + n + " was not ready within " + FORM_TIMEOUT_MS / 1000 + " s (" + line
-                        + "); logs in " + options.dir());
+                throw new IOException("client " + n + " was not ready within " + FORM_TIMEOUT_MS / 1000 + " s ("
+                        + (line == null ? "it said nothing" : "it said: " + line) + "); logs in " + options.dir());
             }
         }
+    }
+
+    /**
+     * Fails when one of {@code list} (processes named {@code kind}1, {@code kind}2, ... in the
+     * folder's logs) has exited, with its exit code and the last line of its log: the reason, when
+     * a node refused its configuration.
+     */
+    private void checkAlive(List<Process> list, String kind) throws IOException {
+        for (int i = 0; i < list.size(); i++) {
+            Process p = list.get(i);
+            if (!p.isAlive()) {
+                Path log = options.dir().resolve(kind + (i + 1) + ".log");
+                throw new IOException(kind + " " + (i + 1) + " exited with " + p.exitValue() + lastLine(log) + "; its log is " + log);
+            }
+        }
+    }
+
+    /**
+     * ": " and the last line of {@code log} that names an error ("error:", as the configuration
+     * check writes), else its last non-blank line; nothing when it has none.
+     */
+    private static String lastLine(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            String last = null;
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                String line = lines.get(i).strip();
+                if (line.contains("error:")) {
+                    return ": " + line;
+                }
+                if (last == null && !line.isEmpty()) {
+                    last = line;
+                }
+            }
+            if (last != null) {
+                return ": " + last;
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // No log to quote: the exit code says what there is.
+        }
+        return "";
     }
 
     private void awaitRing(String all) throws IOException, InterruptedException {
@@ -236,11 +295,7 @@ public final class BenchRun {
                 throw new IOException("the ring of " + options.nodes() + " nodes did not form in " + FORM_TIMEOUT_MS / 1000
                         + " s; node logs are in " + options.dir());
             }
-            for (Process p : processes) {
-                if (!p.isAlive()) {
-                    throw new IOException("a node process exited with " + p.exitValue() + "; logs in " + options.dir());
-                }
-            }
+            checkAlive(processes, "node");
             Thread.sleep(50);
         }
     }

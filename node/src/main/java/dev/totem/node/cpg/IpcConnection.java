@@ -72,6 +72,8 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     /** A streaming multicast waits for the ring. */
     private boolean parked;
     private boolean dirty;
+    /** Writes deliveries and OK replies (with a scratch array of its own). */
+    private final ServerFrames frames = new ServerFrames();
     /** The group of the last delivery written, and its UTF-8. */
     private String lastGroup;
     private byte[] lastGroupUtf8;
@@ -229,7 +231,7 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
                     return false;
                 }
                 if (result == CpgResult.OK) {
-                    ServerFrames.writeOkReply(out(), requestId, CpgError.OK.code());
+                    frames.writeOkReply(out(), requestId, CpgError.OK.code());
                     written();
                 } else {
                     reply(IpcCodec.reply(requestId, result));
@@ -294,7 +296,7 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
                 lastGroup = d.group();
                 lastGroupUtf8 = lastGroup.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
-            ServerFrames.writeDeliver(out(), d, lastGroupUtf8);
+            frames.writeDeliver(out(), d, lastGroupUtf8);
             written();
         } else {
             write(IpcCodec.wire(event));

@@ -10,6 +10,11 @@ import io.netty.buffer.ByteBuf;
  * writes for {@code IpcCodec.wire(deliver)} and {@code IpcCodec.reply(id, CpgResult.OK)} (fields
  * in number order, proto3 defaults left out), without a builder and a message object per frame.
  * Every other message goes through protobuf.
+ *
+ * <p>A frame's fields before the payload are put together in an array of this writer's and
+ * written with one call, then the payload with another: a netty write per byte checks the
+ * buffer's reference count and room each time, which at 64 B was a fifth of the node's loop.
+ * One per connection; not thread-safe.
  */
 final class ServerFrames {
     // Tags of cpg_ipc.proto: (field number << 3) | wire type (0 varint, 2 length-delimited).
@@ -21,63 +26,77 @@ final class ServerFrames {
     private static final int DELIVER_SENDER_NODE = 2 << 3;
     private static final int DELIVER_SENDER_PID = 3 << 3;
     private static final int DELIVER_PAYLOAD = 4 << 3 | 2;
+    /** Length prefix, the ServerMessage tag and length, and four tags and varints: the most besides the group name. */
+    private static final int HEADER_BYTES_MAX = IpcFrames.LENGTH_BYTES + 1 + 5 + 4 * (1 + 10);
 
-    private ServerFrames() {}
+    private byte[] head = new byte[HEADER_BYTES_MAX + 128];
 
     /** Appends the frame of a {@code ServerMessage} carrying {@code d}, whose group name is {@code groupUtf8} in UTF-8. */
-    static void writeDeliver(ByteBuf out, CpgEvent.Deliver d, byte[] groupUtf8) {
+    void writeDeliver(ByteBuf out, CpgEvent.Deliver d, byte[] groupUtf8) {
         int groupBytes = groupUtf8.length;
         int payloadBytes = d.length();
         int body = (groupBytes == 0 ? 0 : 1 + varintSize(groupBytes) + groupBytes)
                 + uint32FieldSize(d.senderNode()) + uint32FieldSize(d.senderPid())
                 + (payloadBytes == 0 ? 0 : 1 + varintSize(payloadBytes) + payloadBytes);
-        writeHeader(out, SERVER_DELIVER, body);
-        if (groupBytes != 0) {
-            out.writeByte(DELIVER_GROUP);
-            writeVarint(out, groupBytes);
-            out.writeBytes(groupUtf8);
+        if (head.length < HEADER_BYTES_MAX + groupBytes) {
+            head = new byte[HEADER_BYTES_MAX + groupBytes];
         }
-        writeUint32Field(out, DELIVER_SENDER_NODE, d.senderNode());
-        writeUint32Field(out, DELIVER_SENDER_PID, d.senderPid());
+        int at = header(SERVER_DELIVER, body);
+        if (groupBytes != 0) {
+            head[at++] = DELIVER_GROUP;
+            at = varint(at, groupBytes);
+            System.arraycopy(groupUtf8, 0, head, at, groupBytes);
+            at += groupBytes;
+        }
+        at = uint32Field(at, DELIVER_SENDER_NODE, d.senderNode());
+        at = uint32Field(at, DELIVER_SENDER_PID, d.senderPid());
         if (payloadBytes != 0) {
-            out.writeByte(DELIVER_PAYLOAD);
-            writeVarint(out, payloadBytes);
+            head[at++] = DELIVER_PAYLOAD;
+            at = varint(at, payloadBytes);
+        }
+        out.ensureWritable(at + payloadBytes);
+        out.writeBytes(head, 0, at);
+        if (payloadBytes != 0) {
             out.writeBytes(d.payloadView());
         }
     }
 
     /** Appends the frame of a {@code ServerMessage} carrying an OK {@code Reply} to request {@code id}. */
-    static void writeOkReply(ByteBuf out, long id, int okCode) {
+    void writeOkReply(ByteBuf out, long id, int okCode) {
         int body = (id == 0 ? 0 : 1 + varintSize(id)) + uint32FieldSize(okCode);
-        writeHeader(out, SERVER_REPLY, body);
+        int at = header(SERVER_REPLY, body);
         if (id != 0) {
-            out.writeByte(REPLY_ID);
-            writeVarint(out, id);
+            head[at++] = REPLY_ID;
+            at = varint(at, id);
         }
-        writeUint32Field(out, REPLY_ERROR, okCode);
+        at = uint32Field(at, REPLY_ERROR, okCode);
+        out.writeBytes(head, 0, at);
     }
 
     /**
-     * Makes room for the whole frame, then writes its length prefix, the tag of the
-     * {@code ServerMessage} field and the length of that field's {@code body} bytes.
+     * Puts the frame's length prefix, the tag of the {@code ServerMessage} field and the length of
+     * that field's {@code body} bytes at the start of the array; returns where they end.
      */
-    private static void writeHeader(ByteBuf out, int tag, int body) {
+    private int header(int tag, int body) {
         int message = 1 + varintSize(body) + body;
-        out.ensureWritable(IpcFrames.LENGTH_BYTES + message);
-        out.writeInt(message);
-        out.writeByte(tag);
-        writeVarint(out, body);
+        head[0] = (byte) (message >>> 24);
+        head[1] = (byte) (message >>> 16);
+        head[2] = (byte) (message >>> 8);
+        head[3] = (byte) message;
+        head[4] = (byte) tag;
+        return varint(5, body);
     }
 
     private static int uint32FieldSize(int value) {
         return value == 0 ? 0 : 1 + varintSize(value & 0xffffffffL);
     }
 
-    private static void writeUint32Field(ByteBuf out, int tag, int value) {
-        if (value != 0) {
-            out.writeByte(tag);
-            writeVarint(out, value & 0xffffffffL);
+    private int uint32Field(int at, int tag, int value) {
+        if (value == 0) {
+            return at;
         }
+        head[at] = (byte) tag;
+        return varint(at + 1, value & 0xffffffffL);
     }
 
     /** Bytes of {@code value} as a protobuf varint (unsigned). */
@@ -86,11 +105,12 @@ final class ServerFrames {
         return (bits + 6) / 7;
     }
 
-    private static void writeVarint(ByteBuf out, long value) {
+    private int varint(int at, long value) {
         while ((value & ~0x7fL) != 0) {
-            out.writeByte((int) (value & 0x7f) | 0x80);
+            head[at++] = (byte) ((value & 0x7f) | 0x80);
             value >>>= 7;
         }
-        out.writeByte((int) value);
+        head[at++] = (byte) value;
+        return at;
     }
 }

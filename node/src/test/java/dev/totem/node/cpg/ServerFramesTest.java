@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** The hand-written frames are byte for byte what protobuf writes for the same message. */
 class ServerFramesTest {
+    private final ServerFrames frames = new ServerFrames();
     private static final String[] GROUPS = {"", "g", "bench", "grüppe-ñ", "x".repeat(200)};
     private static final int[] IDS = {0, 1, 127, 128, 16_383, 16_384, Integer.MAX_VALUE, -1};
     private static final int[] SIZES = {0, 1, 127, 128, 16_383, 16_384, 70_000};
@@ -32,7 +33,7 @@ class ServerFramesTest {
                     int pid = IDS[(checked + 3) % IDS.length];
                     CpgEvent.Deliver d = new CpgEvent.Deliver(group, node, pid, payload);
                     ByteBuf out = Unpooled.buffer(4);
-                    ServerFrames.writeDeliver(out, d, group.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    frames.writeDeliver(out, d, group.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     assertThat(ByteBufUtil.getBytes(out)).as("group %s node %d pid %d size %d", group, node, pid, size)
                             .isEqualTo(frame(IpcCodec.wire(d)));
                     checked++;
@@ -46,7 +47,7 @@ class ServerFramesTest {
     void anOkReplyIsWrittenAsProtobufWritesIt() {
         for (long id : new long[] {0, 1, 127, 128, 16_384, 1L << 35, Long.MAX_VALUE, -1}) {
             ByteBuf out = Unpooled.buffer(1);
-            ServerFrames.writeOkReply(out, id, CpgError.OK.code());
+            frames.writeOkReply(out, id, CpgError.OK.code());
             ServerMessage expected = ServerMessage.newBuilder().setReply(IpcCodec.reply(id, CpgResult.OK)).build();
             assertThat(ByteBufUtil.getBytes(out)).as("id %d", id).isEqualTo(frame(expected));
         }
@@ -57,9 +58,9 @@ class ServerFramesTest {
         ByteBuf out = Unpooled.buffer(16);
         CpgEvent.Deliver a = new CpgEvent.Deliver("g", 1, 2, new byte[] {9});
         CpgEvent.Deliver b = new CpgEvent.Deliver("h", 3, 4, new byte[300]);
-        ServerFrames.writeDeliver(out, a, new byte[] {'g'});
-        ServerFrames.writeOkReply(out, 5, CpgError.OK.code());
-        ServerFrames.writeDeliver(out, b, new byte[] {'h'});
+        frames.writeDeliver(out, a, new byte[] {'g'});
+        frames.writeOkReply(out, 5, CpgError.OK.code());
+        frames.writeDeliver(out, b, new byte[] {'h'});
         ByteBuffer expected = ByteBuffer.allocate(out.readableBytes());
         expected.put(frame(IpcCodec.wire(a)));
         expected.put(frame(ServerMessage.newBuilder().setReply(IpcCodec.reply(5, CpgResult.OK)).build()));

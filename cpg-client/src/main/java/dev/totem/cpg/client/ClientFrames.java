@@ -18,7 +18,6 @@ import java.nio.ByteBuffer;
  * (an unknown field, another field order), goes through the generated code.
  */
 final class ClientFrames {
-    private static final int CLIENT_ID = 1 << 3;
     private static final int CLIENT_MCAST = 5 << 3 | 2;
     private static final int SERVER_REPLY = 1 << 3 | 2;
     private static final int SERVER_DELIVER = 2 << 3 | 2;

@@ -366,11 +366,12 @@ public final class CpgClient implements CpgHandle {
                 }
                 buf.flip();
                 reason = parseFrames(buf, batch);
+                // Events read before an Error in the same read still reach the listener, first.
+                events.putAll(batch);
+                batch.clear();
                 if (reason != null) {
                     break;
                 }
-                events.putAll(batch);
-                batch.clear();
                 buf = room(buf);
             }
             if (reason == null) {

@@ -1,0 +1,104 @@
+package dev.totem.cpg.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.totem.cpg.CpgEvent;
+import dev.totem.cpg.CpgListener;
+import dev.totem.cpg.CpgResult;
+import dev.totem.cpg.ipc.IpcCodec;
+import dev.totem.cpg.ipc.wire.Deliver;
+import dev.totem.cpg.ipc.wire.Error;
+import dev.totem.cpg.ipc.wire.ServerMessage;
+import java.io.DataInputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client's reader against a scripted node on a Unix socket. */
+class CpgClientReadTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void eventsThatCameInTheSameReadAsAnErrorReachTheListenerBeforeTheDisconnection() throws Exception {
+        Path socket = dir.resolve("node.sock");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        CountDownLatch disconnected = new CountDownLatch(1);
+        CpgListener listener = new CpgListener() {
+            @Override
+            public void onDeliver(CpgEvent.Deliver d) {
+                seen.add("deliver " + new String(d.payload(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void onConfchg(CpgEvent.Confchg c) {
+                seen.add("confchg");
+            }
+
+            @Override
+            public void onDisconnected(String reason) {
+                seen.add("disconnected: " + reason);
+                disconnected.countDown();
+            }
+        };
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Thread node = new Thread(() -> serve(server));
+            node.start();
+            CpgClient client = CpgClient.connect(socket, listener);
+            assertThat(disconnected.await(30, TimeUnit.SECONDS)).isTrue();
+            node.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(seen).containsExactly("deliver one", "deliver two", "disconnected: it stopped reading");
+            assertThat(client.closed()).isTrue();
+        }
+    }
+
+    /** Answers the hello, then writes two deliveries and an Error in one write, and closes. */
+    private static void serve(ServerSocketChannel server) {
+        try (SocketChannel ch = server.accept()) {
+            DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+            byte[] hello = new byte[in.readInt()];
+            in.readFully(hello);
+            long id = dev.totem.cpg.ipc.wire.ClientMessage.parseFrom(hello).getId();
+            ByteBuffer out = ByteBuffer.allocate(4096);
+            put(out, ServerMessage.newBuilder().setReply(IpcCodec.reply(id, CpgResult.OK).setLocalNodeId(1).setPid(7)
+                    .setMessageBytesMax(1000)).build());
+            write(ch, out);
+            put(out, deliver("one"));
+            put(out, deliver("two"));
+            put(out, ServerMessage.newBuilder().setError(Error.newBuilder().setError(6).setDetail("it stopped reading")).build());
+            write(ch, out);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ServerMessage deliver(String text) {
+        return ServerMessage.newBuilder().setDeliver(Deliver.newBuilder().setGroup("g").setSenderNode(1).setSenderPid(7)
+                .setPayload(ByteString.copyFromUtf8(text))).build();
+    }
+
+    private static void put(ByteBuffer out, ServerMessage m) {
+        byte[] b = m.toByteArray();
+        out.putInt(b.length).put(b);
+    }
+
+    private static void write(SocketChannel ch, ByteBuffer out) throws java.io.IOException {
+        out.flip();
+        while (out.hasRemaining()) {
+            ch.write(out);
+        }
+        out.clear();
+    }
+}

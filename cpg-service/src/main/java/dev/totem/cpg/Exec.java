@@ -2,6 +2,7 @@ package dev.totem.cpg;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import dev.totem.cpg.wire.EntryState;
 import dev.totem.cpg.wire.ExecMessage;
 import dev.totem.cpg.wire.JoinListEntry;
@@ -45,8 +46,11 @@ sealed interface Exec {
     /** A message that could not be decoded; {@code reason} says why. */
     record Malformed(String reason) implements Exec {}
 
-    /** Tag of {@code ExecMessage.mcast} (field 4, length-delimited). */
-    int MCAST_TAG = 4 << 3 | 2;
+    /** Tag of {@code ExecMessage.mcast} and its fields, from the generated field numbers. */
+    int MCAST_TAG = ExecMessage.MCAST_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    int MCAST_GROUP_TAG = dev.totem.cpg.wire.Mcast.GROUP_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    int MCAST_PID_TAG = dev.totem.cpg.wire.Mcast.PID_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_VARINT;
+    int MCAST_PAYLOAD_TAG = dev.totem.cpg.wire.Mcast.PAYLOAD_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
     /** The message's bytes on the ring; a multicast's payload is read during the call, not kept. */
     static byte[] encode(Exec e) {
@@ -130,14 +134,14 @@ sealed interface Exec {
         int payloadLength = 0;
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (tag) {
-                case 1 << 3 | 2 -> {
+                case MCAST_GROUP_TAG -> {
                     int length = in.readRawVarint32();
                     int offset = 2 + in.getTotalBytesRead();
                     in.skipRawBytes(length); // checks the length against the message first
                     group = names.decode(bytes, offset, length);
                 }
-                case 2 << 3 -> pid = in.readUInt32();
-                case 3 << 3 | 2 -> {
+                case MCAST_PID_TAG -> pid = in.readUInt32();
+                case MCAST_PAYLOAD_TAG -> {
                     // Left where it is: the delivery refers to it inside this message.
                     payloadLength = in.readRawVarint32();
                     payloadOffset = 2 + in.getTotalBytesRead();

@@ -18,9 +18,6 @@ import java.nio.ByteBuffer;
  * (an unknown field, another field order), goes through the generated code.
  */
 final class ClientFrames {
-    private static final int CLIENT_MCAST = 5 << 3 | 2;
-    private static final int SERVER_REPLY = 1 << 3 | 2;
-    private static final int SERVER_DELIVER = 2 << 3 | 2;
     /** The reply a streamed multicast's OK answer stands for: OK, with nothing else a caller reads. */
     static final Reply OK = Reply.newBuilder().setError(CpgError.OK.code()).build();
     /** What {@link #okReplyId} returns for a frame that is not a plain OK reply. */
@@ -48,7 +45,7 @@ final class ClientFrames {
             if (id != 0) {
                 out.writeUInt64(1, id);
             }
-            out.writeUInt32NoTag(CLIENT_MCAST);
+            out.writeUInt32NoTag(IpcFrames.CLIENT_MCAST);
             out.writeUInt32NoTag(body);
             if (!group.isEmpty()) {
                 out.writeString(1, group);
@@ -77,7 +74,7 @@ final class ClientFrames {
      * @throws IOException when the frame is not valid protobuf
      */
     static CpgEvent.Deliver delivery(byte[] array, int offset, int length, GroupNames names) throws IOException {
-        if (length == 0 || array[offset] != SERVER_DELIVER) {
+        if (length == 0 || array[offset] != IpcFrames.SERVER_DELIVER) {
             return null;
         }
         CodedInputStream in = CodedInputStream.newInstance(array, offset + 1, length - 1);
@@ -88,15 +85,15 @@ final class ClientFrames {
         byte[] payload = EMPTY;
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (tag) {
-                case 1 << 3 | 2 -> {
+                case IpcFrames.DELIVER_GROUP -> {
                     int bytes = in.readRawVarint32();
                     int at = offset + 1 + in.getTotalBytesRead();
                     in.skipRawBytes(bytes); // checks the length against the frame first
                     group = names.decode(array, at, bytes);
                 }
-                case 2 << 3 -> node = in.readUInt32();
-                case 3 << 3 -> pid = in.readUInt32();
-                case 4 << 3 | 2 -> payload = in.readByteArray();
+                case IpcFrames.DELIVER_SENDER_NODE -> node = in.readUInt32();
+                case IpcFrames.DELIVER_SENDER_PID -> pid = in.readUInt32();
+                case IpcFrames.DELIVER_PAYLOAD -> payload = in.readByteArray();
                 default -> {
                     return null;
                 }
@@ -113,7 +110,7 @@ final class ClientFrames {
      * @throws IOException when the frame is not valid protobuf
      */
     static long okReplyId(byte[] array, int offset, int length) throws IOException {
-        if (length == 0 || array[offset] != SERVER_REPLY) {
+        if (length == 0 || array[offset] != IpcFrames.SERVER_REPLY) {
             return NOT_AN_OK_REPLY;
         }
         CodedInputStream in = CodedInputStream.newInstance(array, offset + 1, length - 1);
@@ -122,8 +119,8 @@ final class ClientFrames {
         int error = 0;
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (tag) {
-                case 1 << 3 -> id = in.readUInt64();
-                case 2 << 3 -> error = in.readUInt32();
+                case IpcFrames.REPLY_ID -> id = in.readUInt64();
+                case IpcFrames.REPLY_ERROR -> error = in.readUInt32();
                 default -> {
                     return NOT_AN_OK_REPLY;
                 }

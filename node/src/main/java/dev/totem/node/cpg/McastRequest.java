@@ -2,6 +2,7 @@ package dev.totem.node.cpg;
 
 import com.google.protobuf.CodedInputStream;
 import dev.totem.cpg.ipc.IpcCodec;
+import dev.totem.cpg.ipc.IpcFrames;
 import dev.totem.cpg.ipc.wire.ClientMessage;
 import dev.totem.protocol.api.Guarantee;
 import java.io.IOException;
@@ -17,8 +18,6 @@ import java.nio.ByteBuffer;
  * @param waitForRing keep the message until the ring takes it rather than answer TRY_AGAIN
  */
 record McastRequest(long id, String group, Guarantee guarantee, boolean waitForRing, byte[] payload) {
-    private static final int CLIENT_ID = 1 << 3;
-    private static final int CLIENT_MCAST = 5 << 3 | 2;
     private static final byte[] EMPTY = new byte[0];
 
     /** The multicast of a generated message that has one. */
@@ -38,11 +37,11 @@ record McastRequest(long id, String group, Guarantee guarantee, boolean waitForR
         CodedInputStream in = CodedInputStream.newInstance(frame);
         int tag = in.readTag();
         long id = 0;
-        if (tag == CLIENT_ID) {
+        if (tag == IpcFrames.CLIENT_ID) {
             id = in.readUInt64();
             tag = in.readTag();
         }
-        if (tag != CLIENT_MCAST) {
+        if (tag != IpcFrames.CLIENT_MCAST) {
             return null;
         }
         int limit = in.pushLimit(in.readRawVarint32());
@@ -52,10 +51,10 @@ record McastRequest(long id, String group, Guarantee guarantee, boolean waitForR
         byte[] payload = EMPTY;
         for (tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (tag) {
-                case 1 << 3 | 2 -> group = in.readStringRequireUtf8();
-                case 2 << 3 -> guarantee = in.readEnum();
-                case 3 << 3 | 2 -> payload = in.readByteArray();
-                case 4 << 3 -> wait = in.readBool();
+                case IpcFrames.MCAST_GROUP -> group = in.readStringRequireUtf8();
+                case IpcFrames.MCAST_GUARANTEE -> guarantee = in.readEnum();
+                case IpcFrames.MCAST_PAYLOAD -> payload = in.readByteArray();
+                case IpcFrames.MCAST_WAIT -> wait = in.readBool();
                 default -> {
                     return null;
                 }

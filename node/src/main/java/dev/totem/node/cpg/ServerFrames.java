@@ -1,5 +1,6 @@
 package dev.totem.node.cpg;
 
+import com.google.protobuf.CodedOutputStream;
 import dev.totem.cpg.CpgEvent;
 import dev.totem.cpg.ipc.IpcFrames;
 import io.netty.buffer.ByteBuf;
@@ -17,15 +18,6 @@ import io.netty.buffer.ByteBuf;
  * One per connection; not thread-safe.
  */
 final class ServerFrames {
-    // Tags of cpg_ipc.proto: (field number << 3) | wire type (0 varint, 2 length-delimited).
-    private static final int SERVER_REPLY = 1 << 3 | 2;
-    private static final int SERVER_DELIVER = 2 << 3 | 2;
-    private static final int REPLY_ID = 1 << 3;
-    private static final int REPLY_ERROR = 2 << 3;
-    private static final int DELIVER_GROUP = 1 << 3 | 2;
-    private static final int DELIVER_SENDER_NODE = 2 << 3;
-    private static final int DELIVER_SENDER_PID = 3 << 3;
-    private static final int DELIVER_PAYLOAD = 4 << 3 | 2;
     /** Length prefix, the ServerMessage tag and length, and four tags and varints: the most besides the group name. */
     private static final int HEADER_BYTES_MAX = IpcFrames.LENGTH_BYTES + 1 + 5 + 4 * (1 + 10);
 
@@ -35,23 +27,23 @@ final class ServerFrames {
     void writeDeliver(ByteBuf out, CpgEvent.Deliver d, byte[] groupUtf8) {
         int groupBytes = groupUtf8.length;
         int payloadBytes = d.length();
-        int body = (groupBytes == 0 ? 0 : 1 + varintSize(groupBytes) + groupBytes)
+        int body = (groupBytes == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(groupBytes) + groupBytes)
                 + uint32FieldSize(d.senderNode()) + uint32FieldSize(d.senderPid())
-                + (payloadBytes == 0 ? 0 : 1 + varintSize(payloadBytes) + payloadBytes);
+                + (payloadBytes == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(payloadBytes) + payloadBytes);
         if (head.length < HEADER_BYTES_MAX + groupBytes) {
             head = new byte[HEADER_BYTES_MAX + groupBytes];
         }
-        int at = header(SERVER_DELIVER, body);
+        int at = header(IpcFrames.SERVER_DELIVER, body);
         if (groupBytes != 0) {
-            head[at++] = DELIVER_GROUP;
+            head[at++] = (byte) IpcFrames.DELIVER_GROUP;
             at = varint(at, groupBytes);
             System.arraycopy(groupUtf8, 0, head, at, groupBytes);
             at += groupBytes;
         }
-        at = uint32Field(at, DELIVER_SENDER_NODE, d.senderNode());
-        at = uint32Field(at, DELIVER_SENDER_PID, d.senderPid());
+        at = uint32Field(at, IpcFrames.DELIVER_SENDER_NODE, d.senderNode());
+        at = uint32Field(at, IpcFrames.DELIVER_SENDER_PID, d.senderPid());
         if (payloadBytes != 0) {
-            head[at++] = DELIVER_PAYLOAD;
+            head[at++] = (byte) IpcFrames.DELIVER_PAYLOAD;
             at = varint(at, payloadBytes);
         }
         out.ensureWritable(at + payloadBytes);
@@ -63,13 +55,13 @@ final class ServerFrames {
 
     /** Appends the frame of a {@code ServerMessage} carrying an OK {@code Reply} to request {@code id}. */
     void writeOkReply(ByteBuf out, long id, int okCode) {
-        int body = (id == 0 ? 0 : 1 + varintSize(id)) + uint32FieldSize(okCode);
-        int at = header(SERVER_REPLY, body);
+        int body = (id == 0 ? 0 : 1 + CodedOutputStream.computeUInt64SizeNoTag(id)) + uint32FieldSize(okCode);
+        int at = header(IpcFrames.SERVER_REPLY, body);
         if (id != 0) {
-            head[at++] = REPLY_ID;
+            head[at++] = (byte) IpcFrames.REPLY_ID;
             at = varint(at, id);
         }
-        at = uint32Field(at, REPLY_ERROR, okCode);
+        at = uint32Field(at, IpcFrames.REPLY_ERROR, okCode);
         out.writeBytes(head, 0, at);
     }
 
@@ -78,7 +70,7 @@ final class ServerFrames {
      * that field's {@code body} bytes at the start of the array; returns where they end.
      */
     private int header(int tag, int body) {
-        int message = 1 + varintSize(body) + body;
+        int message = 1 + CodedOutputStream.computeUInt32SizeNoTag(body) + body;
         head[0] = (byte) (message >>> 24);
         head[1] = (byte) (message >>> 16);
         head[2] = (byte) (message >>> 8);
@@ -88,7 +80,7 @@ final class ServerFrames {
     }
 
     private static int uint32FieldSize(int value) {
-        return value == 0 ? 0 : 1 + varintSize(value & 0xffffffffL);
+        return value == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(value);
     }
 
     private int uint32Field(int at, int tag, int value) {
@@ -97,12 +89,6 @@ final class ServerFrames {
         }
         head[at] = (byte) tag;
         return varint(at + 1, value & 0xffffffffL);
-    }
-
-    /** Bytes of {@code value} as a protobuf varint (unsigned). */
-    static int varintSize(long value) {
-        int bits = 64 - Long.numberOfLeadingZeros(value | 1);
-        return (bits + 6) / 7;
     }
 
     private int varint(int at, long value) {

@@ -69,14 +69,6 @@ class ServerFramesTest {
         assertThat(ByteBufUtil.getBytes(out)).isEqualTo(expected.array());
     }
 
-    @Test
-    void varintSizesMatchProtobuf() {
-        for (long v : new long[] {0, 1, 127, 128, 16_383, 16_384, 1L << 35, Long.MAX_VALUE, -1}) {
-            assertThat(ServerFrames.varintSize(v)).as("%d", v)
-                    .isEqualTo(com.google.protobuf.CodedOutputStream.computeUInt64SizeNoTag(v));
-        }
-    }
-
     private static byte[] frame(ServerMessage m) {
         byte[] body = m.toByteArray();
         return ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();

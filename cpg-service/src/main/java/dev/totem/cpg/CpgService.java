@@ -108,7 +108,7 @@ public final class CpgService {
      */
     private final HashMap<String, List<ClientId>> receiversByGroup = new HashMap<>();
     /** Decodes the group names of delivered multicasts; consecutive ones of a group share a String. */
-    private final GroupNames groupNames = new GroupNames();
+    private final Utf8Names groupNames = new Utf8Names();
     private int localMemberships;
 
     private SyncPhase phase = SyncPhase.NO_RING;

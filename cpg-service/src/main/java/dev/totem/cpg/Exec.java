@@ -122,7 +122,7 @@ sealed interface Exec {
      * null when the message is not one multicast body in the usual form (another body, a field
      * this node does not know, more after the body): then the generated parser reads it.
      */
-    private static Exec decodeMcast(byte[] bytes, GroupNames names) throws java.io.IOException {
+    private static Exec decodeMcast(byte[] bytes, Utf8Names names) throws java.io.IOException {
         CodedInputStream in = CodedInputStream.newInstance(bytes, 2, bytes.length - 2);
         if (in.readTag() != MCAST_TAG) {
             return null;
@@ -162,11 +162,11 @@ sealed interface Exec {
 
     /** Decodes a delivered message; never throws: a bad message comes back as {@link Malformed}. */
     static Exec decode(byte[] bytes) {
-        return decode(bytes, new GroupNames());
+        return decode(bytes, new Utf8Names());
     }
 
     /** As {@link #decode(byte[])}, group names through {@code names} (the service keeps one). */
-    static Exec decode(byte[] bytes, GroupNames names) {
+    static Exec decode(byte[] bytes, Utf8Names names) {
         if (bytes.length < 2 || bytes[0] != SERVICE_CPG) {
             return new Malformed("not a CPG message (" + bytes.length + " B, first byte "
                     + (bytes.length == 0 ? "none" : Integer.toString(bytes[0] & 0xff)) + ")");

@@ -1,9 +1,9 @@
 package dev.totem.locks;
 
+import dev.totem.cpg.Utf8Names;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,13 +58,10 @@ public final class LockCodec {
     /** Encodes {@code m}. */
     public static byte[] encode(LockMessage m) {
         if (m instanceof LockMessage.Acquire a) {
-            byte[] name = nameBytes(a.name());
-            return header(ACQUIRE, 8 + 1 + 2 + name.length).putLong(a.seq()).put((byte) (a.tryOnly() ? 1 : 0))
-                    .putShort((short) name.length).put(name).array();
+            return acquire(nameBytes(a.name()), a.seq(), a.tryOnly());
         }
         if (m instanceof LockMessage.Release r) {
-            byte[] name = nameBytes(r.name());
-            return header(RELEASE, 8 + 2 + name.length).putLong(r.seq()).putShort((short) name.length).put(name).array();
+            return release(nameBytes(r.name()), r.seq());
         }
         if (m instanceof LockMessage.SyncRequest s) {
             return header(SYNC_REQUEST, 8).putLong(s.round()).array();
@@ -78,6 +75,17 @@ public final class LockCodec {
         }
         LockMessage.Snapshot s = (LockMessage.Snapshot) m;
         return encodeSnapshot(s);
+    }
+
+    /** An {@link LockMessage.Acquire} of the lock whose name is {@code name} ({@link #nameBytes}). */
+    public static byte[] acquire(byte[] name, long seq, boolean tryOnly) {
+        return header(ACQUIRE, 8 + 1 + 2 + name.length).putLong(seq).put((byte) (tryOnly ? 1 : 0))
+                .putShort((short) name.length).put(name).array();
+    }
+
+    /** A {@link LockMessage.Release} of the lock whose name is {@code name} ({@link #nameBytes}). */
+    public static byte[] release(byte[] name, long seq) {
+        return header(RELEASE, 8 + 2 + name.length).putLong(seq).putShort((short) name.length).put(name).array();
     }
 
     /**
@@ -139,6 +147,16 @@ public final class LockCodec {
      * @throws IllegalArgumentException with the reason, when {@code bytes} is not a lock message
      */
     public static LockMessage decode(ByteBuffer bytes) {
+        return decode(bytes, new Utf8Names());
+    }
+
+    /**
+     * Decodes a message, its lock names through {@code names} (a service keeps one: a busy
+     * table sees the same names again and again, and decodes each once).
+     *
+     * @throws IllegalArgumentException with the reason, when {@code bytes} is not a lock message
+     */
+    public static LockMessage decode(ByteBuffer bytes, Utf8Names names) {
         ByteBuffer b = bytes.duplicate();
         try {
             byte version = b.get();
@@ -146,7 +164,7 @@ public final class LockCodec {
                 throw new IllegalArgumentException("lock message version " + version + ", expected " + VERSION);
             }
             byte type = b.get();
-            LockMessage m = type == BATCH ? batch(b) : body(type, b);
+            LockMessage m = type == BATCH ? batch(b, names) : body(type, b, names);
             if (b.hasRemaining()) {
                 throw new IllegalArgumentException(b.remaining() + " bytes after the message");
             }
@@ -156,7 +174,7 @@ public final class LockCodec {
         }
     }
 
-    private static LockMessage.Batch batch(ByteBuffer b) {
+    private static LockMessage.Batch batch(ByteBuffer b, Utf8Names names) {
         int count = Short.toUnsignedInt(b.getShort());
         // Each request takes at least 12 bytes: a count beyond what is left is a lie, not an allocation.
         if (count == 0 || count > b.remaining() / 12) {
@@ -168,12 +186,12 @@ public final class LockCodec {
             if (type != ACQUIRE && type != RELEASE) {
                 throw new IllegalArgumentException("a batch holds acquires and releases only, not type " + type);
             }
-            requests.add(body(type, b));
+            requests.add(body(type, b, names));
         }
         return new LockMessage.Batch(requests);
     }
 
-    private static LockMessage body(byte type, ByteBuffer b) {
+    private static LockMessage body(byte type, ByteBuffer b, Utf8Names names) {
         return switch (type) {
             case ACQUIRE -> {
                 long seq = b.getLong();
@@ -181,19 +199,19 @@ public final class LockCodec {
                 if (flag != 0 && flag != 1) {
                     throw new IllegalArgumentException("try flag " + flag);
                 }
-                yield new LockMessage.Acquire(name(b), positive(seq), flag == 1);
+                yield new LockMessage.Acquire(name(b, names), positive(seq), flag == 1);
             }
             case RELEASE -> {
                 long seq = b.getLong();
-                yield new LockMessage.Release(name(b), positive(seq));
+                yield new LockMessage.Release(name(b, names), positive(seq));
             }
             case SYNC_REQUEST -> new LockMessage.SyncRequest(b.getLong());
-            case SNAPSHOT -> snapshot(b);
+            case SNAPSHOT -> snapshot(b, names);
             default -> throw new IllegalArgumentException("unknown lock message type " + type);
         };
     }
 
-    private static LockMessage.Snapshot snapshot(ByteBuffer b) {
+    private static LockMessage.Snapshot snapshot(ByteBuffer b, Utf8Names names) {
         long round = b.getLong();
         byte stale = b.get();
         if (stale != 0 && stale != 1) {
@@ -207,7 +225,7 @@ public final class LockCodec {
         }
         List<LockMessage.LockImage> locks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            String name = name(b);
+            String name = name(b, names);
             byte has = b.get();
             if (has != 0 && has != 1) {
                 throw new IllegalArgumentException("holder flag " + has);
@@ -248,7 +266,7 @@ public final class LockCodec {
         return seq;
     }
 
-    private static String name(ByteBuffer b) {
+    private static String name(ByteBuffer b, Utf8Names names) {
         int len = Short.toUnsignedInt(b.getShort());
         if (len == 0 || len > NAME_BYTES_MAX) {
             throw new IllegalArgumentException("lock name of " + len + " bytes");
@@ -256,26 +274,10 @@ public final class LockCodec {
         if (len > b.remaining()) {
             throw new BufferUnderflowException();
         }
-        byte[] raw = new byte[len];
-        b.get(raw);
-        if (ascii(raw)) {
-            // The common case, and the benchmark's: no decoder to make for a name of ASCII bytes.
-            return new String(raw, StandardCharsets.ISO_8859_1);
-        }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+            return names.decode(b, len);
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("lock name is not UTF-8", e);
         }
-    }
-
-    private static boolean ascii(byte[] raw) {
-        for (byte x : raw) {
-            if (x < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

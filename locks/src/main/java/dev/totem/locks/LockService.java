@@ -5,6 +5,7 @@ import dev.totem.cpg.CpgEvent;
 import dev.totem.cpg.CpgHandle;
 import dev.totem.cpg.CpgListener;
 import dev.totem.cpg.CpgResult;
+import dev.totem.cpg.Utf8Names;
 import dev.totem.protocol.api.Guarantee;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -71,6 +72,9 @@ public final class LockService implements CpgListener, AutoCloseable {
      */
     private record Outgoing(byte[] bytes, Guarantee guarantee, long seq, boolean request) {}
 
+    /** Slots of the lock-name cache, at most (4 per request the table may hold, up to this: 64 Ki names' worth). */
+    static final int NAME_SLOTS_MAX = 1 << 16;
+
     private final CpgHandle handle;
     private final LockConfig config;
     private final LockReplica replica;
@@ -82,6 +86,8 @@ public final class LockService implements CpgListener, AutoCloseable {
     /** By request number; a hash map, as a busy process adds and removes one per grant (walks sort it: {@link #oldestFirst}). */
     private final Map<Long, Lease> leases = new HashMap<>();
     private final List<LockEvent> events = new ArrayList<>();
+    /** Lock names decoded from the group's messages: each name once, while the table sees it often. */
+    private final Utf8Names names;
     private Consumer<LockEvent> observer = e -> { };
     private long nextSeq = 1;
     private long malformed;
@@ -95,6 +101,7 @@ public final class LockService implements CpgListener, AutoCloseable {
     private LockService(Function<CpgListener, CpgHandle> opener, LockConfig config, Supplier<LockTable> tables,
             LongSupplier rounds) {
         this.config = config;
+        this.names = new Utf8Names((int) Math.min(NAME_SLOTS_MAX, 4L * config.requestsMax()));
         this.handle = opener.apply(this);
         this.node = handle.localNodeId();
         this.pid = handle.clientId().pid();
@@ -151,9 +158,10 @@ public final class LockService implements CpgListener, AutoCloseable {
         Pending p = new Pending(name, tryOnly);
         String refused = closed ? "the lock service is closed"
                 : outbox.size() >= config.outboxMax() ? "the outbox is full (" + config.outboxMax() + " messages)" : null;
+        byte[] nameBytes = null;
         if (refused == null) {
             try {
-                LockCodec.nameBytes(name);
+                nameBytes = LockCodec.nameBytes(name);
             } catch (IllegalArgumentException e) {
                 refused = e.getMessage();
             }
@@ -164,7 +172,7 @@ public final class LockService implements CpgListener, AutoCloseable {
         }
         long seq = nextSeq++;
         pending.put(seq, p);
-        enqueue(new LockMessage.Acquire(name, seq, tryOnly), config.requestGuarantee(), seq);
+        outbox.add(new Outgoing(LockCodec.acquire(nameBytes, seq, tryOnly), config.requestGuarantee(), seq, true));
         flushOutsideCallbacks();
         return p;
     }
@@ -197,7 +205,7 @@ public final class LockService implements CpgListener, AutoCloseable {
         if (!closed) {
             // Agreed would be enough (see the README), but the engine packs a run of messages into
             // one frame only while their guarantee stays the same: releases go as acquires do.
-            enqueue(new LockMessage.Release(name, seq), config.requestGuarantee(), 0);
+            outbox.add(new Outgoing(LockCodec.release(LockCodec.nameBytes(name), seq), config.requestGuarantee(), 0, true));
             flushOutsideCallbacks();
         }
     }
@@ -320,7 +328,7 @@ public final class LockService implements CpgListener, AutoCloseable {
         }
         LockMessage m;
         try {
-            m = LockCodec.decode(d.payloadView());
+            m = LockCodec.decode(d.payloadView(), names);
         } catch (IllegalArgumentException e) {
             malformed++;
             return;

@@ -23,16 +23,20 @@ import java.util.function.LongPredicate;
  */
 public class LockTable {
     /**
-     * Locks by name. A hash map, not a sorted one: a busy table creates and drops a lock at
-     * every acquire and release of a free lock, and the rare walks that must go in name order
-     * (confchgs, syncs, snapshots) sort the names first ({@link #byName}).
+     * Locks by name. A hash map, not a sorted one: the rare walks that must go in name order
+     * (confchgs, syncs, snapshots) sort the names first ({@link #byName}). A lock that falls idle
+     * (no holder, no waiter) stays, as a busy table acquires the same locks again and again:
+     * up to {@code requestsMax} idle locks, past which they all go ({@link #dropIfIdle}). Idle
+     * locks are not part of the table's value: every walk skips them.
      */
     private final HashMap<String, Lock> locks = new HashMap<>();
     private final int requestsMax;
     private long fence;
     private int requests;
+    /** Idle locks in {@link #locks}. */
+    private int idle;
 
-    /** One lock with a holder or waiters; a lock with neither is removed from the map. */
+    /** One lock: its holder and waiters, or neither (idle). */
     private static final class Lock {
         RequestId holder;
         long holderFence;
@@ -41,6 +45,10 @@ public class LockTable {
 
         boolean has(RequestId r) {
             return r.equals(holder) || waiters.contains(r);
+        }
+
+        boolean idle() {
+            return holder == null && waiters.isEmpty();
         }
     }
 
@@ -99,6 +107,8 @@ public class LockTable {
         if (l == null) {
             l = new Lock();
             locks.put(name, l);
+        } else if (l.idle()) {
+            idle--;
         }
         requests++;
         if (l.holder == null && l.waiters.isEmpty()) {
@@ -145,7 +155,6 @@ public class LockTable {
      * Does not grant the locks it frees: {@link #grantWaiting} does, once the group agrees.
      */
     public void removeAbsent(LongPredicate member, Consumer<LockEvent> out) {
-        List<String> idle = new ArrayList<>();
         for (Map.Entry<String, Lock> e : byName()) {
             Lock l = e.getValue();
             if (l.holder != null && !member.test(l.holder.process())) {
@@ -162,11 +171,10 @@ public class LockTable {
                     out.accept(new LockEvent.Cancelled(e.getKey(), w, LockEvent.Cause.LEFT));
                 }
             }
-            if (l.holder == null && l.waiters.isEmpty()) {
-                idle.add(e.getKey());
-            }
         }
-        idle.forEach(locks::remove);
+        // A confchg is rare: the locks it freed and the idle ones go.
+        locks.values().removeIf(Lock::idle);
+        idle = 0;
     }
 
     /** Grants every lock that has no holder to its first waiter, by lock name. */
@@ -185,9 +193,11 @@ public class LockTable {
         out.accept(new LockEvent.Granted(name, r, l.holderFence));
     }
 
+    /** Counts {@code l} if it fell idle; past {@code requestsMax} idle locks, drops them all. */
     private void dropIfIdle(String name, Lock l) {
-        if (l.holder == null && l.waiters.isEmpty()) {
-            locks.remove(name);
+        if (l.idle() && ++idle > requestsMax) {
+            locks.values().removeIf(Lock::idle);
+            idle = 0;
         }
     }
 
@@ -250,7 +260,7 @@ public class LockTable {
                 }
             }
         }
-        locks.values().removeIf(l -> l.holder == null && l.waiters.isEmpty());
+        locks.values().removeIf(Lock::idle);
     }
 
     /**
@@ -320,14 +330,21 @@ public class LockTable {
 
     /** Lock names in the table, ascending (for tests and tools). */
     public List<String> names() {
-        List<String> names = new ArrayList<>(locks.keySet());
-        names.sort(null);
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, Lock> e : byName()) {
+            names.add(e.getKey());
+        }
         return List.copyOf(names);
     }
 
-    /** The locks in ascending name order: the order every walk that emits events or bytes takes. */
+    /** The locks that are not idle, in ascending name order: the order every walk that emits events or bytes takes. */
     private List<Map.Entry<String, Lock>> byName() {
-        List<Map.Entry<String, Lock>> sorted = new ArrayList<>(locks.entrySet());
+        List<Map.Entry<String, Lock>> sorted = new ArrayList<>(locks.size() - idle);
+        for (Map.Entry<String, Lock> e : locks.entrySet()) {
+            if (!e.getValue().idle()) {
+                sorted.add(e);
+            }
+        }
         sorted.sort(Map.Entry.comparingByKey());
         return sorted;
     }

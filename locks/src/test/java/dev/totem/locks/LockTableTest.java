@@ -142,4 +142,33 @@ class LockTableTest {
         other.release("a", r(2, 1), e -> { });
         assertThat(table.digest()).isNotEqualTo(other.digest());
     }
+
+    @Test
+    void locksThatFellIdleAreNotPartOfTheTableAndAreDroppedPastTheBound() {
+        // Table of 8 requests: 8 idle locks stay, the 9th sweeps them all.
+        LockTable fresh = new LockTable(8);
+        fresh.acquire("held", r(2, 1), false, events::add);
+        table.acquire("held", r(2, 1), false, events::add);
+        for (int i = 0; i < 8; i++) {
+            table.acquire("l" + i, r(1, i + 1), false, events::add);
+            table.release("l" + i, r(1, i + 1), events::add);
+        }
+        assertThat(table.names()).containsExactly("held");
+        assertThat(table.image().locks()).hasSize(1);
+        assertThat(table.toString()).doesNotContain("l0");
+        // Fence counters differ (8 more grants): equal apart from it.
+        assertThat(table.image().locks()).isEqualTo(fresh.image().locks());
+
+        // An idle lock taken again is a lock as any other; the next release sweeps.
+        table.acquire("l3", r(1, 20), false, events::add);
+        assertThat(table.holder("l3")).isEqualTo(r(1, 20));
+        table.acquire("l3", r(2, 21), false, events::add);
+        assertThat(table.waiters("l3")).containsExactly(r(2, 21));
+        table.release("l3", r(1, 20), events::add);
+        table.release("l3", r(2, 21), events::add);
+        table.acquire("x", r(1, 30), false, events::add);
+        table.release("x", r(1, 30), events::add);
+        assertThat(table.names()).containsExactly("held");
+        assertThat(table.requests()).isEqualTo(1);
+    }
 }

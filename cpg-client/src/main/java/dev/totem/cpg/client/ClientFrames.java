@@ -4,7 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import dev.totem.cpg.CpgError;
 import dev.totem.cpg.CpgEvent;
-import dev.totem.cpg.GroupNames;
+import dev.totem.cpg.Utf8Names;
 import dev.totem.cpg.ipc.IpcFrames;
 import dev.totem.cpg.ipc.wire.Reply;
 import java.io.IOException;
@@ -73,7 +73,7 @@ final class ClientFrames {
      *
      * @throws IOException when the frame is not valid protobuf
      */
-    static CpgEvent.Deliver delivery(byte[] array, int offset, int length, GroupNames names) throws IOException {
+    static CpgEvent.Deliver delivery(byte[] array, int offset, int length, Utf8Names names) throws IOException {
         if (length == 0 || array[offset] != IpcFrames.SERVER_DELIVER) {
             return null;
         }

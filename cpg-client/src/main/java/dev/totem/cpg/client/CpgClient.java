@@ -10,7 +10,7 @@ import dev.totem.cpg.CpgEvent;
 import dev.totem.cpg.CpgHandle;
 import dev.totem.cpg.CpgListener;
 import dev.totem.cpg.CpgResult;
-import dev.totem.cpg.GroupNames;
+import dev.totem.cpg.Utf8Names;
 import dev.totem.cpg.ipc.IpcCodec;
 import dev.totem.cpg.ipc.IpcFrames;
 import dev.totem.cpg.ipc.wire.ClientMessage;
@@ -88,7 +88,7 @@ public final class CpgClient implements CpgHandle {
     private final ConcurrentHashMap<Long, CompletableFuture<Reply>> calls = new ConcurrentHashMap<>();
     private final EventBatches events = new EventBatches(EVENTS_QUEUED_MAX);
     /** The reader's group-name decoder: the deliveries of a group share one String. */
-    private final GroupNames groupNames = new GroupNames();
+    private final Utf8Names groupNames = new Utf8Names();
     private final Thread reader;
     private final Thread writer;
     private final Thread dispatcher;

@@ -56,7 +56,7 @@ class ClientFramesTest {
                     random.nextBytes(payload);
                     byte[] wire = ServerMessage.newBuilder().setDeliver(Deliver.newBuilder().setGroup(group).setSenderNode(node)
                             .setSenderPid(node + 7).setPayload(ByteString.copyFrom(payload))).build().toByteArray();
-                    CpgEvent.Deliver d = ClientFrames.delivery(padded(wire), 3, wire.length, new dev.totem.cpg.GroupNames());
+                    CpgEvent.Deliver d = ClientFrames.delivery(padded(wire), 3, wire.length, new dev.totem.cpg.Utf8Names());
                     assertThat(d).isEqualTo(new CpgEvent.Deliver(group, node, node + 7, payload));
                 }
             }
@@ -74,7 +74,7 @@ class ClientFramesTest {
         assertThat(ClientFrames.okReplyId(padded(refused), 3, refused.length)).isEqualTo(ClientFrames.NOT_AN_OK_REPLY);
         byte[] hello = ServerMessage.newBuilder().setReply(IpcCodec.reply(1, CpgResult.OK).setLocalNodeId(3)).build().toByteArray();
         assertThat(ClientFrames.okReplyId(padded(hello), 3, hello.length)).isEqualTo(ClientFrames.NOT_AN_OK_REPLY);
-        assertThat(ClientFrames.delivery(padded(hello), 3, hello.length, new dev.totem.cpg.GroupNames())).isNull();
+        assertThat(ClientFrames.delivery(padded(hello), 3, hello.length, new dev.totem.cpg.Utf8Names())).isNull();
 
         byte[] deliver = ServerMessage.newBuilder().setDeliver(Deliver.newBuilder().setGroup("g").setSenderNode(1)).build()
                 .toByteArray();
@@ -82,7 +82,7 @@ class ClientFramesTest {
         byte[] withUnknownField = ServerMessage.newBuilder().setDeliver(Deliver.newBuilder().setGroup("g")
                 .setUnknownFields(UnknownFieldSet.newBuilder().addField(9, UnknownFieldSet.Field.newBuilder().addVarint(1).build())
                         .build())).build().toByteArray();
-        assertThat(ClientFrames.delivery(padded(withUnknownField), 3, withUnknownField.length, new dev.totem.cpg.GroupNames())).isNull();
+        assertThat(ClientFrames.delivery(padded(withUnknownField), 3, withUnknownField.length, new dev.totem.cpg.Utf8Names())).isNull();
         assertThat(ClientFrames.OK).isEqualTo(Reply.newBuilder().setError(1).build());
     }
 

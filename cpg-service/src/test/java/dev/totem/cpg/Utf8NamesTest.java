@@ -7,10 +7,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class GroupNamesTest {
+class Utf8NamesTest {
     @Test
     void theSameBytesGiveTheSameStringAndOthersANewOne() throws Exception {
-        GroupNames names = new GroupNames();
+        Utf8Names names = new Utf8Names();
         byte[] a = "xxgrüppe".getBytes(StandardCharsets.UTF_8);
         String first = names.decode(a, 2, a.length - 2);
         assertThat(first).isEqualTo("grüppe");
@@ -23,12 +23,37 @@ class GroupNamesTest {
 
     @Test
     void bytesThatAreNotUtf8AreRefusedAndDoNotReplaceTheLastName() throws Exception {
-        GroupNames names = new GroupNames();
+        Utf8Names names = new Utf8Names();
         byte[] g = {'g'};
         String last = names.decode(g, 0, 1);
         byte[] surrogate = {(byte) 0xed, (byte) 0xa0, (byte) 0x80}; // an encoded UTF-16 surrogate
         assertThatThrownBy(() -> names.decode(surrogate, 0, 3)).isInstanceOf(CharacterCodingException.class);
         assertThatThrownBy(() -> names.decode(new byte[] {(byte) 0xff}, 0, 1)).isInstanceOf(CharacterCodingException.class);
         assertThat(names.decode(g, 0, 1)).isSameAs(last);
+    }
+
+    @Test
+    void aTableOfManySlotsKeepsManyNamesAndEachSlotHoldsOne() throws Exception {
+        Utf8Names names = new Utf8Names(4096);
+        String[] first = new String[1000];
+        for (int i = 0; i < first.length; i++) {
+            byte[] b = ("lock-" + i).getBytes(StandardCharsets.UTF_8);
+            first[i] = names.decode(b, 0, b.length);
+        }
+        int same = 0;
+        for (int i = 0; i < first.length; i++) {
+            byte[] b = ("lock-" + i).getBytes(StandardCharsets.UTF_8);
+            String again = names.decode(b, 0, b.length);
+            assertThat(again).isEqualTo("lock-" + i);
+            same += again == first[i] ? 1 : 0;
+        }
+        // Direct-mapped: a name loses its slot only to another name of the same slot.
+        assertThat(same).isGreaterThan(800);
+    }
+
+    @Test
+    void slotsAreBounded() {
+        assertThatThrownBy(() -> new Utf8Names(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Utf8Names(Utf8Names.SLOTS_MAX + 1)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,0 +1,85 @@
+package dev.totem.cpg;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Decodes names (group names, lock names) from UTF-8, remembering the ones it decoded in a
+ * direct-mapped table of a fixed number of slots: a name that comes back is the same
+ * {@code String}, decoded and hashed once, and whoever writes it out again can tell by identity
+ * that it is the same name. One slot suits a stream where one name follows itself (the messages
+ * of a busy group); a service that sees many names again and again (a lock table) wants about
+ * twice as many slots as names. Bounded: a new name takes its slot from the one there. Strict:
+ * malformed UTF-8 is refused, as protobuf refuses it in a string field. One owner; not
+ * thread-safe.
+ */
+public final class Utf8Names {
+    /** The most slots a table may have. */
+    public static final int SLOTS_MAX = 1 << 20;
+
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+    private final int mask;
+    private final byte[][] utf8;
+    private final String[] names;
+    /** Bytes read from a buffer without an array we may see. */
+    private byte[] scratch = new byte[0];
+
+    /** A table of one slot: remembers the last name. */
+    public Utf8Names() {
+        this(1);
+    }
+
+    /** @param slots how many names it remembers at most, rounded up to a power of two */
+    public Utf8Names(int slots) {
+        if (slots < 1 || slots > SLOTS_MAX) {
+            throw new IllegalArgumentException("slots must be 1.." + SLOTS_MAX + ", got " + slots);
+        }
+        int size = Integer.highestOneBit(slots) == slots ? slots : Integer.highestOneBit(slots) << 1;
+        this.mask = size - 1;
+        this.utf8 = new byte[size][];
+        this.names = new String[size];
+    }
+
+    /**
+     * The name whose UTF-8 is {@code length} bytes of {@code bytes} from {@code offset}.
+     *
+     * @throws CharacterCodingException when those bytes are not UTF-8
+     */
+    public String decode(byte[] bytes, int offset, int length) throws CharacterCodingException {
+        int slot = mask == 0 ? 0 : slot(bytes, offset, length);
+        byte[] known = utf8[slot];
+        if (known != null && Arrays.equals(bytes, offset, offset + length, known, 0, known.length)) {
+            return names[slot];
+        }
+        String name = decoder.decode(ByteBuffer.wrap(bytes, offset, length)).toString();
+        utf8[slot] = Arrays.copyOfRange(bytes, offset, offset + length);
+        names[slot] = name;
+        return name;
+    }
+
+    /**
+     * The name whose UTF-8 is the next {@code length} bytes of {@code buffer} (read-only ones
+     * too), which it reads.
+     *
+     * @throws CharacterCodingException when those bytes are not UTF-8
+     * @throws java.nio.BufferUnderflowException when fewer remain
+     */
+    public String decode(ByteBuffer buffer, int length) throws CharacterCodingException {
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, 2 * scratch.length)];
+        }
+        buffer.get(scratch, 0, length);
+        return decode(scratch, 0, length);
+    }
+
+    private int slot(byte[] bytes, int offset, int length) {
+        int h = 1;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            h = 31 * h + bytes[i];
+        }
+        return (h ^ (h >>> 16)) & mask;
+    }
+}

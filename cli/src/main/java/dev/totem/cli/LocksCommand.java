@@ -3,7 +3,13 @@ package dev.totem.cli;
 import dev.totem.locks.LockConfig;
 import dev.totem.locks.bench.LocksBench;
 import dev.totem.locks.bench.LocksCluster;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +18,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,9 +44,10 @@ public final class LocksCommand implements Callable<Integer> {
     @Command(name = "bench", mixinStandardHelpOptions = true,
             description = "Locks/s replicated over CPG against client/server, side by side.",
             footer = {"%nEach client runs a closed loop on a lock of its own: acquire, wait",
-                "for the grant, release. Client/server: one server thread holds the",
-                "table; clients are threads on blocking TCP over loopback (a round trip",
-                "per acquire; releases are not answered). Replicated: --nodes node",
+                "for the grant, release. Client/server: one server process (one thread)",
+                "holds the table; clients are threads of this process on blocking TCP",
+                "over loopback (a round trip per acquire; releases are not answered).",
+                "Replicated: --nodes node",
                 "processes on 127.0.0.1-N (frames in the clear), each with CPG and one",
                 "lock service that its share of the clients use; a grant is decided",
                 "when the request is delivered. The last line is",
@@ -45,6 +55,16 @@ public final class LocksCommand implements Callable<Integer> {
     static final class Bench implements Callable<Integer> {
         /** The most clients: each holds a request in every table, and a full table's snapshot must fit in one CPG message. */
         static final int CLIENTS_MAX = 16_384;
+        /**
+         * JVM options of the node processes and of the server process, the same for both modes.
+         * A busy service allocates a few hundred bytes per request and keeps each for a ring
+         * rotation or two: with a young generation this large, collections come seconds apart
+         * and find little alive (G1 in 512 MiB promoted requests in flight and paused the nodes
+         * for 50-150 ms every half second).
+         */
+        static final String[] JVM_OPTIONS = {"-Xmx2g", "-Xmn1200m", "-XX:+UseParallelGC"};
+        /** How long the server process may take to listen. */
+        static final Duration SERVER_START = Duration.ofSeconds(30);
 
         @Spec
         private CommandSpec spec;
@@ -65,7 +85,7 @@ public final class LocksCommand implements Callable<Integer> {
         private int seconds;
 
         @Option(names = "--warmup", description = "Seconds run before measuring, per mode: the JIT of three node JVMs on"
-                + " two cores takes that long to compile the hot path (default ${DEFAULT-VALUE}).", defaultValue = "10")
+                + " two cores takes that long to compile the hot path (default ${DEFAULT-VALUE}).", defaultValue = "15")
         private int warmup;
 
         @Option(names = "--mode", description = "both, replicated or client-server (default ${DEFAULT-VALUE}).", defaultValue = "both")
@@ -110,17 +130,18 @@ public final class LocksCommand implements Callable<Integer> {
             Duration measured = Duration.ofSeconds(seconds);
             double cs = Double.NaN;
             double rep = Double.NaN;
+            Path dir = out != null ? Files.createDirectories(out) : Files.createTempDirectory("totem-locks-");
             if (!m.equals("replicated")) {
-                LocksBench.Figures f = LocksBench.clientServer(serverClients, warmUp, measured);
+                LocksBench.Figures f = clientServer(dir, warmUp, measured);
                 cs = f.rate();
-                console.println("client-server: " + f.summary() + " (" + serverClients + " clients, 1 server, TCP on loopback)");
+                console.println("client-server: " + f.summary() + " (" + serverClients + " clients, 1 server process,"
+                        + " TCP on loopback)");
                 console.flush();
             }
             if (!m.equals("client-server")) {
-                Path dir = out != null ? Files.createDirectories(out) : Files.createTempDirectory("totem-locks-");
                 Map<String, String> totem = Map.of("netmtu", Integer.toString(netmtu), "window_size", Integer.toString(window),
                         "max_messages", Integer.toString(maxMessages));
-                List<String> nodeCommand = new ArrayList<>(ChildJvm.command("locks-node", "-Xmx512m"));
+                List<String> nodeCommand = new ArrayList<>(ChildJvm.command("locks-node", JVM_OPTIONS));
                 // Every client's lock is in every table: the table must hold them all. Bench names
                 // are short (lock-N), so a full table's snapshot stays far below CPG's 1 MiB.
                 nodeCommand.addAll(List.of("--guarantee", g, "--requests-max",
@@ -136,6 +157,46 @@ public final class LocksCommand implements Callable<Integer> {
             console.printf("locks: replicated=%s client-server=%s ratio=%s%n", rate(rep), rate(cs),
                     Double.isNaN(rep) || Double.isNaN(cs) ? "n/a" : String.format(Locale.ROOT, "%.1f", rep / cs));
             return 0;
+        }
+
+        /** Starts the server process, runs the clients against it from this JVM, and stops it. */
+        private LocksBench.Figures clientServer(Path dir, Duration warmUp, Duration measured) throws Exception {
+            Path log = dir.resolve("server.log");
+            ProcessBuilder pb = new ProcessBuilder(ChildJvm.command("locks-server", JVM_OPTIONS));
+            pb.redirectError(log.toFile());
+            Process server = pb.start();
+            try {
+                BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+                CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return lines.readLine();
+                    } catch (IOException e) {
+                        return null;
+                    }
+                });
+                String line;
+                try {
+                    line = first.get(SERVER_START.toSeconds(), TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    line = null;
+                }
+                if (line == null || !line.startsWith(LocksServerCommand.LISTENING)) {
+                    throw new UserError("the lock server process did not start within " + SERVER_START.toSeconds()
+                            + " s (it said " + (line == null ? "nothing" : "'" + line + "'") + "); its log is " + log);
+                }
+                int port = Integer.parseInt(line.substring(LocksServerCommand.LISTENING.length()).strip());
+                return LocksBench.clientServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), serverClients,
+                        warmUp, measured);
+            } finally {
+                try {
+                    server.getOutputStream().close(); // the server ends when its stdin does
+                } catch (IOException e) {
+                    // gone already
+                }
+                if (!server.waitFor(5, TimeUnit.SECONDS)) {
+                    server.destroyForcibly();
+                }
+            }
         }
 
         private static String rate(double r) {

@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
             SimCommand.class,
             LocksCommand.class,
             LocksNodeCommand.class,
+            LocksServerCommand.class,
             StatusCommand.class,
             ConfigCommand.class,
             KeygenCommand.class,

@@ -3,7 +3,6 @@ package dev.totem.locks.bench;
 import dev.totem.locks.baseline.LockClient;
 import dev.totem.locks.baseline.LockServer;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -56,57 +55,56 @@ public final class LocksBench {
 
     // ------------------------------------------------------------------ client/server
 
-    /** {@code clients} threads, each a blocking {@link LockClient} of one {@link LockServer} over loopback TCP. */
-    public static Figures clientServer(int clients, Duration warmUp, Duration window) throws Exception {
-        try (LockServer server = LockServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            Window w = new Window();
-            List<Thread> threads = new ArrayList<>();
-            List<Histogram> histograms = new ArrayList<>();
-            long[] counts = new long[clients];
-            List<LockClient> connections = new ArrayList<>();
-            for (int i = 0; i < clients; i++) {
-                connections.add(new LockClient(server.address()));
-            }
-            for (int i = 0; i < clients; i++) {
-                int index = i;
-                Histogram h = new Histogram(3);
-                histograms.add(h);
-                LockClient c = connections.get(i);
-                Thread t = new Thread(() -> {
-                    String name = "lock-" + index;
-                    try {
-                        while (!w.over()) {
-                            long t0 = System.nanoTime();
-                            LockClient.Grant g = c.acquire(name);
-                            long t1 = System.nanoTime();
-                            c.release(name, g);
-                            if (w.open()) {
-                                h.recordValue((t1 - t0) / 1_000);
-                                counts[index]++;
-                            }
-                        }
-                    } catch (IOException e) {
-                        w.fail(e);
-                    }
-                }, "lock-client-" + i);
-                t.setDaemon(true);
-                threads.add(t);
-            }
-            threads.forEach(Thread::start);
-            w.run(warmUp, window);
-            for (Thread t : threads) {
-                t.join(TimeUnit.SECONDS.toMillis(10));
-            }
-            for (LockClient c : connections) {
-                c.close();
-            }
-            w.check();
-            long total = 0;
-            for (long c : counts) {
-                total += c;
-            }
-            return new Figures(total, w.seconds(), merge(histograms), 0, null, Double.NaN);
+    /** {@code clients} threads, each a blocking {@link LockClient} of the {@link LockServer} at {@code server}. */
+    public static Figures clientServer(InetSocketAddress server, int clients, Duration warmUp, Duration window)
+            throws Exception {
+        Window w = new Window();
+        List<Thread> threads = new ArrayList<>();
+        List<Histogram> histograms = new ArrayList<>();
+        long[] counts = new long[clients];
+        List<LockClient> connections = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            connections.add(new LockClient(server));
         }
+        for (int i = 0; i < clients; i++) {
+            int index = i;
+            Histogram h = new Histogram(3);
+            histograms.add(h);
+            LockClient c = connections.get(i);
+            Thread t = new Thread(() -> {
+                String name = "lock-" + index;
+                try {
+                    while (!w.over()) {
+                        long t0 = System.nanoTime();
+                        LockClient.Grant g = c.acquire(name);
+                        long t1 = System.nanoTime();
+                        c.release(name, g);
+                        if (w.open()) {
+                            h.recordValue((t1 - t0) / 1_000);
+                            counts[index]++;
+                        }
+                    }
+                } catch (IOException e) {
+                    w.fail(e);
+                }
+            }, "lock-client-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+        w.run(warmUp, window);
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        for (LockClient c : connections) {
+            c.close();
+        }
+        w.check();
+        long total = 0;
+        for (long c : counts) {
+            total += c;
+        }
+        return new Figures(total, w.seconds(), merge(histograms), 0, null, Double.NaN);
     }
 
     // ------------------------------------------------------------------ replicated

@@ -2,6 +2,7 @@ package dev.totem.locks;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -40,15 +41,35 @@ public class LockTable {
     private static final class Lock {
         RequestId holder;
         long holderFence;
-        /** Small at first: most locks of a busy table never have a waiter. */
-        final ArrayDeque<RequestId> waiters = new ArrayDeque<>(1);
+        /** Null until the first waiter: most locks of a busy table never have one, and a null costs no memory load. */
+        ArrayDeque<RequestId> waiters;
 
         boolean has(RequestId r) {
-            return r.equals(holder) || waiters.contains(r);
+            return r.equals(holder) || (waiters != null && waiters.contains(r));
         }
 
         boolean idle() {
-            return holder == null && waiters.isEmpty();
+            return holder == null && !waiting();
+        }
+
+        boolean waiting() {
+            return waiters != null && !waiters.isEmpty();
+        }
+
+        /** The waiters, first in line first, to read. */
+        Collection<RequestId> queue() {
+            return waiters == null ? List.of() : waiters;
+        }
+
+        ArrayDeque<RequestId> queueForAdd() {
+            if (waiters == null) {
+                waiters = new ArrayDeque<>(2);
+            }
+            return waiters;
+        }
+
+        RequestId pollWaiter() {
+            return waiters == null ? null : waiters.poll();
         }
     }
 
@@ -84,7 +105,7 @@ public class LockTable {
     /** The requests waiting for {@code name}, first in line first. */
     public List<RequestId> waiters(String name) {
         Lock l = locks.get(name);
-        return l == null ? List.of() : List.copyOf(l.waiters);
+        return l == null ? List.of() : List.copyOf(l.queue());
     }
 
     /**
@@ -111,10 +132,10 @@ public class LockTable {
             idle--;
         }
         requests++;
-        if (l.holder == null && l.waiters.isEmpty()) {
+        if (l.holder == null && !l.waiting()) {
             grant(name, l, request, out);
         } else {
-            l.waiters.add(request);
+            l.queueForAdd().add(request);
             out.accept(new LockEvent.Queued(name, request, l.waiters.size() - 1));
         }
     }
@@ -135,11 +156,11 @@ public class LockTable {
             l.holderFence = 0;
             requests--;
             out.accept(new LockEvent.Released(name, request, LockEvent.Cause.RELEASED));
-            RequestId next = l.waiters.poll();
+            RequestId next = l.pollWaiter();
             if (next != null) {
                 grant(name, l, next, out);
             }
-        } else if (l.waiters.remove(request)) {
+        } else if (l.waiters != null && l.waiters.remove(request)) {
             requests--;
             out.accept(new LockEvent.Cancelled(name, request, LockEvent.Cause.RELEASED));
         } else {
@@ -163,7 +184,7 @@ public class LockTable {
                 l.holderFence = 0;
                 requests--;
             }
-            for (var it = l.waiters.iterator(); it.hasNext();) {
+            for (var it = l.queue().iterator(); it.hasNext();) {
                 RequestId w = it.next();
                 if (!member.test(w.process())) {
                     it.remove();
@@ -181,8 +202,8 @@ public class LockTable {
     public void grantWaiting(Consumer<LockEvent> out) {
         for (Map.Entry<String, Lock> e : byName()) {
             Lock l = e.getValue();
-            if (l.holder == null && !l.waiters.isEmpty()) {
-                grant(e.getKey(), l, l.waiters.poll(), out);
+            if (l.holder == null && l.waiting()) {
+                grant(e.getKey(), l, l.pollWaiter(), out);
             }
         }
     }
@@ -206,7 +227,7 @@ public class LockTable {
         List<LockMessage.LockImage> out = new ArrayList<>(locks.size());
         for (Map.Entry<String, Lock> e : byName()) {
             Lock l = e.getValue();
-            out.add(new LockMessage.LockImage(e.getKey(), l.holder, l.holderFence, List.copyOf(l.waiters)));
+            out.add(new LockMessage.LockImage(e.getKey(), l.holder, l.holderFence, List.copyOf(l.queue())));
         }
         return new LockMessage.Image(fence, out);
     }
@@ -254,7 +275,7 @@ public class LockTable {
             for (LockMessage.LockImage li : side.locks()) {
                 for (RequestId w : li.waiters()) {
                     if (member.test(w.process()) && requests < requestsMax && placed.add(w)) {
-                        locks.computeIfAbsent(li.name(), n -> new Lock()).waiters.add(w);
+                        locks.computeIfAbsent(li.name(), n -> new Lock()).queueForAdd().add(w);
                         requests++;
                     }
                 }
@@ -275,7 +296,7 @@ public class LockTable {
             if (e.getValue().holder != null) {
                 holdersAfter.put(e.getValue().holder, e.getKey());
             }
-            waitersAfter.addAll(e.getValue().waiters);
+            waitersAfter.addAll(e.getValue().queue());
         }
         Set<RequestId> holdersBefore = new HashSet<>();
         Set<RequestId> waitersBefore = new HashSet<>();
@@ -287,7 +308,7 @@ public class LockTable {
                     out.accept(new LockEvent.Released(e.getKey(), l.holder, LockEvent.Cause.REVOKED));
                 }
             }
-            for (RequestId w : l.waiters) {
+            for (RequestId w : l.queue()) {
                 waitersBefore.add(w);
                 if (!waitersAfter.contains(w) && !holdersAfter.containsKey(w)) {
                     out.accept(new LockEvent.Cancelled(e.getKey(), w, LockEvent.Cause.TRIMMED));
@@ -300,7 +321,7 @@ public class LockTable {
                 out.accept(new LockEvent.Granted(e.getKey(), l.holder, l.holderFence));
             }
             int position = 0;
-            for (RequestId w : l.waiters) {
+            for (RequestId w : l.queue()) {
                 if (!waitersBefore.contains(w)) {
                     out.accept(new LockEvent.Queued(e.getKey(), w, position));
                 }
@@ -323,7 +344,7 @@ public class LockTable {
     public String toString() {
         StringBuilder b = new StringBuilder("LockTable[fence=" + fence);
         for (Map.Entry<String, Lock> e : byName()) {
-            b.append(", ").append(e.getKey()).append('=').append(e.getValue().holder).append(e.getValue().waiters);
+            b.append(", ").append(e.getKey()).append('=').append(e.getValue().holder).append(e.getValue().queue());
         }
         return b.append(']').toString();
     }

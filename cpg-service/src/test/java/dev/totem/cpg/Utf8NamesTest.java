@@ -56,4 +56,28 @@ class Utf8NamesTest {
         assertThatThrownBy(() -> new Utf8Names(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Utf8Names(Utf8Names.SLOTS_MAX + 1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void namesWhoseHomeSlotIsTakenSitInTheNextSlotsAndTheTableStaysBounded() throws Exception {
+        // Four slots, four probes: any four names fit, whatever their hashes; a fifth evicts one.
+        Utf8Names names = new Utf8Names(4);
+        String[] words = {"alpha", "beta", "gamma", "délta"};
+        String[] first = new String[words.length];
+        for (int i = 0; i < words.length; i++) {
+            byte[] b = words[i].getBytes(StandardCharsets.UTF_8);
+            first[i] = names.decode(b, 0, b.length);
+        }
+        for (int i = 0; i < words.length; i++) {
+            byte[] b = words[i].getBytes(StandardCharsets.UTF_8);
+            assertThat(names.decode(b, 0, b.length)).isSameAs(first[i]).isEqualTo(words[i]);
+        }
+        byte[] fifth = "epsilon".getBytes(StandardCharsets.UTF_8);
+        assertThat(names.decode(fifth, 0, fifth.length)).isEqualTo("epsilon");
+        int kept = 0;
+        for (int i = 0; i < words.length; i++) {
+            byte[] b = words[i].getBytes(StandardCharsets.UTF_8);
+            kept += names.decode(b, 0, b.length) == first[i] ? 1 : 0;
+        }
+        assertThat(kept).isLessThan(words.length);
+    }
 }

@@ -107,6 +107,11 @@ public final class LocksCommand implements Callable<Integer> {
                 + " corosync's is 17).", defaultValue = "10")
         private int maxMessages;
 
+        @Option(names = "--service", description = "Where each node runs its lock service: loop (on the node's loop, with"
+                + " the handle's callbacks) or thread (a thread of its own, the callbacks queued for it) (default ${DEFAULT-VALUE}).",
+                defaultValue = "loop")
+        private String service;
+
         @Option(names = "--out", description = "Folder for the configuration and the node logs (default: a new temporary folder).")
         private Path out;
 
@@ -125,6 +130,11 @@ public final class LocksCommand implements Callable<Integer> {
             if (!g.equals("safe") && !g.equals("agreed")) {
                 throw new UserError("unknown guarantee '" + guarantee + "'; expected safe or agreed");
             }
+            String where = service.trim().toLowerCase(Locale.ROOT);
+            if (!where.equals("thread") && !where.equals("loop")) {
+                throw new UserError("unknown service placement '" + service + "'; expected thread or loop");
+            }
+            boolean onLoop = where.equals("loop");
             PrintWriter console = spec.commandLine().getOut();
             Duration warmUp = Duration.ofSeconds(warmup);
             Duration measured = Duration.ofSeconds(seconds);
@@ -146,6 +156,9 @@ public final class LocksCommand implements Callable<Integer> {
                 // are short (lock-N), so a full table's snapshot stays far below CPG's 1 MiB.
                 nodeCommand.addAll(List.of("--guarantee", g, "--requests-max",
                         Integer.toString(Math.max(LockConfig.defaults().requestsMax(), clients))));
+                if (onLoop) {
+                    nodeCommand.add("--on-loop");
+                }
                 try (LocksCluster cluster = LocksCluster.start(nodes, dir, nodeCommand, totem)) {
                     LocksBench.Figures f = LocksBench.replicated(cluster, nodes, clients, warmUp, measured);
                     rep = f.rate();

@@ -21,11 +21,14 @@ public final class LocksNodeCommand implements Callable<Integer> {
     @Option(names = "--requests-max", defaultValue = "4096", description = "The most requests a lock table holds.")
     private int requestsMax;
 
+    @Option(names = "--on-loop", description = "Run the lock service on the node's loop, not on a thread of its own.")
+    private boolean onLoop;
+
     @Override
     public Integer call() throws Exception {
         LockConfig config = LockConfig.defaults().withRequestGuarantee(Guarantee.valueOf(guarantee.toUpperCase(Locale.ROOT)))
                 .withRequestsMax(requestsMax);
-        new LocksNode(node.settings(true), config, System.out).run(System.in);
+        new LocksNode(node.settings(true), config, System.out, onLoop).run(System.in);
         return 0;
     }
 }

@@ -31,7 +31,7 @@ class LocksProcessesTest {
 
     @Test
     void aWaiterGetsTheLockOfAKilledHolderAfterTheConfchgAndNeverBesideAnotherHolder() throws Exception {
-        try (LocksCluster cluster = LocksCluster.start(3, dir, ChildJvm.command("locks-node", "-Xmx128m"), Map.of())) {
+        try (LocksCluster cluster = LocksCluster.start(3, dir, onLoop(ChildJvm.command("locks-node", "-Xmx128m")), Map.of())) {
             for (int n = 1; n <= 3; n++) {
                 cluster.send(n, "watch");
                 cluster.awaitLine(n, "WATCHING"::equals, WAIT);
@@ -117,5 +117,12 @@ class LocksProcessesTest {
             }
         }
         return -1;
+    }
+
+    /** The node command with the service on the node's loop, as {@code ./totem locks bench} runs it. */
+    private static List<String> onLoop(List<String> command) {
+        List<String> c = new ArrayList<>(command);
+        c.add("--on-loop");
+        return c;
     }
 }

@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -154,6 +155,22 @@ public final class NodeCpg implements AutoCloseable {
     /** The settings. */
     public CpgSettings settings() {
         return settings;
+    }
+
+    /**
+     * The node's loop, for code in the node's JVM that wants its handle's callbacks and its own
+     * work on one thread (an embedded handle calls its listener there): tasks run in order with
+     * the callbacks, never beside them. Work there holds the ring (the next datagrams, the
+     * token's next visit) while it runs.
+     *
+     * @throws IllegalStateException before the node has started
+     */
+    public ScheduledExecutorService loopExecutor() {
+        EventLoop l = loop;
+        if (l == null) {
+            throw new IllegalStateException("the node's CPG layer is not attached to a loop yet");
+        }
+        return l;
     }
 
     /** Called by the node once its loop exists, before anything runs on it. */

@@ -27,8 +27,8 @@ public final class Utf8Names {
     /** 32 less the bits of a slot number: a slot is the top bits of the mixed hash. */
     private final int shift;
     private final int[] hashes;
-    private final byte[][] utf8;
-    private final String[] names;
+    /** Per slot, side by side (one cache line): the name's UTF-8 at 2 * slot, its String at 2 * slot + 1. */
+    private final Object[] entries;
     /** Bytes read from a buffer without an array we may see. */
     private byte[] scratch = new byte[0];
 
@@ -46,8 +46,7 @@ public final class Utf8Names {
         this.mask = size - 1;
         this.shift = 32 - Integer.numberOfTrailingZeros(size);
         this.hashes = new int[size];
-        this.utf8 = new byte[size][];
-        this.names = new String[size];
+        this.entries = new Object[2 * size];
     }
 
     /**
@@ -69,11 +68,11 @@ public final class Utf8Names {
         int free = -1;
         for (int p = 0; p < PROBES && p <= mask; p++) {
             int slot = (home + p) & mask;
-            byte[] known = utf8[slot];
+            byte[] known = (byte[]) entries[2 * slot];
             if (known == null) {
                 free = free < 0 ? slot : free;
             } else if (hashes[slot] == h && Arrays.equals(bytes, offset, offset + length, known, 0, known.length)) {
-                return names[slot];
+                return (String) entries[2 * slot + 1];
             }
         }
         // ASCII, the common case, needs no decoder.
@@ -81,8 +80,8 @@ public final class Utf8Names {
                 : decoder.decode(ByteBuffer.wrap(bytes, offset, length)).toString();
         int slot = free >= 0 ? free : home;
         hashes[slot] = h;
-        utf8[slot] = Arrays.copyOfRange(bytes, offset, offset + length);
-        names[slot] = name;
+        entries[2 * slot] = Arrays.copyOfRange(bytes, offset, offset + length);
+        entries[2 * slot + 1] = name;
         return name;
     }
 

@@ -11,12 +11,18 @@ public final class Lease {
     private final String name;
     private final RequestId request;
     private final long fence;
-    private final CompletableFuture<LockEvent.Cause> lost = new CompletableFuture<>();
+    /** The name's UTF-8, from the request, for the release; null to encode it then. */
+    private final byte[] nameBytes;
+    /** Why the group took the lock away, or null. */
+    private LockEvent.Cause lostCause;
+    /** Made when first asked for: most leases are released, never lost, and never asked. */
+    private CompletableFuture<LockEvent.Cause> lost;
     private boolean released;
 
-    Lease(LockService service, String name, RequestId request, long fence) {
+    Lease(LockService service, String name, byte[] nameBytes, RequestId request, long fence) {
         this.service = service;
         this.name = name;
+        this.nameBytes = nameBytes;
         this.request = request;
         this.fence = fence;
     }
@@ -41,7 +47,7 @@ public final class Lease {
 
     /** Whether this process still holds the lock: not released, not lost. */
     public boolean held() {
-        return !released && !lost.isDone();
+        return !released && lostCause == null;
     }
 
     /**
@@ -50,6 +56,12 @@ public final class Lease {
      * a member). Never completes for a lease released by its holder.
      */
     public CompletableFuture<LockEvent.Cause> lost() {
+        if (lost == null) {
+            lost = new CompletableFuture<>();
+            if (lostCause != null) {
+                lost.complete(lostCause);
+            }
+        }
         return lost;
     }
 
@@ -57,12 +69,17 @@ public final class Lease {
     public void release() {
         if (held()) {
             released = true;
-            service.sendRelease(name, request.seq());
+            service.sendRelease(name, nameBytes, request.seq());
         }
     }
 
     void lose(LockEvent.Cause cause) {
-        lost.complete(cause);
+        if (lostCause == null) {
+            lostCause = cause;
+            if (lost != null) {
+                lost.complete(cause);
+            }
+        }
     }
 
     @Override

@@ -79,13 +79,38 @@ public final class LockCodec {
 
     /** An {@link LockMessage.Acquire} of the lock whose name is {@code name} ({@link #nameBytes}). */
     public static byte[] acquire(byte[] name, long seq, boolean tryOnly) {
-        return header(ACQUIRE, 8 + 1 + 2 + name.length).putLong(seq).put((byte) (tryOnly ? 1 : 0))
-                .putShort((short) name.length).put(name).array();
+        // Written into the array directly: a busy process encodes two requests per lock.
+        byte[] b = new byte[2 + 8 + 1 + 2 + name.length];
+        b[0] = VERSION;
+        b[1] = ACQUIRE;
+        putLong(b, 2, seq);
+        b[10] = (byte) (tryOnly ? 1 : 0);
+        putName(b, 11, name);
+        return b;
     }
 
     /** A {@link LockMessage.Release} of the lock whose name is {@code name} ({@link #nameBytes}). */
     public static byte[] release(byte[] name, long seq) {
-        return header(RELEASE, 8 + 2 + name.length).putLong(seq).putShort((short) name.length).put(name).array();
+        byte[] b = new byte[2 + 8 + 2 + name.length];
+        b[0] = VERSION;
+        b[1] = RELEASE;
+        putLong(b, 2, seq);
+        putName(b, 10, name);
+        return b;
+    }
+
+    private static void putLong(byte[] b, int at, long v) {
+        for (int i = 7; i >= 0; i--) {
+            b[at + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+
+    /** A name's length (2 bytes, network order) and bytes. */
+    private static void putName(byte[] b, int at, byte[] name) {
+        b[at] = (byte) (name.length >>> 8);
+        b[at + 1] = (byte) name.length;
+        System.arraycopy(name, 0, b, at + 2, name.length);
     }
 
     /**

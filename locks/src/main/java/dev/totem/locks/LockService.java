@@ -41,6 +41,8 @@ public final class LockService implements CpgListener, AutoCloseable {
     /** A request of this process the table has not finished with. */
     private static final class Pending {
         final String name;
+        /** The name's UTF-8, encoded once for the acquire and the release. */
+        byte[] nameBytes;
         final boolean tryOnly;
         /** The future of an acquire (null for a try). */
         final CompletableFuture<Lease> granted;
@@ -171,6 +173,7 @@ public final class LockService implements CpgListener, AutoCloseable {
             return p;
         }
         long seq = nextSeq++;
+        p.nameBytes = nameBytes;
         pending.put(seq, p);
         outbox.add(new Outgoing(LockCodec.acquire(nameBytes, seq, tryOnly), config.requestGuarantee(), seq, true));
         flushOutsideCallbacks();
@@ -194,18 +197,19 @@ public final class LockService implements CpgListener, AutoCloseable {
             Pending p = e.getValue();
             if (p.name.equals(name) && !p.cancelled && !p.tryOnly) {
                 p.cancelled = true;
-                sendRelease(name, e.getKey());
+                sendRelease(name, p.nameBytes, e.getKey());
                 return true;
             }
         }
         return false;
     }
 
-    void sendRelease(String name, long seq) {
+    /** Sends the release of request {@code seq} on {@code name}, whose UTF-8 is {@code nameBytes} (null: encode it). */
+    void sendRelease(String name, byte[] nameBytes, long seq) {
         if (!closed) {
             // Agreed would be enough (see the README), but the engine packs a run of messages into
             // one frame only while their guarantee stays the same: releases go as acquires do.
-            outbox.add(new Outgoing(LockCodec.release(LockCodec.nameBytes(name), seq), config.requestGuarantee(), 0, true));
+            outbox.add(new Outgoing(LockCodec.release(nameBytes != null ? nameBytes : LockCodec.nameBytes(name), seq), config.requestGuarantee(), 0, true));
             flushOutsideCallbacks();
         }
     }
@@ -385,7 +389,7 @@ public final class LockService implements CpgListener, AutoCloseable {
         long seq = e.request().seq();
         if (e instanceof LockEvent.Granted g) {
             Pending p = pending.remove(seq);
-            Lease lease = new Lease(this, g.name(), g.request(), g.fence());
+            Lease lease = new Lease(this, g.name(), p != null ? p.nameBytes : null, g.request(), g.fence());
             leases.put(seq, lease);
             if (p == null || p.cancelled) {
                 lease.release();  // cancelled while on its way: give it back

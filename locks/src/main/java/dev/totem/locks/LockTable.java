@@ -44,8 +44,22 @@ public class LockTable {
         /** Null until the first waiter: most locks of a busy table never have one, and a null costs no memory load. */
         ArrayDeque<RequestId> waiters;
 
+        /** The holder's process and number, beside {@link #holder}: a release compares them without loading it. */
+        long holderProcess;
+        long holderSeq;
+
         boolean has(RequestId r) {
-            return r.equals(holder) || (waiters != null && waiters.contains(r));
+            return heldBy(r) || (waiters != null && waiters.contains(r));
+        }
+
+        boolean heldBy(RequestId r) {
+            return holder != null && holderSeq == r.seq() && holderProcess == r.process();
+        }
+
+        void hold(RequestId r) {
+            holder = r;
+            holderProcess = r.process();
+            holderSeq = r.seq();
         }
 
         boolean idle() {
@@ -151,7 +165,7 @@ public class LockTable {
         if (l == null) {
             return false;
         }
-        if (request.equals(l.holder)) {
+        if (l.heldBy(request)) {
             l.holder = null;
             l.holderFence = 0;
             requests--;
@@ -209,7 +223,7 @@ public class LockTable {
     }
 
     private void grant(String name, Lock l, RequestId r, Consumer<LockEvent> out) {
-        l.holder = r;
+        l.hold(r);
         l.holderFence = ++fence;
         out.accept(new LockEvent.Granted(name, r, l.holderFence));
     }
@@ -263,7 +277,7 @@ public class LockTable {
                 }
                 Lock l = locks.computeIfAbsent(li.name(), n -> new Lock());
                 if (l.holder == null && placed.add(h)) {
-                    l.holder = h;
+                    l.hold(h);
                     l.holderFence = li.holderFence();
                     requests++;
                 } else {

@@ -145,4 +145,29 @@ class LockServiceTest {
         assertThat(h.sent).extracting(LockServiceTest::decode).containsExactly(new LockMessage.Release("a", 1),
                 new LockMessage.Acquire("b", 2, false));
     }
+
+    @Test
+    void leasesOfAClosedServiceAreLostWhetherTheirFutureWasAskedForBeforeOrAfter() {
+        LoopbackHandle h = new LoopbackHandle();
+        LockConfig config = LockConfig.defaults();
+        LockService s = synced(h, config);
+        List<Lease> leases = new ArrayList<>();
+        s.batch(() -> {
+            s.acquire("a").thenAccept(leases::add);
+            s.acquire("b").thenAccept(leases::add);
+        });
+        h.deliverNext(config.group());
+        assertThat(leases).extracting(Lease::name).containsExactly("a", "b");
+        var askedBefore = leases.get(0).lost();
+        assertThat(askedBefore).isNotDone();
+
+        s.close();
+
+        assertThat(askedBefore).isCompletedWithValue(LockEvent.Cause.LEFT);
+        assertThat(leases.get(1).lost()).isCompletedWithValue(LockEvent.Cause.LEFT);
+        assertThat(leases).noneMatch(Lease::held);
+        h.sent.clear();
+        leases.get(1).release();
+        assertThat(h.sent).as("a lost lease has nothing to release").isEmpty();
+    }
 }

@@ -55,6 +55,13 @@ public final class Utf8Names {
      * @throws CharacterCodingException when those bytes are not UTF-8
      */
     public String decode(byte[] bytes, int offset, int length) throws CharacterCodingException {
+        if (mask == 0) {
+            // One slot (a group's name on every delivery): no hash to compute, one comparison.
+            byte[] known = (byte[]) entries[0];
+            if (known != null && Arrays.equals(bytes, offset, offset + length, known, 0, known.length)) {
+                return (String) entries[1];
+            }
+        }
         int h = 1;
         boolean ascii = true;
         for (int i = offset, end = offset + length; i < end; i++) {

@@ -161,7 +161,8 @@ public final class NodeCpg implements AutoCloseable {
      * The node's loop, for code in the node's JVM that wants its handle's callbacks and its own
      * work on one thread (an embedded handle calls its listener there): tasks run in order with
      * the callbacks, never beside them. Work there holds the ring (the next datagrams, the
-     * token's next visit) while it runs.
+     * token's next visit) while it runs. The node owns the loop: shutting it down would stop the
+     * node's I/O too; close the node instead.
      *
      * @throws IllegalStateException before the node has started
      */

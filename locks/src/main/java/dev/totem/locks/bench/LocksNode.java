@@ -223,46 +223,45 @@ public final class LocksNode {
     }
 
     /**
-     * The listener the handle calls on the node's loop: queues each callback for the service's
-     * thread, printing the group's confchgs first (the tests order grants after them).
+     * The listener the handle calls on the node's loop: prints the group's confchgs (the tests
+     * order grants after them) and hands each callback to the service, there ({@link #onLoop})
+     * or queued for the service's thread.
      */
     private CpgListener queued(CpgListener service) {
-        if (onLoop) {
-            return new CpgListener() {
-                @Override
-                public void onDeliver(CpgEvent.Deliver d) {
-                    service.onDeliver(d);
-                }
-
-                @Override
-                public void onConfchg(CpgEvent.Confchg c) {
-                    say("CONFCHG " + c.group() + " members " + c.members() + " left " + c.left());
-                    service.onConfchg(c);
-                }
-
-                @Override
-                public void onDisconnected(String reason) {
-                    service.onDisconnected(reason);
-                }
-            };
-        }
-        return new CpgListener() {
+        CpgListener direct = new CpgListener() {
             @Override
             public void onDeliver(CpgEvent.Deliver d) {
-                post(() -> service.onDeliver(d));
+                service.onDeliver(d);
             }
 
             @Override
             public void onConfchg(CpgEvent.Confchg c) {
-                post(() -> {
-                    say("CONFCHG " + c.group() + " members " + c.members() + " left " + c.left());
-                    service.onConfchg(c);
-                });
+                say("CONFCHG " + c.group() + " members " + c.members() + " left " + c.left());
+                service.onConfchg(c);
             }
 
             @Override
             public void onDisconnected(String reason) {
-                post(() -> service.onDisconnected(reason));
+                service.onDisconnected(reason);
+            }
+        };
+        if (onLoop) {
+            return direct;
+        }
+        return new CpgListener() {
+            @Override
+            public void onDeliver(CpgEvent.Deliver d) {
+                post(() -> direct.onDeliver(d));
+            }
+
+            @Override
+            public void onConfchg(CpgEvent.Confchg c) {
+                post(() -> direct.onConfchg(c));
+            }
+
+            @Override
+            public void onDisconnected(String reason) {
+                post(() -> direct.onDisconnected(reason));
             }
         };
     }

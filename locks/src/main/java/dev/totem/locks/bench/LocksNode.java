@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -72,8 +71,8 @@ public final class LocksNode {
     private final PrintStream out;
     /** The service runs on the node's loop, with the handle's callbacks, not on a thread of its own. */
     private final boolean onLoop;
-    /** The node's loop, once started (with {@link #onLoop}). */
-    private volatile ScheduledExecutorService loop;
+    /** The node's CPG layer, whose loop runs the service (with {@link #onLoop}), once started. */
+    private volatile NodeCpg cpg;
     private final BlockingQueue<Runnable> tasks = new ArrayBlockingQueue<>(TASKS_MAX);
     private volatile boolean running = true;
     // Set and used on the service's thread.
@@ -107,12 +106,12 @@ public final class LocksNode {
         node.start();
         NodeCpg cpg = node.cpg().orElseThrow(() -> new IllegalStateException("the node does not run CPG"));
         if (onLoop) {
-            loop = cpg.loopExecutor();
-            loop.scheduleWithFixedDelay(() -> {
+            this.cpg = cpg;
+            cpg.every(PUMP_PERIOD_MS, () -> {
                 if (service != null) {
                     service.pump();
                 }
-            }, PUMP_PERIOD_MS, PUMP_PERIOD_MS, TimeUnit.MILLISECONDS);
+            });
         } else {
             Thread worker = new Thread(this::serve, "locks-service");
             worker.setDaemon(true);
@@ -165,7 +164,7 @@ public final class LocksNode {
     /** Queues {@code task} for the service's thread, waiting while the queue is full. */
     private void post(Runnable task) {
         if (onLoop) {
-            loop.execute(task);
+            cpg.execute(task);
             return;
         }
         try {

@@ -29,7 +29,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -158,15 +157,32 @@ public final class NodeCpg implements AutoCloseable {
     }
 
     /**
-     * The node's loop, for code in the node's JVM that wants its handle's callbacks and its own
-     * work on one thread (an embedded handle calls its listener there): tasks run in order with
-     * the callbacks, never beside them. Work there holds the ring (the next datagrams, the
-     * token's next visit) while it runs. The node owns the loop: shutting it down would stop the
-     * node's I/O too; close the node instead.
+     * Runs {@code task} on the node's loop, after what is queued there: for code in the node's
+     * JVM that wants its own work on the thread of its handle's callbacks (an embedded handle
+     * calls its listener there), so that the two never run side by side. Work there holds the
+     * ring (the next datagrams, the token's next visit) while it runs.
+     *
+     * @throws IllegalStateException before the node has started
+     * @throws java.util.concurrent.RejectedExecutionException once the node has closed
+     */
+    public void execute(Runnable task) {
+        attachedLoop().execute(task);
+    }
+
+    /**
+     * Runs {@code task} on the node's loop every {@code periodMillis}, the first time after one
+     * period, until the node closes or the returned future is cancelled (see {@link #execute}).
      *
      * @throws IllegalStateException before the node has started
      */
-    public ScheduledExecutorService loopExecutor() {
+    public ScheduledFuture<?> every(long periodMillis, Runnable task) {
+        if (periodMillis < 1) {
+            throw new IllegalArgumentException("period must be at least 1 ms, got " + periodMillis);
+        }
+        return attachedLoop().scheduleWithFixedDelay(task, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private EventLoop attachedLoop() {
         EventLoop l = loop;
         if (l == null) {
             throw new IllegalStateException("the node's CPG layer is not attached to a loop yet");

@@ -1,8 +1,11 @@
 package dev.totem.locks;
 
 import dev.totem.cpg.Utf8Names;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,6 +39,9 @@ public final class LockCodec {
     private static final byte SNAPSHOT = 4;
     private static final byte BATCH = 5;
     private static final int REQUEST_BYTES = 16;
+    /** Network-order views of a byte array, for the requests written without a ByteBuffer. */
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     /** The most requests in one batch (its count field). */
     public static final int BATCH_REQUESTS_MAX = 65_535;
     /** A batch's own bytes: version, type, count. */
@@ -83,7 +89,7 @@ public final class LockCodec {
         byte[] b = new byte[2 + 8 + 1 + 2 + name.length];
         b[0] = VERSION;
         b[1] = ACQUIRE;
-        putLong(b, 2, seq);
+        LONG.set(b, 2, seq);
         b[10] = (byte) (tryOnly ? 1 : 0);
         putName(b, 11, name);
         return b;
@@ -94,22 +100,14 @@ public final class LockCodec {
         byte[] b = new byte[2 + 8 + 2 + name.length];
         b[0] = VERSION;
         b[1] = RELEASE;
-        putLong(b, 2, seq);
+        LONG.set(b, 2, seq);
         putName(b, 10, name);
         return b;
     }
 
-    private static void putLong(byte[] b, int at, long v) {
-        for (int i = 7; i >= 0; i--) {
-            b[at + i] = (byte) v;
-            v >>>= 8;
-        }
-    }
-
     /** A name's length (2 bytes, network order) and bytes. */
     private static void putName(byte[] b, int at, byte[] name) {
-        b[at] = (byte) (name.length >>> 8);
-        b[at + 1] = (byte) name.length;
+        SHORT.set(b, at, (short) name.length);
         System.arraycopy(name, 0, b, at + 2, name.length);
     }
 

@@ -41,8 +41,8 @@ public final class LockService implements CpgListener, AutoCloseable {
     /** A request of this process the table has not finished with. */
     private static final class Pending {
         final String name;
-        /** The name's UTF-8, encoded once for the acquire and the release. */
-        byte[] nameBytes;
+        /** The name's UTF-8, encoded once for the acquire and the release (null if refused). */
+        final byte[] nameBytes;
         final boolean tryOnly;
         /** The future of an acquire (null for a try). */
         final CompletableFuture<Lease> granted;
@@ -50,8 +50,9 @@ public final class LockService implements CpgListener, AutoCloseable {
         final CompletableFuture<Optional<Lease>> tried;
         boolean cancelled;
 
-        Pending(String name, boolean tryOnly) {
+        Pending(String name, byte[] nameBytes, boolean tryOnly) {
             this.name = name;
+            this.nameBytes = nameBytes;
             this.tryOnly = tryOnly;
             this.granted = tryOnly ? null : new CompletableFuture<>();
             this.tried = tryOnly ? new CompletableFuture<>() : null;
@@ -161,7 +162,6 @@ public final class LockService implements CpgListener, AutoCloseable {
     }
 
     private Pending request(String name, boolean tryOnly) {
-        Pending p = new Pending(name, tryOnly);
         String refused = closed ? "the lock service is closed"
                 : outbox.size() >= config.outboxMax() ? "the outbox is full (" + config.outboxMax() + " messages)" : null;
         byte[] nameBytes = null;
@@ -172,12 +172,12 @@ public final class LockService implements CpgListener, AutoCloseable {
                 refused = e.getMessage();
             }
         }
+        Pending p = new Pending(name, nameBytes, tryOnly);
         if (refused != null) {
             p.fail(new LockException(refused));
             return p;
         }
         long seq = nextSeq++;
-        p.nameBytes = nameBytes;
         pending.put(seq, p);
         outbox.add(new Outgoing(LockCodec.acquire(nameBytes, seq, tryOnly), config.requestGuarantee(), seq, true));
         flushOutsideCallbacks();
@@ -213,7 +213,8 @@ public final class LockService implements CpgListener, AutoCloseable {
         if (!closed) {
             // Agreed would be enough (see the README), but the engine packs a run of messages into
             // one frame only while their guarantee stays the same: releases go as acquires do.
-            outbox.add(new Outgoing(LockCodec.release(nameBytes != null ? nameBytes : LockCodec.nameBytes(name), seq), config.requestGuarantee(), 0, true));
+            byte[] release = LockCodec.release(nameBytes != null ? nameBytes : LockCodec.nameBytes(name), seq);
+            outbox.add(new Outgoing(release, config.requestGuarantee(), 0, true));
             flushOutsideCallbacks();
         }
     }

@@ -1,12 +1,12 @@
 package dev.totem.locks;
 
-import dev.totem.cpg.Utf8Names;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,24 +170,30 @@ public final class LockCodec {
      * @throws IllegalArgumentException with the reason, when {@code bytes} is not a lock message
      */
     public static LockMessage decode(ByteBuffer bytes) {
-        return decode(bytes, new Utf8Names());
-    }
-
-    /**
-     * Decodes a message, its lock names through {@code names} (a service keeps one: a busy
-     * table sees the same names again and again, and decodes each once).
-     *
-     * @throws IllegalArgumentException with the reason, when {@code bytes} is not a lock message
-     */
-    public static LockMessage decode(ByteBuffer bytes, Utf8Names names) {
         ByteBuffer b = bytes.duplicate();
+        if (b.remaining() >= 2 && Requests.isRequests(b.get(b.position() + 1))) {
+            // Requests have one reader, which a service also runs over delivered bytes in place.
+            byte[] copy = new byte[b.remaining()];
+            b.get(copy);
+            Requests r = new Requests();
+            r.check(copy, 0, copy.length);
+            List<LockMessage> requests = new ArrayList<>(r.count());
+            while (r.next()) {
+                requests.add(r.message());
+            }
+            return copy[1] == BATCH ? new LockMessage.Batch(requests) : requests.get(0);
+        }
         try {
             byte version = b.get();
             if (version != VERSION) {
                 throw new IllegalArgumentException("lock message version " + version + ", expected " + VERSION);
             }
             byte type = b.get();
-            LockMessage m = type == BATCH ? batch(b, names) : body(type, b, names);
+            LockMessage m = switch (type) {
+                case SYNC_REQUEST -> new LockMessage.SyncRequest(b.getLong());
+                case SNAPSHOT -> snapshot(b);
+                default -> throw new IllegalArgumentException("unknown lock message type " + type);
+            };
             if (b.hasRemaining()) {
                 throw new IllegalArgumentException(b.remaining() + " bytes after the message");
             }
@@ -197,44 +203,182 @@ public final class LockCodec {
         }
     }
 
-    private static LockMessage.Batch batch(ByteBuffer b, Utf8Names names) {
-        int count = Short.toUnsignedInt(b.getShort());
-        // Each request takes at least 12 bytes: a count beyond what is left is a lie, not an allocation.
-        if (count == 0 || count > b.remaining() / 12) {
-            throw new IllegalArgumentException("batch of " + count + " requests in " + b.remaining() + " bytes");
-        }
-        List<LockMessage> requests = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            byte type = b.get();
-            if (type != ACQUIRE && type != RELEASE) {
-                throw new IllegalArgumentException("a batch holds acquires and releases only, not type " + type);
-            }
-            requests.add(body(type, b, names));
-        }
-        return new LockMessage.Batch(requests);
-    }
+    /**
+     * Reads a request message (an acquire, a release, or a batch of them) where it lies, request
+     * by request, without making objects: {@link #check} it whole first (a malformed message is
+     * refused before any of its requests is applied), then {@link #next} through it. A service
+     * keeps one and reads every delivered message with it. One owner; not thread-safe.
+     */
+    public static final class Requests {
+        private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+        private byte[] bytes;
+        private boolean batch;
+        private byte type;
+        private int count;
+        private int at;
+        private int left;
+        private boolean acquire;
+        private boolean tryOnly;
+        private long seq;
+        private int nameOffset;
+        private int nameLength;
 
-    private static LockMessage body(byte type, ByteBuffer b, Utf8Names names) {
-        return switch (type) {
-            case ACQUIRE -> {
-                long seq = b.getLong();
-                byte flag = b.get();
-                if (flag != 0 && flag != 1) {
-                    throw new IllegalArgumentException("try flag " + flag);
+        /** Whether a message of type {@code type} (its second byte) is one of requests. */
+        public static boolean isRequests(byte type) {
+            return type == ACQUIRE || type == RELEASE || type == BATCH;
+        }
+
+        /**
+         * Checks the request message in {@code length} bytes of {@code bytes} from {@code offset}
+         * throughout, and readies it to be read from its first request. The bytes must stay as
+         * they are while it is read.
+         *
+         * @return how many requests it holds
+         * @throws IllegalArgumentException with the reason, when it is not a well-formed request message
+         */
+        public int check(byte[] bytes, int offset, int length) {
+            int end = offset + length;
+            need(offset, 2, end, length);
+            if (bytes[offset] != VERSION) {
+                throw new IllegalArgumentException("lock message version " + bytes[offset] + ", expected " + VERSION);
+            }
+            byte t = bytes[offset + 1];
+            if (!isRequests(t)) {
+                throw new IllegalArgumentException("not a request message: type " + t);
+            }
+            int p = offset + 2;
+            int n = 1;
+            if (t == BATCH) {
+                need(p, 2, end, length);
+                n = Short.toUnsignedInt((short) SHORT.get(bytes, p));
+                p += 2;
+                // Each request takes at least 12 bytes: a count beyond what is left is a lie.
+                if (n == 0 || n > (end - p) / 12) {
+                    throw new IllegalArgumentException("batch of " + n + " requests in " + (end - p) + " bytes");
                 }
-                yield new LockMessage.Acquire(name(b, names), positive(seq), flag == 1);
             }
-            case RELEASE -> {
-                long seq = b.getLong();
-                yield new LockMessage.Release(name(b, names), positive(seq));
+            int first = p;
+            for (int i = 0; i < n; i++) {
+                byte rt = t;
+                if (t == BATCH) {
+                    need(p, 1, end, length);
+                    rt = bytes[p++];
+                    if (rt != ACQUIRE && rt != RELEASE) {
+                        throw new IllegalArgumentException("a batch holds acquires and releases only, not type " + rt);
+                    }
+                }
+                need(p, 8, end, length);
+                positive((long) LONG.get(bytes, p));
+                p += 8;
+                if (rt == ACQUIRE) {
+                    need(p, 1, end, length);
+                    if (bytes[p] != 0 && bytes[p] != 1) {
+                        throw new IllegalArgumentException("try flag " + bytes[p]);
+                    }
+                    p++;
+                }
+                need(p, 2, end, length);
+                int len = Short.toUnsignedInt((short) SHORT.get(bytes, p));
+                p += 2;
+                if (len == 0 || len > NAME_BYTES_MAX) {
+                    throw new IllegalArgumentException("lock name of " + len + " bytes");
+                }
+                need(p, len, end, length);
+                checkUtf8(bytes, p, len);
+                p += len;
             }
-            case SYNC_REQUEST -> new LockMessage.SyncRequest(b.getLong());
-            case SNAPSHOT -> snapshot(b, names);
-            default -> throw new IllegalArgumentException("unknown lock message type " + type);
-        };
+            if (p != end) {
+                throw new IllegalArgumentException((end - p) + " bytes after the message");
+            }
+            this.bytes = bytes;
+            this.batch = t == BATCH;
+            this.type = t;
+            this.count = n;
+            this.at = first;
+            this.left = n;
+            return n;
+        }
+
+        /** Requests in the message last checked. */
+        public int count() {
+            return count;
+        }
+
+        /** Moves to the next request: false when none is left. */
+        public boolean next() {
+            if (left == 0) {
+                return false;
+            }
+            left--;
+            byte rt = batch ? bytes[at++] : type;
+            acquire = rt == ACQUIRE;
+            seq = (long) LONG.get(bytes, at);
+            at += 8;
+            tryOnly = acquire && bytes[at++] == 1;
+            nameLength = Short.toUnsignedInt((short) SHORT.get(bytes, at));
+            nameOffset = at + 2;
+            at = nameOffset + nameLength;
+            return true;
+        }
+
+        /** Whether the request is an acquire (else a release). */
+        public boolean acquire() {
+            return acquire;
+        }
+
+        /** Whether the request is a try (an acquire that never waits). */
+        public boolean tryOnly() {
+            return tryOnly;
+        }
+
+        /** The request's number in its process. */
+        public long seq() {
+            return seq;
+        }
+
+        /** The bytes the message lies in; the name at {@link #nameOffset()}. */
+        public byte[] bytes() {
+            return bytes;
+        }
+
+        /** Where the request's lock name (UTF-8) starts in {@link #bytes()}. */
+        public int nameOffset() {
+            return nameOffset;
+        }
+
+        /** The length of the request's lock name in bytes. */
+        public int nameLength() {
+            return nameLength;
+        }
+
+        /** The request as a message. */
+        public LockMessage message() {
+            String name = new String(bytes, nameOffset, nameLength, StandardCharsets.UTF_8);
+            return acquire ? new LockMessage.Acquire(name, seq, tryOnly) : new LockMessage.Release(name, seq);
+        }
+
+        private void checkUtf8(byte[] b, int offset, int length) {
+            for (int i = offset, end = offset + length; i < end; i++) {
+                if (b[i] < 0) {
+                    // Not ASCII, the common case: the strict decoder judges.
+                    try {
+                        utf8.reset().decode(ByteBuffer.wrap(b, offset, length));
+                    } catch (CharacterCodingException e) {
+                        throw new IllegalArgumentException("lock name is not UTF-8", e);
+                    }
+                    return;
+                }
+            }
+        }
+
+        private static void need(int at, int bytes, int end, int length) {
+            if (end - at < bytes) {
+                throw new IllegalArgumentException("lock message cut short (" + length + " bytes)");
+            }
+        }
     }
 
-    private static LockMessage.Snapshot snapshot(ByteBuffer b, Utf8Names names) {
+    private static LockMessage.Snapshot snapshot(ByteBuffer b) {
         long round = b.getLong();
         byte stale = b.get();
         if (stale != 0 && stale != 1) {
@@ -248,7 +392,7 @@ public final class LockCodec {
         }
         List<LockMessage.LockImage> locks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            String name = name(b, names);
+            String name = name(b);
             byte has = b.get();
             if (has != 0 && has != 1) {
                 throw new IllegalArgumentException("holder flag " + has);
@@ -289,7 +433,7 @@ public final class LockCodec {
         return seq;
     }
 
-    private static String name(ByteBuffer b, Utf8Names names) {
+    private static String name(ByteBuffer b) {
         int len = Short.toUnsignedInt(b.getShort());
         if (len == 0 || len > NAME_BYTES_MAX) {
             throw new IllegalArgumentException("lock name of " + len + " bytes");
@@ -297,8 +441,10 @@ public final class LockCodec {
         if (len > b.remaining()) {
             throw new BufferUnderflowException();
         }
+        ByteBuffer name = b.slice().limit(len);
+        b.position(b.position() + len);
         try {
-            return names.decode(b, len);
+            return StandardCharsets.UTF_8.newDecoder().decode(name).toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("lock name is not UTF-8", e);
         }

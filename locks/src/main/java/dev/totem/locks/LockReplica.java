@@ -192,6 +192,32 @@ public final class LockReplica {
         }
     }
 
+    /**
+     * A request message from process (node, pid), in the group's total order, read where it was
+     * delivered ({@code requests} checked and not read yet): as {@link #onDeliver} of the
+     * {@link LockMessage} it encodes, without making one when the replica is synchronised.
+     */
+    public void onRequests(int node, int pid, LockCodec.Requests requests, LockEventSink out) {
+        long sender = RequestId.process(node, pid);
+        if (phase == Phase.NOT_JOINED || phase == Phase.LEFT || !members.contains(sender)) {
+            ignored += requests.count();
+            return;
+        }
+        while (requests.next()) {
+            if (phase != Phase.SYNCED) {
+                request(node, pid, requests.message(), out);
+                continue;
+            }
+            sinceRound++;
+            byte[] b = requests.bytes();
+            if (requests.acquire()) {
+                table.acquire(b, requests.nameOffset(), requests.nameLength(), sender, requests.seq(), requests.tryOnly(), out);
+            } else if (!table.release(b, requests.nameOffset(), requests.nameLength(), sender, requests.seq(), out)) {
+                ignored++;
+            }
+        }
+    }
+
     /** An acquire or release of a member: applied when synchronised, else held back (or dropped past the bound). */
     private void request(int node, int pid, LockMessage m, Consumer<LockEvent> out) {
         sinceRound++;

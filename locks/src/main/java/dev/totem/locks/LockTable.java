@@ -1,8 +1,11 @@
 package dev.totem.locks;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,46 +27,77 @@ import java.util.function.LongPredicate;
  */
 public class LockTable {
     /**
-     * Locks by name. A hash map, not a sorted one: the rare walks that must go in name order
-     * (confchgs, syncs, snapshots) sort the names first ({@link #byName}). A lock that falls idle
-     * (no holder, no waiter) stays, as a busy table acquires the same locks again and again:
-     * up to {@code requestsMax} idle locks, past which they all go ({@link #dropIfIdle}). Idle
-     * locks are not part of the table's value: every walk skips them.
+     * Locks by the UTF-8 of their names, so that a delivered request finds its lock in one lookup
+     * without a {@code String}. A hash table, not a sorted one: the rare walks that must go in
+     * name order (confchgs, syncs, snapshots) sort the locks first ({@link #byName}). A lock that
+     * falls idle (no holder, no waiter) stays, as a busy table acquires the same locks again and
+     * again: up to {@code requestsMax} idle locks, past which they all go ({@link #dropIfIdle}).
+     * Idle locks are not part of the table's value: every walk skips them.
      */
-    private final HashMap<String, Lock> locks = new HashMap<>();
+    private final LockIndex locks = new LockIndex();
     private final int requestsMax;
     private long fence;
     private int requests;
     /** Idle locks in {@link #locks}. */
     private int idle;
 
-    /** One lock: its holder and waiters, or neither (idle). */
-    private static final class Lock {
-        RequestId holder;
+    /** One lock: its name, its holder and waiters, or neither (idle). */
+    static final class Lock {
+        final byte[] nameBytes;
+        final int hash;
+        /** The name as a String, decoded when an event or a walk first needs it. */
+        private String name;
+        /** The holder's process ({@link RequestId#process()}) and number; number 0: no holder. */
+        long holderProcess;
+        long holderSeq;
         long holderFence;
         /** Null until the first waiter: most locks of a busy table never have one, and a null costs no memory load. */
         ArrayDeque<RequestId> waiters;
 
-        /** The holder's process and number, beside {@link #holder}: a release compares them without loading it. */
-        long holderProcess;
-        long holderSeq;
-
-        boolean has(RequestId r) {
-            return heldBy(r) || (waiters != null && waiters.contains(r));
+        Lock(byte[] nameBytes, int hash, String name) {
+            this.nameBytes = nameBytes;
+            this.hash = hash;
+            this.name = name;
         }
 
-        boolean heldBy(RequestId r) {
-            return holder != null && holderSeq == r.seq() && holderProcess == r.process();
+        String name() {
+            if (name == null) {
+                name = new String(nameBytes, StandardCharsets.UTF_8);
+            }
+            return name;
         }
 
-        void hold(RequestId r) {
-            holder = r;
-            holderProcess = r.process();
-            holderSeq = r.seq();
+        boolean held() {
+            return holderSeq != 0;
+        }
+
+        /** The holder, or null. */
+        RequestId holder() {
+            return held() ? RequestId.of(holderProcess, holderSeq) : null;
+        }
+
+        boolean has(long process, long seq) {
+            return heldBy(process, seq) || (waiting() && waiters.contains(RequestId.of(process, seq)));
+        }
+
+        boolean heldBy(long process, long seq) {
+            return holderSeq == seq && holderProcess == process;
+        }
+
+        void hold(long process, long seq, long grantFence) {
+            holderProcess = process;
+            holderSeq = seq;
+            holderFence = grantFence;
+        }
+
+        void free() {
+            holderProcess = 0;
+            holderSeq = 0;
+            holderFence = 0;
         }
 
         boolean idle() {
-            return holder == null && !waiting();
+            return !held() && !waiting();
         }
 
         boolean waiting() {
@@ -112,13 +146,13 @@ public class LockTable {
 
     /** The request holding {@code name}, or null. */
     public RequestId holder(String name) {
-        Lock l = locks.get(name);
-        return l == null ? null : l.holder;
+        Lock l = find(name);
+        return l == null ? null : l.holder();
     }
 
     /** The requests waiting for {@code name}, first in line first. */
     public List<RequestId> waiters(String name) {
-        Lock l = locks.get(name);
+        Lock l = find(name);
         return l == null ? List.of() : List.copyOf(l.queue());
     }
 
@@ -127,30 +161,56 @@ public class LockTable {
      * denies a try). A request already in the table is ignored.
      */
     public void acquire(String name, RequestId request, boolean tryOnly, Consumer<LockEvent> out) {
-        Lock l = locks.get(name);
-        if (l != null && l.has(request)) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        acquire(bytes, 0, bytes.length, name, request.process(), request.seq(), tryOnly, LockEventSink.of(out));
+    }
+
+    /**
+     * {@link #acquire(String, RequestId, boolean, Consumer)} of the lock whose name's UTF-8 is
+     * {@code length} bytes of {@code name} from {@code offset} (well-formed: the caller checked
+     * it), by request {@code seq} of {@code process} ({@link RequestId#process()}): the form a
+     * replica applies delivered requests in, without a String or a {@link RequestId}.
+     */
+    public void acquire(byte[] name, int offset, int length, long process, long seq, boolean tryOnly, LockEventSink out) {
+        acquire(name, offset, length, null, process, seq, tryOnly, out);
+    }
+
+    private void acquire(byte[] bytes, int offset, int length, String name, long process, long seq, boolean tryOnly,
+            LockEventSink out) {
+        int hash = LockIndex.hash(bytes, offset, length);
+        Lock l = locks.get(bytes, offset, length, hash);
+        if (l != null && l.has(process, seq)) {
             return;
         }
-        if (l != null && l.holder != null && tryOnly) {
-            out.accept(new LockEvent.Denied(name, request, "held by " + l.holder));
+        if (l != null && l.held() && tryOnly) {
+            if (out.wants(process)) {
+                out.accept(new LockEvent.Denied(l.name(), RequestId.of(process, seq), "held by " + l.holder()));
+            }
             return;
         }
         if (requests >= requestsMax) {
-            out.accept(new LockEvent.Denied(name, request, "the lock table is full (" + requestsMax + " requests)"));
+            if (out.wants(process)) {
+                String n = l != null ? l.name() : name != null ? name : new String(bytes, offset, length, StandardCharsets.UTF_8);
+                out.accept(new LockEvent.Denied(n, RequestId.of(process, seq),
+                        "the lock table is full (" + requestsMax + " requests)"));
+            }
             return;
         }
         if (l == null) {
-            l = new Lock();
-            locks.put(name, l);
+            l = new Lock(Arrays.copyOfRange(bytes, offset, offset + length), hash, name);
+            locks.add(l);
         } else if (l.idle()) {
             idle--;
         }
         requests++;
-        if (l.holder == null && !l.waiting()) {
-            grant(name, l, request, out);
+        if (l.idle()) {
+            grant(l, process, seq, out);
         } else {
-            l.queueForAdd().add(request);
-            out.accept(new LockEvent.Queued(name, request, l.waiters.size() - 1));
+            RequestId r = RequestId.of(process, seq);
+            l.queueForAdd().add(r);
+            if (out.wants(process)) {
+                out.accept(new LockEvent.Queued(l.name(), r, l.waiters.size() - 1));
+            }
         }
     }
 
@@ -161,26 +221,41 @@ public class LockTable {
      * @return whether the request was in the table
      */
     public boolean release(String name, RequestId request, Consumer<LockEvent> out) {
-        Lock l = locks.get(name);
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        return release(bytes, 0, bytes.length, request.process(), request.seq(), LockEventSink.of(out));
+    }
+
+    /**
+     * {@link #release(String, RequestId, Consumer)} of the lock whose name's UTF-8 is {@code length}
+     * bytes of {@code name} from {@code offset}, by request {@code seq} of {@code process}: see
+     * {@link #acquire(byte[], int, int, long, long, boolean, LockEventSink)}.
+     *
+     * @return whether the request was in the table
+     */
+    public boolean release(byte[] name, int offset, int length, long process, long seq, LockEventSink out) {
+        Lock l = locks.get(name, offset, length, LockIndex.hash(name, offset, length));
         if (l == null) {
             return false;
         }
-        if (l.heldBy(request)) {
-            l.holder = null;
-            l.holderFence = 0;
+        if (l.heldBy(process, seq)) {
+            l.free();
             requests--;
-            out.accept(new LockEvent.Released(name, request, LockEvent.Cause.RELEASED));
+            if (out.wants(process)) {
+                out.accept(new LockEvent.Released(l.name(), RequestId.of(process, seq), LockEvent.Cause.RELEASED));
+            }
             RequestId next = l.pollWaiter();
             if (next != null) {
-                grant(name, l, next, out);
+                grant(l, next.process(), next.seq(), out);
             }
-        } else if (l.waiters != null && l.waiters.remove(request)) {
+        } else if (l.waiting() && l.waiters.remove(RequestId.of(process, seq))) {
             requests--;
-            out.accept(new LockEvent.Cancelled(name, request, LockEvent.Cause.RELEASED));
+            if (out.wants(process)) {
+                out.accept(new LockEvent.Cancelled(l.name(), RequestId.of(process, seq), LockEvent.Cause.RELEASED));
+            }
         } else {
             return false;
         }
-        dropIfIdle(name, l);
+        dropIfIdle(l);
         return true;
     }
 
@@ -190,12 +265,10 @@ public class LockTable {
      * Does not grant the locks it frees: {@link #grantWaiting} does, once the group agrees.
      */
     public void removeAbsent(LongPredicate member, Consumer<LockEvent> out) {
-        for (Map.Entry<String, Lock> e : byName()) {
-            Lock l = e.getValue();
-            if (l.holder != null && !member.test(l.holder.process())) {
-                out.accept(new LockEvent.Released(e.getKey(), l.holder, LockEvent.Cause.LEFT));
-                l.holder = null;
-                l.holderFence = 0;
+        for (Lock l : byName()) {
+            if (l.held() && !member.test(l.holderProcess)) {
+                out.accept(new LockEvent.Released(l.name(), l.holder(), LockEvent.Cause.LEFT));
+                l.free();
                 requests--;
             }
             for (var it = l.queue().iterator(); it.hasNext();) {
@@ -203,45 +276,64 @@ public class LockTable {
                 if (!member.test(w.process())) {
                     it.remove();
                     requests--;
-                    out.accept(new LockEvent.Cancelled(e.getKey(), w, LockEvent.Cause.LEFT));
+                    out.accept(new LockEvent.Cancelled(l.name(), w, LockEvent.Cause.LEFT));
                 }
             }
         }
         // A confchg is rare: the locks it freed and the idle ones go.
-        locks.values().removeIf(Lock::idle);
+        locks.removeIf(Lock::idle);
         idle = 0;
     }
 
     /** Grants every lock that has no holder to its first waiter, by lock name. */
     public void grantWaiting(Consumer<LockEvent> out) {
-        for (Map.Entry<String, Lock> e : byName()) {
-            Lock l = e.getValue();
-            if (l.holder == null && l.waiting()) {
-                grant(e.getKey(), l, l.pollWaiter(), out);
+        LockEventSink sink = LockEventSink.of(out);
+        for (Lock l : byName()) {
+            if (!l.held() && l.waiting()) {
+                RequestId next = l.pollWaiter();
+                grant(l, next.process(), next.seq(), sink);
             }
         }
     }
 
-    private void grant(String name, Lock l, RequestId r, Consumer<LockEvent> out) {
-        l.hold(r);
-        l.holderFence = ++fence;
-        out.accept(new LockEvent.Granted(name, r, l.holderFence));
+    private void grant(Lock l, long process, long seq, LockEventSink out) {
+        l.hold(process, seq, ++fence);
+        if (out.wants(process)) {
+            out.accept(new LockEvent.Granted(l.name(), RequestId.of(process, seq), fence));
+        }
     }
 
     /** Counts {@code l} if it fell idle; past {@code requestsMax} idle locks, drops them all. */
-    private void dropIfIdle(String name, Lock l) {
+    private void dropIfIdle(Lock l) {
         if (l.idle() && ++idle > requestsMax) {
-            locks.values().removeIf(Lock::idle);
+            locks.removeIf(Lock::idle);
             idle = 0;
         }
+    }
+
+    /** The lock named {@code name}, or null. */
+    private Lock find(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        return locks.get(bytes, 0, bytes.length, LockIndex.hash(bytes, 0, bytes.length));
+    }
+
+    /** The lock named {@code name}, made (idle) if there is none. */
+    private Lock findOrAdd(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        int hash = LockIndex.hash(bytes, 0, bytes.length);
+        Lock l = locks.get(bytes, 0, bytes.length, hash);
+        if (l == null) {
+            l = new Lock(bytes, hash, name);
+            locks.add(l);
+        }
+        return l;
     }
 
     /** The table as values, for a snapshot. */
     public LockMessage.Image image() {
         List<LockMessage.LockImage> out = new ArrayList<>(locks.size());
-        for (Map.Entry<String, Lock> e : byName()) {
-            Lock l = e.getValue();
-            out.add(new LockMessage.LockImage(e.getKey(), l.holder, l.holderFence, List.copyOf(l.queue())));
+        for (Lock l : byName()) {
+            out.add(new LockMessage.LockImage(l.name(), l.holder(), l.holderFence, List.copyOf(l.queue())));
         }
         return new LockMessage.Image(fence, out);
     }
@@ -264,7 +356,7 @@ public class LockTable {
      * Free locks with waiters are not granted here: {@link #grantWaiting} does.
      */
     public void mergeFrom(List<LockMessage.Image> sides, LongPredicate member) {
-        if (!locks.isEmpty() || requests != 0) {
+        if (locks.size() != 0 || requests != 0) {
             throw new IllegalStateException("merge into a table that is not empty");
         }
         Set<RequestId> placed = new HashSet<>();
@@ -275,10 +367,9 @@ public class LockTable {
                 if (h == null || !member.test(h.process()) || requests >= requestsMax) {
                     continue;
                 }
-                Lock l = locks.computeIfAbsent(li.name(), n -> new Lock());
-                if (l.holder == null && placed.add(h)) {
-                    l.hold(h);
-                    l.holderFence = li.holderFence();
+                Lock l = findOrAdd(li.name());
+                if (!l.held() && placed.add(h)) {
+                    l.hold(h.process(), h.seq(), li.holderFence());
                     requests++;
                 } else {
                     placed.add(h);  // revoked: never queued again either
@@ -289,13 +380,13 @@ public class LockTable {
             for (LockMessage.LockImage li : side.locks()) {
                 for (RequestId w : li.waiters()) {
                     if (member.test(w.process()) && requests < requestsMax && placed.add(w)) {
-                        locks.computeIfAbsent(li.name(), n -> new Lock()).queueForAdd().add(w);
+                        findOrAdd(li.name()).queueForAdd().add(w);
                         requests++;
                     }
                 }
             }
         }
-        locks.values().removeIf(Lock::idle);
+        locks.removeIf(Lock::idle);
     }
 
     /**
@@ -306,38 +397,38 @@ public class LockTable {
     public void diffFrom(LockTable before, Consumer<LockEvent> out) {
         Map<RequestId, String> holdersAfter = new HashMap<>();
         Set<RequestId> waitersAfter = new HashSet<>();
-        for (Map.Entry<String, Lock> e : locks.entrySet()) {
-            if (e.getValue().holder != null) {
-                holdersAfter.put(e.getValue().holder, e.getKey());
+        locks.forEach(l -> {
+            if (l.held()) {
+                holdersAfter.put(l.holder(), l.name());
             }
-            waitersAfter.addAll(e.getValue().queue());
-        }
+            waitersAfter.addAll(l.queue());
+        });
         Set<RequestId> holdersBefore = new HashSet<>();
         Set<RequestId> waitersBefore = new HashSet<>();
-        for (Map.Entry<String, Lock> e : before.byName()) {
-            Lock l = e.getValue();
-            if (l.holder != null) {
-                holdersBefore.add(l.holder);
-                if (!e.getKey().equals(holdersAfter.get(l.holder))) {
-                    out.accept(new LockEvent.Released(e.getKey(), l.holder, LockEvent.Cause.REVOKED));
+        for (Lock l : before.byName()) {
+            RequestId holder = l.holder();
+            if (holder != null) {
+                holdersBefore.add(holder);
+                if (!l.name().equals(holdersAfter.get(holder))) {
+                    out.accept(new LockEvent.Released(l.name(), holder, LockEvent.Cause.REVOKED));
                 }
             }
             for (RequestId w : l.queue()) {
                 waitersBefore.add(w);
                 if (!waitersAfter.contains(w) && !holdersAfter.containsKey(w)) {
-                    out.accept(new LockEvent.Cancelled(e.getKey(), w, LockEvent.Cause.TRIMMED));
+                    out.accept(new LockEvent.Cancelled(l.name(), w, LockEvent.Cause.TRIMMED));
                 }
             }
         }
-        for (Map.Entry<String, Lock> e : byName()) {
-            Lock l = e.getValue();
-            if (l.holder != null && !holdersBefore.contains(l.holder)) {
-                out.accept(new LockEvent.Granted(e.getKey(), l.holder, l.holderFence));
+        for (Lock l : byName()) {
+            RequestId holder = l.holder();
+            if (holder != null && !holdersBefore.contains(holder)) {
+                out.accept(new LockEvent.Granted(l.name(), holder, l.holderFence));
             }
             int position = 0;
             for (RequestId w : l.queue()) {
                 if (!waitersBefore.contains(w)) {
-                    out.accept(new LockEvent.Queued(e.getKey(), w, position));
+                    out.accept(new LockEvent.Queued(l.name(), w, position));
                 }
                 position++;
             }
@@ -357,8 +448,8 @@ public class LockTable {
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("LockTable[fence=" + fence);
-        for (Map.Entry<String, Lock> e : byName()) {
-            b.append(", ").append(e.getKey()).append('=').append(e.getValue().holder).append(e.getValue().queue());
+        for (Lock l : byName()) {
+            b.append(", ").append(l.name()).append('=').append(l.holder()).append(l.queue());
         }
         return b.append(']').toString();
     }
@@ -366,21 +457,21 @@ public class LockTable {
     /** Lock names in the table, ascending (for tests and tools). */
     public List<String> names() {
         List<String> names = new ArrayList<>();
-        for (Map.Entry<String, Lock> e : byName()) {
-            names.add(e.getKey());
+        for (Lock l : byName()) {
+            names.add(l.name());
         }
         return List.copyOf(names);
     }
 
     /** The locks that are not idle, in ascending name order: the order every walk that emits events or bytes takes. */
-    private List<Map.Entry<String, Lock>> byName() {
-        List<Map.Entry<String, Lock>> sorted = new ArrayList<>(locks.size() - idle);
-        for (Map.Entry<String, Lock> e : locks.entrySet()) {
-            if (!e.getValue().idle()) {
-                sorted.add(e);
+    private List<Lock> byName() {
+        List<Lock> sorted = new ArrayList<>(locks.size() - idle);
+        locks.forEach(l -> {
+            if (!l.idle()) {
+                sorted.add(l);
             }
-        }
-        sorted.sort(Map.Entry.comparingByKey());
+        });
+        sorted.sort(Comparator.comparing(Lock::name));
         return sorted;
     }
 }

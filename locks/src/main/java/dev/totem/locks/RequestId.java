@@ -21,6 +21,11 @@ public record RequestId(int node, int pid, long seq) implements Comparable<Reque
         return process(node, pid);
     }
 
+    /** Request {@code seq} of {@code process} ({@link #process(int, int)}). */
+    public static RequestId of(long process, long seq) {
+        return new RequestId((int) (process >>> 32), (int) process, seq);
+    }
+
     /** A process (node, pid) as one {@code long}, node in the high half, so keys sort as (node, pid). */
     public static long process(int node, int pid) {
         return ((long) node << 32) | (pid & 0xffff_ffffL);

@@ -81,4 +81,49 @@ class LockCodecTest {
         assertThatThrownBy(() -> LockCodec.nameBytes("")).hasMessageContaining("empty");
         assertThatThrownBy(() -> LockCodec.nameBytes("x".repeat(129))).hasMessageContaining("129 bytes");
     }
+
+    @Test
+    void theRequestReaderReadsABatchInPlaceAsTheDecoderDoes() {
+        List<LockMessage> requests = List.of(new LockMessage.Acquire("printer", 5, false), new LockMessage.Release("é", 1),
+                new LockMessage.Acquire("x", 9, true));
+        byte[] bytes = LockCodec.encode(new LockMessage.Batch(requests));
+        byte[] padded = new byte[bytes.length + 7];
+        System.arraycopy(bytes, 0, padded, 3, bytes.length);
+        LockCodec.Requests reader = new LockCodec.Requests();
+        assertThat(reader.check(padded, 3, bytes.length)).isEqualTo(3);
+        List<LockMessage> read = new java.util.ArrayList<>();
+        while (reader.next()) {
+            read.add(reader.message());
+        }
+        assertThat(read).isEqualTo(requests);
+        reader.check(padded, 3, bytes.length);
+        assertThat(reader.next()).isTrue();
+        assertThat(new String(reader.bytes(), reader.nameOffset(), reader.nameLength(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("printer");
+        assertThat(reader.acquire()).isTrue();
+        assertThat(reader.seq()).isEqualTo(5);
+    }
+
+    @Test
+    void theRequestReaderRefusesAMalformedMessageWhole() {
+        byte[] good = LockCodec.encode(new LockMessage.Batch(List.of(new LockMessage.Acquire("a", 1, false),
+                new LockMessage.Release("bc", 2))));
+        LockCodec.Requests reader = new LockCodec.Requests();
+        for (int cut = 0; cut < good.length; cut++) {
+            int length = cut;
+            assertThatThrownBy(() -> reader.check(good, 0, length)).isInstanceOf(IllegalArgumentException.class);
+        }
+        byte[] notUtf8 = good.clone();
+        notUtf8[good.length - 1] = (byte) 0xff;  // the second request's name, after a good first request
+        assertThatThrownBy(() -> reader.check(notUtf8, 0, notUtf8.length)).hasMessageContaining("not UTF-8");
+        assertThatThrownBy(() -> LockCodec.decode(ByteBuffer.wrap(notUtf8))).hasMessageContaining("not UTF-8");
+        byte[] zero = good.clone();
+        zero[5 + 7] = 0;  // the first request's number, now 0
+        assertThatThrownBy(() -> reader.check(zero, 0, zero.length)).hasMessageContaining("not positive");
+        byte[] flag = good.clone();
+        flag[5 + 8] = 2;  // the first request's try flag
+        assertThatThrownBy(() -> reader.check(flag, 0, flag.length)).hasMessageContaining("try flag 2");
+        byte[] sync = LockCodec.encode(new LockMessage.SyncRequest(4));
+        assertThatThrownBy(() -> reader.check(sync, 0, sync.length)).hasMessageContaining("not a request message");
+    }
 }

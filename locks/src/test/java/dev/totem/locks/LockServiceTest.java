@@ -170,4 +170,21 @@ class LockServiceTest {
         leases.get(1).release();
         assertThat(h.sent).as("a lost lease has nothing to release").isEmpty();
     }
+
+    @Test
+    void aMalformedBatchIsCountedAndNoneOfItsRequestsApplies() {
+        LoopbackHandle h = new LoopbackHandle();
+        LockConfig config = LockConfig.defaults();
+        LockService s = synced(h, config);
+        byte[] good = LockCodec.encode(new LockMessage.Batch(List.of(new LockMessage.Acquire("a", 1, false),
+                new LockMessage.Acquire("b", 2, false))));
+        byte[] cut = java.util.Arrays.copyOf(good, good.length - 1);  // the second name cut short
+        h.listener.onDeliver(new CpgEvent.Deliver(config.group(), NODE, PID, cut));
+        assertThat(s.malformed()).isEqualTo(1);
+        assertThat(s.replica().table().requests()).isZero();
+
+        h.listener.onDeliver(new CpgEvent.Deliver(config.group(), NODE, PID, good));
+        assertThat(s.malformed()).isEqualTo(1);
+        assertThat(s.replica().table().names()).containsExactly("a", "b");
+    }
 }

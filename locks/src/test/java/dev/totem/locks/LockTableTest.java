@@ -171,4 +171,51 @@ class LockTableTest {
         assertThat(table.names()).containsExactly("held");
         assertThat(table.requests()).isEqualTo(1);
     }
+
+    @Test
+    void aSinkThatWantsOneProcessGetsItsEventsOnlyAndTheTableIsTheSame() {
+        LockTable all = new LockTable(8);
+        List<LockEvent> mine = new ArrayList<>();
+        long me = r(2, 1).process();
+        LockEventSink onlyMine = new LockEventSink() {
+            @Override
+            public void accept(LockEvent e) {
+                mine.add(e);
+            }
+
+            @Override
+            public boolean wants(long process) {
+                return process == me;
+            }
+        };
+        byte[] a = "a".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (RequestId r : List.of(r(1, 1), r(2, 1), r(3, 1))) {
+            table.acquire(a, 0, 1, r.process(), r.seq(), false, onlyMine);
+            all.acquire("a", r, false, events::add);
+        }
+        table.release(a, 0, 1, r(1, 1).process(), 1, onlyMine);
+        all.release("a", r(1, 1), events::add);
+
+        assertThat(table.digest()).isEqualTo(all.digest());
+        assertThat(mine).containsExactly(new LockEvent.Queued("a", r(2, 1), 0), new LockEvent.Granted("a", r(2, 1), 2));
+        assertThat(events).filteredOn(e -> e.request().process() == me).isEqualTo(mine);
+        assertThat(events).hasSize(5);
+    }
+
+    @Test
+    void manyLocksByBytesSurviveGrowthAndSweeps() {
+        // Enough names to grow the index several times, then a confchg's sweep takes half out.
+        LockTable big = new LockTable(5000);
+        for (int i = 0; i < 3000; i++) {
+            big.acquire("lock-" + i, new RequestId(1 + i % 2, 7, i + 1), false, events::add);
+        }
+        assertThat(big.requests()).isEqualTo(3000);
+        big.removeAbsent(p -> p == RequestId.process(1, 7), events::add);
+        assertThat(big.requests()).isEqualTo(1500);
+        for (int i = 0; i < 3000; i++) {
+            RequestId expected = i % 2 == 0 ? new RequestId(1, 7, i + 1) : null;
+            assertThat(big.holder("lock-" + i)).isEqualTo(expected);
+        }
+        assertThat(big.names()).hasSize(1500).startsWith("lock-0", "lock-10", "lock-100");
+    }
 }

@@ -2,6 +2,7 @@ package dev.totem.locks.baseline;
 
 import dev.totem.locks.LockCodec;
 import dev.totem.locks.LockEvent;
+import dev.totem.locks.LockEventSink;
 import dev.totem.locks.LockTable;
 import dev.totem.locks.RequestId;
 import java.io.IOException;
@@ -12,10 +13,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * The client/server lock service the replicated one is measured against: one server holds the
@@ -31,7 +30,9 @@ public final class LockServer implements AutoCloseable {
     private final Thread thread;
     private final LockTable table = new LockTable(TABLE_REQUESTS_MAX);
     private final Map<Integer, Connection> connections = new HashMap<>();
-    private final Consumer<LockEvent> answers = this::answer;
+    private final LockEventSink answers = this::answer;
+    /** The lock name of the request being read. */
+    private final byte[] name = new byte[LockCodec.NAME_BYTES_MAX];
     private int nextConnection = 1;
     private volatile boolean running = true;
 
@@ -135,20 +136,25 @@ public final class LockServer implements AutoCloseable {
             if (nameLen != len - 11) {
                 throw new IllegalArgumentException("name of " + nameLen + " bytes in a request of " + len);
             }
-            byte[] name = new byte[nameLen];
-            c.in.get(name);
-            apply(c, op, seq, new String(name, StandardCharsets.UTF_8));
+            if (nameLen == 0 || nameLen > LockCodec.NAME_BYTES_MAX) {
+                throw new IllegalArgumentException("lock name of " + nameLen + " bytes");
+            }
+            c.in.get(name, 0, nameLen);
+            apply(c, op, seq, nameLen);
         }
         c.in.compact();
     }
 
-    private void apply(Connection c, byte op, long seq, String name) {
-        LockCodec.nameBytes(name);
-        RequestId r = new RequestId(0, c.id, seq);
+    /** Applies a request whose lock name is the first {@code nameLen} bytes of {@link #name}, as a replica does. */
+    private void apply(Connection c, byte op, long seq, int nameLen) {
+        if (seq <= 0) {
+            throw new IllegalArgumentException("request number " + seq + " is not positive");
+        }
+        long process = RequestId.process(0, c.id);
         switch (op) {
-            case Wire.ACQUIRE -> table.acquire(name, r, false, answers);
-            case Wire.TRY -> table.acquire(name, r, true, answers);
-            case Wire.RELEASE -> table.release(name, r, answers);
+            case Wire.ACQUIRE -> table.acquire(name, 0, nameLen, process, seq, false, answers);
+            case Wire.TRY -> table.acquire(name, 0, nameLen, process, seq, true, answers);
+            case Wire.RELEASE -> table.release(name, 0, nameLen, process, seq, answers);
             default -> throw new IllegalArgumentException("unknown op " + op);
         }
     }

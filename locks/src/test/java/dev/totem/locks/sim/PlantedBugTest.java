@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.totem.locks.LockConfig;
 import dev.totem.locks.LockEvent;
+import dev.totem.locks.LockEventSink;
 import dev.totem.locks.LockMessage;
 import dev.totem.locks.LockTable;
 import dev.totem.locks.RequestId;
 import dev.totem.simulator.check.Violation;
 import dev.totem.simulator.run.SeedRunner;
 import dev.totem.simulator.trace.TraceWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,9 +66,11 @@ class PlantedBugTest {
     void aTableThatGrantsAHeldLockOnReleaseOfAWaiterIsCaught() {
         List<String> broken = brokenProperties(() -> new LockTable(CONFIG.requestsMax()) {
             @Override
-            public boolean release(String name, RequestId request, Consumer<LockEvent> out) {
+            public boolean release(byte[] nameBytes, int offset, int length, long process, long seq, LockEventSink out) {
+                String name = new String(nameBytes, offset, length, StandardCharsets.UTF_8);
+                RequestId request = RequestId.of(process, seq);
                 RequestId holder = holder(name);
-                boolean known = super.release(name, request, out);
+                boolean known = super.release(nameBytes, offset, length, process, seq, out);
                 if (known && holder != null && !holder.equals(request) && !waiters(name).isEmpty()) {
                     // planted: a cancelled waiter hands the lock to the next waiter as well
                     out.accept(new LockEvent.Granted(name, waiters(name).get(0), fence() + 1));

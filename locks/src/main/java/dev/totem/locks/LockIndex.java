@@ -28,6 +28,19 @@ final class LockIndex {
         return h;
     }
 
+    /**
+     * Bytes {@code from} to {@code from + 7} of a name as one word, first byte highest, zeros past
+     * its end: a lock keeps its name's first two words beside its state, so that comparing a short
+     * name costs no load of its bytes.
+     */
+    static long word(byte[] bytes, int offset, int length, int from) {
+        long w = 0;
+        for (int i = from; i < from + 8; i++) {
+            w = (w << 8) | (i < length ? bytes[offset + i] & 0xff : 0);
+        }
+        return w;
+    }
+
     /** Locks in the index. */
     int size() {
         return size;
@@ -36,12 +49,15 @@ final class LockIndex {
     /** The lock whose name is those bytes ({@code hash} from {@link #hash}), or null. */
     LockTable.Lock get(byte[] bytes, int offset, int length, int hash) {
         int mask = slots.length - 1;
+        long word0 = word(bytes, offset, length, 0);
+        long word1 = word(bytes, offset, length, 8);
         for (int slot = home(hash);; slot = (slot + 1) & mask) {
             LockTable.Lock l = slots[slot];
             if (l == null) {
                 return null;
             }
-            if (hashes[slot] == hash && Arrays.equals(bytes, offset, offset + length, l.nameBytes, 0, l.nameBytes.length)) {
+            if (hashes[slot] == hash && l.nameWord0 == word0 && l.nameWord1 == word1 && l.nameLength == length
+                    && (length <= 16 || Arrays.equals(bytes, offset, offset + length, l.nameBytes, 0, length))) {
                 return l;
             }
         }

@@ -45,6 +45,10 @@ public class LockTable {
     static final class Lock {
         final byte[] nameBytes;
         final int hash;
+        /** The name's length and first 16 bytes ({@link LockIndex#word}), compared without loading {@link #nameBytes}. */
+        final int nameLength;
+        final long nameWord0;
+        final long nameWord1;
         /** The name as a String, decoded when an event or a walk first needs it. */
         private String name;
         /** The holder's process ({@link RequestId#process()}) and number; number 0: no holder. */
@@ -57,6 +61,9 @@ public class LockTable {
         Lock(byte[] nameBytes, int hash, String name) {
             this.nameBytes = nameBytes;
             this.hash = hash;
+            this.nameLength = nameBytes.length;
+            this.nameWord0 = LockIndex.word(nameBytes, 0, nameBytes.length, 0);
+            this.nameWord1 = LockIndex.word(nameBytes, 0, nameBytes.length, 8);
             this.name = name;
         }
 

@@ -218,4 +218,19 @@ class LockTableTest {
         }
         assertThat(big.names()).hasSize(1500).startsWith("lock-0", "lock-10", "lock-100");
     }
+
+    @Test
+    void namesThatShareTheirFirstBytesAreDifferentLocks() {
+        // The index compares a name's length and first 16 bytes first: these differ past them, or in length only.
+        List<String> names = List.of("a", "a\u0000", "0123456789abcdef", "0123456789abcdefX", "0123456789abcdefY", "é");
+        LockTable t = new LockTable(16);
+        for (int i = 0; i < names.size(); i++) {
+            t.acquire(names.get(i), r(1, i + 1), false, events::add);
+        }
+        for (int i = 0; i < names.size(); i++) {
+            assertThat(t.holder(names.get(i))).isEqualTo(r(1, i + 1));
+        }
+        assertThat(t.requests()).isEqualTo(names.size());
+        assertThat(t.holder("0123456789abcdefZ")).isNull();
+    }
 }

@@ -53,7 +53,10 @@ import java.util.Set;
  *
  * <p>Sends are written without a flush; the node flushes once per effects batch. The outbound
  * queue is bounded by a write buffer water mark: a datagram that finds the channel unwritable
- * is dropped and counted, as a full socket buffer would drop it, and the protocol retransmits.
+ * flushes what is queued first (a token visit's burst, {@code max_messages} frames to each peer
+ * over udpu, may pass the mark before it meets the socket at all), and is dropped and counted
+ * only if the channel is still unwritable then, as a full socket buffer would drop it, and the
+ * protocol retransmits.
  */
 final class UdpNetwork {
     /** Datagrams the group socket is read per event, at most: enough to empty it (see {@code received}). */
@@ -285,6 +288,9 @@ final class UdpNetwork {
         if (unicast == null || !unicast.isActive() || cut) {
             content.release();
             return;
+        }
+        if (!unicast.isWritable()) {
+            unicast.flush();
         }
         if (!unicast.isWritable()) {
             content.release();

@@ -7,7 +7,7 @@
 # usage: perf/compare-jgroups.sh
 # env:   SIZES ["64 1600 8000"]  DURATION [10] s counted  WARMUP [8] s (the JIT needs several seconds)
 #        REPS [1] (JGroups runs per case)  CRYPTO [on] for totem
-#        TOTEM_OPTS ["--netmtu 60000 --window 30 --max-messages 10"] more ./totem bench options: frames as
+#        TOTEM_OPTS ["--netmtu 60000 --window 120 --max-messages 30"] more ./totem bench options: frames as
 #          large as loopback carries, as JGroups is tuned to bundle 64 KB; TOTEM_OPTS="" runs corosync's defaults
 #        JGROUPS_BENCH [<repo>/../shared/bench/jgroups]   OUT [a new temp folder]
 set -euo pipefail
@@ -18,7 +18,7 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-8}
 REPS=${REPS:-1}
 CRYPTO=${CRYPTO:-on}
-TOTEM_OPTS=${TOTEM_OPTS-"--netmtu 60000 --window 30 --max-messages 10"}
+TOTEM_OPTS=${TOTEM_OPTS-"--netmtu 60000 --window 120 --max-messages 30"}
 JGROUPS_BENCH=${JGROUPS_BENCH:-"$root/../shared/bench/jgroups"}
 OUT=${OUT:-$(mktemp -d /tmp/totem-compare-XXXXXX)}
 

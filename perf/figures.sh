@@ -3,10 +3,10 @@
 # the JGroups comparison, IPC mode, safe against agreed and crypto on against off at 1600 B, and
 # latency against offered load. Prints the summary lines; everything else lands in OUT.
 #
-# env: TOTEM_OPTS ["--netmtu 60000 --window 30 --max-messages 10"]  OUT [a new temp folder]
+# env: TOTEM_OPTS ["--netmtu 60000 --window 120 --max-messages 30"]  OUT [a new temp folder]
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-T=${TOTEM_OPTS-"--netmtu 60000 --window 30 --max-messages 10"}
+T=${TOTEM_OPTS-"--netmtu 60000 --window 120 --max-messages 30"}
 OUT=${OUT:-$(mktemp -d /tmp/totem-figures-XXXXXX)}
 mkdir -p "$OUT"
 echo "figures: results in $OUT; totem options: ${T:-corosync defaults}"

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The lock service across real processes: three {@code locks-node} processes (a node with CPG and
@@ -29,9 +30,12 @@ class LocksProcessesTest {
     @TempDir
     Path dir;
 
-    @Test
-    void aWaiterGetsTheLockOfAKilledHolderAfterTheConfchgAndNeverBesideAnotherHolder() throws Exception {
-        try (LocksCluster cluster = LocksCluster.start(3, dir, onLoop(ChildJvm.command("locks-node", "-Xmx128m")), Map.of())) {
+    /** Both ways a node runs its service: on the node's loop ({@code ./totem locks bench}'s default) and on a thread of its own. */
+    @ParameterizedTest(name = "service on the node''s loop: {0}")
+    @ValueSource(booleans = {true, false})
+    void aWaiterGetsTheLockOfAKilledHolderAfterTheConfchgAndNeverBesideAnotherHolder(boolean onLoop) throws Exception {
+        List<String> command = ChildJvm.command("locks-node", "-Xmx128m");
+        try (LocksCluster cluster = LocksCluster.start(3, dir, onLoop ? onLoop(command) : command, Map.of())) {
             for (int n = 1; n <= 3; n++) {
                 cluster.send(n, "watch");
                 cluster.awaitLine(n, "WATCHING"::equals, WAIT);

@@ -1,5 +1,6 @@
 package dev.totem.locks;
 
+import dev.totem.cpg.Utf8Names;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.BufferUnderflowException;
@@ -379,6 +380,7 @@ public final class LockCodec {
     }
 
     private static LockMessage.Snapshot snapshot(ByteBuffer b) {
+        Utf8Names names = new Utf8Names();
         long round = b.getLong();
         byte stale = b.get();
         if (stale != 0 && stale != 1) {
@@ -392,7 +394,7 @@ public final class LockCodec {
         }
         List<LockMessage.LockImage> locks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            String name = name(b);
+            String name = name(b, names);
             byte has = b.get();
             if (has != 0 && has != 1) {
                 throw new IllegalArgumentException("holder flag " + has);
@@ -433,7 +435,7 @@ public final class LockCodec {
         return seq;
     }
 
-    private static String name(ByteBuffer b) {
+    private static String name(ByteBuffer b, Utf8Names names) {
         int len = Short.toUnsignedInt(b.getShort());
         if (len == 0 || len > NAME_BYTES_MAX) {
             throw new IllegalArgumentException("lock name of " + len + " bytes");
@@ -441,10 +443,8 @@ public final class LockCodec {
         if (len > b.remaining()) {
             throw new BufferUnderflowException();
         }
-        ByteBuffer name = b.slice().limit(len);
-        b.position(b.position() + len);
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(name).toString();
+            return names.decode(b, len);
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("lock name is not UTF-8", e);
         }

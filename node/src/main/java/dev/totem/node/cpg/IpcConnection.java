@@ -31,10 +31,12 @@ import java.util.ArrayDeque;
  * <p>Requests are served in order, every one answered. A streaming multicast ({@code wait}) that
  * meets a full or syncing ring is kept, and the connection's later requests wait behind it: past
  * {@value #PENDING_REQUESTS_MAX} waiting requests the connection stops reading, so the client's
- * own writes block and the socket carries the back-pressure. Messages are encoded into one
- * buffer per loop task ({@value #OUT_BATCH_BYTES} bytes at most), written and flushed once per
- * task for every connection written during it: a burst of deliveries is one socket write, not
- * a netty write per message. Deliveries and OK answers skip protobuf's builders ({@link ServerFrames}).
+ * own writes block and the socket carries the back-pressure. Messages are encoded into buffers
+ * of {@value #OUT_BUFFER_BYTES} bytes from the channel's pooled allocator (a larger message gets
+ * one of its own size), never grown: a full buffer is handed to the channel and the next
+ * begun, and everything a loop task wrote is flushed once at its end, for every connection
+ * written during it: a burst of deliveries is one gathering socket write, not a netty write per
+ * message. Deliveries and OK answers skip protobuf's builders ({@link ServerFrames}).
  *
  * <p>A client whose unread bytes stay above {@link CpgSettings#connectionOutboundBytesMax} for
  * {@value #STALL_GRACE_MILLIS} ms (or pass four times it) stopped reading: the service disconnects it (its groups see PROCDOWN, the log says why) and the
@@ -46,10 +48,11 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     static final int PENDING_REQUESTS_MAX = 256;
     /** How long a client may stay above its bound of unread bytes. */
     static final long STALL_GRACE_MILLIS = 1_000;
-    /** Encoded messages past which the task's buffer is handed to the channel and a new one begun. */
-    static final int OUT_BATCH_BYTES = 256 << 10;
-    /** First capacity of a task's buffer: a burst of small deliveries fits without growing it. */
-    private static final int OUT_INITIAL_BYTES = 16 << 10;
+    /**
+     * Capacity of a buffer that messages are encoded into. Fixed, so no buffer is grown (copied)
+     * and the pool serves the same size each time.
+     */
+    static final int OUT_BUFFER_BYTES = 64 << 10;
 
     /** A request: a multicast (read by the fast path, {@code message} null) or any other request. */
     private record Request(ClientMessage message, McastRequest mcast) {
@@ -231,7 +234,7 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
                     return false;
                 }
                 if (result == CpgResult.OK) {
-                    frames.writeOkReply(out(), requestId, CpgError.OK.code());
+                    frames.writeOkReply(this::out, requestId, CpgError.OK.code());
                     written();
                 } else {
                     reply(IpcCodec.reply(requestId, result));
@@ -296,7 +299,7 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
                 lastGroup = d.group();
                 lastGroupUtf8 = lastGroup.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
-            frames.writeDeliver(out(), d, lastGroupUtf8);
+            frames.writeDeliver(this::out, d, lastGroupUtf8);
             written();
         } else {
             write(IpcCodec.wire(event));
@@ -310,27 +313,29 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void write(ServerMessage m) {
-        ByteBuf buf = out();
         int size = m.getSerializedSize();
-        buf.ensureWritable(IpcFrames.LENGTH_BYTES + size);
+        ByteBuf buf = out(IpcFrames.LENGTH_BYTES + size);
         buf.writeInt(size);
         encode(m, buf, size);
         written();
     }
 
-    /** This task's buffer, begun when the first message of the task is encoded. */
-    private ByteBuf out() {
+    /**
+     * The buffer to encode a message of {@code bytes} into, with that much room: the current one,
+     * or, when it lacks the room, a new one (the current goes to the channel first).
+     */
+    private ByteBuf out(int bytes) {
+        if (out != null && out.writableBytes() < bytes) {
+            handOver();
+        }
         if (out == null) {
-            out = ch.alloc().buffer(OUT_INITIAL_BYTES);
+            out = ch.alloc().buffer(Math.max(OUT_BUFFER_BYTES, bytes));
         }
         return out;
     }
 
-    /** After a message was encoded into {@link #out}: a full buffer goes to the channel; the task's end flushes. */
+    /** After a message was encoded into {@link #out}: the task's end flushes. */
     private void written() {
-        if (out.readableBytes() >= OUT_BATCH_BYTES) {
-            handOver();
-        }
         if (!dirty) {
             dirty = true;
             cpg.flushLater(this);

@@ -4,6 +4,7 @@ import com.google.protobuf.CodedOutputStream;
 import dev.totem.cpg.CpgEvent;
 import dev.totem.cpg.ipc.IpcFrames;
 import io.netty.buffer.ByteBuf;
+import java.util.function.IntFunction;
 
 /**
  * Writes the two messages a busy IPC connection carries most, a delivery and the OK answer to a
@@ -23,8 +24,11 @@ final class ServerFrames {
 
     private byte[] head = new byte[HEADER_BYTES_MAX + 128];
 
-    /** Appends the frame of a {@code ServerMessage} carrying {@code d}, whose group name is {@code groupUtf8} in UTF-8. */
-    void writeDeliver(ByteBuf out, CpgEvent.Deliver d, byte[] groupUtf8) {
+    /**
+     * Appends the frame of a {@code ServerMessage} carrying {@code d}, whose group name is
+     * {@code groupUtf8} in UTF-8, to the buffer {@code room} gives for the frame's size.
+     */
+    void writeDeliver(IntFunction<ByteBuf> room, CpgEvent.Deliver d, byte[] groupUtf8) {
         int groupBytes = groupUtf8.length;
         int payloadBytes = d.length();
         int body = (groupBytes == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(groupBytes) + groupBytes)
@@ -46,15 +50,15 @@ final class ServerFrames {
             head[at++] = (byte) IpcFrames.DELIVER_PAYLOAD;
             at = varint(at, payloadBytes);
         }
-        out.ensureWritable(at + payloadBytes);
+        ByteBuf out = room.apply(at + payloadBytes);
         out.writeBytes(head, 0, at);
         if (payloadBytes != 0) {
             out.writeBytes(d.payloadView());
         }
     }
 
-    /** Appends the frame of a {@code ServerMessage} carrying an OK {@code Reply} to request {@code id}. */
-    void writeOkReply(ByteBuf out, long id, int okCode) {
+    /** Appends the frame of a {@code ServerMessage} carrying an OK {@code Reply} to request {@code id}, as {@link #writeDeliver}. */
+    void writeOkReply(IntFunction<ByteBuf> room, long id, int okCode) {
         int body = (id == 0 ? 0 : 1 + CodedOutputStream.computeUInt64SizeNoTag(id)) + uint32FieldSize(okCode);
         int at = header(IpcFrames.SERVER_REPLY, body);
         if (id != 0) {
@@ -62,7 +66,7 @@ final class ServerFrames {
             at = varint(at, id);
         }
         at = uint32Field(at, IpcFrames.REPLY_ERROR, okCode);
-        out.writeBytes(head, 0, at);
+        room.apply(at).writeBytes(head, 0, at);
     }
 
     /**

@@ -33,7 +33,7 @@ class ServerFramesTest {
                     int pid = IDS[(checked + 3) % IDS.length];
                     CpgEvent.Deliver d = new CpgEvent.Deliver(group, node, pid, payload);
                     ByteBuf out = Unpooled.buffer(4);
-                    frames.writeDeliver(out, d, group.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    frames.writeDeliver(n -> out, d, group.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     assertThat(ByteBufUtil.getBytes(out)).as("group %s node %d pid %d size %d", group, node, pid, size)
                             .isEqualTo(frame(IpcCodec.wire(d)));
                     checked++;
@@ -47,10 +47,29 @@ class ServerFramesTest {
     void anOkReplyIsWrittenAsProtobufWritesIt() {
         for (long id : new long[] {0, 1, 127, 128, 16_384, 1L << 35, Long.MAX_VALUE, -1}) {
             ByteBuf out = Unpooled.buffer(1);
-            frames.writeOkReply(out, id, CpgError.OK.code());
+            frames.writeOkReply(n -> out, id, CpgError.OK.code());
             ServerMessage expected = ServerMessage.newBuilder().setReply(IpcCodec.reply(id, CpgResult.OK)).build();
             assertThat(ByteBufUtil.getBytes(out)).as("id %d", id).isEqualTo(frame(expected));
         }
+    }
+
+    @Test
+    void theRoomAskedForIsTheWholeFrame() {
+        // IpcConnection hands out buffers that must not grow: the size asked for is all that is written.
+        int[] asked = new int[1];
+        ByteBuf out = Unpooled.buffer(16);
+        CpgEvent.Deliver d = new CpgEvent.Deliver("orders", 3, 70_000, new byte[70_000]);
+        frames.writeDeliver(n -> {
+            asked[0] = n;
+            return out;
+        }, d, "orders".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(asked[0]).isEqualTo(out.readableBytes()).isGreaterThan(70_000);
+        out.clear();
+        frames.writeOkReply(n -> {
+            asked[0] = n;
+            return out;
+        }, Long.MAX_VALUE, CpgError.OK.code());
+        assertThat(asked[0]).isEqualTo(out.readableBytes());
     }
 
     @Test
@@ -58,9 +77,9 @@ class ServerFramesTest {
         ByteBuf out = Unpooled.buffer(16);
         CpgEvent.Deliver a = new CpgEvent.Deliver("g", 1, 2, new byte[] {9});
         CpgEvent.Deliver b = new CpgEvent.Deliver("h", 3, 4, new byte[300]);
-        frames.writeDeliver(out, a, new byte[] {'g'});
-        frames.writeOkReply(out, 5, CpgError.OK.code());
-        frames.writeDeliver(out, b, new byte[] {'h'});
+        frames.writeDeliver(n -> out, a, new byte[] {'g'});
+        frames.writeOkReply(n -> out, 5, CpgError.OK.code());
+        frames.writeDeliver(n -> out, b, new byte[] {'h'});
         ByteBuffer expected = ByteBuffer.allocate(out.readableBytes());
         expected.put(frame(IpcCodec.wire(a)));
         expected.put(frame(ServerMessage.newBuilder().setReply(IpcCodec.reply(5, CpgResult.OK)).build()));

@@ -29,16 +29,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 
 /**
@@ -84,8 +84,17 @@ public final class CpgClient implements CpgHandle {
     private final Semaphore outboundBytes = new Semaphore(OUTBOUND_BYTES_MAX);
     /** Ends the writer. */
     private static final byte[] END_FRAME = new byte[0];
-    private final AtomicLong nextId = new AtomicLong(1);
-    private final ConcurrentHashMap<Long, CompletableFuture<Reply>> calls = new ConcurrentHashMap<>();
+    /** Orders requests: ids, {@link #calls} and {@link #outbound} all in call order. */
+    private final ReentrantLock sending = new ReentrantLock();
+    /** The next request's id; guarded by {@link #sending}. */
+    private long nextId = 1;
+    /**
+     * Calls waiting for their answer, in the order their requests go on the socket, which is the
+     * order the node answers them in; guarded by itself.
+     */
+    private final ArrayDeque<Call> calls = new ArrayDeque<>();
+    /** The reader's list of calls to complete, outside the lock on {@link #calls}. */
+    private final ArrayList<Call> answered = new ArrayList<>();
     private final EventBatches events = new EventBatches(EVENTS_QUEUED_MAX);
     /** The reader's group-name decoder: the deliveries of a group share one String. */
     private final Utf8Names groupNames = new Utf8Names();
@@ -97,6 +106,10 @@ public final class CpgClient implements CpgHandle {
     private int localNodeId;
     private ClientId clientId;
     private int messageBytesMax;
+
+    /** A request's id and the future its answer completes. */
+    private record Call(long id, CompletableFuture<Reply> reply) {
+    }
 
     private CpgClient(SocketChannel channel, CpgListener listener) {
         this.channel = channel;
@@ -289,21 +302,35 @@ public final class CpgClient implements CpgHandle {
             reply.complete(null);
             return reply;
         }
-        long id = nextId.getAndIncrement();
-        byte[] frame = frameOfId.apply(id);
-        calls.put(id, reply);
-        int permits = Math.min(frame.length, OUTBOUND_BYTES_MAX);
+        Call call;
+        // Held while waiting for room: a caller behind it would wait for the same room anyway.
+        sending.lock();
         try {
-            outboundBytes.acquire(permits);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            calls.remove(id);
-            reply.complete(Reply.newBuilder().setError(CpgError.TRY_AGAIN.code()).setDetail("interrupted").build());
-            return reply;
+            long id = nextId++;
+            byte[] frame = frameOfId.apply(id);
+            try {
+                outboundBytes.acquire(Math.min(frame.length, OUTBOUND_BYTES_MAX));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                reply.complete(Reply.newBuilder().setError(CpgError.TRY_AGAIN.code()).setDetail("interrupted").build());
+                return reply; // never written: the node does not see this id
+            }
+            call = new Call(id, reply);
+            synchronized (calls) {
+                calls.add(call);
+            }
+            outbound.add(frame);
+        } finally {
+            sending.unlock();
         }
-        outbound.add(frame);
-        if (closedReason != null && calls.remove(id) != null) {
-            reply.complete(null);
+        if (closedReason != null) {
+            boolean mine;
+            synchronized (calls) {
+                mine = calls.remove(call);
+            }
+            if (mine) {
+                reply.complete(null);
+            }
         }
         return reply;
     }
@@ -432,11 +459,23 @@ public final class CpgClient implements CpgHandle {
         return null;
     }
 
+    /**
+     * Completes the call {@code id} with {@code reply}, and, as OK, every call ahead of it: the
+     * node answers in request order and answers only OK streamed multicasts together. Futures are
+     * completed outside the lock, as their callbacks may call this client.
+     */
     private void complete(long id, Reply reply) {
-        CompletableFuture<Reply> f = calls.remove(id);
-        if (f != null) {
-            f.complete(reply);
+        synchronized (calls) {
+            Call head;
+            while ((head = calls.peek()) != null && head.id() <= id) {
+                answered.add(calls.poll());
+            }
         }
+        for (int i = 0; i < answered.size(); i++) {
+            Call c = answered.get(i);
+            c.reply().complete(c.id() == id ? reply : ClientFrames.OK);
+        }
+        answered.clear();
     }
 
     /**
@@ -467,11 +506,13 @@ public final class CpgClient implements CpgHandle {
             }
             closedReason = reason;
         }
-        for (Long id : List.copyOf(calls.keySet())) {
-            CompletableFuture<Reply> f = calls.remove(id);
-            if (f != null) {
-                f.complete(null);
-            }
+        List<Call> waiting;
+        synchronized (calls) {
+            waiting = List.copyOf(calls);
+            calls.clear();
+        }
+        for (Call c : waiting) {
+            c.reply().complete(null);
         }
         try {
             channel.close();

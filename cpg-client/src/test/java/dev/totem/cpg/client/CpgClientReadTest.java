@@ -3,6 +3,7 @@ package dev.totem.cpg.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.totem.cpg.CpgError;
 import dev.totem.cpg.CpgEvent;
 import dev.totem.cpg.CpgListener;
 import dev.totem.cpg.CpgResult;
@@ -62,6 +63,64 @@ class CpgClientReadTest {
             assertThat(seen).containsExactly("deliver one", "deliver two", "disconnected: it stopped reading");
             assertThat(client.closed()).isTrue();
         }
+    }
+
+    @Test
+    void oneOkAnswersEveryStreamedMulticastBeforeIt() throws Exception {
+        Path socket = dir.resolve("node.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            CountDownLatch answered = new CountDownLatch(1);
+            Thread node = new Thread(() -> {
+                try (SocketChannel ch = server.accept()) {
+                    DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+                    ByteBuffer out = ByteBuffer.allocate(4096);
+                    put(out, ServerMessage.newBuilder().setReply(IpcCodec.reply(read(in).getId(), CpgResult.OK)
+                            .setLocalNodeId(1).setPid(7).setMessageBytesMax(1000)).build());
+                    write(ch, out);
+                    long[] ids = new long[4];
+                    for (int i = 0; i < ids.length; i++) {
+                        ids[i] = read(in).getId();
+                    }
+                    // The first refused on its own, then one OK for the other three.
+                    put(out, ServerMessage.newBuilder().setReply(IpcCodec.reply(ids[0],
+                            CpgResult.of(CpgError.NOT_EXIST, "not in the group"))).build());
+                    put(out, ServerMessage.newBuilder().setReply(IpcCodec.reply(ids[3], CpgResult.OK)).build());
+                    write(ch, out);
+                    answered.await(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            node.start();
+            try (CpgClient client = CpgClient.connect(socket, new CpgListener() {
+                @Override
+                public void onDeliver(CpgEvent.Deliver d) {
+                }
+
+                @Override
+                public void onConfchg(CpgEvent.Confchg c) {
+                }
+            })) {
+                List<java.util.concurrent.CompletableFuture<CpgResult>> sent = new java.util.ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    sent.add(client.mcastAsync("g", new byte[] {(byte) i}, dev.totem.protocol.api.Guarantee.AGREED));
+                }
+                List<CpgError> results = new java.util.ArrayList<>();
+                for (var f : sent) {
+                    results.add(f.get(30, TimeUnit.SECONDS).error());
+                }
+                answered.countDown();
+                assertThat(results).containsExactly(CpgError.NOT_EXIST, CpgError.OK, CpgError.OK, CpgError.OK);
+            }
+            node.join(TimeUnit.SECONDS.toMillis(30));
+        }
+    }
+
+    private static dev.totem.cpg.ipc.wire.ClientMessage read(DataInputStream in) throws java.io.IOException {
+        byte[] frame = new byte[in.readInt()];
+        in.readFully(frame);
+        return dev.totem.cpg.ipc.wire.ClientMessage.parseFrom(frame);
     }
 
     /** Answers the hello, then writes two deliveries and an Error in one write, and closes. */

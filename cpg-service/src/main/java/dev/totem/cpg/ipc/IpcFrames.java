@@ -19,8 +19,11 @@ import dev.totem.cpg.ipc.wire.ServerMessage;
 public final class IpcFrames {
     /** Bytes of the length prefix. */
     public static final int LENGTH_BYTES = 4;
-    /** The protocol version a client names in its Hello. */
-    public static final int PROTOCOL_VERSION = 1;
+    /**
+     * The protocol version a client names in its Hello. 2: one OK Reply may answer several
+     * streamed multicasts (its own request and every earlier one still unanswered).
+     */
+    public static final int PROTOCOL_VERSION = 2;
     /** Room for a request's fields besides the payload (id, group name, guarantee, tags). */
     public static final int REQUEST_OVERHEAD_BYTES_MAX = 4096;
 

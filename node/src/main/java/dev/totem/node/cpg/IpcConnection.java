@@ -75,6 +75,13 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     /** A streaming multicast waits for the ring. */
     private boolean parked;
     private boolean dirty;
+    /**
+     * Whether streamed multicasts the ring took wait for their OK; {@link #unansweredOkId} is
+     * the newest. One OK answers it and every earlier request still unanswered (all of them
+     * streamed multicasts the ring took), written before any other answer and at the end of the task.
+     */
+    private boolean streamedUnanswered;
+    private long unansweredOkId;
     /** Writes deliveries and OK replies (with a scratch array of its own). */
     private final ServerFrames frames = new ServerFrames();
     /** The group of the last delivery written, and its UTF-8. */
@@ -233,7 +240,12 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
                 if (result.error() == CpgError.TRY_AGAIN && mc.waitForRing()) {
                     return false;
                 }
-                if (result == CpgResult.OK) {
+                if (result == CpgResult.OK && mc.waitForRing()) {
+                    streamedUnanswered = true;
+                    unansweredOkId = requestId;
+                    written();
+                } else if (result == CpgResult.OK) {
+                    answerStreamed();
                     frames.writeOkReply(this::out, requestId, CpgError.OK.code());
                     written();
                 } else {
@@ -309,6 +321,7 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     // ------------------------------------------------------------------ writing
 
     private void reply(Reply.Builder reply) {
+        answerStreamed();
         write(ServerMessage.newBuilder().setReply(reply).build());
     }
 
@@ -342,6 +355,14 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Writes the one OK that answers the streamed multicasts taken since the last answer, if any. */
+    private void answerStreamed() {
+        if (streamedUnanswered) {
+            streamedUnanswered = false;
+            frames.writeOkReply(this::out, unansweredOkId, CpgError.OK.code());
+        }
+    }
+
     /** Hands the encoded messages to the channel's outbound buffer (not yet flushed). */
     private void handOver() {
         if (out != null) {
@@ -359,6 +380,7 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
      */
     void flush() {
         dirty = false;
+        answerStreamed();
         handOver();
         ch.flush();
         checkUnread();
@@ -427,6 +449,7 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
         ending = true;
         pending.clear();
         ch.config().setAutoRead(false);
+        answerStreamed(); // the multicasts the ring took are answered OK, then the Error
         handOver(); // what this task wrote goes before the Error
         ch.writeAndFlush(frame(ch, errorMessage(error, detail))).addListener(ChannelFutureListener.CLOSE);
     }

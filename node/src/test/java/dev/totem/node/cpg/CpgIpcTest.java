@@ -301,7 +301,7 @@ class CpgIpcTest {
         join(a, ea, "g");
         SocketChannel stalled = rawConnection();
         open.add(stalled);
-        send(stalled, ClientMessage.newBuilder().setId(1).setHello(Hello.newBuilder().setVersion(1)).build());
+        send(stalled, ClientMessage.newBuilder().setId(1).setHello(Hello.newBuilder().setVersion(dev.totem.cpg.ipc.IpcFrames.PROTOCOL_VERSION)).build());
         int stalledPid = readMessage(stalled).getReply().getPid();
         await().atMost(WAIT).until(() -> {
             send(stalled, ClientMessage.newBuilder().setId(2).setJoin(Join.newBuilder().setGroup("g")).build());
@@ -323,6 +323,50 @@ class CpgIpcTest {
         await().atMost(WAIT).until(() -> ea.delivered() == count);
         assertThat(ea.sawLeft("g", 1, stalledPid, Reason.PROCDOWN)).isTrue();
         assertThat(ea.lastMembers("g")).containsExactly(CpgAddress.member(1, a.clientId().pid()));
+    }
+
+    @Test
+    void streamedMulticastsTheRingTookShareOneOkAndOtherAnswersComeInOrder() throws Exception {
+        node(s -> s);
+        Events ea = new Events();
+        CpgClient a = client(ea);
+        join(a, ea, "g");
+        SocketChannel raw = rawConnection();
+        open.add(raw);
+        send(raw, ClientMessage.newBuilder().setId(1)
+                .setHello(Hello.newBuilder().setVersion(dev.totem.cpg.ipc.IpcFrames.PROTOCOL_VERSION)).build());
+        assertThat(readMessage(raw).getReply().getError()).isEqualTo(CpgError.OK.code());
+        await().atMost(WAIT).until(() -> {
+            send(raw, ClientMessage.newBuilder().setId(2).setJoin(Join.newBuilder().setGroup("g")).build());
+            return readMessage(raw).getReply().getError() == CpgError.OK.code();
+        });
+        // Five streamed multicasts, a non-streamed one to a group this client is not in, two more
+        // streamed: in one write, so the node serves them in one task.
+        ByteBuffer burst = ByteBuffer.allocate(4096);
+        for (long id = 10; id <= 17; id++) {
+            boolean refused = id == 15;
+            byte[] body = ClientMessage.newBuilder().setId(id).setMcast(dev.totem.cpg.ipc.wire.Mcast.newBuilder()
+                    .setGroup(refused ? "not-joined" : "g").setWait(!refused)
+                    .setPayload(com.google.protobuf.ByteString.copyFromUtf8("m" + id))).build().toByteArray();
+            burst.putInt(body.length).put(body);
+        }
+        burst.flip();
+        while (burst.hasRemaining()) {
+            raw.write(burst);
+        }
+        List<String> answers = new ArrayList<>();
+        long last = 0;
+        while (last != 17) {
+            ServerMessage m = readMessage(raw);
+            if (m.hasReply()) {
+                last = m.getReply().getId();
+                answers.add(last + ":" + m.getReply().getError());
+            }
+        }
+        assertThat(answers).containsExactly("14:" + CpgError.OK.code(), "15:" + CpgError.NOT_EXIST.code(),
+                "17:" + CpgError.OK.code());
+        await().atMost(WAIT).until(() -> ea.texts().size() == 7);
+        assertThat(ea.texts()).containsExactly("m10", "m11", "m12", "m13", "m14", "m16", "m17");
     }
 
     private SocketChannel rawConnection() throws IOException {

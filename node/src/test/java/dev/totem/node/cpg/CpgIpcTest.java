@@ -300,13 +300,7 @@ class CpgIpcTest {
         CpgClient a = client(ea);
         join(a, ea, "g");
         SocketChannel stalled = rawConnection();
-        open.add(stalled);
-        send(stalled, ClientMessage.newBuilder().setId(1).setHello(Hello.newBuilder().setVersion(dev.totem.cpg.ipc.IpcFrames.PROTOCOL_VERSION)).build());
-        int stalledPid = readMessage(stalled).getReply().getPid();
-        await().atMost(WAIT).until(() -> {
-            send(stalled, ClientMessage.newBuilder().setId(2).setJoin(Join.newBuilder().setGroup("g")).build());
-            return readMessage(stalled).getReply().getError() == CpgError.OK.code();
-        });
+        int stalledPid = helloAndJoin(stalled, "g");
         await().atMost(WAIT).until(() -> ea.lastMembers("g").size() == 2);
         // From here the stalled client reads nothing.
 
@@ -332,14 +326,7 @@ class CpgIpcTest {
         CpgClient a = client(ea);
         join(a, ea, "g");
         SocketChannel raw = rawConnection();
-        open.add(raw);
-        send(raw, ClientMessage.newBuilder().setId(1)
-                .setHello(Hello.newBuilder().setVersion(dev.totem.cpg.ipc.IpcFrames.PROTOCOL_VERSION)).build());
-        assertThat(readMessage(raw).getReply().getError()).isEqualTo(CpgError.OK.code());
-        await().atMost(WAIT).until(() -> {
-            send(raw, ClientMessage.newBuilder().setId(2).setJoin(Join.newBuilder().setGroup("g")).build());
-            return readMessage(raw).getReply().getError() == CpgError.OK.code();
-        });
+        helloAndJoin(raw, "g");
         // Five streamed multicasts, a non-streamed one to a group this client is not in, two more
         // streamed: in one write, so the node serves them in one task.
         ByteBuffer burst = ByteBuffer.allocate(4096);
@@ -367,6 +354,19 @@ class CpgIpcTest {
                 "17:" + CpgError.OK.code());
         await().atMost(WAIT).until(() -> ea.texts().size() == 7);
         assertThat(ea.texts()).containsExactly("m10", "m11", "m12", "m13", "m14", "m16", "m17");
+    }
+
+    /** Says hello (request 1) and joins {@code group} (request 2, again while TRY_AGAIN) on a raw connection; returns its pid. */
+    private int helloAndJoin(SocketChannel raw, String group) throws Exception {
+        open.add(raw);
+        send(raw, ClientMessage.newBuilder().setId(1)
+                .setHello(Hello.newBuilder().setVersion(dev.totem.cpg.ipc.IpcFrames.PROTOCOL_VERSION)).build());
+        int pid = readMessage(raw).getReply().getPid();
+        await().atMost(WAIT).until(() -> {
+            send(raw, ClientMessage.newBuilder().setId(2).setJoin(Join.newBuilder().setGroup(group)).build());
+            return readMessage(raw).getReply().getError() == CpgError.OK.code();
+        });
+        return pid;
     }
 
     private SocketChannel rawConnection() throws IOException {

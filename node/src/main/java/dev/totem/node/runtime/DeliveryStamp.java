@@ -36,6 +36,13 @@ public final class DeliveryStamp {
         ByteBuffer.wrap(payload).putInt(0, MAGIC).putLong(4, nowMicros());
     }
 
+    /** Makes {@code payload} unstamped, in place: its first bytes no longer hold the stamp's mark. */
+    public static void clearInPlace(byte[] payload) {
+        if (payload.length >= STAMP_BYTES) {
+            ByteBuffer.wrap(payload).putInt(0, 0);
+        }
+    }
+
     /** The body of a stamped payload (the bytes after the stamp), or the payload itself. */
     public static byte[] body(byte[] payload) {
         if (!isStamped(payload)) {

@@ -27,4 +27,17 @@ class DeliveryStampTest {
         assertThat(DeliveryStamp.body(plain)).isSameAs(plain);
         assertThat(DeliveryStamp.ageMicros(stamped, 0)).as("a stamp from the future").isEqualTo(-1);
     }
+
+    @Test
+    void aPayloadStampedAndClearedInPlaceIsNoLongerTimed() {
+        byte[] payload = new byte[20];
+        payload[15] = 42;
+        DeliveryStamp.stampInPlace(payload);
+        assertThat(DeliveryStamp.isStamped(payload)).isTrue();
+
+        DeliveryStamp.clearInPlace(payload);
+        assertThat(DeliveryStamp.isStamped(payload)).isFalse();
+        assertThat(DeliveryStamp.ageMicros(payload, DeliveryStamp.nowMicros())).isEqualTo(-1);
+        assertThat(payload[15]).as("the body is left alone").isEqualTo((byte) 42);
+    }
 }

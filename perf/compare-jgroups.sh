@@ -5,7 +5,7 @@
 # -Djgroups.bundler.capacity=64k (see ../shared/reference/peers.md). Totem: embedded senders, agreed.
 #
 # usage: perf/compare-jgroups.sh
-# env:   SIZES ["64 1600 8000"]  DURATION [10] s counted  WARMUP [8] s (the JIT needs several seconds)
+# env:   SIZES ["64 1600 8000"]  DURATION [10] s counted  WARMUP [20] s (the JIT of three JVMs on two cores needs that long)
 #        REPS [1] (JGroups runs per case)  CRYPTO [on] for totem
 #        TOTEM_OPTS ["--netmtu 60000 --window 120 --max-messages 30"] more ./totem bench options: frames as
 #          large as loopback carries, as JGroups is tuned to bundle 64 KB; TOTEM_OPTS="" runs corosync's defaults
@@ -15,7 +15,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SIZES=${SIZES:-"64 1600 8000"}
 DURATION=${DURATION:-10}
-WARMUP=${WARMUP:-8}
+WARMUP=${WARMUP:-20}
 REPS=${REPS:-1}
 CRYPTO=${CRYPTO:-on}
 TOTEM_OPTS=${TOTEM_OPTS-"--netmtu 60000 --window 120 --max-messages 30"}

@@ -58,11 +58,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Warm-up seconds per size; ipc mode starts six JVMs whose compilers share the CPUs, so it waits longer. */
     static final int WARMUP_SECONDS = 8;
-    static final int IPC_WARMUP_SECONDS = 20;
+    static final int IPC_WARMUP_SECONDS = 60;
 
     @Option(names = "--warmup", description = "Seconds sent before counting, per size (default " + WARMUP_SECONDS
             + ", " + IPC_WARMUP_SECONDS + " in ipc mode: the JIT compiles the hot path in the first seconds, and in ipc mode"
-            + " six JVMs compile at once).")
+            + " six JVMs compile at once: at 20 s their compilers still took a third of the machine).")
     private Integer warmup;
 
     @Option(names = "--sweep", description = "Then offer 10%% to 100%% of the first size's maximum and chart latency against load.")

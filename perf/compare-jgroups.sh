@@ -10,6 +10,8 @@
 #        TOTEM_OPTS ["--netmtu 60000 --window 120 --max-messages 30"] more ./totem bench options: frames as
 #          large as loopback carries, as JGroups is tuned to bundle 64 KB; TOTEM_OPTS="" runs corosync's defaults
 #        JGROUPS_BENCH [<repo>/../shared/bench/jgroups]   OUT [a new temp folder]
+#        SCHED_RR [0] 1 runs both under real-time round-robin scheduling (chrt --rr 1, root): JGroups'
+#          whole run, and totem's node processes (./totem bench --sched-rr), as corosync runs its daemon
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,6 +20,9 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-20}
 REPS=${REPS:-1}
 CRYPTO=${CRYPTO:-on}
+SCHED_RR=${SCHED_RR:-0}
+RR_LAUNCH=(); RR_OPT=""
+if [ "$SCHED_RR" = 1 ]; then RR_LAUNCH=(chrt --rr 1); RR_OPT="--sched-rr"; fi
 TOTEM_OPTS=${TOTEM_OPTS-"--netmtu 60000 --window 120 --max-messages 30"}
 JGROUPS_BENCH=${JGROUPS_BENCH:-"$root/../shared/bench/jgroups"}
 OUT=${OUT:-$(mktemp -d /tmp/totem-compare-XXXXXX)}
@@ -31,12 +36,12 @@ echo "compare-jgroups: results in $OUT"
 
 echo "compare-jgroups: JGroups (UDP, SEQUENCER and FIFO, sizes $SIZES, ${DURATION} s each)"
 JVM_OPTS="-Djgroups.bundler.capacity=64k" TRANSPORTS=udp MODES="seq fifo" SIZES="$SIZES" REPS="$REPS" \
-  WARMUP="$WARMUP" DURATION="$DURATION" OUT="$OUT/jgroups" bash "$JGROUPS_BENCH/run.sh" >"$OUT/jgroups.log" 2>&1 \
+  WARMUP="$WARMUP" DURATION="$DURATION" OUT="$OUT/jgroups" "${RR_LAUNCH[@]}" bash "$JGROUPS_BENCH/run.sh" >"$OUT/jgroups.log" 2>&1 \
   || { echo "compare-jgroups: the JGroups run failed; see $OUT/jgroups.log" >&2; exit 1; }
 
-echo "compare-jgroups: totem (udpu, crypto $CRYPTO, agreed, embedded senders${TOTEM_OPTS:+, $TOTEM_OPTS})"
+echo "compare-jgroups: totem (udpu, crypto $CRYPTO, agreed, embedded senders${TOTEM_OPTS:+, $TOTEM_OPTS}${RR_OPT:+, $RR_OPT})"
 "$root/totem" bench --nodes 3 --senders 3 --sizes "$(echo $SIZES | tr ' ' ',')" --seconds "$DURATION" \
-  --warmup "$WARMUP" --crypto "$CRYPTO" $TOTEM_OPTS --out "$OUT/totem" | tee "$OUT/totem.log"
+  --warmup "$WARMUP" --crypto "$CRYPTO" $RR_OPT $TOTEM_OPTS --out "$OUT/totem" | tee "$OUT/totem.log"
 
 # JGroups: median over members and runs of msgs_per_s per (mode, size). Totem: the median node per size.
 awk -v sizes="$SIZES" '

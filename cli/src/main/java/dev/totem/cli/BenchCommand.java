@@ -53,6 +53,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--guarantee", defaultValue = "agreed", description = "agreed or safe (default ${DEFAULT-VALUE}).")
     private String guarantee;
 
+    @Option(names = "--sched-rr", description = "Run the node processes under real-time round-robin scheduling"
+            + " (chrt --rr 1; needs root or CAP_SYS_NICE), as corosync runs its daemon by default (system.sched_rr):"
+            + " a token hop then waits for no other process's time slice. Embedded and cpg modes only.")
+    private boolean schedRr;
+
     @Option(names = "--seconds", defaultValue = "10", description = "Counted seconds per size (default ${DEFAULT-VALUE}).")
     private int seconds;
 
@@ -124,8 +129,17 @@ public final class BenchCommand implements Callable<Integer> {
         BenchRun.Options options;
         try {
             int warmupSeconds = warmup != null ? warmup : ipc ? IPC_WARMUP_SECONDS : WARMUP_SECONDS;
+            List<String> nodeCommand = ipc ? ChildJvm.command("node", "-Xmx512m") : nodeCommand(mode.equals("cpg"));
+            if (schedRr && ipc) {
+                // Measured once: real-time daemons starved their clients, and a run stalled.
+                throw new UserError("bench: --sched-rr runs the embedded and cpg modes only (in ipc mode real-time"
+                        + " daemons starved their clients; see perf/README.md)");
+            }
+            if (schedRr) {
+                nodeCommand = realTime(nodeCommand);
+            }
             options = new BenchRun.Options(nodes, senders, new ArrayList<>(sizes), transport, key, g, seconds, warmupSeconds, sweep, dir,
-                    ipc ? ChildJvm.command("node", "-Xmx512m") : nodeCommand(mode.equals("cpg")),
+                    nodeCommand,
                     ipc ? ChildJvm.command("bench-client", "-Xmx256m") : List.of(), totem, jfr);
         } catch (IllegalArgumentException e) {
             throw new UserError("bench: " + e.getMessage());
@@ -140,6 +154,29 @@ public final class BenchCommand implements Callable<Integer> {
         }
         say("results: " + outcome.json() + " and SVG charts beside it");
         return 0;
+    }
+
+    /** {@code command} under {@code chrt --rr 1}, once chrt showed it may set that here. */
+    static List<String> realTime(List<String> command) {
+        List<String> probe = List.of("chrt", "--rr", "1", "true");
+        String why;
+        try {
+            Process p = new ProcessBuilder(probe).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            why = p.waitFor() == 0 ? null : output;
+        } catch (IOException e) {
+            why = e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            why = "interrupted";
+        }
+        if (why != null) {
+            throw new UserError("bench: --sched-rr needs chrt (util-linux) and the right to set real-time priority"
+                    + " (root or CAP_SYS_NICE): " + String.join(" ", probe) + " failed: " + why);
+        }
+        List<String> cmd = new ArrayList<>(List.of("chrt", "--rr", "1"));
+        cmd.addAll(command);
+        return cmd;
     }
 
     private static List<String> nodeCommand(boolean cpg) {

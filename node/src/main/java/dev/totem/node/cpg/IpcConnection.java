@@ -28,7 +28,9 @@ import java.util.ArrayDeque;
  * One IPC client of a node, on the node's loop: decodes its requests, serves them against the
  * service through an embedded handle, and writes replies and events back.
  *
- * <p>Requests are served in order, every one answered. A streaming multicast ({@code wait}) that
+ * <p>Requests are served in order, every one answered in order; the streamed multicasts the ring
+ * took since the last answer share one OK, written before the next answer or at the task's end
+ * (protocol version 2). A streaming multicast ({@code wait}) that
  * meets a full or syncing ring is kept, and the connection's later requests wait behind it: past
  * {@value #PENDING_REQUESTS_MAX} waiting requests the connection stops reading, so the client's
  * own writes block and the socket carries the back-pressure. Messages are encoded into buffers

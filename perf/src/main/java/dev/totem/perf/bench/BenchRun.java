@@ -156,8 +156,7 @@ public final class BenchRun {
         for (int n = 1; n <= options.nodes(); n++) {
             List<String> cmd = new ArrayList<>(options.nodeCommand());
             if (options.jfr()) {
-                // A JVM option: right after the java executable.
-                cmd.add(1, "-XX:StartFlightRecording=settings=profile,filename=" + options.dir().resolve("node" + n + ".jfr"));
+                cmd.add(jvmOptionsAt(cmd), "-XX:StartFlightRecording=settings=profile,filename=" + options.dir().resolve("node" + n + ".jfr"));
             }
             cmd.addAll(List.of("-c", config.toString(), "--nodeid", Integer.toString(n), "--state-dir",
                     options.dir().resolve("state" + n).toString()));
@@ -209,7 +208,7 @@ public final class BenchRun {
         for (int n = 1; n <= options.nodes(); n++) {
             List<String> cmd = new ArrayList<>(options.clientCommand());
             if (options.jfr()) {
-                cmd.add(1, "-XX:StartFlightRecording=settings=profile,filename=" + options.dir().resolve("client" + n + ".jfr"));
+                cmd.add(jvmOptionsAt(cmd), "-XX:StartFlightRecording=settings=profile,filename=" + options.dir().resolve("client" + n + ".jfr"));
             }
             cmd.addAll(List.of("--socket", socket(n).toString(), "--admin-socket", adminSocket(n).toString(), "--nodeid",
                     Integer.toString(n), "--members",
@@ -411,5 +410,16 @@ public final class BenchRun {
     /** The run's folder, created. */
     static Path folder(Path requested) throws IOException {
         return requested != null ? Files.createDirectories(requested) : Files.createTempDirectory("totem-bench-");
+    }
+
+    /** Where a JVM option goes in a child's command: right after the java executable, which a launcher (chrt) may precede. */
+    static int jvmOptionsAt(List<String> cmd) {
+        for (int i = 0; i < cmd.size(); i++) {
+            Path program = Path.of(cmd.get(i)).getFileName();
+            if (program != null && program.toString().equals("java")) {
+                return i + 1;
+            }
+        }
+        return 1;
     }
 }

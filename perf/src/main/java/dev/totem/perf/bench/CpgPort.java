@@ -75,6 +75,12 @@ final class CpgPort implements BenchPort {
             public void onConfchg(CpgEvent.Confchg c) {
                 // Membership is polled below; the phases count deliveries only.
             }
+
+            @Override
+            public void onDisconnected(String reason) {
+                // The run shows it ("node N: ERROR ..."), instead of a phase that only comes up short.
+                bench.say("ERROR the node disconnected this client: " + reason);
+            }
         };
         handle = opener.open(listener);
         CpgResult joined;

@@ -129,17 +129,14 @@ public final class BenchCommand implements Callable<Integer> {
         BenchRun.Options options;
         try {
             int warmupSeconds = warmup != null ? warmup : ipc ? IPC_WARMUP_SECONDS : WARMUP_SECONDS;
-            List<String> nodeCommand = ipc ? ChildJvm.command("node", "-Xmx512m") : nodeCommand(mode.equals("cpg"));
             if (schedRr && ipc) {
                 // Measured once: real-time daemons starved their clients, and a run stalled.
                 throw new UserError("bench: --sched-rr runs the embedded and cpg modes only (in ipc mode real-time"
                         + " daemons starved their clients; see perf/README.md)");
             }
-            if (schedRr) {
-                nodeCommand = realTime(nodeCommand);
-            }
             options = new BenchRun.Options(nodes, senders, new ArrayList<>(sizes), transport, key, g, seconds, warmupSeconds, sweep, dir,
-                    nodeCommand,
+                    ipc ? ChildJvm.command("node", "-Xmx512m") : nodeCommand(mode.equals("cpg")),
+                    schedRr ? realTimeLauncher() : List.of(),
                     ipc ? ChildJvm.command("bench-client", "-Xmx256m") : List.of(), totem, jfr);
         } catch (IllegalArgumentException e) {
             throw new UserError("bench: " + e.getMessage());
@@ -156,8 +153,8 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code command} under {@code chrt --rr 1}, once chrt showed it may set that here. */
-    static List<String> realTime(List<String> command) {
+    /** {@code chrt --rr 1}, once chrt showed it may set that here. */
+    static List<String> realTimeLauncher() {
         List<String> probe = List.of("chrt", "--rr", "1", "true");
         String why;
         try {
@@ -174,9 +171,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UserError("bench: --sched-rr needs chrt (util-linux) and the right to set real-time priority"
                     + " (root or CAP_SYS_NICE): " + String.join(" ", probe) + " failed: " + why);
         }
-        List<String> cmd = new ArrayList<>(List.of("chrt", "--rr", "1"));
-        cmd.addAll(command);
-        return cmd;
+        return List.of("chrt", "--rr", "1");
     }
 
     private static List<String> nodeCommand(boolean cpg) {

@@ -52,8 +52,9 @@ public final class BenchRun {
      * @param warmupSeconds seconds sent before counting, per size
      * @param sweep also measure latency against offered load
      * @param dir where configuration, logs and results go
-     * @param nodeCommand runs a node ({@code bench-node}, or in ipc mode {@code node}); the run
-     *     appends the node's options
+     * @param nodeCommand runs a node ({@code bench-node}, or in ipc mode {@code node}), starting
+     *     with the java executable; the run appends the node's options
+     * @param nodeLauncher runs before the node's java (such as {@code chrt --rr 1}); empty for none
      * @param clientCommand in ipc mode, runs {@code bench-client}; the run appends its options;
      *     empty in embedded mode
      * @param totemOptions more {@code totem {}} settings for every node (netmtu, window_size,
@@ -62,7 +63,7 @@ public final class BenchRun {
      */
     public record Options(int nodes, int senders, List<Integer> sizes, String transport, Optional<Path> keyFile,
             Guarantee guarantee, int seconds, int warmupSeconds, boolean sweep, Path dir, List<String> nodeCommand,
-            List<String> clientCommand, Map<String, String> totemOptions, boolean jfr) {
+            List<String> nodeLauncher, List<String> clientCommand, Map<String, String> totemOptions, boolean jfr) {
         public Options {
             if (nodes < 1 || nodes > 16) {
                 throw new IllegalArgumentException("--nodes must be 1 to 16, got " + nodes);
@@ -154,10 +155,8 @@ public final class BenchRun {
                 options.totemOptions())
                 .write(options.dir().resolve("totem.conf"));
         for (int n = 1; n <= options.nodes(); n++) {
-            List<String> cmd = new ArrayList<>(options.nodeCommand());
-            if (options.jfr()) {
-                cmd.add(jvmOptionsAt(cmd), "-XX:StartFlightRecording=settings=profile,filename=" + options.dir().resolve("node" + n + ".jfr"));
-            }
+            List<String> cmd = childCommand(options.nodeLauncher(), options.nodeCommand(),
+                    options.jfr() ? Optional.of(options.dir().resolve("node" + n + ".jfr")) : Optional.empty());
             cmd.addAll(List.of("-c", config.toString(), "--nodeid", Integer.toString(n), "--state-dir",
                     options.dir().resolve("state" + n).toString()));
             if (options.ipc()) {
@@ -206,10 +205,8 @@ public final class BenchRun {
     /** ipc mode: one client per node; they say READY once all of them are in the group, so the ring is whole. */
     private void startClients() throws IOException, InterruptedException {
         for (int n = 1; n <= options.nodes(); n++) {
-            List<String> cmd = new ArrayList<>(options.clientCommand());
-            if (options.jfr()) {
-                cmd.add(jvmOptionsAt(cmd), "-XX:StartFlightRecording=settings=profile,filename=" + options.dir().resolve("client" + n + ".jfr"));
-            }
+            List<String> cmd = childCommand(List.of(), options.clientCommand(),
+                    options.jfr() ? Optional.of(options.dir().resolve("client" + n + ".jfr")) : Optional.empty());
             cmd.addAll(List.of("--socket", socket(n).toString(), "--admin-socket", adminSocket(n).toString(), "--nodeid",
                     Integer.toString(n), "--members",
                     Integer.toString(options.nodes())));
@@ -412,14 +409,14 @@ public final class BenchRun {
         return requested != null ? Files.createDirectories(requested) : Files.createTempDirectory("totem-bench-");
     }
 
-    /** Where a JVM option goes in a child's command: right after the java executable, which a launcher (chrt) may precede. */
-    static int jvmOptionsAt(List<String> cmd) {
-        for (int i = 0; i < cmd.size(); i++) {
-            Path program = Path.of(cmd.get(i)).getFileName();
-            if (program != null && program.toString().equals("java")) {
-                return i + 1;
-            }
-        }
-        return 1;
+    /**
+     * A child's command: the launcher, then the java command with the JFR option (when recording)
+     * right after the java executable.
+     */
+    static List<String> childCommand(List<String> launcher, List<String> javaCommand, Optional<Path> jfrFile) {
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(javaCommand);
+        jfrFile.ifPresent(f -> cmd.add(launcher.size() + 1, "-XX:StartFlightRecording=settings=profile,filename=" + f));
+        return cmd;
     }
 }

@@ -53,9 +53,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--guarantee", defaultValue = "agreed", description = "agreed or safe (default ${DEFAULT-VALUE}).")
     private String guarantee;
 
-    @Option(names = "--sched-rr", description = "Run the node processes under real-time round-robin scheduling"
-            + " (chrt --rr 1; needs root or CAP_SYS_NICE), as corosync runs its daemon by default (system.sched_rr):"
-            + " a token hop then waits for no other process's time slice. Embedded and cpg modes only.")
+    @Option(names = "--sched-rr", description = "Run the nodes under real-time round-robin scheduling"
+            + " (system.sched_rr: yes in their configuration; needs root or CAP_SYS_NICE), as corosync runs its daemon"
+            + " by default: a token hop then waits for no other process's time slice. Embedded and cpg modes only.")
     private boolean schedRr;
 
     @Option(names = "--seconds", defaultValue = "10", description = "Counted seconds per size (default ${DEFAULT-VALUE}).")
@@ -134,9 +134,12 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new UserError("bench: --sched-rr runs the embedded and cpg modes only (in ipc mode real-time"
                         + " daemons starved their clients; see perf/README.md)");
             }
+            if (schedRr) {
+                requireRealTimeScheduling();
+            }
             options = new BenchRun.Options(nodes, senders, new ArrayList<>(sizes), transport, key, g, seconds, warmupSeconds, sweep, dir,
                     ipc ? ChildJvm.command("node", "-Xmx512m") : nodeCommand(mode.equals("cpg")),
-                    schedRr ? realTimeLauncher() : List.of(),
+                    schedRr,
                     ipc ? ChildJvm.command("bench-client", "-Xmx256m") : List.of(), totem, jfr);
         } catch (IllegalArgumentException e) {
             throw new UserError("bench: " + e.getMessage());
@@ -153,8 +156,8 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code chrt --rr 1}, once chrt showed it may set that here. */
-    static List<String> realTimeLauncher() {
+    /** Refuses the run unless chrt shows real-time scheduling may be set here (the nodes would only warn). */
+    static void requireRealTimeScheduling() {
         List<String> probe = List.of("chrt", "--rr", "1", "true");
         String why;
         try {
@@ -171,7 +174,6 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UserError("bench: --sched-rr needs chrt (util-linux) and the right to set real-time priority"
                     + " (root or CAP_SYS_NICE): " + String.join(" ", probe) + " failed: " + why);
         }
-        return List.of("chrt", "--rr", "1");
     }
 
     private static List<String> nodeCommand(boolean cpg) {

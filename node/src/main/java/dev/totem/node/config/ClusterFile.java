@@ -22,9 +22,17 @@ import java.util.TreeMap;
  *     ({@code crypto_cipher: none})
  * @param totemOptions more {@code totem {}} keys and values (netmtu, window_size, ...), checked by
  *     the validator when the file is read
+ * @param schedRr {@code system.sched_rr: yes}: nodes under real-time round-robin scheduling
  */
 public record ClusterFile(String clusterName, String transport, Map<Integer, String> ring0Addresses, int port,
-        Optional<String> mcastAddress, long tokenTimeoutMs, Optional<Path> keyFile, Map<String, String> totemOptions) {
+        Optional<String> mcastAddress, long tokenTimeoutMs, Optional<Path> keyFile, Map<String, String> totemOptions,
+        boolean schedRr) {
+
+    /** A cluster under normal scheduling. */
+    public ClusterFile(String clusterName, String transport, Map<Integer, String> ring0Addresses, int port,
+            Optional<String> mcastAddress, long tokenTimeoutMs, Optional<Path> keyFile, Map<String, String> totemOptions) {
+        this(clusterName, transport, ring0Addresses, port, mcastAddress, tokenTimeoutMs, keyFile, totemOptions, false);
+    }
 
     public ClusterFile {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -62,7 +70,11 @@ public record ClusterFile(String clusterName, String transport, Map<Integer, Str
             c.append("\tnode {\n\t\tnodeid: ").append(e.getKey()).append("\n\t\tring0_addr: ").append(e.getValue())
                     .append("\n\t}\n");
         }
-        return c.append("}\n").toString();
+        c.append("}\n");
+        if (schedRr) {
+            c.append("system {\n\tsched_rr: yes\n}\n");
+        }
+        return c.toString();
     }
 
     /** Writes {@link #text()} to {@code file}; returns {@code file}. */

@@ -106,12 +106,14 @@ final class ConfigValidator {
         List<NodeDraft> drafts = readNodes(nodelist);
         LoggingConfig logging = readLogging(loggingSection);
         IpcAccess ipcAccess = readUidGid(root);
+        ConfSection systemSection = single(root, "system");
+        boolean schedRr = systemSection != null && bool(systemSection, "sched_rr").orElse(false);
         NodeConfig config = null;
         if (totem == null) {
             error(0, "no 'totem {' section; expected one with at least 'transport: udpu' (and a nodelist) "
                     + "or 'transport: udp'");
         } else {
-            config = readTotem(totem, drafts, logging, ipcAccess);
+            config = readTotem(totem, drafts, logging, ipcAccess, schedRr);
         }
         Comparator<ConfigProblem> byLine = Comparator.comparingInt(ConfigProblem::line);
         errors.sort(byLine);
@@ -298,7 +300,8 @@ final class ConfigValidator {
 
     // ---- totem ---------------------------------------------------------------------------------
 
-    private NodeConfig readTotem(ConfSection totem, List<NodeDraft> drafts, LoggingConfig logging, IpcAccess ipcAccess) {
+    private NodeConfig readTotem(ConfSection totem, List<NodeDraft> drafts, LoggingConfig logging, IpcAccess ipcAccess,
+            boolean schedRr) {
         choice(totem, "version", List.of("2"), Map.of());
         Optional<String> clusterName = text(totem, "cluster_name");
         Transport transport = readTransport(totem, drafts);
@@ -317,7 +320,7 @@ final class ConfigValidator {
                 .map(d -> new NodeEntry(d.nodeId, List.copyOf(d.rings.values()), d.name))
                 .toList();
         return new NodeConfig(file, clusterName, transport, rrpMode, interfaces, nodes, crypto, logging, totemConfig,
-                downcheck, ipcAccess);
+                downcheck, ipcAccess, schedRr);
     }
 
     private Transport readTransport(ConfSection totem, List<NodeDraft> drafts) {

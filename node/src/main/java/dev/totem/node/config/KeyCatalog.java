@@ -54,10 +54,9 @@ final class KeyCatalog {
 
     private static final Map<String, Schema> SCHEMAS = Map.of(
             "", new Schema(Set.of(), Map.of(),
-                    ordered("totem", "nodelist", "logging", "uidgid"),
+                    ordered("totem", "nodelist", "logging", "uidgid", "system"),
                     reasons(
                             "quorum", "is accepted and ignored: we do not implement quorum",
-                            "system", "configures corosync's daemon; ignored",
                             "resources", "configures corosync's watchdog; ignored",
                             "qb", "configures corosync's libqb IPC; ignored",
                             "nozzle", "configures corosync's knet nozzle device; ignored")),
@@ -113,6 +112,17 @@ final class KeyCatalog {
                             + "nodelist { node { ring0_addr: ... } })")),
             "nodelist", new Schema(Set.of(), Map.of(), ordered("node"), Map.of()),
             "uidgid", new Schema(ordered("uid", "gid"), Map.of(), Set.of(), Map.of()),
+            "system", new Schema(
+                    ordered("sched_rr"),
+                    reasons(
+                            "priority", "is corosync's nice value for a daemon without sched_rr; ignored",
+                            "qb_ipc_type", "picks corosync's libqb IPC; ignored (our CPG socket is a Unix "
+                                    + "domain socket)",
+                            "allow_knet_handle_fallback", KNET,
+                            "state_dir", "is corosync's state directory; ignored (use ./totem node --state-dir)",
+                            "move_to_root_cgroup", NOT_IMPLEMENTED),
+                    Set.of(),
+                    Map.of()),
             "nodelist.node", new Schema(
                     ringKeys(),
                     reasons("quorum_votes", "belongs to corosync's votequorum; ignored (we do not implement quorum)"),

@@ -36,6 +36,8 @@ import java.util.stream.Collectors;
  *     nodelist size, token_retransmit, hold, consensus)
  * @param downcheckMs how often a downed network interface is checked again ({@code downcheck})
  * @param ipcAccess who besides root may use the CPG socket ({@code uidgid} sections)
+ * @param schedRr put the node's process under real-time round-robin scheduling
+ *     ({@code system.sched_rr}; no by default, unlike corosync: see the node README)
  */
 public record NodeConfig(
         String source,
@@ -48,7 +50,8 @@ public record NodeConfig(
         LoggingConfig logging,
         TotemConfig totem,
         int downcheckMs,
-        IpcAccess ipcAccess) {
+        IpcAccess ipcAccess,
+        boolean schedRr) {
 
     /**
      * Copies the lists and checks the invariants the validator establishes (a bug if broken,

@@ -64,6 +64,8 @@ import java.util.TreeMap;
  *     network 0
  * @param plantedBug a deliberate protocol bug for the checkers' own tests ({@code ./totem jepsen}
  *     plants one to show its checker catches it); {@code NONE} in production
+ * @param realTimeScheduling at start, put every thread of this JVM under SCHED_RR
+ *     ({@code system.sched_rr}; see {@link RealTimeScheduling})
  */
 public record RuntimeSettings(
         int nodeId,
@@ -85,7 +87,8 @@ public record RuntimeSettings(
         Optional<CpgSettings> cpg,
         RrpMode rrpMode,
         List<NetworkSettings> redundantNetworks,
-        PlantedBug plantedBug) {
+        PlantedBug plantedBug,
+        boolean realTimeScheduling) {
 
     /** corosync's default port: the multicast port for UDP, the unicast port for UDPU. */
     public static final int DEFAULT_PORT = 5405;
@@ -152,7 +155,7 @@ public record RuntimeSettings(
     public RuntimeSettings withPlantedBug(PlantedBug bug) {
         return new RuntimeSettings(nodeId, transport, bindAddress, port, mcastGroup, mcastPort, ttl, peers, totemConfig,
                 stateDirectory, socketBufferBytes, metricsPort, adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, cpg, rrpMode,
-                redundantNetworks, bug);
+                redundantNetworks, bug, realTimeScheduling);
     }
 
     /** This node's unicast address on network 0. */
@@ -203,6 +206,7 @@ public record RuntimeSettings(
         private Optional<CryptoSetup> crypto = Optional.empty();
         private Optional<CpgSettings> cpg = Optional.empty();
         private PlantedBug plantedBug = PlantedBug.NONE;
+        private boolean realTimeScheduling;
         private RrpMode rrpMode;
         private final List<NetworkSettings> redundantNetworks = new ArrayList<>();
 
@@ -297,6 +301,12 @@ public record RuntimeSettings(
             return this;
         }
 
+        /** At start, put every thread of this JVM under SCHED_RR (off by default). */
+        public Builder realTimeScheduling(boolean value) {
+            this.realTimeScheduling = value;
+            return this;
+        }
+
         /**
          * Adds the next redundant network (1, then 2, ...): this node's address and unicast port
          * on it, and every node's address there. For udp, also {@link #redundantMulticast}.
@@ -331,7 +341,8 @@ public record RuntimeSettings(
             RrpMode mode = rrpMode != null ? rrpMode : redundantNetworks.isEmpty() ? RrpMode.NONE : RrpMode.PASSIVE;
             return new RuntimeSettings(nodeId, transport, bindAddress, unicastPort, udp ? mcastGroup : null,
                     udp ? mcastPort : 0, ttl, peers, totemConfig, stateDirectory, socketBufferBytes, metricsPort,
-                    adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, cpg, mode, redundantNetworks, plantedBug);
+                    adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, cpg, mode, redundantNetworks, plantedBug,
+                    realTimeScheduling);
         }
     }
 }

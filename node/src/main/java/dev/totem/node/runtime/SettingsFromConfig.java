@@ -63,7 +63,8 @@ public final class SettingsFromConfig {
                 .peers(peers(config, 0, unicastPort(ring0, udp)))
                 .totemConfig(config.totem())
                 .stateDirectory(overrides.stateDirectory())
-                .rrpMode(rrpMode(config.rrpMode()));
+                .rrpMode(rrpMode(config.rrpMode()))
+                .realTimeScheduling(config.schedRr());
         if (udp) {
             b.multicast(ring0.mcastAddr().orElseThrow(), ring0.mcastPort()).ttl(Math.max(1, ring0.ttl()));
         }

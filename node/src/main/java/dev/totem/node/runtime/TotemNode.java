@@ -234,6 +234,9 @@ public final class TotemNode implements AutoCloseable {
         if (loop.inEventLoop()) {
             throw new IllegalStateException("start() blocks; do not call it on the node's event loop");
         }
+        if (settings.realTimeScheduling()) {
+            applyRealTimeScheduling();
+        }
         try {
             networks.open(group, epoll);
             if (settings.adminSocket().isPresent()) {
@@ -255,6 +258,23 @@ public final class TotemNode implements AutoCloseable {
             crypto.warmUp(nodeId);
         }
         loop.execute(this::startOnLoop);
+    }
+
+    /** Before any socket opens, so the threads it starts inherit the policy. */
+    private void applyRealTimeScheduling() {
+        RealTimeScheduling.Outcome outcome;
+        try {
+            outcome = new RealTimeScheduling().apply(ProcessHandle.current().pid());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warning("system.sched_rr: interrupted while setting real-time scheduling; running with normal scheduling");
+            return;
+        }
+        if (outcome.applied()) {
+            log.info(outcome.description());
+        } else {
+            log.warning(outcome.description());
+        }
     }
 
     /**

@@ -25,6 +25,18 @@ class ClusterFileTest {
     }
 
     @Test
+    void aClusterUnderRealTimeSchedulingSaysSoInItsSystemSection() throws Exception {
+        ClusterFile file = new ClusterFile("bench", "udpu", Map.of(1, "127.0.0.1"), 5405, Optional.empty(), 1000,
+                Optional.empty(), Map.of(), true);
+        ConfigResult r = NodeConfig.load(file.write(dir.resolve("rr.conf")));
+
+        assertThat(r.warnings()).isEmpty();
+        assertThat(r.config().schedRr()).isTrue();
+        assertThat(NodeConfig.load(new ClusterFile("bench", "udpu", Map.of(1, "127.0.0.1"), 5405, Optional.empty(), 1000,
+                Optional.empty(), Map.of()).write(dir.resolve("normal.conf"))).config().schedRr()).isFalse();
+    }
+
+    @Test
     void udpNeedsAGroupAndTheTransportIsChecked() {
         assertThatThrownBy(() -> new ClusterFile("x", "udp", Map.of(1, "127.0.0.1"), 5405, Optional.empty(), 1000,
                 Optional.empty(), Map.of())).hasMessageContaining("multicast address");

@@ -320,4 +320,23 @@ class NodeConfigTest {
         assertThat(result.errors()).singleElement().satisfies(p -> assertThat(p.toString())
                 .contains("no user 'no-such-user-here'"));
     }
+
+    @Test
+    void schedRrIsOffUnlessTheSystemSectionSaysYes() {
+        assertThat(ok(udpu(2)).schedRr()).isFalse();
+        assertThat(ok(udpu(2) + "system {\n\tsched_rr: no\n}\n").schedRr()).isFalse();
+        assertThat(ok(udpu(2) + "system {\n\tsched_rr: yes\n}\n").schedRr()).isTrue();
+    }
+
+    @Test
+    void theSystemSectionIsCheckedAndCorosyncsOtherKeysOnlyWarn() {
+        ConfigResult result = NodeConfig.parse("t.conf", udpu(1)
+                + "system {\n\tsched_rr: maybe\n\tpriority: max\n\tsched_r: yes\n}\n");
+
+        assertThat(result.errors()).extracting(ConfigProblem::message).containsExactly(
+                "sched_rr: 'maybe' is not allowed; allowed yes, no, on, off",
+                "unknown key 'sched_r' in system; did you mean 'sched_rr'?");
+        assertThat(result.warnings()).extracting(ConfigProblem::message).containsExactly(
+                "'priority' is corosync's nice value for a daemon without sched_rr; ignored");
+    }
 }

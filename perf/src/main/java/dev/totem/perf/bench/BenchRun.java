@@ -54,7 +54,7 @@ public final class BenchRun {
      * @param dir where configuration, logs and results go
      * @param nodeCommand runs a node ({@code bench-node}, or in ipc mode {@code node}), starting
      *     with the java executable; the run appends the node's options
-     * @param nodeLauncher runs before the node's java (such as {@code chrt --rr 1}); empty for none
+     * @param schedRr nodes under real-time round-robin scheduling ({@code system.sched_rr: yes})
      * @param clientCommand in ipc mode, runs {@code bench-client}; the run appends its options;
      *     empty in embedded mode
      * @param totemOptions more {@code totem {}} settings for every node (netmtu, window_size,
@@ -63,7 +63,7 @@ public final class BenchRun {
      */
     public record Options(int nodes, int senders, List<Integer> sizes, String transport, Optional<Path> keyFile,
             Guarantee guarantee, int seconds, int warmupSeconds, boolean sweep, Path dir, List<String> nodeCommand,
-            List<String> nodeLauncher, List<String> clientCommand, Map<String, String> totemOptions, boolean jfr) {
+            boolean schedRr, List<String> clientCommand, Map<String, String> totemOptions, boolean jfr) {
         public Options {
             if (nodes < 1 || nodes > 16) {
                 throw new IllegalArgumentException("--nodes must be 1 to 16, got " + nodes);
@@ -152,10 +152,10 @@ public final class BenchRun {
         boolean udp = options.transport().equals("udp");
         Path config = new ClusterFile("bench", options.transport(), addresses, udp ? port + 1 : port,
                 udp ? Optional.of("239.192.77." + (1 + port % 250)) : Optional.empty(), 1000, options.keyFile(),
-                options.totemOptions())
+                options.totemOptions(), options.schedRr())
                 .write(options.dir().resolve("totem.conf"));
         for (int n = 1; n <= options.nodes(); n++) {
-            List<String> cmd = childCommand(options.nodeLauncher(), options.nodeCommand(),
+            List<String> cmd = childCommand(options.nodeCommand(),
                     options.jfr() ? Optional.of(options.dir().resolve("node" + n + ".jfr")) : Optional.empty());
             cmd.addAll(List.of("-c", config.toString(), "--nodeid", Integer.toString(n), "--state-dir",
                     options.dir().resolve("state" + n).toString()));
@@ -205,7 +205,7 @@ public final class BenchRun {
     /** ipc mode: one client per node; they say READY once all of them are in the group, so the ring is whole. */
     private void startClients() throws IOException, InterruptedException {
         for (int n = 1; n <= options.nodes(); n++) {
-            List<String> cmd = childCommand(List.of(), options.clientCommand(),
+            List<String> cmd = childCommand(options.clientCommand(),
                     options.jfr() ? Optional.of(options.dir().resolve("client" + n + ".jfr")) : Optional.empty());
             cmd.addAll(List.of("--socket", socket(n).toString(), "--admin-socket", adminSocket(n).toString(), "--nodeid",
                     Integer.toString(n), "--members",
@@ -409,14 +409,10 @@ public final class BenchRun {
         return requested != null ? Files.createDirectories(requested) : Files.createTempDirectory("totem-bench-");
     }
 
-    /**
-     * A child's command: the launcher, then the java command with the JFR option (when recording)
-     * right after the java executable.
-     */
-    static List<String> childCommand(List<String> launcher, List<String> javaCommand, Optional<Path> jfrFile) {
-        List<String> cmd = new ArrayList<>(launcher);
-        cmd.addAll(javaCommand);
-        jfrFile.ifPresent(f -> cmd.add(launcher.size() + 1, "-XX:StartFlightRecording=settings=profile,filename=" + f));
+    /** A child's command: the java command with the JFR option (when recording) right after the java executable. */
+    static List<String> childCommand(List<String> javaCommand, Optional<Path> jfrFile) {
+        List<String> cmd = new ArrayList<>(javaCommand);
+        jfrFile.ifPresent(f -> cmd.add(1, "-XX:StartFlightRecording=settings=profile,filename=" + f));
         return cmd;
     }
 }

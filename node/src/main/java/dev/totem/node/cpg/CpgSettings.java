@@ -16,7 +16,8 @@ import java.util.Set;
  * @param inboxCallsMax calls of embedded handles from other threads waiting for the event loop;
  *     past it a multicast answers TRY_AGAIN
  * @param connectionOutboundBytesMax bytes of events and replies one IPC client may have waiting
- *     to be read; past it the client is disconnected (it stopped reading)
+ *     to be read; past it the client is disconnected (it stopped reading). Past a quarter of it
+ *     ({@link #holdBackBytes}) the client's own requests wait until it has read back to half that
  * @param connectionsMax IPC clients at once; more are refused
  */
 public record CpgSettings(CpgConfig config, Optional<Path> socket, PeerPolicy peers, int inboxCallsMax,
@@ -40,6 +41,15 @@ public record CpgSettings(CpgConfig config, Optional<Path> socket, PeerPolicy pe
             throw new IllegalArgumentException("connectionOutboundBytesMax must hold two of the largest messages ("
                     + 2L * config.messageBytesMax() + " bytes), got " + connectionOutboundBytesMax);
         }
+    }
+
+    /**
+     * Unread bytes past which an IPC client's requests wait for it to read (a quarter of
+     * {@link #connectionOutboundBytesMax}): a client that sends faster than it reads slows its
+     * own sending before the node must disconnect it.
+     */
+    public int holdBackBytes() {
+        return connectionOutboundBytesMax / 4;
     }
 
     /** The service with the default limits and no socket: for code in the node's JVM only. */

@@ -40,6 +40,11 @@ import java.util.ArrayDeque;
  * written during it: a burst of deliveries is one gathering socket write, not a netty write per
  * message. Deliveries and OK answers skip protobuf's builders ({@link ServerFrames}).
  *
+ * <p>A client with more than {@link CpgSettings#holdBackBytes} unread (the channel unwritable)
+ * has its requests held back, and the connection stops reading, until it has read down to half
+ * that: a client that sends faster than it reads (starved of CPU, say) slows its own sending
+ * instead of growing the node's buffers, and the ring's other senders keep their pace.
+ *
  * <p>A client whose unread bytes stay above {@link CpgSettings#connectionOutboundBytesMax} for
  * {@value #STALL_GRACE_MILLIS} ms (or pass four times it) stopped reading: the service disconnects it (its groups see PROCDOWN, the log says why) and the
  * connection closes. A malformed or oversized frame gets one Error message and the connection
@@ -76,6 +81,8 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     private CpgHandle handle;
     /** A streaming multicast waits for the ring. */
     private boolean parked;
+    /** Requests wait because too much waits for the client to read (the channel is unwritable). */
+    private boolean heldBack;
     private boolean dirty;
     /**
      * Whether streamed multicasts the ring took wait for their OK; {@link #unansweredOkId} is
@@ -198,6 +205,14 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
         if (parked || ending || pending.isEmpty()) {
             return;
         }
+        if (!ch.isWritable()) {
+            if (!heldBack) {
+                heldBack = true;
+                cpg.countHoldBack();
+                ch.config().setAutoRead(false);
+            }
+            return;
+        }
         boolean ran = cpg.run(serving, api -> {
             while (!pending.isEmpty() && !ending) {
                 if (!serve(api, pending.peek())) {
@@ -217,6 +232,19 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
         if (pending.size() < PENDING_REQUESTS_MAX / 2 && !ch.config().isAutoRead() && !ending) {
             ch.config().setAutoRead(true);
         }
+    }
+
+    /** The client read down to the low mark: its requests are served again. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (heldBack && ch.isWritable()) {
+            heldBack = false;
+            serve();
+            if (!parked && !ending && pending.size() < PENDING_REQUESTS_MAX / 2 && !ch.config().isAutoRead()) {
+                ch.config().setAutoRead(true);
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     private void unpark() {

@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -139,6 +140,8 @@ final class IpcServer implements AutoCloseable {
         // Pooled: netty's adaptive allocator zeroed a fresh chunk for many of a busy
         // connection's buffers (a tenth of the node's CPU at 8000 B); the pool reuses them.
         ch.config().setAllocator(PooledByteBufAllocator.DEFAULT);
+        // Unwritable past the hold-back mark: the connection then serves none of its requests.
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(settings.holdBackBytes() / 2, settings.holdBackBytes()));
         connections.add(ch);
         ch.closeFuture().addListener(f -> connections.remove(ch));
         IpcConnection c = new IpcConnection(cpg, ch, peer);

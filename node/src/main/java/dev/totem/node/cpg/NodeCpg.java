@@ -91,6 +91,7 @@ public final class NodeCpg implements AutoCloseable {
     /** One instance, so that waiting for the ring holds it once. */
     private final Runnable drainTask = this::drainInbox;
     private final AtomicLong mcastsDropped = new AtomicLong();
+    private final AtomicLong clientHoldBacks = new AtomicLong();
 
     private volatile EventLoop loop;
     private volatile Loop node;
@@ -245,6 +246,19 @@ public final class NodeCpg implements AutoCloseable {
     /** Multicasts refused for good after their handle was told OK (the handle had left, for example). */
     public long mcastsDropped() {
         return mcastsDropped.get();
+    }
+
+    /**
+     * Times an IPC client's requests were held back because more than
+     * {@link CpgSettings#holdBackBytes} of events waited for it to read.
+     */
+    public long clientHoldBacks() {
+        return clientHoldBacks.get();
+    }
+
+    /** Counts one hold-back; see {@link #clientHoldBacks}. */
+    void countHoldBack() {
+        clientHoldBacks.incrementAndGet();
     }
 
     /** Closes the IPC socket and its connections (their clients see PROCDOWN); on the loop. */

@@ -320,6 +320,51 @@ class CpgIpcTest {
     }
 
     @Test
+    void aClientThatDoesNotReadHasItsRequestsHeldBackUntilItReadsAndLosesNothing() throws Exception {
+        int messageBytes = 16 << 10;
+        TotemNode n = node(s -> s.withConfig(CpgConfig.defaults().withMessageBytesMax(messageBytes))
+                .withConnectionOutboundBytesMax(64 * messageBytes));
+        NodeCpg cpg = n.cpg().orElseThrow();
+        Events ea = new Events();
+        CpgClient a = client(ea);
+        join(a, ea, "g");
+        SocketChannel raw = rawConnection();
+        helloAndJoin(raw, "g");
+        await().atMost(WAIT).until(() -> ea.lastMembers("g").size() == 2);
+        // 48 messages to the raw client, which does not read: three times its hold-back mark (the
+        // socket's buffer takes some), under its disconnection bound.
+        int count = 48;
+        List<java.util.concurrent.CompletableFuture<CpgResult>> sent = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sent.add(a.mcastAsync("g", new byte[messageBytes], Guarantee.AGREED));
+        }
+        await().atMost(WAIT).until(() -> ea.delivered() == count);
+        assertThat(cpg.clientHoldBacks()).isZero();
+
+        send(raw, ClientMessage.newBuilder().setId(10).setMcast(dev.totem.cpg.ipc.wire.Mcast.newBuilder()
+                .setGroup("g").setWait(true).setPayload(com.google.protobuf.ByteString.copyFromUtf8("m10"))).build());
+        await().atMost(WAIT).until(() -> cpg.clientHoldBacks() == 1);
+        assertThat(ea.texts()).as("held back, so not multicast").doesNotContain("m10");
+
+        int deliveries = 0;
+        boolean answered = false;
+        while (!answered || deliveries < count + 1) {
+            ServerMessage m = readMessage(raw);
+            if (m.hasDeliver()) {
+                deliveries++;
+            } else if (m.hasReply() && m.getReply().getId() == 10) {
+                assertThat(m.getReply().getError()).isEqualTo(CpgError.OK.code());
+                answered = true;
+            }
+        }
+        await().atMost(WAIT).until(() -> ea.texts().contains("m10"));
+        assertThat(ea.lastMembers("g")).hasSize(2);
+        for (var f : sent) {
+            assertThat(f.get()).isEqualTo(CpgResult.OK);
+        }
+    }
+
+    @Test
     void streamedMulticastsTheRingTookShareOneOkAndOtherAnswersComeInOrder() throws Exception {
         node(s -> s);
         Events ea = new Events();

@@ -82,6 +82,14 @@ public final class Assembler {
                     a.reset();
                 }
                 a.discarding = false;
+                if (!fragmented && len <= messageBytesMax) {
+                    // A whole message in this frame, the common case: one copy, straight out.
+                    byte[] m = new byte[len];
+                    buf.get(piece, m, 0, len);
+                    sink.accept(originator, m);
+                    piece += len;
+                    continue;
+                }
                 a.active = true;
                 a.append(buf, piece, len, messageBytesMax);
             }

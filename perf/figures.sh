@@ -4,23 +4,30 @@
 # latency against offered load. Prints the summary lines; everything else lands in OUT.
 #
 # env: TOTEM_OPTS ["--netmtu 60000 --window 120 --max-messages 30"]  OUT [a new temp folder]
+#      SCHED_RR [0] 1 runs the nodes with system.sched_rr (./totem bench --sched-rr, root), and
+#        JGroups under chrt --rr 1; the ipc run keeps normal scheduling (see perf/README.md)
+#      CRYPTO [on] for the JGroups comparison (off: the same features as JGroups' configuration)
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 T=${TOTEM_OPTS-"--netmtu 60000 --window 120 --max-messages 30"}
+SCHED_RR=${SCHED_RR:-0}
+CRYPTO=${CRYPTO:-on}
+RR=""
+if [ "$SCHED_RR" = 1 ]; then RR="--sched-rr"; fi
 OUT=${OUT:-$(mktemp -d /tmp/totem-figures-XXXXXX)}
 mkdir -p "$OUT"
-echo "figures: results in $OUT; totem options: ${T:-corosync defaults}"
+echo "figures: results in $OUT; totem options: ${T:-corosync defaults}${RR:+ $RR}"
 summary() { grep -E "size=|sweep" | sed 's/^bench [0-9:]* +[ 0-9]*s  //'; }
 
 echo "== compare-jgroups"
-DURATION=8 WARMUP=20 TOTEM_OPTS="$T" OUT="$OUT/compare" bash "$root/perf/compare-jgroups.sh" 2>&1 | tail -5
+SCHED_RR="$SCHED_RR" CRYPTO="$CRYPTO" DURATION=8 WARMUP=20 TOTEM_OPTS="$T" OUT="$OUT/compare" bash "$root/perf/compare-jgroups.sh" 2>&1 | tail -5
 echo "== ipc"
 "$root/totem" bench --mode ipc --seconds 8 $T --out "$OUT/ipc" 2>&1 | summary
 for run in "safe --guarantee safe" "agreed --guarantee agreed" "clear --crypto off"; do
   set -- $run
   echo "== 1600 B $*"
   name=$1; shift
-  "$root/totem" bench --sizes 1600 --seconds 8 --warmup 20 "$@" $T --out "$OUT/$name" 2>&1 | summary
+  "$root/totem" bench --sizes 1600 --seconds 8 --warmup 20 "$@" $T $RR --out "$OUT/$name" 2>&1 | summary
 done
 echo "== latency against load, 1600 B"
-"$root/totem" bench --sizes 1600 --sweep --seconds 6 --warmup 8 $T --out "$OUT/sweep" 2>&1 | summary
+"$root/totem" bench --sizes 1600 --sweep --seconds 6 --warmup 8 $T $RR --out "$OUT/sweep" 2>&1 | summary

@@ -58,6 +58,11 @@ public final class BenchCommand implements Callable<Integer> {
             + " by default: a token hop then waits for no other process's time slice. Embedded and cpg modes only.")
     private boolean schedRr;
 
+    @Option(names = "--priority", paramLabel = "max|min|N", description = "The nodes' nice value (system.priority:"
+            + " max is -20; negative values need root or CAP_SYS_NICE), as corosync's daemon without sched_rr: under"
+            + " normal scheduling the nodes then wait less behind their clients. Not with --sched-rr.")
+    private String priority;
+
     @Option(names = "--seconds", defaultValue = "10", description = "Counted seconds per size (default ${DEFAULT-VALUE}).")
     private int seconds;
 
@@ -137,9 +142,19 @@ public final class BenchCommand implements Callable<Integer> {
             if (schedRr) {
                 requireRealTimeScheduling();
             }
+            if (schedRr && priority != null) {
+                throw new UserError("bench: --priority applies without --sched-rr only (as system.priority in corosync)");
+            }
+            Map<String, String> system = new TreeMap<>();
+            if (schedRr) {
+                system.put("sched_rr", "yes");
+            }
+            if (priority != null) {
+                system.put("priority", priority);
+            }
             options = new BenchRun.Options(nodes, senders, new ArrayList<>(sizes), transport, key, g, seconds, warmupSeconds, sweep, dir,
                     ipc ? ChildJvm.command("node", "-Xmx512m") : nodeCommand(mode.equals("cpg")),
-                    schedRr,
+                    system,
                     ipc ? ChildJvm.command("bench-client", "-Xmx256m") : List.of(), totem, jfr);
         } catch (IllegalArgumentException e) {
             throw new UserError("bench: " + e.getMessage());

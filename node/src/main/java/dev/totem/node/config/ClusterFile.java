@@ -22,16 +22,17 @@ import java.util.TreeMap;
  *     ({@code crypto_cipher: none})
  * @param totemOptions more {@code totem {}} keys and values (netmtu, window_size, ...), checked by
  *     the validator when the file is read
- * @param schedRr {@code system.sched_rr: yes}: nodes under real-time round-robin scheduling
+ * @param systemOptions {@code system {}} keys and values (sched_rr, priority); none writes no
+ *     such section
  */
 public record ClusterFile(String clusterName, String transport, Map<Integer, String> ring0Addresses, int port,
         Optional<String> mcastAddress, long tokenTimeoutMs, Optional<Path> keyFile, Map<String, String> totemOptions,
-        boolean schedRr) {
+        Map<String, String> systemOptions) {
 
-    /** A cluster under normal scheduling. */
+    /** A cluster without a {@code system {}} section. */
     public ClusterFile(String clusterName, String transport, Map<Integer, String> ring0Addresses, int port,
             Optional<String> mcastAddress, long tokenTimeoutMs, Optional<Path> keyFile, Map<String, String> totemOptions) {
-        this(clusterName, transport, ring0Addresses, port, mcastAddress, tokenTimeoutMs, keyFile, totemOptions, false);
+        this(clusterName, transport, ring0Addresses, port, mcastAddress, tokenTimeoutMs, keyFile, totemOptions, Map.of());
     }
 
     public ClusterFile {
@@ -44,6 +45,7 @@ public record ClusterFile(String clusterName, String transport, Map<Integer, Str
         }
         ring0Addresses = new TreeMap<>(ring0Addresses);
         totemOptions = new TreeMap<>(totemOptions);
+        systemOptions = new TreeMap<>(systemOptions);
     }
 
     /** The file's text. */
@@ -71,8 +73,12 @@ public record ClusterFile(String clusterName, String transport, Map<Integer, Str
                     .append("\n\t}\n");
         }
         c.append("}\n");
-        if (schedRr) {
-            c.append("system {\n\tsched_rr: yes\n}\n");
+        if (!systemOptions.isEmpty()) {
+            c.append("system {\n");
+            for (Map.Entry<String, String> e : systemOptions.entrySet()) {
+                c.append('\t').append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+            }
+            c.append("}\n");
         }
         return c.toString();
     }

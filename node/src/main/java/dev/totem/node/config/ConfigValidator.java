@@ -51,6 +51,9 @@ final class ConfigValidator {
     static final int DEFAULT_MAX_MESSAGES = 17;
     static final int DEFAULT_MISS_COUNT_CONST = 5;
 
+    /** Nice values: {@code priority: max} and {@code min}. */
+    static final int NICE_MAX_PRIORITY = -20;
+    static final int NICE_MIN_PRIORITY = 19;
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[-+]?[0-9]+");
     private static final Pattern IPV4 = Pattern.compile("([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
@@ -108,12 +111,13 @@ final class ConfigValidator {
         IpcAccess ipcAccess = readUidGid(root);
         ConfSection systemSection = single(root, "system");
         boolean schedRr = systemSection != null && bool(systemSection, "sched_rr").orElse(false);
+        OptionalInt priority = systemSection == null ? OptionalInt.empty() : readPriority(systemSection, schedRr);
         NodeConfig config = null;
         if (totem == null) {
             error(0, "no 'totem {' section; expected one with at least 'transport: udpu' (and a nodelist) "
                     + "or 'transport: udp'");
         } else {
-            config = readTotem(totem, drafts, logging, ipcAccess, schedRr);
+            config = readTotem(totem, drafts, logging, ipcAccess, schedRr, priority);
         }
         Comparator<ConfigProblem> byLine = Comparator.comparingInt(ConfigProblem::line);
         errors.sort(byLine);
@@ -301,7 +305,7 @@ final class ConfigValidator {
     // ---- totem ---------------------------------------------------------------------------------
 
     private NodeConfig readTotem(ConfSection totem, List<NodeDraft> drafts, LoggingConfig logging, IpcAccess ipcAccess,
-            boolean schedRr) {
+            boolean schedRr, OptionalInt priority) {
         choice(totem, "version", List.of("2"), Map.of());
         Optional<String> clusterName = text(totem, "cluster_name");
         Transport transport = readTransport(totem, drafts);
@@ -320,7 +324,7 @@ final class ConfigValidator {
                 .map(d -> new NodeEntry(d.nodeId, List.copyOf(d.rings.values()), d.name))
                 .toList();
         return new NodeConfig(file, clusterName, transport, rrpMode, interfaces, nodes, crypto, logging, totemConfig,
-                downcheck, ipcAccess, schedRr);
+                downcheck, ipcAccess, schedRr, priority);
     }
 
     private Transport readTransport(ConfSection totem, List<NodeDraft> drafts) {
@@ -662,6 +666,33 @@ final class ConfigValidator {
                 : d.equals("on") ? LoggingConfig.Debug.ON : LoggingConfig.Debug.OFF).orElse(LoggingConfig.Debug.OFF);
         return new LoggingConfig(toStderr, toLogfile, toLogfile ? logfile : Optional.empty(), level,
                 timestamp.map(t -> !t.equals("off")).orElse(false));
+    }
+
+    // ---- system --------------------------------------------------------------------------------
+
+    /**
+     * {@code priority}: corosync's nice value for a daemon without real-time scheduling, {@code max}
+     * (-20), {@code min} (19) or a number in between; ignored, with a warning, beside sched_rr.
+     */
+    private OptionalInt readPriority(ConfSection system, boolean schedRr) {
+        Optional<ConfEntry> entry = system.entry("priority");
+        if (entry.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        String value = entry.get().value();
+        OptionalInt nice = value.equals("max") ? OptionalInt.of(NICE_MAX_PRIORITY)
+                : value.equals("min") ? OptionalInt.of(NICE_MIN_PRIORITY)
+                : WHOLE_NUMBER.matcher(value).matches() ? integer(system, "priority", NICE_MAX_PRIORITY, NICE_MIN_PRIORITY, "")
+                : OptionalInt.empty();
+        if (nice.isEmpty() && !WHOLE_NUMBER.matcher(value).matches()) {
+            error(entry.get().line(), "priority: '" + value + "' is not allowed; allowed max, min or a nice value "
+                    + NICE_MAX_PRIORITY + ".." + NICE_MIN_PRIORITY);
+        }
+        if (nice.isPresent() && schedRr) {
+            warning(entry.get().line(), "priority applies without sched_rr only (as in corosync); ignored");
+            return OptionalInt.empty();
+        }
+        return nice;
     }
 
     // ---- typed values --------------------------------------------------------------------------

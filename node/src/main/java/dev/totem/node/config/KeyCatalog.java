@@ -113,9 +113,8 @@ final class KeyCatalog {
             "nodelist", new Schema(Set.of(), Map.of(), ordered("node"), Map.of()),
             "uidgid", new Schema(ordered("uid", "gid"), Map.of(), Set.of(), Map.of()),
             "system", new Schema(
-                    ordered("sched_rr"),
+                    ordered("sched_rr", "priority"),
                     reasons(
-                            "priority", "is corosync's nice value for a daemon without sched_rr; ignored",
                             "qb_ipc_type", "picks corosync's libqb IPC; ignored (our CPG socket is a Unix "
                                     + "domain socket)",
                             "allow_knet_handle_fallback", KNET,

@@ -38,6 +38,8 @@ import java.util.stream.Collectors;
  * @param ipcAccess who besides root may use the CPG socket ({@code uidgid} sections)
  * @param schedRr put the node's process under real-time round-robin scheduling
  *     ({@code system.sched_rr}; no by default, unlike corosync: see the node README)
+ * @param priority the nice value to give the node's threads ({@code system.priority}, without
+ *     sched_rr only); empty leaves it as started
  */
 public record NodeConfig(
         String source,
@@ -51,7 +53,8 @@ public record NodeConfig(
         TotemConfig totem,
         int downcheckMs,
         IpcAccess ipcAccess,
-        boolean schedRr) {
+        boolean schedRr,
+        OptionalInt priority) {
 
     /**
      * Copies the lists and checks the invariants the validator establishes (a bug if broken,
@@ -66,6 +69,7 @@ public record NodeConfig(
         Objects.requireNonNull(ipcAccess, "ipcAccess");
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(totem, "totem");
+        Objects.requireNonNull(priority, "priority");
         interfaces = List.copyOf(interfaces);
         nodes = List.copyOf(nodes);
         if (interfaces.isEmpty()) {

@@ -65,7 +65,9 @@ import java.util.TreeMap;
  * @param plantedBug a deliberate protocol bug for the checkers' own tests ({@code ./totem jepsen}
  *     plants one to show its checker catches it); {@code NONE} in production
  * @param realTimeScheduling at start, put every thread of this JVM under SCHED_RR
- *     ({@code system.sched_rr}; see {@link RealTimeScheduling})
+ *     ({@code system.sched_rr}; see {@link ProcessScheduling})
+ * @param nice at start, give every thread of this JVM this nice value ({@code system.priority};
+ *     not with {@code realTimeScheduling}); empty leaves it
  */
 public record RuntimeSettings(
         int nodeId,
@@ -88,7 +90,8 @@ public record RuntimeSettings(
         RrpMode rrpMode,
         List<NetworkSettings> redundantNetworks,
         PlantedBug plantedBug,
-        boolean realTimeScheduling) {
+        boolean realTimeScheduling,
+        OptionalInt nice) {
 
     /** corosync's default port: the multicast port for UDP, the unicast port for UDPU. */
     public static final int DEFAULT_PORT = 5405;
@@ -146,6 +149,11 @@ public record RuntimeSettings(
         if (metricsPort.isPresent() && (metricsPort.getAsInt() < 0 || metricsPort.getAsInt() > 65_535)) {
             throw new IllegalArgumentException("metricsPort must be 0 to 65535, got " + metricsPort.getAsInt());
         }
+        Objects.requireNonNull(nice, "nice");
+        if (nice.isPresent() && (realTimeScheduling || nice.getAsInt() < -20 || nice.getAsInt() > 19)) {
+            throw new IllegalArgumentException("nice must be -20 to 19 and without real-time scheduling, got " + nice
+                    + (realTimeScheduling ? " with it" : ""));
+        }
         if (pendingSubmitsMax < 1) {
             throw new IllegalArgumentException("pendingSubmitsMax must be at least 1, got " + pendingSubmitsMax);
         }
@@ -155,7 +163,7 @@ public record RuntimeSettings(
     public RuntimeSettings withPlantedBug(PlantedBug bug) {
         return new RuntimeSettings(nodeId, transport, bindAddress, port, mcastGroup, mcastPort, ttl, peers, totemConfig,
                 stateDirectory, socketBufferBytes, metricsPort, adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, cpg, rrpMode,
-                redundantNetworks, bug, realTimeScheduling);
+                redundantNetworks, bug, realTimeScheduling, nice);
     }
 
     /** This node's unicast address on network 0. */
@@ -207,6 +215,7 @@ public record RuntimeSettings(
         private Optional<CpgSettings> cpg = Optional.empty();
         private PlantedBug plantedBug = PlantedBug.NONE;
         private boolean realTimeScheduling;
+        private OptionalInt nice = OptionalInt.empty();
         private RrpMode rrpMode;
         private final List<NetworkSettings> redundantNetworks = new ArrayList<>();
 
@@ -307,6 +316,12 @@ public record RuntimeSettings(
             return this;
         }
 
+        /** At start, give every thread of this JVM this nice value, -20 to 19. */
+        public Builder nice(int value) {
+            this.nice = OptionalInt.of(value);
+            return this;
+        }
+
         /**
          * Adds the next redundant network (1, then 2, ...): this node's address and unicast port
          * on it, and every node's address there. For udp, also {@link #redundantMulticast}.
@@ -342,7 +357,7 @@ public record RuntimeSettings(
             return new RuntimeSettings(nodeId, transport, bindAddress, unicastPort, udp ? mcastGroup : null,
                     udp ? mcastPort : 0, ttl, peers, totemConfig, stateDirectory, socketBufferBytes, metricsPort,
                     adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, cpg, mode, redundantNetworks, plantedBug,
-                    realTimeScheduling);
+                    realTimeScheduling, nice);
         }
     }
 }

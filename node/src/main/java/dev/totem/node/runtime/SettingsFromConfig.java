@@ -65,6 +65,7 @@ public final class SettingsFromConfig {
                 .stateDirectory(overrides.stateDirectory())
                 .rrpMode(rrpMode(config.rrpMode()))
                 .realTimeScheduling(config.schedRr());
+        config.priority().ifPresent(b::nice);
         if (udp) {
             b.multicast(ring0.mcastAddr().orElseThrow(), ring0.mcastPort()).ttl(Math.max(1, ring0.ttl()));
         }

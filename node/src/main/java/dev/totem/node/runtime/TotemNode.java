@@ -234,8 +234,8 @@ public final class TotemNode implements AutoCloseable {
         if (loop.inEventLoop()) {
             throw new IllegalStateException("start() blocks; do not call it on the node's event loop");
         }
-        if (settings.realTimeScheduling()) {
-            applyRealTimeScheduling();
+        if (settings.realTimeScheduling() || settings.nice().isPresent()) {
+            applyScheduling();
         }
         try {
             networks.open(group, epoll);
@@ -261,13 +261,15 @@ public final class TotemNode implements AutoCloseable {
     }
 
     /** Before any socket opens, so the threads it starts inherit the policy. */
-    private void applyRealTimeScheduling() {
-        RealTimeScheduling.Outcome outcome;
+    private void applyScheduling() {
+        ProcessScheduling.Outcome outcome;
+        long pid = ProcessHandle.current().pid();
         try {
-            outcome = new RealTimeScheduling().apply(ProcessHandle.current().pid());
+            outcome = settings.realTimeScheduling() ? new ProcessScheduling().realTime(pid)
+                    : new ProcessScheduling().nice(pid, settings.nice().getAsInt());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            log.warning("system.sched_rr: interrupted while setting real-time scheduling; running with normal scheduling");
+            log.warning("interrupted while setting the node's scheduling (system.sched_rr, system.priority); running as started");
             return;
         }
         if (outcome.applied()) {

@@ -27,7 +27,7 @@ class ClusterFileTest {
     @Test
     void aClusterUnderRealTimeSchedulingSaysSoInItsSystemSection() throws Exception {
         ClusterFile file = new ClusterFile("bench", "udpu", Map.of(1, "127.0.0.1"), 5405, Optional.empty(), 1000,
-                Optional.empty(), Map.of(), true);
+                Optional.empty(), Map.of(), Map.of("sched_rr", "yes"));
         ConfigResult r = NodeConfig.load(file.write(dir.resolve("rr.conf")));
 
         assertThat(r.warnings()).isEmpty();

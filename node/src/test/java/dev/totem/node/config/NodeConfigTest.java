@@ -331,12 +331,28 @@ class NodeConfigTest {
     @Test
     void theSystemSectionIsCheckedAndCorosyncsOtherKeysOnlyWarn() {
         ConfigResult result = NodeConfig.parse("t.conf", udpu(1)
-                + "system {\n\tsched_rr: maybe\n\tpriority: max\n\tsched_r: yes\n}\n");
+                + "system {\n\tsched_rr: maybe\n\tqb_ipc_type: shm\n\tsched_r: yes\n\tpriority: highest\n}\n");
 
         assertThat(result.errors()).extracting(ConfigProblem::message).containsExactly(
                 "sched_rr: 'maybe' is not allowed; allowed yes, no, on, off",
-                "unknown key 'sched_r' in system; did you mean 'sched_rr'?");
+                "unknown key 'sched_r' in system; did you mean 'sched_rr'?",
+                "priority: 'highest' is not allowed; allowed max, min or a nice value -20..19");
         assertThat(result.warnings()).extracting(ConfigProblem::message).containsExactly(
-                "'priority' is corosync's nice value for a daemon without sched_rr; ignored");
+                "'qb_ipc_type' picks corosync's libqb IPC; ignored (our CPG socket is a Unix domain socket)");
+    }
+
+    @Test
+    void priorityIsANiceValueAndOnlyWithoutSchedRr() {
+        assertThat(ok(udpu(1)).priority()).isEmpty();
+        assertThat(ok(udpu(1) + "system {\n\tpriority: max\n}\n").priority()).hasValue(-20);
+        assertThat(ok(udpu(1) + "system {\n\tpriority: min\n}\n").priority()).hasValue(19);
+        assertThat(ok(udpu(1) + "system {\n\tpriority: -5\n}\n").priority()).hasValue(-5);
+        assertThat(NodeConfig.parse("t.conf", udpu(1) + "system {\n\tpriority: -21\n}\n").errors())
+                .extracting(ConfigProblem::message).containsExactly("priority: '-21' is out of range; allowed -20..19");
+
+        ConfigResult both = NodeConfig.parse("t.conf", udpu(1) + "system {\n\tsched_rr: yes\n\tpriority: max\n}\n");
+        assertThat(both.config().priority()).isEmpty();
+        assertThat(both.warnings()).extracting(ConfigProblem::message).containsExactly(
+                "priority applies without sched_rr only (as in corosync); ignored");
     }
 }

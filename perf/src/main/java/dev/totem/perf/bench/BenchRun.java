@@ -54,7 +54,7 @@ public final class BenchRun {
      * @param dir where configuration, logs and results go
      * @param nodeCommand runs a node ({@code bench-node}, or in ipc mode {@code node}), starting
      *     with the java executable; the run appends the node's options
-     * @param schedRr nodes under real-time round-robin scheduling ({@code system.sched_rr: yes})
+     * @param systemOptions the nodes' {@code system {}} settings (sched_rr, priority)
      * @param clientCommand in ipc mode, runs {@code bench-client}; the run appends its options;
      *     empty in embedded mode
      * @param totemOptions more {@code totem {}} settings for every node (netmtu, window_size,
@@ -63,7 +63,7 @@ public final class BenchRun {
      */
     public record Options(int nodes, int senders, List<Integer> sizes, String transport, Optional<Path> keyFile,
             Guarantee guarantee, int seconds, int warmupSeconds, boolean sweep, Path dir, List<String> nodeCommand,
-            boolean schedRr, List<String> clientCommand, Map<String, String> totemOptions, boolean jfr) {
+            Map<String, String> systemOptions, List<String> clientCommand, Map<String, String> totemOptions, boolean jfr) {
         public Options {
             if (nodes < 1 || nodes > 16) {
                 throw new IllegalArgumentException("--nodes must be 1 to 16, got " + nodes);
@@ -86,6 +86,7 @@ public final class BenchRun {
             sizes = List.copyOf(sizes);
             clientCommand = List.copyOf(clientCommand);
             totemOptions = Map.copyOf(totemOptions);
+            systemOptions = Map.copyOf(systemOptions);
         }
 
         /** Whether CPG client processes send and count through the nodes' sockets. */
@@ -152,7 +153,7 @@ public final class BenchRun {
         boolean udp = options.transport().equals("udp");
         Path config = new ClusterFile("bench", options.transport(), addresses, udp ? port + 1 : port,
                 udp ? Optional.of("239.192.77." + (1 + port % 250)) : Optional.empty(), 1000, options.keyFile(),
-                options.totemOptions(), options.schedRr())
+                options.totemOptions(), options.systemOptions())
                 .write(options.dir().resolve("totem.conf"));
         for (int n = 1; n <= options.nodes(); n++) {
             List<String> cmd = childCommand(options.nodeCommand(),

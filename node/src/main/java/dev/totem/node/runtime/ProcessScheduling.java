@@ -38,9 +38,9 @@ import java.util.stream.Stream;
 public final class ProcessScheduling {
     /** The lowest real-time priority: above every normal process, below other real-time ones. */
     public static final int PRIORITY = 1;
-    /** How long chrt may take before it is abandoned. */
+    /** How long chrt or renice may take before it is abandoned. */
     static final long COMMAND_TIMEOUT_MS = 5_000;
-    /** Bound on the chrt output kept for the log line. */
+    /** Bound on the tool's output kept for the log line. */
     private static final int OUTPUT_CHARS_MAX = 300;
 
     /** Runs a command and returns its exit code and output; the I/O, so tests can replace it. */
@@ -63,14 +63,14 @@ public final class ProcessScheduling {
     /**
      * What happened.
      *
-     * @param applied every thread of the process now runs under SCHED_RR
+     * @param applied the scheduling asked for took effect on every thread of the process
      * @param description one sentence for the node's log
      */
     public record Outcome(boolean applied, String description) {}
 
     private final CommandRunner runner;
 
-    /** Runs chrt as a child process. */
+    /** Runs chrt and renice as child processes. */
     public ProcessScheduling() {
         this(ProcessScheduling::runProcess);
     }
@@ -160,7 +160,7 @@ public final class ProcessScheduling {
             throw new IOException("no answer within " + COMMAND_TIMEOUT_MS + " ms");
         }
         try (InputStream in = p.getInputStream()) {
-            // chrt says one line at most; the bound keeps a surprise from filling memory.
+            // chrt and renice say a line or two; the bound keeps a surprise from filling memory.
             byte[] head = in.readNBytes(OUTPUT_CHARS_MAX * 4);
             return new Finished(p.exitValue(), new String(head, StandardCharsets.UTF_8));
         }

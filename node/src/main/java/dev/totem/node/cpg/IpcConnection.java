@@ -239,10 +239,7 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (heldBack && ch.isWritable()) {
             heldBack = false;
-            serve();
-            if (!parked && !ending && pending.size() < PENDING_REQUESTS_MAX / 2 && !ch.config().isAutoRead()) {
-                ch.config().setAutoRead(true);
-            }
+            serve(); // which reads again once few requests wait
         }
         ctx.fireChannelWritabilityChanged();
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -77,6 +78,30 @@ public final class ProcessScheduling {
 
     public ProcessScheduling(CommandRunner runner) {
         this.runner = Objects.requireNonNull(runner, "runner");
+    }
+
+    /**
+     * Applies what the settings ask to this JVM, if anything ({@code realTime} wins over
+     * {@code nice}), and logs the outcome: info when done, a warning when refused.
+     */
+    void applyToThisProcess(boolean realTime, OptionalInt nice, NodeLog log) {
+        if (!realTime && nice.isEmpty()) {
+            return;
+        }
+        long pid = ProcessHandle.current().pid();
+        Outcome outcome;
+        try {
+            outcome = realTime ? realTime(pid) : nice(pid, nice.getAsInt());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warning("interrupted while setting the node's scheduling (system.sched_rr, system.priority); running as started");
+            return;
+        }
+        if (outcome.applied()) {
+            log.info(outcome.description());
+        } else {
+            log.warning(outcome.description());
+        }
     }
 
     /** The command that puts every thread of {@code pid} under SCHED_RR at {@link #PRIORITY}. */

@@ -234,9 +234,8 @@ public final class TotemNode implements AutoCloseable {
         if (loop.inEventLoop()) {
             throw new IllegalStateException("start() blocks; do not call it on the node's event loop");
         }
-        if (settings.realTimeScheduling() || settings.nice().isPresent()) {
-            applyScheduling();
-        }
+        // Before any socket opens, so the threads the node starts inherit it.
+        new ProcessScheduling().applyToThisProcess(settings.realTimeScheduling(), settings.nice(), log);
         try {
             networks.open(group, epoll);
             if (settings.adminSocket().isPresent()) {
@@ -258,25 +257,6 @@ public final class TotemNode implements AutoCloseable {
             crypto.warmUp(nodeId);
         }
         loop.execute(this::startOnLoop);
-    }
-
-    /** Before any socket opens, so the threads it starts inherit the policy. */
-    private void applyScheduling() {
-        ProcessScheduling.Outcome outcome;
-        long pid = ProcessHandle.current().pid();
-        try {
-            outcome = settings.realTimeScheduling() ? new ProcessScheduling().realTime(pid)
-                    : new ProcessScheduling().nice(pid, settings.nice().getAsInt());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            log.warning("interrupted while setting the node's scheduling (system.sched_rr, system.priority); running as started");
-            return;
-        }
-        if (outcome.applied()) {
-            log.info(outcome.description());
-        } else {
-            log.warning(outcome.description());
-        }
     }
 
     /**

@@ -60,7 +60,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--priority", paramLabel = "max|min|N", description = "The nodes' nice value (system.priority:"
             + " max is -20; negative values need root or CAP_SYS_NICE), as corosync's daemon without sched_rr: under"
-            + " normal scheduling the nodes then wait less behind their clients. Not with --sched-rr.")
+            + " normal scheduling the nodes then wait less behind their clients, who may starve (ipc mode: give it a"
+            + " long warm-up). Not with --sched-rr.")
     private String priority;
 
     @Option(names = "--seconds", defaultValue = "10", description = "Counted seconds per size (default ${DEFAULT-VALUE}).")

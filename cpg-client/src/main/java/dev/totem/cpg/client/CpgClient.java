@@ -34,10 +34,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 
@@ -48,8 +47,9 @@ import java.util.function.LongFunction;
  *
  * <p>Threading: every method is thread safe. Calls are round trips to the node and wait for its
  * answer (at most {@link #CALL_TIMEOUT}); {@link #mcastAsync} streams multicasts without waiting.
- * A writer thread ({@code cpg-client-writer}) puts the requests on the socket in call order,
- * several per write when they queue up. A reader thread takes the node's messages; the listener is called on a separate dispatch
+ * Callers encode their requests into one buffer, in call order, and a writer thread
+ * ({@code cpg-client-writer}) takes it whole and puts it on the socket: one write for all the
+ * requests that queued up meanwhile. A reader thread takes the node's messages; the listener is called on a separate dispatch
  * thread ({@code cpg-client-dispatch}), in the order the node sent the events, so a callback may
  * call this client. The reader parses what each socket read brings in place and hands its events
  * to the dispatcher as one batch. Events wait for the dispatcher in a queue of
@@ -67,7 +67,7 @@ public final class CpgClient implements CpgHandle {
      * full socket: the flow control of streamed multicasts).
      */
     static final int OUTBOUND_BYTES_MAX = 4 << 20;
-    /** The writer gathers queued requests into writes of up to this many bytes. */
+    /** The starting size of the buffers requests queue in (they grow for a larger request). */
     static final int WRITE_BATCH_BYTES = 64 << 10;
     /** The largest frame read from a node: more means the stream is not a node's. */
     static final int FRAME_BYTES_MAX = 64 << 20;
@@ -79,13 +79,17 @@ public final class CpgClient implements CpgHandle {
 
     private final SocketChannel channel;
     private final CpgListener listener;
-    /** Encoded requests for the writer thread, in call order; bounded by {@link #outboundBytes}. */
-    private final LinkedBlockingQueue<byte[]> outbound = new LinkedBlockingQueue<>();
-    private final Semaphore outboundBytes = new Semaphore(OUTBOUND_BYTES_MAX);
-    /** Ends the writer. */
-    private static final byte[] END_FRAME = new byte[0];
-    /** Orders requests: ids, {@link #calls} and {@link #outbound} all in call order. */
+    /** Orders requests: ids, {@link #calls} and {@link #queued} all in call order. */
     private final ReentrantLock sending = new ReentrantLock();
+    /**
+     * Encoded requests the writer has not taken yet, in call order, at most
+     * {@link #OUTBOUND_BYTES_MAX} bytes (or one larger request); guarded by {@link #sending}.
+     */
+    private ByteBuffer queued = ByteBuffer.allocate(WRITE_BATCH_BYTES);
+    /** Signalled when {@link #queued} gets its first request, and at the end. */
+    private final Condition queuedSome = sending.newCondition();
+    /** Signalled when the writer takes {@link #queued}, and at the end. */
+    private final Condition queuedTaken = sending.newCondition();
     /** The next request's id; guarded by {@link #sending}. */
     private long nextId = 1;
     /**
@@ -107,8 +111,11 @@ public final class CpgClient implements CpgHandle {
     private ClientId clientId;
     private int messageBytesMax;
 
-    /** A request's id and the future its answer completes. */
-    private record Call(long id, CompletableFuture<Reply> reply) {
+    /**
+     * A request's id and the future its answer completes: the node's reply, or, for a streamed
+     * multicast, the result itself (no second future to map one to the other per message).
+     */
+    private record Call(long id, CompletableFuture<Reply> reply, CompletableFuture<CpgResult> result) {
     }
 
     private CpgClient(SocketChannel channel, CpgListener listener) {
@@ -180,7 +187,8 @@ public final class CpgClient implements CpgHandle {
     /** Multicasts and waits for the node's answer: TRY_AGAIN when the ring is full or syncing (nothing was sent). */
     @Override
     public CpgResult mcast(String group, byte[] payload, Guarantee guarantee) {
-        return result(await(sendMcast(group, payload, guarantee, false)));
+        int wire = IpcCodec.wire(guarantee).getNumber();
+        return result(await(send(id -> ClientFrames.mcastRequest(id, group, wire, false, payload))));
     }
 
     /**
@@ -192,12 +200,10 @@ public final class CpgClient implements CpgHandle {
      * control. The payload is encoded before this returns, so the caller may reuse it.
      */
     public CompletableFuture<CpgResult> mcastAsync(String group, byte[] payload, Guarantee guarantee) {
-        return sendMcast(group, payload, guarantee, true).thenApply(r -> r == null ? lostResult() : IpcCodec.result(r));
-    }
-
-    private CompletableFuture<Reply> sendMcast(String group, byte[] payload, Guarantee guarantee, boolean wait) {
+        CompletableFuture<CpgResult> result = new CompletableFuture<>();
         int wire = IpcCodec.wire(guarantee).getNumber();
-        return send(id -> ClientFrames.mcastRequest(id, group, wire, wait, payload));
+        enqueue(id -> ClientFrames.mcastRequest(id, group, wire, true, payload), null, result);
+        return result;
     }
 
     @Override
@@ -298,79 +304,102 @@ public final class CpgClient implements CpgHandle {
     /** Writes the request {@code frame} encodes for the id it is given; as {@link #send(ClientMessage.Builder)}. */
     private CompletableFuture<Reply> send(LongFunction<byte[]> frameOfId) {
         CompletableFuture<Reply> reply = new CompletableFuture<>();
-        if (closedReason != null) {
-            reply.complete(null);
-            return reply;
-        }
-        Call call;
-        // Held while waiting for room: a caller behind it would wait for the same room anyway.
+        enqueue(frameOfId, reply, null);
+        return reply;
+    }
+
+    /**
+     * Queues the request {@code frameOfId} encodes for its id, for the writer; its answer goes to
+     * {@code reply} or, as a result, to {@code result} (one of them null). Waits while
+     * {@link #OUTBOUND_BYTES_MAX} bytes wait for the writer (one request may go past it): the flow
+     * control of streamed multicasts.
+     */
+    private void enqueue(LongFunction<byte[]> frameOfId, CompletableFuture<Reply> reply, CompletableFuture<CpgResult> result) {
+        Call call = null;
         sending.lock();
         try {
-            long id = nextId++;
-            byte[] frame = frameOfId.apply(id);
-            try {
-                outboundBytes.acquire(Math.min(frame.length, OUTBOUND_BYTES_MAX));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                reply.complete(Reply.newBuilder().setError(CpgError.TRY_AGAIN.code()).setDetail("interrupted").build());
-                return reply; // never written: the node does not see this id
+            while (queued.position() >= OUTBOUND_BYTES_MAX && closedReason == null) {
+                queuedTaken.await();
             }
-            call = new Call(id, reply);
-            synchronized (calls) {
-                calls.add(call);
+            if (closedReason == null) {
+                // The id is taken, encoded and queued under one hold of the lock: ids go on the
+                // socket in order, as the node's in-order answers require.
+                long id = nextId++;
+                byte[] frame = frameOfId.apply(id);
+                call = new Call(id, reply, result);
+                synchronized (calls) {
+                    calls.add(call);
+                }
+                if (queued.remaining() < frame.length) {
+                    queued = ByteBuffer.allocate(Math.max(queued.capacity() * 2, queued.position() + frame.length))
+                            .put(queued.flip());
+                }
+                queued.put(frame);
+                if (queued.position() == frame.length) {
+                    queuedSome.signal();
+                }
             }
-            outbound.add(frame);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            // Never queued: the node does not see this id.
+            answer(new Call(0, reply, result), Reply.newBuilder().setError(CpgError.TRY_AGAIN.code()).setDetail("interrupted").build());
+            return;
         } finally {
             sending.unlock();
         }
-        if (closedReason != null) {
+        if (call == null) {
+            answer(new Call(0, reply, result), null);
+        } else if (closedReason != null) {
             boolean mine;
             synchronized (calls) {
                 mine = calls.remove(call);
             }
             if (mine) {
-                reply.complete(null);
+                answer(call, null);
             }
         }
-        return reply;
+    }
+
+    /** Completes {@code c}'s future with {@code r}: null when the connection ended. */
+    private void answer(Call c, Reply r) {
+        if (c.result() == null) {
+            c.reply().complete(r);
+        } else {
+            c.result().complete(r == null ? lostResult() : r == ClientFrames.OK ? CpgResult.OK : IpcCodec.result(r));
+        }
     }
 
     /**
-     * The writer thread: writes the queued requests in order, gathering those that wait into one
-     * write, so a client that streams multicasts pays a system call per batch, not per message.
+     * The writer thread: takes every request queued meanwhile and writes them at once, so a client
+     * that streams multicasts pays a system call per batch, not per message.
      */
     private void writeLoop() {
-        ByteBuffer batch = ByteBuffer.allocate(WRITE_BATCH_BYTES);
+        ByteBuffer spare = ByteBuffer.allocate(WRITE_BATCH_BYTES);
         try {
             while (true) {
-                byte[] first = outbound.take();
-                if (first == END_FRAME || closedReason != null) {
-                    return;
-                }
-                int taken = Math.min(first.length, OUTBOUND_BYTES_MAX);
-                if (first.length > WRITE_BATCH_BYTES) {
-                    writeFully(ByteBuffer.wrap(first));
-                } else {
-                    batch.clear();
-                    batch.put(first);
-                    byte[] next;
-                    while ((next = outbound.peek()) != null && next != END_FRAME && next.length <= batch.remaining()) {
-                        outbound.poll();
-                        batch.put(next);
-                        taken += next.length;
+                ByteBuffer taken;
+                sending.lock();
+                try {
+                    while (queued.position() == 0 && closedReason == null) {
+                        queuedSome.await();
                     }
-                    batch.flip();
-                    writeFully(batch);
+                    if (closedReason != null) {
+                        return;
+                    }
+                    taken = queued;
+                    queued = spare;
+                    queuedTaken.signalAll();
+                } finally {
+                    sending.unlock();
                 }
-                outboundBytes.release(taken);
+                writeFully(taken.flip());
+                // A buffer grown for a large request goes back to the usual size.
+                spare = taken.capacity() > OUTBOUND_BYTES_MAX ? ByteBuffer.allocate(WRITE_BATCH_BYTES) : taken.clear();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             end("cannot write to the node: " + e.getMessage());
-        } finally {
-            // Callers blocked on a full queue go on; end() answers their calls.
-            outboundBytes.release(OUTBOUND_BYTES_MAX);
         }
     }
 
@@ -473,7 +502,7 @@ public final class CpgClient implements CpgHandle {
         }
         for (int i = 0; i < answered.size(); i++) {
             Call c = answered.get(i);
-            c.reply().complete(c.id() == id ? reply : ClientFrames.OK);
+            answer(c, c.id() == id ? reply : ClientFrames.OK);
         }
         answered.clear();
     }
@@ -512,7 +541,7 @@ public final class CpgClient implements CpgHandle {
             calls.clear();
         }
         for (Call c : waiting) {
-            c.reply().complete(null);
+            answer(c, null);
         }
         try {
             channel.close();
@@ -521,7 +550,13 @@ public final class CpgClient implements CpgHandle {
         }
         // Past the bound if need be: a full queue must not block the end.
         events.add(END);
-        outbound.add(END_FRAME);
+        sending.lock();
+        try {
+            queuedSome.signal(); // the writer ends
+            queuedTaken.signalAll(); // callers waiting for room give up
+        } finally {
+            sending.unlock();
+        }
     }
 
     private void dispatchLoop() {

@@ -117,6 +117,78 @@ class CpgClientReadTest {
         }
     }
 
+    @Test
+    void requestsFromConcurrentCallersReachTheNodeWholeWithIdsInOrderAndEachCallersInItsOrder() throws Exception {
+        int threads = 4;
+        int perThread = 3_000;
+        int large = 200 << 10; // more than a queue buffer holds at first: the buffer grows
+        Path socket = dir.resolve("node.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            List<String> problems = new CopyOnWriteArrayList<>();
+            Thread node = new Thread(() -> {
+                try (SocketChannel ch = server.accept()) {
+                    DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+                    ByteBuffer out = ByteBuffer.allocate(4096);
+                    put(out, ServerMessage.newBuilder().setReply(IpcCodec.reply(read(in).getId(), CpgResult.OK)
+                            .setLocalNodeId(1).setPid(7).setMessageBytesMax(1 << 20)).build());
+                    write(ch, out);
+                    long lastId = 0;
+                    int[] next = new int[threads];
+                    for (int i = 0; i < threads * perThread; i++) {
+                        var m = read(in);
+                        ByteBuffer p = m.getMcast().getPayload().asReadOnlyByteBuffer();
+                        int thread = p.getInt();
+                        int seq = p.getInt();
+                        if (m.getId() <= lastId || seq != next[thread] || (seq % 1000 == 999) != (p.remaining() > 0)) {
+                            problems.add("request " + m.getId() + " after " + lastId + ": thread " + thread + " seq " + seq
+                                    + " expected " + next[thread]);
+                        }
+                        lastId = m.getId();
+                        next[thread]++;
+                    }
+                    put(out, ServerMessage.newBuilder().setReply(IpcCodec.reply(lastId, CpgResult.OK)).build());
+                    write(ch, out);
+                    in.read(); // until the client closes
+                } catch (Exception e) {
+                    problems.add(e.toString());
+                }
+            });
+            node.start();
+            try (CpgClient client = CpgClient.connect(socket, new CpgListener() {
+                @Override
+                public void onDeliver(CpgEvent.Deliver d) {
+                }
+
+                @Override
+                public void onConfchg(CpgEvent.Confchg c) {
+                }
+            })) {
+                List<java.util.concurrent.CompletableFuture<CpgResult>> sent = new CopyOnWriteArrayList<>();
+                List<Thread> callers = new java.util.ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    callers.add(new Thread(() -> {
+                        for (int seq = 0; seq < perThread; seq++) {
+                            ByteBuffer p = ByteBuffer.allocate(seq % 1000 == 999 ? large : 8).putInt(thread).putInt(seq);
+                            sent.add(client.mcastAsync("g", p.array(), dev.totem.protocol.api.Guarantee.AGREED));
+                        }
+                    }));
+                }
+                callers.forEach(Thread::start);
+                for (Thread c : callers) {
+                    c.join(TimeUnit.SECONDS.toMillis(30));
+                }
+                for (var f : sent) {
+                    assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(CpgResult.OK);
+                }
+                assertThat(sent).hasSize(threads * perThread);
+            }
+            node.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(problems).isEmpty();
+        }
+    }
+
     private static dev.totem.cpg.ipc.wire.ClientMessage read(DataInputStream in) throws java.io.IOException {
         byte[] frame = new byte[in.readInt()];
         in.readFully(frame);

@@ -12,8 +12,9 @@ import dev.totem.protocol.api.SubmitStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -39,7 +40,12 @@ final class CpgPort implements BenchPort {
 
     private final CpgHandle handle;
     private final Supplier<Map<String, Long>> counters;
-    private final Semaphore streamed = new Semaphore(STREAMED_MAX);
+    /**
+     * Streamed multicasts, oldest first, the answered ones not yet looked at included: the node
+     * answers in order, so the answered ones are at the head. Used by one sender thread at a time
+     * (no callback per message).
+     */
+    private final ArrayDeque<CompletableFuture<CpgResult>> streamed = new ArrayDeque<>();
 
     /**
      * Connects to a node daemon (waiting for its socket to appear), joins, and waits until
@@ -110,16 +116,19 @@ final class CpgPort implements BenchPort {
             CpgResult r = handle.mcast(GROUP, payload, guarantee);
             return r.ok() ? SubmitStatus.ACCEPTED : SubmitStatus.TRY_AGAIN;
         }
-        if (!streamed.tryAcquire()) {
-            return SubmitStatus.TRY_AGAIN;
-        }
-        // Written to the socket before mcastAsync returns, so the caller may reuse the payload.
-        client.mcastAsync(GROUP, payload, guarantee).whenComplete((r, e) -> {
-            streamed.release();
-            if (r == null || !r.ok()) {
+        CompletableFuture<CpgResult> oldest;
+        while ((oldest = streamed.peek()) != null && oldest.isDone()) {
+            streamed.poll();
+            CpgResult r = oldest.getNow(null);
+            if (!r.ok()) {
                 System.err.println("bench: a streamed multicast was refused: " + r);
             }
-        });
+        }
+        if (streamed.size() >= STREAMED_MAX) {
+            return SubmitStatus.TRY_AGAIN;
+        }
+        // Encoded before mcastAsync returns, so the caller may reuse the payload.
+        streamed.add(client.mcastAsync(GROUP, payload, guarantee));
         return SubmitStatus.ACCEPTED;
     }
 

@@ -28,6 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The client's reader against a scripted node on a Unix socket. */
 class CpgClientReadTest {
+    /** A listener for tests that look at replies only. */
+    private static final CpgListener IGNORING = new CpgListener() {
+        @Override
+        public void onDeliver(CpgEvent.Deliver d) {
+        }
+
+        @Override
+        public void onConfchg(CpgEvent.Confchg c) {
+        }
+    };
+
     @TempDir
     Path dir;
 
@@ -93,15 +104,7 @@ class CpgClientReadTest {
                 }
             });
             node.start();
-            try (CpgClient client = CpgClient.connect(socket, new CpgListener() {
-                @Override
-                public void onDeliver(CpgEvent.Deliver d) {
-                }
-
-                @Override
-                public void onConfchg(CpgEvent.Confchg c) {
-                }
-            })) {
+            try (CpgClient client = CpgClient.connect(socket, IGNORING)) {
                 List<java.util.concurrent.CompletableFuture<CpgResult>> sent = new java.util.ArrayList<>();
                 for (int i = 0; i < 4; i++) {
                     sent.add(client.mcastAsync("g", new byte[] {(byte) i}, dev.totem.protocol.api.Guarantee.AGREED));
@@ -155,15 +158,7 @@ class CpgClientReadTest {
                 }
             });
             node.start();
-            try (CpgClient client = CpgClient.connect(socket, new CpgListener() {
-                @Override
-                public void onDeliver(CpgEvent.Deliver d) {
-                }
-
-                @Override
-                public void onConfchg(CpgEvent.Confchg c) {
-                }
-            })) {
+            try (CpgClient client = CpgClient.connect(socket, IGNORING)) {
                 List<java.util.concurrent.CompletableFuture<CpgResult>> sent = new CopyOnWriteArrayList<>();
                 List<Thread> callers = new java.util.ArrayList<>();
                 for (int t = 0; t < threads; t++) {

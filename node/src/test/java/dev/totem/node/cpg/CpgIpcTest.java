@@ -339,11 +339,13 @@ class CpgIpcTest {
             sent.add(a.mcastAsync("g", new byte[messageBytes], Guarantee.AGREED));
         }
         await().atMost(WAIT).until(() -> ea.delivered() == count);
-        assertThat(cpg.clientHoldBacks()).isZero();
+        // The sender itself may have been held back while its 768 KB came back to it faster than
+        // it read them (its requests arrive in large writes): only the raw client's counts below.
+        long holdBacksBefore = cpg.clientHoldBacks();
 
         send(raw, ClientMessage.newBuilder().setId(10).setMcast(dev.totem.cpg.ipc.wire.Mcast.newBuilder()
                 .setGroup("g").setWait(true).setPayload(com.google.protobuf.ByteString.copyFromUtf8("m10"))).build());
-        await().atMost(WAIT).until(() -> cpg.clientHoldBacks() == 1);
+        await().atMost(WAIT).until(() -> cpg.clientHoldBacks() == holdBacksBefore + 1);
         assertThat(ea.texts()).as("held back, so not multicast").doesNotContain("m10");
 
         int deliveries = 0;

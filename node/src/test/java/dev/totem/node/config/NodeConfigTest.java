@@ -36,7 +36,7 @@ class NodeConfigTest {
     }
 
     private static InetAddress ip(String literal) {
-        return ConfigValidator.parseAddress(literal).orElseThrow();
+        return ConfigValues.parseAddress(literal).orElseThrow();
     }
 
     @Test

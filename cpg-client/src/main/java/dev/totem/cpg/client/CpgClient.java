@@ -272,6 +272,12 @@ public final class CpgClient implements CpgHandle {
 
     /** The reply a request's future completes with, waiting at most {@link #CALL_TIMEOUT}. */
     private Reply await(CompletableFuture<Reply> reply) {
+        // A listener's call: the answer comes after the events the node sent before it, which the
+        // reader must be able to queue although nobody dispatches them meanwhile.
+        boolean onDispatcher = Thread.currentThread() == dispatcher;
+        if (onDispatcher) {
+            events.suspendBound(true);
+        }
         try {
             return reply.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -280,6 +286,10 @@ public final class CpgClient implements CpgHandle {
         } catch (ExecutionException | TimeoutException e) {
             return Reply.newBuilder().setError(CpgError.TRY_AGAIN.code())
                     .setDetail("no answer from the node within " + CALL_TIMEOUT.toSeconds() + " s").build();
+        } finally {
+            if (onDispatcher) {
+                events.suspendBound(false);
+            }
         }
     }
 
@@ -316,9 +326,15 @@ public final class CpgClient implements CpgHandle {
      */
     private void enqueue(LongFunction<byte[]> frameOfId, CompletableFuture<Reply> reply, CompletableFuture<CpgResult> result) {
         Call call = null;
+        boolean boundSuspended = false;
         sending.lock();
         try {
             while (queued.position() >= OUTBOUND_BYTES_MAX && closedReason == null) {
+                // As in await(): the node may hold this client's requests back until it reads.
+                if (!boundSuspended && Thread.currentThread() == dispatcher) {
+                    events.suspendBound(true);
+                    boundSuspended = true;
+                }
                 queuedTaken.await();
             }
             if (closedReason == null) {
@@ -346,6 +362,9 @@ public final class CpgClient implements CpgHandle {
             return;
         } finally {
             sending.unlock();
+            if (boundSuspended) {
+                events.suspendBound(false);
+            }
         }
         if (call == null) {
             answer(new Call(0, reply, result), null);

@@ -12,7 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * puts what one socket read held, the dispatcher takes all there is. One lock round per batch
  * rather than per event, which at a few hundred thousand deliveries a second is most of the
  * hand-over's cost. Bounded in events: a batch waits while the queue holds events and the batch
- * would pass the bound (a batch larger than the bound still goes into an empty queue).
+ * would pass the bound (a batch larger than the bound still goes into an empty queue), except
+ * while the bound is suspended: the dispatcher itself waits in a call to the node, whose answer
+ * may come after events the reader must read first.
  */
 final class EventBatches {
     private final int eventsMax;
@@ -20,6 +22,8 @@ final class EventBatches {
     private final Condition notEmpty = lock.newCondition();
     private final Condition roomFreed = lock.newCondition();
     private final ArrayDeque<CpgEvent> queue = new ArrayDeque<>();
+    /** Whether the bound is suspended; guarded by {@link #lock}. */
+    private boolean boundSuspended;
 
     EventBatches(int eventsMax) {
         if (eventsMax < 1) {
@@ -35,13 +39,29 @@ final class EventBatches {
         }
         lock.lockInterruptibly();
         try {
-            while (!queue.isEmpty() && queue.size() + batch.size() > eventsMax) {
+            while (!boundSuspended && !queue.isEmpty() && queue.size() + batch.size() > eventsMax) {
                 roomFreed.await();
             }
             boolean wasEmpty = queue.isEmpty();
             queue.addAll(batch);
             if (wasEmpty) {
                 notEmpty.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Suspends the bound (a waiting batch goes in at once) or restores it. Suspended while the
+     * only thread that empties the queue waits for something only the reader can bring.
+     */
+    void suspendBound(boolean suspended) {
+        lock.lock();
+        try {
+            boundSuspended = suspended;
+            if (suspended) {
+                roomFreed.signal();
             }
         } finally {
             lock.unlock();

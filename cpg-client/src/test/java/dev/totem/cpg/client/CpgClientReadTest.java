@@ -184,6 +184,99 @@ class CpgClientReadTest {
         }
     }
 
+    @Test
+    void aListenerThatCallsTheNodeIsAnsweredWhileMoreEventsThanTheQueueHoldsComeBeforeTheAnswer() throws Exception {
+        // Four queues' worth of 200-byte events: 9 MB, more than the reader's buffer, the queue
+        // and the socket's buffers hold together.
+        int events = 4 * CpgClient.EVENTS_QUEUED_MAX;
+        String padding = "x".repeat(200);
+        Path socket = dir.resolve("node.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            java.util.concurrent.BlockingQueue<Long> requests = new java.util.concurrent.LinkedBlockingQueue<>();
+            List<String> problems = new CopyOnWriteArrayList<>();
+            Thread node = new Thread(() -> {
+                try (SocketChannel ch = server.accept()) {
+                    DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+                    Thread requestReader = new Thread(() -> {
+                        try {
+                            while (true) {
+                                requests.add(read(in).getId());
+                            }
+                        } catch (java.io.IOException e) {
+                            // The client closed.
+                        }
+                    });
+                    requestReader.start();
+                    ByteBuffer out = ByteBuffer.allocate(64 << 10);
+                    put(out, ServerMessage.newBuilder().setReply(IpcCodec.reply(requests.take(), CpgResult.OK)
+                            .setLocalNodeId(1).setPid(7).setMessageBytesMax(1000)).build());
+                    write(ch, out);
+                    // Every event first (the socket fills while the listener waits in its call),
+                    // then the answer to the call, as a node writes them: in order.
+                    for (int i = 0; i < events; i++) {
+                        if (out.remaining() < 512) {
+                            write(ch, out);
+                        }
+                        put(out, deliver(padding + i));
+                    }
+                    write(ch, out);
+                    Long call = requests.poll(60, TimeUnit.SECONDS);
+                    if (call == null) {
+                        problems.add("the listener's call never reached the node");
+                        return;
+                    }
+                    put(out, ServerMessage.newBuilder().setReply(IpcCodec.reply(call, CpgResult.OK)).build());
+                    write(ch, out);
+                    requestReader.join();
+                } catch (Exception e) {
+                    problems.add(e.toString());
+                }
+            });
+            node.start();
+            List<CpgResult> callResults = new CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
+            CountDownLatch allDelivered = new CountDownLatch(1);
+            CpgClient[] client = new CpgClient[1];
+            CountDownLatch connected = new CountDownLatch(1);
+            client[0] = CpgClient.connect(socket, new CpgListener() {
+                @Override
+                public void onDeliver(CpgEvent.Deliver d) {
+                    if (delivered.incrementAndGet() == 1) {
+                        awaitQuietly(connected);
+                        callResults.add(client[0].mcast("g", new byte[] {1}, dev.totem.protocol.api.Guarantee.AGREED));
+                    }
+                    if (delivered.get() == events) {
+                        allDelivered.countDown();
+                    }
+                }
+
+                @Override
+                public void onConfchg(CpgEvent.Confchg c) {
+                }
+            });
+            connected.countDown();
+            try {
+                assertThat(allDelivered.await(60, TimeUnit.SECONDS)).as("every event delivered").isTrue();
+                // Without the bound suspended, the reader stops at a full queue, the node at a
+                // full socket, and the call ends after CpgClient.CALL_TIMEOUT as TRY_AGAIN.
+                assertThat(callResults).containsExactly(CpgResult.OK);
+            } finally {
+                client[0].close();
+            }
+            node.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(problems).isEmpty();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static dev.totem.cpg.ipc.wire.ClientMessage read(DataInputStream in) throws java.io.IOException {
         byte[] frame = new byte[in.readInt()];
         in.readFully(frame);

@@ -38,18 +38,7 @@ class EventBatchesTest {
     void aBatchThatWouldPassTheBoundWaitsUntilTheDispatcherTakes() throws Exception {
         EventBatches q = new EventBatches(3);
         q.putAll(List.of(event(1), event(2)));
-        Thread reader = new Thread(() -> {
-            try {
-                q.putAll(List.of(event(3), event(4)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        reader.start();
-        while (reader.getState() != Thread.State.WAITING) {
-            assertThat(reader.isAlive()).as("the reader must wait, not return").isTrue();
-            Thread.onSpinWait();
-        }
+        Thread reader = waitingPut(q, List.of(event(3), event(4)));
         assertThat(q.size()).as("the waiting batch is not in").isEqualTo(2);
 
         List<CpgEvent> sink = new ArrayList<>();
@@ -68,5 +57,41 @@ class EventBatchesTest {
         List<CpgEvent> sink = new ArrayList<>();
         assertThat(q.takeAll(sink, 0, TimeUnit.MILLISECONDS)).isTrue();
         assertThat(numbers(sink)).containsExactly(1, 2, 3, 4);
+    }
+
+    @Test
+    void aWaitingBatchGoesInWhenTheBoundIsSuspendedAndLaterOnesWaitAgainOnceItIsBack() throws Exception {
+        EventBatches q = new EventBatches(3);
+        q.putAll(List.of(event(1), event(2)));
+        Thread reader = waitingPut(q, List.of(event(3), event(4)));
+        q.suspendBound(true);
+        reader.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(reader.isAlive()).as("the batch went in past the bound").isFalse();
+        assertThat(q.size()).isEqualTo(4);
+
+        q.suspendBound(false);
+        Thread next = waitingPut(q, List.of(event(5))); // the bound holds again
+        List<CpgEvent> sink = new ArrayList<>();
+        assertThat(q.takeAll(sink, 0, TimeUnit.MILLISECONDS)).isTrue();
+        next.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(q.takeAll(sink, 0, TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(numbers(sink)).containsExactly(1, 2, 3, 4, 5);
+    }
+
+    /** Starts a reader putting {@code batch} and returns it once it waits for room. */
+    private static Thread waitingPut(EventBatches q, List<CpgEvent> batch) {
+        Thread reader = new Thread(() -> {
+            try {
+                q.putAll(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        reader.start();
+        while (reader.getState() != Thread.State.WAITING) {
+            assertThat(reader.isAlive()).as("the reader must wait, not return").isTrue();
+            Thread.onSpinWait();
+        }
+        return reader;
     }
 }

@@ -53,8 +53,9 @@ import java.util.function.LongFunction;
  * thread ({@code cpg-client-dispatch}), in the order the node sent the events, so a callback may
  * call this client. The reader parses what each socket read brings in place and hands its events
  * to the dispatcher as one batch. Events wait for the dispatcher in a queue of
- * {@value #EVENTS_QUEUED_MAX}; when it is full the reader stops reading, and a node whose client
- * leaves too much unread disconnects it ({@link CpgListener#onDisconnected}).
+ * {@value #EVENTS_QUEUED_MAX}; when it is full the reader stops reading (except while the
+ * listener itself waits in a call, whose answer comes after the events the node sent first), and
+ * a node whose client leaves too much unread disconnects it ({@link CpgListener#onDisconnected}).
  */
 public final class CpgClient implements CpgHandle {
     /** How long a call waits for the node's answer. */

@@ -53,6 +53,7 @@ final class ConfigValues {
         return warnings;
     }
 
+    /** A timeout in ms: a whole number from {@code min} up to {@link ConfigValidator#TIMEOUT_MAX_MS}. */
     OptionalInt timeout(ConfSection s, String key, int min) {
         return integer(s, key, min, ConfigValidator.TIMEOUT_MAX_MS, " ms");
     }

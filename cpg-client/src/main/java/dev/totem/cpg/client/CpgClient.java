@@ -36,8 +36,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 
 /**
@@ -63,13 +61,6 @@ public final class CpgClient implements CpgHandle {
     /** Events read and not yet handed to the listener. */
     public static final int EVENTS_QUEUED_MAX = 10_000;
 
-    /**
-     * Request bytes written by callers and not yet on the socket; a caller past it waits (as on a
-     * full socket: the flow control of streamed multicasts).
-     */
-    static final int OUTBOUND_BYTES_MAX = 4 << 20;
-    /** The starting size of the buffers requests queue in (they grow for a larger request). */
-    static final int WRITE_BATCH_BYTES = 64 << 10;
     /** The largest frame read from a node: more means the stream is not a node's. */
     static final int FRAME_BYTES_MAX = 64 << 20;
     /** The reader's buffer: one read takes up to this many bytes; a larger frame gets a buffer of its own size. */
@@ -80,19 +71,8 @@ public final class CpgClient implements CpgHandle {
 
     private final SocketChannel channel;
     private final CpgListener listener;
-    /** Orders requests: ids, {@link #calls} and {@link #queued} all in call order. */
-    private final ReentrantLock sending = new ReentrantLock();
-    /**
-     * Encoded requests the writer has not taken yet, in call order, at most
-     * {@link #OUTBOUND_BYTES_MAX} bytes (or one larger request); guarded by {@link #sending}.
-     */
-    private ByteBuffer queued = ByteBuffer.allocate(WRITE_BATCH_BYTES);
-    /** Signalled when {@link #queued} gets its first request, and at the end. */
-    private final Condition queuedSome = sending.newCondition();
-    /** Signalled when the writer takes {@link #queued}, and at the end. */
-    private final Condition queuedTaken = sending.newCondition();
-    /** The next request's id; guarded by {@link #sending}. */
-    private long nextId = 1;
+    /** Requests on their way to the node, ids in call order; the writer thread empties it. */
+    private final RequestQueue requests = new RequestQueue();
     /**
      * Calls waiting for their answer, in the order their requests go on the socket, which is the
      * order the node answers them in; guarded by itself.
@@ -197,7 +177,7 @@ public final class CpgClient implements CpgHandle {
      * TRY_AGAIN), in order with this client's other calls, and answers through the future (OK,
      * or why it was refused: NOT_EXIST when not in the group, TOO_BIG). When the node holds a
      * waiting multicast it stops reading this client, so once the socket is full and
-     * {@link #OUTBOUND_BYTES_MAX} bytes of requests wait here, this call blocks: that is the flow
+     * {@link RequestQueue#BYTES_MAX} bytes of requests wait here, this call blocks: that is the flow
      * control. The payload is encoded before this returns, so the caller may reuse it.
      */
     public CompletableFuture<CpgResult> mcastAsync(String group, byte[] payload, Guarantee guarantee) {
@@ -322,60 +302,45 @@ public final class CpgClient implements CpgHandle {
     /**
      * Queues the request {@code frameOfId} encodes for its id, for the writer; its answer goes to
      * {@code reply} or, as a result, to {@code result} (one of them null). Waits while
-     * {@link #OUTBOUND_BYTES_MAX} bytes wait for the writer (one request may go past it): the flow
-     * control of streamed multicasts.
+     * {@link RequestQueue#BYTES_MAX} bytes wait for the writer: the flow control of streamed
+     * multicasts.
      */
     private void enqueue(LongFunction<byte[]> frameOfId, CompletableFuture<Reply> reply, CompletableFuture<CpgResult> result) {
-        Call call = null;
-        boolean boundSuspended = false;
-        sending.lock();
+        // Registered while the queue's lock is held, before the node can answer it.
+        Call[] call = new Call[1];
+        boolean[] boundSuspended = new boolean[1];
         try {
-            while (queued.position() >= OUTBOUND_BYTES_MAX && closedReason == null) {
-                // As in await(): the node may hold this client's requests back until it reads.
-                if (!boundSuspended && Thread.currentThread() == dispatcher) {
-                    events.suspendBound(true);
-                    boundSuspended = true;
-                }
-                queuedTaken.await();
-            }
-            if (closedReason == null) {
-                // The id is taken, encoded and queued under one hold of the lock: ids go on the
-                // socket in order, as the node's in-order answers require.
-                long id = nextId++;
-                byte[] frame = frameOfId.apply(id);
-                call = new Call(id, reply, result);
+            requests.queue(frameOfId, id -> {
+                call[0] = new Call(id, reply, result);
                 synchronized (calls) {
-                    calls.add(call);
+                    calls.add(call[0]);
                 }
-                if (queued.remaining() < frame.length) {
-                    queued = ByteBuffer.allocate(Math.max(queued.capacity() * 2, queued.position() + frame.length))
-                            .put(queued.flip());
+            }, () -> {
+                // As in await(): the node may hold this client's requests back until it reads.
+                if (Thread.currentThread() == dispatcher) {
+                    events.suspendBound(true);
+                    boundSuspended[0] = true;
                 }
-                queued.put(frame);
-                if (queued.position() == frame.length) {
-                    queuedSome.signal();
-                }
-            }
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             // Never queued: the node does not see this id.
             answer(new Call(0, reply, result), Reply.newBuilder().setError(CpgError.TRY_AGAIN.code()).setDetail("interrupted").build());
             return;
         } finally {
-            sending.unlock();
-            if (boundSuspended) {
+            if (boundSuspended[0]) {
                 events.suspendBound(false);
             }
         }
-        if (call == null) {
-            answer(new Call(0, reply, result), null);
+        if (call[0] == null) {
+            answer(new Call(0, reply, result), null); // the connection had ended
         } else if (closedReason != null) {
             boolean mine;
             synchronized (calls) {
-                mine = calls.remove(call);
+                mine = calls.remove(call[0]);
             }
             if (mine) {
-                answer(call, null);
+                answer(call[0], null);
             }
         }
     }
@@ -389,43 +354,14 @@ public final class CpgClient implements CpgHandle {
         }
     }
 
-    /**
-     * The writer thread: takes every request queued meanwhile and writes them at once, so a client
-     * that streams multicasts pays a system call per batch, not per message.
-     */
+    /** The writer thread: puts the queued requests on the socket until the connection ends. */
     private void writeLoop() {
-        ByteBuffer spare = ByteBuffer.allocate(WRITE_BATCH_BYTES);
         try {
-            while (true) {
-                ByteBuffer taken;
-                sending.lock();
-                try {
-                    while (queued.position() == 0 && closedReason == null) {
-                        queuedSome.await();
-                    }
-                    if (closedReason != null) {
-                        return;
-                    }
-                    taken = queued;
-                    queued = spare;
-                    queuedTaken.signalAll();
-                } finally {
-                    sending.unlock();
-                }
-                writeFully(taken.flip());
-                // A buffer grown for a large request goes back to the usual size.
-                spare = taken.capacity() > OUTBOUND_BYTES_MAX ? ByteBuffer.allocate(WRITE_BATCH_BYTES) : taken.clear();
-            }
+            requests.writeUntilEnd(channel);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             end("cannot write to the node: " + e.getMessage());
-        }
-    }
-
-    private void writeFully(ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            channel.write(b);
         }
     }
 
@@ -570,13 +506,7 @@ public final class CpgClient implements CpgHandle {
         }
         // Past the bound if need be: a full queue must not block the end.
         events.add(END);
-        sending.lock();
-        try {
-            queuedSome.signal(); // the writer ends
-            queuedTaken.signalAll(); // callers waiting for room give up
-        } finally {
-            sending.unlock();
-        }
+        requests.end(); // the writer ends, callers waiting for room give up
     }
 
     private void dispatchLoop() {

@@ -1,8 +1,8 @@
 package dev.totem.cpg;
 
+import dev.totem.protocol.api.ByteSlice;
 import dev.totem.protocol.api.RingId;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.List;
 
 /** What the service tells one local client, in the order the client must see it. */
@@ -22,9 +22,7 @@ public sealed interface CpgEvent {
         private final String group;
         private final int senderNode;
         private final int senderPid;
-        private final byte[] bytes;
-        private final int offset;
-        private final int length;
+        private final ByteSlice payload;
 
         /**
          * @param group the group
@@ -41,13 +39,10 @@ public sealed interface CpgEvent {
             if (group == null || bytes == null) {
                 throw new IllegalArgumentException("group and payload are required");
             }
-            java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
             this.group = group;
             this.senderNode = senderNode;
             this.senderPid = senderPid;
-            this.bytes = bytes;
-            this.offset = offset;
-            this.length = length;
+            this.payload = new ByteSlice(bytes, offset, length);
         }
 
         /** The group. */
@@ -67,43 +62,38 @@ public sealed interface CpgEvent {
 
         /** A copy of the message's bytes. */
         public byte[] payload() {
-            return Arrays.copyOfRange(bytes, offset, offset + length);
+            return payload.copy();
         }
 
         /** The message's bytes, read-only, without a copy (position 0, limit {@link #length()}). */
         public ByteBuffer payloadView() {
-            return ByteBuffer.wrap(bytes, offset, length).slice().asReadOnlyBuffer();
+            return payload.view();
         }
 
         /** The message's length in bytes. */
         public int length() {
-            return length;
+            return payload.length();
         }
 
         @Override
         public int sizeBytes() {
-            return length + group.length() + 32;
+            return payload.length() + group.length() + 32;
         }
 
         @Override
         public boolean equals(Object o) {
             return o instanceof Deliver d && d.senderNode == senderNode && d.senderPid == senderPid
-                    && d.group.equals(group)
-                    && Arrays.equals(d.bytes, d.offset, d.offset + d.length, bytes, offset, offset + length);
+                    && d.group.equals(group) && d.payload.equals(payload);
         }
 
         @Override
         public int hashCode() {
-            int h = 1;
-            for (int i = offset; i < offset + length; i++) {
-                h = 31 * h + bytes[i];
-            }
-            return (group.hashCode() * 31 + senderNode) * 31 + senderPid + h;
+            return ((group.hashCode() * 31 + senderNode) * 31 + senderPid) * 31 + payload.hashCode();
         }
 
         @Override
         public String toString() {
-            return "Deliver[" + group + " from " + senderNode + "/" + senderPid + ", " + length + " B]";
+            return "Deliver[" + group + " from " + senderNode + "/" + senderPid + ", " + payload + "]";
         }
     }
 

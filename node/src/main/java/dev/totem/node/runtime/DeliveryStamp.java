@@ -45,7 +45,7 @@ public final class DeliveryStamp {
 
     /** The body of a stamped payload (the bytes after the stamp), or the payload itself. */
     public static byte[] body(byte[] payload) {
-        if (!isStamped(payload)) {
+        if (!isStamped(ByteBuffer.wrap(payload))) {
             return payload;
         }
         byte[] body = new byte[payload.length - STAMP_BYTES];
@@ -53,20 +53,20 @@ public final class DeliveryStamp {
         return body;
     }
 
-    /** Whether {@code payload} starts with a stamp. */
-    public static boolean isStamped(byte[] payload) {
-        return payload.length >= STAMP_BYTES && ByteBuffer.wrap(payload).getInt(0) == MAGIC;
+    /** Whether the payload between {@code payload}'s position and limit starts with a stamp. */
+    public static boolean isStamped(ByteBuffer payload) {
+        return payload.remaining() >= STAMP_BYTES && payload.getInt(payload.position()) == MAGIC;
     }
 
     /**
-     * Microseconds from the stamp to {@code nowMicros}, or -1 when the payload carries no
-     * plausible stamp.
+     * Microseconds from the stamp to {@code nowMicros}, or -1 when the payload (between
+     * {@code payload}'s position and limit) carries no plausible stamp.
      */
-    public static long ageMicros(byte[] payload, long nowMicros) {
+    public static long ageMicros(ByteBuffer payload, long nowMicros) {
         if (!isStamped(payload)) {
             return -1;
         }
-        long age = nowMicros - ByteBuffer.wrap(payload).getLong(4);
+        long age = nowMicros - payload.getLong(payload.position() + 4);
         return age >= 0 && age <= PLAUSIBLE_MICROS ? age : -1;
     }
 

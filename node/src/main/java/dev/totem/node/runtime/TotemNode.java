@@ -775,8 +775,9 @@ public final class TotemNode implements AutoCloseable {
 
     private void delivered(Effect.Deliver deliver) {
         counters.increment(deliver.guarantee() == Guarantee.SAFE ? Stat.DELIVERED_SAFE : Stat.DELIVERED_AGREED);
-        if (DeliveryStamp.isStamped(deliver.payload())) {
-            long age = DeliveryStamp.ageMicros(deliver.payload(), DeliveryStamp.nowMicros());
+        ByteBuffer payload = deliver.payloadView();
+        if (DeliveryStamp.isStamped(payload)) {
+            long age = DeliveryStamp.ageMicros(payload, DeliveryStamp.nowMicros());
             if (age >= 0) {
                 metrics.recordLatency(age);
             }

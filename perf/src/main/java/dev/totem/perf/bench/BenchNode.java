@@ -69,8 +69,6 @@ public final class BenchNode {
     private volatile long delivered;
     /** This node's own messages of the current phase delivered back to it, in or out of the window. */
     private volatile long ownDelivered;
-    /** The delivering thread's copy of a viewed message's header (stamp and phase id). */
-    private final byte[] header = new byte[Phase.MIN_SIZE_BYTES];
 
     private BenchNode(int nodeId, PrintStream out) {
         this.nodeId = nodeId;
@@ -244,25 +242,19 @@ public final class BenchNode {
         }
     }
 
-    /** As {@link #delivered(byte[], boolean)}, for a message seen through a view: only its header is read. */
+    /**
+     * A delivery, on the delivering thread, seen through a view (only its header is read):
+     * counted when it belongs to the current phase's window.
+     */
     void delivered(ByteBuffer view, boolean own) {
-        if (view.remaining() != phaseSize || view.remaining() < Phase.MIN_SIZE_BYTES) {
-            return;
-        }
-        view.get(view.position(), header, 0, header.length);
-        count(header, own);
-    }
-
-    /** A delivery, on the delivering thread: counted when it belongs to the current phase's window. */
-    void delivered(byte[] p, boolean own) {
-        if (p.length == phaseSize && p.length >= Phase.MIN_SIZE_BYTES) {
-            count(p, own);
+        if (view.remaining() == phaseSize && view.remaining() >= Phase.MIN_SIZE_BYTES) {
+            count(view, own);
         }
     }
 
     /** A delivery of the phase's size, by its header (stamp and phase id). */
-    private void count(byte[] p, boolean own) {
-        if (p[Phase.ID_OFFSET] != phaseId) {
+    private void count(ByteBuffer p, boolean own) {
+        if (p.get(p.position() + Phase.ID_OFFSET) != phaseId) {
             return;
         }
         if (own) {

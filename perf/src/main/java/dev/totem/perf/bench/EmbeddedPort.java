@@ -25,7 +25,7 @@ final class EmbeddedPort implements BenchPort {
         node.addListener(new NodeListener() {
             @Override
             public void onDeliver(Effect.Deliver d) {
-                bench.delivered(d.payload(), d.sender() == self);
+                bench.delivered(d.payloadView(), d.sender() == self);
             }
 
             @Override

@@ -1,6 +1,8 @@
 package dev.totem.protocol.api;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * One thing an engine asks its driver to do. The driver applies the effects of a batch in list
@@ -60,15 +62,84 @@ public sealed interface Effect {
     /**
      * Deliver one application message to the application, in the total order.
      *
-     * @param sender node id that originated the message
-     * @param payload the application's bytes
-     * @param guarantee the guarantee it was sent with
-     * @param ring the configuration in which it is delivered
+     * <p>Immutable: {@link #payload()} returns a copy; {@link #payloadView()} a read-only view
+     * of the bytes without copying. (A class rather than a record: the engine hands over the
+     * message where it arrived, inside the frame that carried it, so a delivery costs no copy of
+     * it. A listener that keeps the bytes after its callback takes a copy; the view pins the
+     * whole frame.)
      */
-    record Deliver(int sender, byte[] payload, Guarantee guarantee, RingId ring) implements Effect {
+    final class Deliver implements Effect {
+        private final int sender;
+        private final ByteSlice payload;
+        private final Guarantee guarantee;
+        private final RingId ring;
+
+        /**
+         * @param sender node id that originated the message
+         * @param payload the application's bytes; kept, not copied: the caller never writes them again
+         * @param guarantee the guarantee it was sent with
+         * @param ring the configuration in which it is delivered
+         */
+        public Deliver(int sender, byte[] payload, Guarantee guarantee, RingId ring) {
+            this(sender, ByteSlice.of(payload), guarantee, ring);
+        }
+
+        /** The message is {@code length} bytes of {@code bytes} from {@code offset}, handed over as above. */
+        public Deliver(int sender, byte[] bytes, int offset, int length, Guarantee guarantee, RingId ring) {
+            this(sender, new ByteSlice(bytes, offset, length), guarantee, ring);
+        }
+
+        private Deliver(int sender, ByteSlice payload, Guarantee guarantee, RingId ring) {
+            this.sender = sender;
+            this.payload = payload;
+            this.guarantee = guarantee;
+            this.ring = ring;
+        }
+
+        /** Node id that originated the message. */
+        public int sender() {
+            return sender;
+        }
+
+        /** A copy of the application's bytes. */
+        public byte[] payload() {
+            return payload.copy();
+        }
+
+        /** The application's bytes, read-only, without a copy (position 0, limit {@link #length()}). */
+        public ByteBuffer payloadView() {
+            return payload.view();
+        }
+
+        /** The message's length in bytes. */
+        public int length() {
+            return payload.length();
+        }
+
+        /** The guarantee it was sent with. */
+        public Guarantee guarantee() {
+            return guarantee;
+        }
+
+        /** The configuration in which it is delivered. */
+        public RingId ring() {
+            return ring;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Deliver d && d.sender == sender && d.guarantee == guarantee
+                    && Objects.equals(d.ring, ring) && d.payload.equals(payload);
+        }
+
+        @Override
+        public int hashCode() {
+            return ((sender * 31 + Objects.hashCode(guarantee)) * 31 + Objects.hashCode(ring)) * 31 + payload.hashCode();
+        }
+
         @Override
         public String toString() {
-            return "Deliver[from " + sender + ", " + payload.length + " B, " + guarantee + ", ring " + ring + "]";
+            return "Deliver[from " + sender + ", " + payload + ", " + guarantee + ", ring " + ring + "]";
         }
     }
 

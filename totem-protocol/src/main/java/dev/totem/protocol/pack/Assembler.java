@@ -9,10 +9,14 @@ import java.util.Map;
  * assembly per originating node (frames of one sender arrive in that sender's order).
  */
 public final class Assembler {
-    /** Receives each complete application message. */
+    /**
+     * Receives each complete application message: {@code length} bytes of {@code bytes} from
+     * {@code offset}. A whole message is not copied: {@code bytes} is then the frame's own array,
+     * which the sink must not write.
+     */
     @FunctionalInterface
     public interface MessageSink {
-        void accept(int originator, byte[] message);
+        void accept(int originator, byte[] bytes, int offset, int length);
     }
 
     private final int messageBytesMax;
@@ -83,10 +87,8 @@ public final class Assembler {
                 }
                 a.discarding = false;
                 if (!fragmented && len <= messageBytesMax) {
-                    // A whole message in this frame, the common case: one copy, straight out.
-                    byte[] m = new byte[len];
-                    buf.get(piece, m, 0, len);
-                    sink.accept(originator, m);
+                    // A whole message in this frame, the common case: handed out where it lies.
+                    wholeMessage(originator, buf, piece, len, sink);
                     piece += len;
                     continue;
                 }
@@ -95,7 +97,7 @@ public final class Assembler {
             }
             if (!fragmented) {
                 if (a.active && !a.discarding && !a.tooLarge) {
-                    sink.accept(originator, a.take());
+                    sink.accept(originator, a.handOver(), 0, a.size());
                 } else if (a.tooLarge) {
                     discardedPieces++;
                 }
@@ -106,6 +108,16 @@ public final class Assembler {
             piece += len;
         }
         a.lastFrameNo = frameNo;
+    }
+
+    private static void wholeMessage(int originator, ByteBuffer buf, int at, int len, MessageSink sink) {
+        if (buf.hasArray() && !buf.isReadOnly()) {
+            sink.accept(originator, buf.array(), buf.arrayOffset() + at, len);
+        } else {
+            byte[] m = new byte[len];
+            buf.get(at, m, 0, len);
+            sink.accept(originator, m, 0, len);
+        }
     }
 
     private static boolean wellFormed(ByteBuffer buf, int offset, int length) {
@@ -130,6 +142,7 @@ public final class Assembler {
 
     /** The partial message of one originator. */
     private static final class Assembly {
+        private static final byte[] EMPTY = new byte[0];
         private byte[] bytes = new byte[256];
         private int size;
         private boolean active;
@@ -151,10 +164,15 @@ public final class Assembler {
             size += length;
         }
 
-        byte[] take() {
-            byte[] m = new byte[size];
-            System.arraycopy(bytes, 0, m, 0, size);
+        /** The reassembled message's array, given up to the caller (no copy): the next message starts a new one. */
+        byte[] handOver() {
+            byte[] m = bytes;
+            bytes = EMPTY;
             return m;
+        }
+
+        int size() {
+            return size;
         }
 
         void reset() {

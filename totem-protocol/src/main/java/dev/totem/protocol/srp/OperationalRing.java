@@ -502,9 +502,9 @@ public final class OperationalRing {
         Guarantee g = m.guarantee();
         highDelivered = seq;
         assembler.accept(m.originator(), ByteBuffer.wrap(frame), McastFrame.PAYLOAD_OFFSET,
-                frame.length - McastFrame.PAYLOAD_OFFSET, (originator, message) -> {
+                frame.length - McastFrame.PAYLOAD_OFFSET, (originator, bytes, offset, length) -> {
                     stats.messagesDelivered++;
-                    out.add(new Effect.Deliver(originator, message, g, inRing));
+                    out.add(new Effect.Deliver(originator, bytes, offset, length, g, inRing));
                 });
     }
 

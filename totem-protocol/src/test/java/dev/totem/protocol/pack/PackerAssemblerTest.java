@@ -6,6 +6,7 @@ import dev.totem.protocol.api.Guarantee;
 import dev.totem.testkit.SeededCases;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,13 +15,41 @@ class PackerAssemblerTest {
 
     private record Frame(byte[] bytes, Guarantee guarantee) {}
 
+    /** What a sink was handed: kept as given, read only after the last frame. */
+    private record Handed(byte[] bytes, int offset, int length) {
+        byte[] copy() {
+            return Arrays.copyOfRange(bytes, offset, offset + length);
+        }
+    }
+
+    /**
+     * Unpacks every frame, keeping what the sink was handed without copying it until the end:
+     * a message handed out must stay intact while later frames are assembled.
+     */
     private static List<byte[]> unpack(List<Frame> frames, Assembler assembler, int originator) {
-        List<byte[]> out = new ArrayList<>();
+        List<Handed> handed = new ArrayList<>();
         for (Frame f : frames) {
             assembler.accept(originator, ByteBuffer.wrap(f.bytes), HEADROOM, f.bytes.length - HEADROOM,
-                    (o, m) -> out.add(m));
+                    (o, b, off, len) -> handed.add(new Handed(b, off, len)));
         }
+        List<byte[]> out = new ArrayList<>();
+        handed.forEach(h -> out.add(h.copy()));
         return out;
+    }
+
+    @Test
+    void aWholeMessageIsHandedOutInsideItsFrameWithoutACopy() {
+        Packer packer = new Packer(HEADROOM, 1400);
+        List<Frame> frames = new ArrayList<>();
+        packer.add(new byte[] {4, 5, 6}, Guarantee.AGREED, (f, g) -> frames.add(new Frame(f, g)));
+        packer.flush((f, g) -> frames.add(new Frame(f, g)));
+        List<Handed> handed = new ArrayList<>();
+        byte[] frame = frames.get(0).bytes;
+        new Assembler(1 << 20).accept(1, ByteBuffer.wrap(frame), HEADROOM, frame.length - HEADROOM,
+                (o, b, off, len) -> handed.add(new Handed(b, off, len)));
+        assertThat(handed).hasSize(1);
+        assertThat(handed.get(0).bytes()).isSameAs(frame);
+        assertThat(handed.get(0).copy()).containsExactly(4, 5, 6);
     }
 
     @Test
@@ -136,10 +165,10 @@ class PackerAssemblerTest {
         List<byte[]> got = new ArrayList<>();
         for (int i = 0; i < Math.max(fa.size(), fb.size()); i++) {
             if (i < fa.size()) {
-                assembler.accept(1, ByteBuffer.wrap(fa.get(i).bytes), HEADROOM, fa.get(i).bytes.length - HEADROOM, (o, m) -> got.add(m));
+                assembler.accept(1, ByteBuffer.wrap(fa.get(i).bytes), HEADROOM, fa.get(i).bytes.length - HEADROOM, (o, bytes, off, len) -> got.add(Arrays.copyOfRange(bytes, off, off + len)));
             }
             if (i < fb.size()) {
-                assembler.accept(2, ByteBuffer.wrap(fb.get(i).bytes), HEADROOM, fb.get(i).bytes.length - HEADROOM, (o, m) -> got.add(m));
+                assembler.accept(2, ByteBuffer.wrap(fb.get(i).bytes), HEADROOM, fb.get(i).bytes.length - HEADROOM, (o, bytes, off, len) -> got.add(Arrays.copyOfRange(bytes, off, off + len)));
             }
         }
         assertThat(got).hasSize(2);
@@ -157,7 +186,7 @@ class PackerAssemblerTest {
                 for (int k = 0; k < junk.length; k++) {
                     junk[k] = (byte) r.nextInt(4);
                 }
-                assembler.accept(1, ByteBuffer.wrap(junk), 0, junk.length, (o, m) -> got.add(m));
+                assembler.accept(1, ByteBuffer.wrap(junk), 0, junk.length, (o, bytes, off, len) -> got.add(Arrays.copyOfRange(bytes, off, off + len)));
             }
         });
         assertThat(assembler.malformedFrames()).isPositive();

@@ -56,6 +56,7 @@ public final class Assembler {
     /**
      * Unpacks one frame's payload ({@code length} bytes at {@code offset} of {@code buf}) and
      * hands each complete message to {@code sink}. A malformed payload is counted and dropped.
+     * Messages refer into {@code buf}'s array when it has one: nobody may write it afterwards.
      */
     public void accept(int originator, ByteBuffer buf, int offset, int length, MessageSink sink) {
         if (!wellFormed(buf, offset, length)) {

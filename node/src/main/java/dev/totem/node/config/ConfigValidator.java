@@ -49,9 +49,6 @@ final class ConfigValidator {
     static final int DEFAULT_MAX_MESSAGES = 17;
     static final int DEFAULT_MISS_COUNT_CONST = 5;
 
-    /** Nice values: {@code priority: max} and {@code min}. */
-    static final int NICE_MAX_PRIORITY = -20;
-    static final int NICE_MIN_PRIORITY = 19;
     private static final Pattern RING_KEY = Pattern.compile("ring([0-9]+)_addr");
 
     private final String file;
@@ -542,13 +539,14 @@ final class ConfigValidator {
             return OptionalInt.empty();
         }
         String value = entry.get().value();
-        OptionalInt nice = value.equals("max") ? OptionalInt.of(NICE_MAX_PRIORITY)
-                : value.equals("min") ? OptionalInt.of(NICE_MIN_PRIORITY)
-                : ConfigValues.isWholeNumber(value) ? values.integer(system, "priority", NICE_MAX_PRIORITY, NICE_MIN_PRIORITY, "")
+        OptionalInt nice = value.equals("max") ? OptionalInt.of(NodeConfig.NICE_HIGHEST)
+                : value.equals("min") ? OptionalInt.of(NodeConfig.NICE_LOWEST)
+                : ConfigValues.isWholeNumber(value)
+                        ? values.integer(system, "priority", NodeConfig.NICE_HIGHEST, NodeConfig.NICE_LOWEST, "")
                 : OptionalInt.empty();
         if (nice.isEmpty() && !ConfigValues.isWholeNumber(value)) {
             values.error(entry.get().line(), "priority: '" + value + "' is not allowed; allowed max, min or a nice value "
-                    + NICE_MAX_PRIORITY + ".." + NICE_MIN_PRIORITY);
+                    + NodeConfig.NICE_HIGHEST + ".." + NodeConfig.NICE_LOWEST);
         }
         if (nice.isPresent() && schedRr) {
             values.warning(entry.get().line(), "priority applies without sched_rr only (as in corosync); ignored");

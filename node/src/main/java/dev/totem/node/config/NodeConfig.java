@@ -56,6 +56,11 @@ public record NodeConfig(
         boolean schedRr,
         OptionalInt priority) {
 
+    /** The highest priority a nice value gives ({@code priority: max}); Linux's range is -20 to 19. */
+    public static final int NICE_HIGHEST = -20;
+    /** The lowest priority a nice value gives ({@code priority: min}). */
+    public static final int NICE_LOWEST = 19;
+
     /**
      * Copies the lists and checks the invariants the validator establishes (a bug if broken,
      * not a user mistake: users get {@link ConfigProblem}s).

@@ -1,5 +1,6 @@
 package dev.totem.node.runtime;
 
+import dev.totem.node.config.NodeConfig;
 import dev.totem.node.cpg.CpgSettings;
 import dev.totem.membership.TotemProcessor.PlantedBug;
 import dev.totem.protocol.api.TotemConfig;
@@ -150,8 +151,10 @@ public record RuntimeSettings(
             throw new IllegalArgumentException("metricsPort must be 0 to 65535, got " + metricsPort.getAsInt());
         }
         Objects.requireNonNull(nice, "nice");
-        if (nice.isPresent() && (realTimeScheduling || nice.getAsInt() < -20 || nice.getAsInt() > 19)) {
-            throw new IllegalArgumentException("nice must be -20 to 19 and without real-time scheduling, got " + nice
+        if (nice.isPresent() && (realTimeScheduling || nice.getAsInt() < NodeConfig.NICE_HIGHEST
+                || nice.getAsInt() > NodeConfig.NICE_LOWEST)) {
+            throw new IllegalArgumentException("nice must be " + NodeConfig.NICE_HIGHEST + " to " + NodeConfig.NICE_LOWEST
+                    + " and without real-time scheduling, got " + nice
                     + (realTimeScheduling ? " with it" : ""));
         }
         if (pendingSubmitsMax < 1) {

@@ -1,6 +1,7 @@
 package dev.totem.cpg;
 
 import dev.totem.cpg.wire.EntryState;
+import dev.totem.protocol.api.ByteSlice;
 import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Effect.ConfigurationKind;
 import dev.totem.protocol.api.Effects;
@@ -386,7 +387,7 @@ public final class CpgService {
     /** Feeds one engine effect; only {@link Effect.Deliver} and {@link Effect.ConfigurationChange} matter. */
     public void onEffect(Effect effect) {
         if (effect instanceof Effect.Deliver d) {
-            onDeliver(d.sender(), d.payload(), d.guarantee());
+            onDeliver(d.sender(), d.payloadSlice(), d.guarantee());
         } else if (effect instanceof Effect.ConfigurationChange c) {
             engineFull = false;
             onConfigurationChange(c);
@@ -492,11 +493,15 @@ public final class CpgService {
         }
     }
 
-    private void onDeliver(int sender, byte[] bytes, Guarantee guarantee) {
+    /**
+     * A CPG message in the total order, read where it lies in the frame that carried it: a
+     * delivery refers to its payload there, and whoever keeps it copies it.
+     */
+    private void onDeliver(int sender, ByteSlice message, Guarantee guarantee) {
         if (sender == localNodeId) {
-            takeInflight(bytes);
+            takeInflight(message);
         }
-        Exec e = Exec.decode(bytes, groupNames);
+        Exec e = Exec.decode(message.array(), message.offset(), message.length(), groupNames);
         if (e instanceof Exec.Malformed m) {
             stats.malformed++;
             notice(new CpgNotice.Malformed(sender, m.reason()));
@@ -513,7 +518,7 @@ public final class CpgService {
             stats.droppedWhileSyncing++;
             if (sender == localNodeId && e instanceof Exec.Mcast m) {
                 stats.resendsQueued++;
-                Outgoing o = new Outgoing(bytes.clone(), guarantee, Kind.RESEND, m.group(), m.pid());
+                Outgoing o = new Outgoing(message.copy(), guarantee, Kind.RESEND, m.group(), m.pid());
                 deferred.add(o);
                 outstandingBytes += o.bytes().length;
             }
@@ -753,10 +758,11 @@ public final class CpgService {
     }
 
     /** Our own message came back: it is no longer on its way. The engine keeps our submit order. */
-    private void takeInflight(byte[] bytes) {
+    private void takeInflight(ByteSlice message) {
         engineFull = false;
         Outgoing head = inflight.poll();
-        if (head == null || !Arrays.equals(head.bytes(), bytes)) {
+        if (head == null || !Arrays.equals(head.bytes(), 0, head.bytes().length, message.array(), message.offset(),
+                message.offset() + message.length())) {
             stats.ownOrderMismatches++;
             return;
         }

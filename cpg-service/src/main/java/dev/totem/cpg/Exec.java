@@ -122,8 +122,9 @@ sealed interface Exec {
      * null when the message is not one multicast body in the usual form (another body, a field
      * this node does not know, more after the body): then the generated parser reads it.
      */
-    private static Exec decodeMcast(byte[] bytes, Utf8Names names) throws java.io.IOException {
-        CodedInputStream in = CodedInputStream.newInstance(bytes, 2, bytes.length - 2);
+    private static Exec decodeMcast(byte[] bytes, int at, int length, Utf8Names names) throws java.io.IOException {
+        int body = at + 2;
+        CodedInputStream in = CodedInputStream.newInstance(bytes, body, length - 2);
         if (in.readTag() != MCAST_TAG) {
             return null;
         }
@@ -135,16 +136,16 @@ sealed interface Exec {
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (tag) {
                 case MCAST_GROUP_TAG -> {
-                    int length = in.readRawVarint32();
-                    int offset = 2 + in.getTotalBytesRead();
-                    in.skipRawBytes(length); // checks the length against the message first
-                    group = names.decode(bytes, offset, length);
+                    int nameLength = in.readRawVarint32();
+                    int offset = body + in.getTotalBytesRead();
+                    in.skipRawBytes(nameLength); // checks the length against the message first
+                    group = names.decode(bytes, offset, nameLength);
                 }
                 case MCAST_PID_TAG -> pid = in.readUInt32();
                 case MCAST_PAYLOAD_TAG -> {
                     // Left where it is: the delivery refers to it inside this message.
                     payloadLength = in.readRawVarint32();
-                    payloadOffset = 2 + in.getTotalBytesRead();
+                    payloadOffset = body + in.getTotalBytesRead();
                     in.skipRawBytes(payloadLength);
                 }
                 default -> {
@@ -162,25 +163,29 @@ sealed interface Exec {
 
     /** Decodes a delivered message; never throws: a bad message comes back as {@link Malformed}. */
     static Exec decode(byte[] bytes) {
-        return decode(bytes, new Utf8Names());
+        return decode(bytes, 0, bytes.length, new Utf8Names());
     }
 
-    /** As {@link #decode(byte[])}, group names through {@code names} (the service keeps one). */
-    static Exec decode(byte[] bytes, Utf8Names names) {
-        if (bytes.length < 2 || bytes[0] != SERVICE_CPG) {
-            return new Malformed("not a CPG message (" + bytes.length + " B, first byte "
-                    + (bytes.length == 0 ? "none" : Integer.toString(bytes[0] & 0xff)) + ")");
+    /**
+     * As {@link #decode(byte[])}, for the message that is {@code length} bytes of {@code bytes}
+     * from {@code at} (a decoded multicast refers to its payload there), group names through
+     * {@code names} (the service keeps one).
+     */
+    static Exec decode(byte[] bytes, int at, int length, Utf8Names names) {
+        if (length < 2 || bytes[at] != SERVICE_CPG) {
+            return new Malformed("not a CPG message (" + length + " B, first byte "
+                    + (length == 0 ? "none" : Integer.toString(bytes[at] & 0xff)) + ")");
         }
-        if (bytes[1] != VERSION) {
-            return new Malformed("CPG exec version " + (bytes[1] & 0xff) + ", this node speaks " + VERSION);
+        if (bytes[at + 1] != VERSION) {
+            return new Malformed("CPG exec version " + (bytes[at + 1] & 0xff) + ", this node speaks " + VERSION);
         }
         ExecMessage m;
         try {
-            Exec mcast = decodeMcast(bytes, names);
+            Exec mcast = decodeMcast(bytes, at, length, names);
             if (mcast != null) {
                 return mcast;
             }
-            m = ExecMessage.parseFrom(com.google.protobuf.CodedInputStream.newInstance(bytes, 2, bytes.length - 2));
+            m = ExecMessage.parseFrom(CodedInputStream.newInstance(bytes, at + 2, length - 2));
         } catch (java.io.IOException ex) {
             // InvalidProtocolBufferException, the only IOException reading an array can throw.
             return new Malformed("undecodable exec message: " + ex.getMessage());

@@ -19,6 +19,9 @@ import java.util.TreeMap;
  * they go out in the next ring, as the real engine does.
  */
 final class Cluster {
+    /** Bytes of a delivered message's frame before the message. */
+    private static final int FRAME_HEAD = 11;
+
     record Sent(int sender, byte[] bytes, Guarantee guarantee) {}
 
     final class Node {
@@ -143,8 +146,13 @@ final class Cluster {
             }
             for (Sent s : order) {
                 any = true;
+                // As the engine delivers: the message inside a frame, other bytes around it.
+                byte[] frame = new byte[FRAME_HEAD + s.bytes().length + 3];
+                Arrays.fill(frame, (byte) 0x5a);
+                System.arraycopy(s.bytes(), 0, frame, FRAME_HEAD, s.bytes().length);
                 for (int id : ring) {
-                    nodes.get(id).feed(new Effect.Deliver(s.sender(), s.bytes(), s.guarantee(), first.ringId));
+                    nodes.get(id).feed(new Effect.Deliver(s.sender(), frame, FRAME_HEAD, s.bytes().length, s.guarantee(),
+                            first.ringId));
                 }
             }
             for (int id : ring) {

@@ -23,6 +23,24 @@ class ExecTest {
         assertThat(wire[1]).isEqualTo((byte) Exec.VERSION);
     }
 
+    @Test
+    void aMessageInsideAFrameIsReadWhereItLies() {
+        byte[] mcast = Exec.encode(new Exec.Mcast("grp", 7, new byte[] {1, 2, 3}));
+        byte[] join = Exec.encode(new Exec.ProcJoin("grp", 8));
+        byte[] frame = new byte[5 + mcast.length + join.length + 4];
+        java.util.Arrays.fill(frame, (byte) 0x7f);
+        System.arraycopy(mcast, 0, frame, 5, mcast.length);
+        System.arraycopy(join, 0, frame, 5 + mcast.length, join.length);
+        Exec.Mcast m = (Exec.Mcast) Exec.decode(frame, 5, mcast.length, new Utf8Names());
+        assertThat(m.group()).isEqualTo("grp");
+        assertThat(m.pid()).isEqualTo(7);
+        assertThat(m.bytes()).isSameAs(frame);
+        assertThat(m.payload()).containsExactly(1, 2, 3);
+        assertThat(Exec.decode(frame, 5 + mcast.length, join.length, new Utf8Names())).isEqualTo(new Exec.ProcJoin("grp", 8));
+        assertThat(Exec.decode(frame, 5, mcast.length - 1, new Utf8Names()))
+                .as("a message cut short does not read into what follows it").isInstanceOf(Exec.Malformed.class);
+    }
+
     /** The bytes the generated builders give for a multicast; the hand-written path must match them. */
     private static byte[] builderBytes(String group, int pid, byte[] payload, int extraFieldNumber) {
         dev.totem.cpg.wire.Mcast.Builder mc = dev.totem.cpg.wire.Mcast.newBuilder().setGroup(group).setPid(pid)

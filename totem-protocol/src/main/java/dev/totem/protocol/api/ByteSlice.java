@@ -40,6 +40,19 @@ public final class ByteSlice {
         return ByteBuffer.wrap(bytes, offset, length).slice().asReadOnlyBuffer();
     }
 
+    /**
+     * The array the bytes lie in, shared, for a decoder that reads them in place: never write
+     * it (a received frame may still be sent again, and others read it).
+     */
+    public byte[] array() {
+        return bytes;
+    }
+
+    /** Where in {@link #array()} the bytes start. */
+    public int offset() {
+        return offset;
+    }
+
     /** How many bytes. */
     public int length() {
         return length;

@@ -116,6 +116,11 @@ public sealed interface Effect {
             return payload.length();
         }
 
+        /** The application's bytes where they lie, for a decoder that reads them in place without writing. */
+        public ByteSlice payloadSlice() {
+            return payload;
+        }
+
         /** The guarantee it was sent with. */
         public Guarantee guarantee() {
             return guarantee;

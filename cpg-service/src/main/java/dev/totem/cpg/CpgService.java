@@ -761,8 +761,7 @@ public final class CpgService {
     private void takeInflight(ByteSlice message) {
         engineFull = false;
         Outgoing head = inflight.poll();
-        if (head == null || !Arrays.equals(head.bytes(), 0, head.bytes().length, message.array(), message.offset(),
-                message.offset() + message.length())) {
+        if (head == null || !message.contentEquals(head.bytes())) {
             stats.ownOrderMismatches++;
             return;
         }

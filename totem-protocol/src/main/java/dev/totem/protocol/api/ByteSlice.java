@@ -58,6 +58,11 @@ public final class ByteSlice {
         return length;
     }
 
+    /** Whether these bytes are those of the whole of {@code other}. */
+    public boolean contentEquals(byte[] other) {
+        return Arrays.equals(other, 0, other.length, bytes, offset, offset + length);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ByteSlice s

@@ -41,6 +41,14 @@ class DeliverTest {
     }
 
     @Test
+    void aSliceComparesWithAWholeArrayByContent() {
+        ByteSlice slice = new ByteSlice(new byte[] {0, 5, 6, 0}, 1, 2);
+        assertThat(slice.contentEquals(new byte[] {5, 6})).isTrue();
+        assertThat(slice.contentEquals(new byte[] {5, 6, 0})).isFalse();
+        assertThat(slice.contentEquals(new byte[] {5, 7})).isFalse();
+    }
+
+    @Test
     void aRangeOutsideTheArrayIsRefused() {
         assertThatThrownBy(() -> new Effect.Deliver(1, new byte[4], 3, 2, Guarantee.AGREED, RING))
                 .isInstanceOf(IndexOutOfBoundsException.class);

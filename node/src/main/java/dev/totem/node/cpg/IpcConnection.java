@@ -50,7 +50,7 @@ import java.util.ArrayDeque;
  * connection closes. A malformed or oversized frame gets one Error message and the connection
  * closes; the node and its other clients go on.
  */
-final class IpcConnection extends ChannelInboundHandlerAdapter {
+final class IpcConnection extends ChannelInboundHandlerAdapter implements FrameDecoder.Sink {
     /** Requests read and not yet served, past which the connection stops reading. */
     static final int PENDING_REQUESTS_MAX = 256;
     /** How long a client may stay above its bound of unread bytes. */
@@ -123,37 +123,33 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
 
     // ------------------------------------------------------------------ reading
 
+    /** A request frame, read where it lies: what is kept of it is copied out (McastRequest's payload). */
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf buf = (ByteBuf) msg;
-        try {
-            if (ending) {
-                return;
-            }
-            ClientMessage m;
-            try {
-                McastRequest mcast = McastRequest.read(buf.nioBuffer());
-                if (mcast != null) {
-                    queue(new Request(null, mcast));
-                    return;
-                }
-                CodedInputStream in = CodedInputStream.newInstance(buf.nioBuffer());
-                in.enableAliasing(true);
-                m = ClientMessage.parseFrom(in);
-            } catch (IOException e) {
-                fail(CpgError.INVALID_PARAM, "malformed request frame of " + buf.readableBytes()
-                        + " bytes (not a ClientMessage of cpg_ipc.proto): " + e.getMessage());
-                return;
-            }
-            if (m.getBodyCase() == ClientMessage.BodyCase.BODY_NOT_SET) {
-                fail(CpgError.INVALID_PARAM, "request " + m.getId() + " has no body (hello, join, leave, mcast, ...)");
-                return;
-            }
-            // The payload aliases the read buffer: copy it out (the one copy of a request) before release.
-            queue(new Request(m, m.hasMcast() ? McastRequest.of(m) : null));
-        } finally {
-            buf.release();
+    public void frame(ByteBuf buf, int index, int length) {
+        if (ending) {
+            return;
         }
+        ClientMessage m;
+        try {
+            McastRequest mcast = McastRequest.read(buf.nioBuffer(index, length));
+            if (mcast != null) {
+                queue(new Request(null, mcast));
+                return;
+            }
+            CodedInputStream in = CodedInputStream.newInstance(buf.nioBuffer(index, length));
+            in.enableAliasing(true);
+            m = ClientMessage.parseFrom(in);
+        } catch (IOException e) {
+            fail(CpgError.INVALID_PARAM, "malformed request frame of " + length
+                    + " bytes (not a ClientMessage of cpg_ipc.proto): " + e.getMessage());
+            return;
+        }
+        if (m.getBodyCase() == ClientMessage.BodyCase.BODY_NOT_SET) {
+            fail(CpgError.INVALID_PARAM, "request " + m.getId() + " has no body (hello, join, leave, mcast, ...)");
+            return;
+        }
+        // The payload aliases the read buffer: copy it out (the one copy of a request) before the frame is gone.
+        queue(new Request(m, m.hasMcast() ? McastRequest.of(m) : null));
     }
 
     private void queue(Request r) {
@@ -169,7 +165,8 @@ final class IpcConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** The frame decoder saw a length above the limit. */
-    void oversized(long length) {
+    @Override
+    public void oversized(long length) {
         fail(CpgError.TOO_BIG, "request frame of " + length + " bytes is larger than the " + requestBytesMax
                 + " bytes this node accepts (a multicast carries at most " + cpg.settings().config().messageBytesMax()
                 + " bytes)");

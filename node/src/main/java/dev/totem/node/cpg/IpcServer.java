@@ -145,7 +145,7 @@ final class IpcServer implements AutoCloseable {
         connections.add(ch);
         ch.closeFuture().addListener(f -> connections.remove(ch));
         IpcConnection c = new IpcConnection(cpg, ch, peer);
-        ch.pipeline().addLast(new FrameDecoder(IpcFrames.requestBytesMax(settings.config()), c::oversized), c);
+        ch.pipeline().addLast(new FrameDecoder(IpcFrames.requestBytesMax(settings.config()), c), c);
     }
 
     private static void refuse(NodeCpg cpg, Channel ch, PeerCredentials peer, String reason) {

@@ -181,4 +181,45 @@ class SealedEngineTest {
         assertThat(((Effect.SendOn) out.get(0)).frame()).hasSize(16 + 41);
         assertThat(out.get(1)).isEqualTo(command.list().get(1));
     }
+
+    @Test
+    void sealedOnWriteTheAnswerCarriesClearFramesThatTheDriverSealsInOrder() {
+        Inner a = new Inner(1);
+        byte[] first = ownFrame(1);
+        byte[] second = java.util.Arrays.copyOf(ownFrame(1), 40);
+        a.onStart.add(new Effect.SendOn(0, Effect.MULTICAST, first));
+        a.onStart.add(new Effect.Transition("rrp", "FAULTY", "ACTIVE", "a test"));
+        a.onStart.add(new Effect.SendOn(1, Effect.MULTICAST, second));
+        SealedEngine sender = new SealedEngine(a, sealer(CryptoCipher.AES256_GCM, KEY, 1, 1),
+                new FrameOpener(CryptoCipher.AES256_GCM, KEY), SealedEngineTest::claimedSender,
+                SealedEngine.SealTiming.ON_WRITE);
+        Inner b = new Inner(2);
+        SealedEngine receiver = engine(b);
+
+        List<Effect> answer = new ArrayList<>(sender.start(0).list());
+
+        assertThat(answer).hasSize(3);
+        assertThat(((Effect.SendOn) answer.get(0)).frame()).isSameAs(first);
+        assertThat(((Effect.SendOn) answer.get(2)).frame()).isSameAs(second);
+        byte[] sealedFirst = sender.sealForWire(first);
+        byte[] sealedSecond = sender.sealForWire(second);
+        assertThat(sealedFirst).hasSize(16 + 41);
+        // Opened in the order sealed, each to its own bytes, neither a replay of the other.
+        receiver.onPacket(1, 1, ByteBuffer.wrap(sealedSecond));
+        receiver.onPacket(2, 0, ByteBuffer.wrap(sealedFirst));
+        assertThat(b.frames).hasSize(2);
+        assertThat(b.frames.get(0)).isEqualTo(second);
+        assertThat(b.frames.get(1)).isEqualTo(first);
+        // A replay of a frame sealed on write is caught as any other.
+        receiver.onPacket(3, 0, ByteBuffer.wrap(sealedFirst));
+        assertThat(b.frames).hasSize(2);
+        assertThat(receiver.rejected().get(Rejection.REPLAY)).isOne();
+    }
+
+    @Test
+    void anEngineThatSealsItsAnswersRefusesToSealAgainOnWrite() {
+        SealedEngine eager = engine(new Inner(1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> eager.sealForWire(ownFrame(1)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("twice");
+    }
 }

@@ -19,7 +19,9 @@ import java.util.SplittableRandom;
  *
  * <pre>
  *   networks  &lt;-&gt;  SealedEngine  &lt;-&gt;  RedundantRing  &lt;-&gt;  TotemProcessor
- *             (seals every frame)  (one logical network)   (ordering, membership)
+ *        (opens every frame;      (one logical network)   (ordering, membership)
+ *         seals each as the loop
+ *         writes it: wireFrame)
  * </pre>
  *
  * The sealing layer is the one next to the wire, so every frame on every network, the
@@ -56,7 +58,9 @@ final class EngineStack {
             this.driven = ring;
         } else {
             CryptoSetup c = settings.crypto().get();
-            this.sealed = new SealedEngine(ring, sealer, Opener.create(c.cipher(), c.key()), EngineStack::claimedSender);
+            // Sealed as each frame is written (TotemNode.send), so a burst leaves while it is sealed.
+            this.sealed = new SealedEngine(ring, sealer, Opener.create(c.cipher(), c.key()), EngineStack::claimedSender,
+                    SealedEngine.SealTiming.ON_WRITE);
             this.crypto = new NodeCrypto(c, sealed, log);
             this.driven = sealed;
         }
@@ -88,9 +92,21 @@ final class EngineStack {
         return driven;
     }
 
-    /** Re-enables a faulty network (the operator's command); the effects' frames are sealed. */
+    /** Re-enables a faulty network (the operator's command); its frames go through {@link #wireFrame}, as every answer's. */
     Effects reenable(long nowNanos, int network) {
-        Effects effects = ring.reenable(nowNanos, network);
-        return sealed == null ? effects : sealed.seal(effects);
+        return ring.reenable(nowNanos, network);
+    }
+
+    /**
+     * The bytes that go on the wire for a frame of an answer: sealed here, as it is written,
+     * when crypto is on. Once per frame of each Send and SendOn, in the answer's order.
+     */
+    byte[] wireFrame(byte[] frame) {
+        return sealed == null ? frame : sealed.sealForWire(frame);
+    }
+
+    /** Whether {@link #wireFrame} seals (costs AEAD time per byte). */
+    boolean sealsOnWrite() {
+        return sealed != null;
     }
 }

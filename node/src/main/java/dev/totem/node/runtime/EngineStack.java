@@ -58,7 +58,7 @@ final class EngineStack {
             this.driven = ring;
         } else {
             CryptoSetup c = settings.crypto().get();
-            // Sealed as each frame is written (TotemNode.send), so a burst leaves while it is sealed.
+            // Sealed as each frame is written (FrameWriter), so a burst leaves while it is sealed.
             this.sealed = new SealedEngine(ring, sealer, Opener.create(c.cipher(), c.key()), EngineStack::claimedSender,
                     SealedEngine.SealTiming.ON_WRITE);
             this.crypto = new NodeCrypto(c, sealed, log);

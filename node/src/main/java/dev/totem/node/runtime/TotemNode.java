@@ -87,12 +87,6 @@ public final class TotemNode implements AutoCloseable {
     public static final long PENDING_SUBMIT_BYTES_MAX = 4L << 20;
 
     private static final TimerKind[] TIMER_KINDS = TimerKind.values();
-    /**
-     * With crypto on, sealed frames are flushed to the sockets once this many bytes wait, not
-     * only at the end of the batch: sealing costs about 0.4 us per KB, so the peers get the
-     * first frames of a burst some 25 us after the token came rather than after all were sealed.
-     */
-    static final int FLUSH_SEALED_BYTES = 64 << 10;
 
     private enum Phase {
         NEW,
@@ -124,6 +118,7 @@ public final class TotemNode implements AutoCloseable {
     private final EventLoop loop;
     private final NodeCounters counters = new NodeCounters();
     private final Networks networks;
+    private final FrameWriter writer;
     private final NetworkReport networkReport;
     private final NodeMetrics metrics;
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
@@ -139,10 +134,6 @@ public final class TotemNode implements AutoCloseable {
     private final NodeLog.Limiter engineErrorLimiter = new NodeLog.Limiter();
     private final NodeLog.Limiter listenerErrorLimiter = new NodeLog.Limiter();
     private boolean engineRunning;
-    /** Frames written to the sockets in this batch and not yet flushed. */
-    private boolean sendsUnflushed;
-    /** Bytes sealed and written since the last flush (crypto on). */
-    private int sealedUnflushedBytes;
     /** A task to run the CPG clients' callbacks is queued on the loop. */
     private boolean cpgDispatchScheduled;
     private MembershipState stateBeforeInput = MembershipState.GATHER;
@@ -187,6 +178,7 @@ public final class TotemNode implements AutoCloseable {
         this.submits = new SubmitQueue(settings.pendingSubmitsMax(), PENDING_SUBMIT_BYTES_MAX,
                 settings.totemConfig().messageBytesMax());
         this.networks = new Networks(settings, log, this::onFrame);
+        this.writer = new FrameWriter(stack, networks, nodeId, this::sendToSelf);
         this.networkReport = new NetworkReport(stack.ring(), networks, log);
         this.metrics = new NodeMetrics(nodeId, snapshot(System.nanoTime()));
     }
@@ -566,7 +558,7 @@ public final class TotemNode implements AutoCloseable {
     }
 
     /** A token for ourselves (a ring of one): through the loop, never re-entering the engine. */
-    private void sendToSelf(int network, byte[] frame) {
+    private void sendToSelf(byte[] frame, int network) {
         loop.execute(() -> {
             if (engineRunning) {
                 packetInput(network, ByteBuffer.wrap(frame), frame.length);
@@ -703,15 +695,15 @@ public final class TotemNode implements AutoCloseable {
         for (int i = 0; i < list.size(); i++) {
             Effect effect = list.get(i);
             if (effect instanceof Effect.SendOn send) {
-                send(send.network(), send.destination(), send.frame());
+                writer.send(send.network(), send.destination(), send.frame());
                 continue;
             } else if (effect instanceof Effect.Send send) {
-                send(0, send.destination(), send.frame());
+                writer.send(0, send.destination(), send.frame());
                 continue;
             }
-            if (sendsUnflushed && (effect instanceof Effect.Deliver || effect instanceof Effect.ConfigurationChange
-                    || effect instanceof Effect.TokenLost)) {
-                flushSends();
+            if (effect instanceof Effect.Deliver || effect instanceof Effect.ConfigurationChange
+                    || effect instanceof Effect.TokenLost) {
+                writer.flushIfWritten();
             }
             if (effect instanceof Effect.SetTimer set) {
                 arm(set.kind().ordinal(), set.delayNanos());
@@ -731,7 +723,7 @@ public final class TotemNode implements AutoCloseable {
                 notifyListeners(l -> l.onTransition(transition));
             }
         }
-        flushSends();
+        writer.flush();
         if (cpg != null && cpg.takeDispatchWanted() && !cpgDispatchScheduled) {
             cpgDispatchScheduled = true;
             loop.execute(this::dispatchCpg);
@@ -753,29 +745,6 @@ public final class TotemNode implements AutoCloseable {
             return;
         }
         apply(effects);
-    }
-
-    private void send(int network, int destination, byte[] frame) {
-        byte[] wire = stack.wireFrame(frame);
-        sendsUnflushed = true;
-        if (destination == nodeId) {
-            sendToSelf(network, wire);
-            return;
-        }
-        networks.send(network, destination, wire);
-        if (stack.sealsOnWrite()) {
-            // Out before the next frame is sealed once enough waits: the peers open these meanwhile.
-            sealedUnflushedBytes += wire.length;
-            if (sealedUnflushedBytes >= FLUSH_SEALED_BYTES) {
-                flushSends();
-            }
-        }
-    }
-
-    private void flushSends() {
-        sendsUnflushed = false;
-        sealedUnflushedBytes = 0;
-        networks.flush();
     }
 
     private void arm(int kind, long delayNanos) {

@@ -1,0 +1,69 @@
+package dev.totem.node.runtime;
+
+import java.util.function.ObjIntConsumer;
+
+/**
+ * Puts the frames of the engine's answers on the networks, for the event loop: each is sealed as
+ * it is written when crypto is on ({@link EngineStack#wireFrame}), a frame for this node itself
+ * (a ring of one) goes back through the loop, and writes are flushed to the sockets once per
+ * answer, before its deliveries and configuration changes, and every {@link #FLUSH_SEALED_BYTES}
+ * of sealed frames. Event loop only.
+ */
+final class FrameWriter {
+    /**
+     * With crypto on, sealed frames are flushed to the sockets once this many bytes wait, not
+     * only at the end of the answer: sealing costs about 0.4 us per KB, so the peers get the
+     * first frames of a burst some 25 us after the token came rather than after all were sealed
+     * (which left them idle meanwhile: 14 % of two CPUs in a 1600 B bench).
+     */
+    static final int FLUSH_SEALED_BYTES = 64 << 10;
+
+    private final EngineStack stack;
+    private final Networks networks;
+    private final int nodeId;
+    /** Takes a frame addressed to this node, and its network index, back to the loop. */
+    private final ObjIntConsumer<byte[]> toSelf;
+    /** Frames written to the sockets and not yet flushed. */
+    private boolean unflushed;
+    /** Bytes sealed and written since the last flush (crypto on). */
+    private int sealedUnflushedBytes;
+
+    FrameWriter(EngineStack stack, Networks networks, int nodeId, ObjIntConsumer<byte[]> toSelf) {
+        this.stack = stack;
+        this.networks = networks;
+        this.nodeId = nodeId;
+        this.toSelf = toSelf;
+    }
+
+    /** Writes one frame of an answer (sealed here when crypto is on), in the answer's order. */
+    void send(int network, int destination, byte[] frame) {
+        byte[] wire = stack.wireFrame(frame);
+        unflushed = true;
+        if (destination == nodeId) {
+            toSelf.accept(wire, network);
+            return;
+        }
+        networks.send(network, destination, wire);
+        if (stack.sealsOnWrite()) {
+            // Out before the next frame is sealed once enough waits: the peers open these meanwhile.
+            sealedUnflushedBytes += wire.length;
+            if (sealedUnflushedBytes >= FLUSH_SEALED_BYTES) {
+                flush();
+            }
+        }
+    }
+
+    /** Flushes if frames were written since the last flush: before a delivery or configuration change. */
+    void flushIfWritten() {
+        if (unflushed) {
+            flush();
+        }
+    }
+
+    /** Flushes every network's writes to its sockets. */
+    void flush() {
+        unflushed = false;
+        sealedUnflushedBytes = 0;
+        networks.flush();
+    }
+}

@@ -178,7 +178,9 @@ public final class SealedEngine implements TotemEngine {
     /**
      * The batch an inner layer answered to an input that is not part of {@link TotemEngine} (an
      * operator's command to a layer inside, such as a redundant ring's re-enable), with every
-     * frame sealed. The answer is reused by the next input, as every answer of this engine.
+     * frame sealed; with {@link SealTiming#ON_WRITE}, {@code in} itself, whose frames the driver
+     * seals as it writes them. The answer is reused by the next input, as every answer of this
+     * engine.
      */
     public Effects seal(Effects in) {
         return sealed(in);

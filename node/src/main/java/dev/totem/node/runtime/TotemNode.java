@@ -86,8 +86,6 @@ public final class TotemNode implements AutoCloseable {
      */
     public static final long PENDING_SUBMIT_BYTES_MAX = 4L << 20;
 
-    private static final TimerKind[] TIMER_KINDS = TimerKind.values();
-
     private enum Phase {
         NEW,
         RUNNING,
@@ -128,9 +126,7 @@ public final class TotemNode implements AutoCloseable {
     private volatile Phase phase = Phase.NEW;
 
     // Event loop thread only.
-    private final ScheduledFuture<?>[] timers = new ScheduledFuture<?>[TIMER_KINDS.length];
-    /** Bumped at each arm and disarm, so a timer task that was already due does nothing. */
-    private final long[] timerGenerations = new long[TIMER_KINDS.length];
+    private final LoopTimers timers;
     private final NodeLog.Limiter engineErrorLimiter = new NodeLog.Limiter();
     private final NodeLog.Limiter listenerErrorLimiter = new NodeLog.Limiter();
     private boolean engineRunning;
@@ -172,6 +168,8 @@ public final class TotemNode implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("totem-node-" + nodeId, true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.loop = group.next();
+        this.timers = new LoopTimers((task, delayNanos) -> loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS),
+                this::timerFired);
         if (cpg != null) {
             cpg.attach(loop, new CpgLoop());
         }
@@ -566,20 +564,16 @@ public final class TotemNode implements AutoCloseable {
         });
     }
 
-    private void timerFired(int kind, long generation) {
-        if (timerGenerations[kind] != generation) {
-            return; // disarmed or re-armed after this task was due
-        }
-        timers[kind] = null;
+    private void timerFired(TimerKind kind) {
         if (!engineRunning) {
             return;
         }
         stateBeforeInput = engine.state();
         Effects effects;
         try {
-            effects = driven.onTimer(System.nanoTime(), TIMER_KINDS[kind]);
+            effects = driven.onTimer(System.nanoTime(), kind);
         } catch (RuntimeException e) {
-            engineFailed("timer " + TIMER_KINDS[kind], e);
+            engineFailed("timer " + kind, e);
             return;
         }
         apply(effects);
@@ -647,9 +641,7 @@ public final class TotemNode implements AutoCloseable {
         phase = Phase.CLOSED;
         engineRunning = false;
         submits.clear();
-        for (int kind = 0; kind < TIMER_KINDS.length; kind++) {
-            disarm(kind);
-        }
+        timers.disarmAll();
         if (tick != null) {
             tick.cancel(false);
         }
@@ -706,9 +698,9 @@ public final class TotemNode implements AutoCloseable {
                 writer.flushIfWritten();
             }
             if (effect instanceof Effect.SetTimer set) {
-                arm(set.kind().ordinal(), set.delayNanos());
+                timers.arm(set.kind(), set.delayNanos());
             } else if (effect instanceof Effect.CancelTimer cancel) {
-                disarm(cancel.kind().ordinal());
+                timers.disarm(cancel.kind());
             } else if (effect instanceof Effect.Deliver deliver) {
                 delivered(deliver);
             } else if (effect instanceof Effect.ConfigurationChange change) {
@@ -745,21 +737,6 @@ public final class TotemNode implements AutoCloseable {
             return;
         }
         apply(effects);
-    }
-
-    private void arm(int kind, long delayNanos) {
-        disarm(kind);
-        long generation = timerGenerations[kind];
-        timers[kind] = loop.schedule(() -> timerFired(kind, generation), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
-    }
-
-    private void disarm(int kind) {
-        timerGenerations[kind]++;
-        ScheduledFuture<?> armed = timers[kind];
-        if (armed != null) {
-            armed.cancel(false);
-            timers[kind] = null;
-        }
     }
 
     private void delivered(Effect.Deliver deliver) {

@@ -19,12 +19,11 @@ import java.util.SplittableRandom;
  *
  * <pre>
  *   networks  &lt;-&gt;  SealedEngine  &lt;-&gt;  RedundantRing  &lt;-&gt;  TotemProcessor
- *        (opens every frame;      (one logical network)   (ordering, membership)
- *         seals each as the loop
- *         writes it: wireFrame)
+ *             (seals every frame)  (one logical network)   (ordering, membership)
  * </pre>
  *
- * The sealing layer is the one next to the wire, so every frame on every network, the
+ * The sealing layer opens every datagram; its answers carry frames in the clear, and the loop
+ * seals each as it writes it ({@link #wireFrame}, called by {@link FrameWriter}). The sealing layer is the one next to the wire, so every frame on every network, the
  * redundant ring's probes included, is sealed and authenticated, and a forged probe is dropped
  * before the ring sees it; the ring reads the frames in the clear (types, senders, sequence
  * numbers), which it needs to filter copies and judge networks. The ring is always there: with

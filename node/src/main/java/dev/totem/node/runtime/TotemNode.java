@@ -7,15 +7,11 @@ import dev.totem.node.cpg.NodeCpg;
 import dev.totem.node.runtime.NodeCounters.Snapshot;
 import dev.totem.node.runtime.NodeCounters.Stat;
 import dev.totem.protocol.api.Effect;
-import dev.totem.protocol.api.Effect.ConfigurationKind;
 import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.Guarantee;
-import dev.totem.protocol.api.RingId;
 import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TimerKind;
 import dev.totem.protocol.api.TotemEngine;
-import dev.totem.protocol.srp.SrpStats;
-import dev.totem.protocol.wire.DecodeStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -28,17 +24,12 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -93,11 +84,6 @@ public final class TotemNode implements AutoCloseable {
         CLOSED
     }
 
-    /** One listener call; lets one try/catch serve every kind of event. */
-    private interface ListenerCall {
-        void call(NodeListener listener);
-    }
-
     private final RuntimeSettings settings;
     private final int nodeId;
     /** The processor, for its state and counters. */
@@ -119,7 +105,8 @@ public final class TotemNode implements AutoCloseable {
     private final FrameWriter writer;
     private final NetworkReport networkReport;
     private final NodeMetrics metrics;
-    private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
+    private final NodeEvents events;
+    private final NodeSnapshots snapshots;
     private final SubmitQueue submits;
     private final AtomicBoolean started = new AtomicBoolean();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -128,13 +115,10 @@ public final class TotemNode implements AutoCloseable {
     // Event loop thread only.
     private final LoopTimers timers;
     private final NodeLog.Limiter engineErrorLimiter = new NodeLog.Limiter();
-    private final NodeLog.Limiter listenerErrorLimiter = new NodeLog.Limiter();
     private boolean engineRunning;
     /** A task to run the CPG clients' callbacks is queued on the loop. */
     private boolean cpgDispatchScheduled;
     private MembershipState stateBeforeInput = MembershipState.GATHER;
-    private int[] members = new int[0];
-    private int[] lastLeft = new int[0];
     private ScheduledFuture<?> tick;
 
     // Set by start() before the loop runs the engine; read after.
@@ -178,6 +162,9 @@ public final class TotemNode implements AutoCloseable {
         this.networks = new Networks(settings, log, this::onFrame);
         this.writer = new FrameWriter(stack, networks, nodeId, this::sendToSelf);
         this.networkReport = new NetworkReport(stack.ring(), networks, log);
+        this.events = new NodeEvents(log, counters, this::recordLatency, settings.totemConfig().tokenTimeoutMs());
+        this.snapshots = new NodeSnapshots(nodeId, settings.transport(), engine, stack.ring(), counters, crypto, submits,
+                networkReport, events);
         this.metrics = new NodeMetrics(nodeId, snapshot(System.nanoTime()));
     }
 
@@ -210,12 +197,12 @@ public final class TotemNode implements AutoCloseable {
 
     /** Adds a listener; it sees the events produced after it was added. */
     public void addListener(NodeListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        events.addListener(listener);
     }
 
     /** Removes a listener; it may still see the events of the batch being applied. */
     public void removeListener(NodeListener listener) {
-        listeners.remove(listener);
+        events.removeListener(listener);
     }
 
     /**
@@ -702,17 +689,13 @@ public final class TotemNode implements AutoCloseable {
             } else if (effect instanceof Effect.CancelTimer cancel) {
                 timers.disarm(cancel.kind());
             } else if (effect instanceof Effect.Deliver deliver) {
-                delivered(deliver);
+                events.delivered(deliver);
             } else if (effect instanceof Effect.ConfigurationChange change) {
-                configurationChanged(change);
+                events.configurationChanged(change);
             } else if (effect instanceof Effect.TokenLost lost) {
-                tokenLost(lost);
+                events.tokenLost(lost, stateBeforeInput);
             } else if (effect instanceof Effect.Transition transition) {
-                if (!networkReport.logged(transition)) {
-                    log.debug(transition.machine() + " " + transition.from() + " -> " + transition.to() + ": "
-                            + transition.reason());
-                }
-                notifyListeners(l -> l.onTransition(transition));
+                events.transition(transition, networkReport.logged(transition));
             }
         }
         writer.flush();
@@ -739,56 +722,6 @@ public final class TotemNode implements AutoCloseable {
         apply(effects);
     }
 
-    private void delivered(Effect.Deliver deliver) {
-        counters.increment(deliver.guarantee() == Guarantee.SAFE ? Stat.DELIVERED_SAFE : Stat.DELIVERED_AGREED);
-        ByteBuffer payload = deliver.payloadView();
-        if (DeliveryStamp.isStamped(payload)) {
-            long age = DeliveryStamp.ageMicros(payload, DeliveryStamp.nowMicros());
-            if (age >= 0) {
-                metrics.recordLatency(age);
-            }
-        }
-        notifyListeners(l -> l.onDeliver(deliver));
-    }
-
-    private void configurationChanged(Effect.ConfigurationChange change) {
-        if (change.kind() == ConfigurationKind.REGULAR) {
-            counters.increment(Stat.CONFIGURATIONS_REGULAR);
-            members = change.members().clone();
-            log.info("ring " + change.ring() + " formed: members " + Arrays.toString(change.members()) + " joined "
-                    + Arrays.toString(change.joined()) + " left " + Arrays.toString(lastLeft));
-            lastLeft = new int[0];
-        } else {
-            counters.increment(Stat.CONFIGURATIONS_TRANSITIONAL);
-            lastLeft = change.left().clone();
-            log.info("transitional configuration to ring " + change.ring() + ": members "
-                    + Arrays.toString(change.members()) + " left " + Arrays.toString(change.left()));
-        }
-        notifyListeners(l -> l.onConfigurationChange(change));
-    }
-
-    private void tokenLost(Effect.TokenLost lost) {
-        counters.increment(Stat.TOKEN_LOSSES);
-        log.info("token of ring " + lost.ring() + " lost in " + stateBeforeInput + " (none for "
-                + settings.totemConfig().tokenTimeoutMs() + " ms), forming a new ring");
-        notifyListeners(l -> l.onTokenLost(lost));
-    }
-
-    private void notifyListeners(ListenerCall call) {
-        for (NodeListener listener : listeners) {
-            try {
-                call.call(listener);
-            } catch (RuntimeException e) {
-                counters.increment(Stat.LISTENER_ERRORS);
-                long left = listenerErrorLimiter.admit(System.nanoTime());
-                if (left >= 0) {
-                    log.error("listener " + listener + " threw; the node keeps running"
-                            + (left > 0 ? " (" + left + " more not logged)" : ""), e);
-                }
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ snapshots (event loop)
 
     private void tick() {
@@ -803,59 +736,18 @@ public final class TotemNode implements AutoCloseable {
         }
     }
 
-    private Snapshot snapshot(long nowNanos) {
-        long[] v = counters.copy();
-        SrpStats s = engine.stats();
-        v[Stat.TOKEN_ROTATIONS.ordinal()] = s.tokensReceived;
-        v[Stat.TOKEN_RETRANSMITS.ordinal()] = s.tokenRetransmits;
-        v[Stat.FRAMES_RETRANSMITTED.ordinal()] = s.framesRetransmitted;
-        v[Stat.RETRANSMIT_REQUESTS.ordinal()] = s.retransmitRequests;
-        v[Stat.FRAMES_REJECTED.ordinal()] = s.framesRejected;
-        v[Stat.MEMBERSHIP_GATHERS.ordinal()] = engine.membershipStats().gathers;
-        if (crypto != null) {
-            crypto.fill(v);
-        }
-        v[Stat.SEND_QUEUE_FRAMES.ordinal()] = engine.queuedFrames();
-        v[Stat.SUBMITS_PENDING.ordinal()] = submits.size();
-        long[][] perNetwork = networkReport.fill(v);
-        v[Stat.RING_MEMBERS.ordinal()] = members.length;
-        v[Stat.RING_SEQ.ordinal()] = ringId().seq();
-        v[Stat.OPERATIONAL.ordinal()] = engineRunning && engine.state() == MembershipState.OPERATIONAL ? 1 : 0;
-        long[] rejected = new long[DecodeStatus.values().length];
-        for (Map.Entry<DecodeStatus, Long> e : engine.rejected().entrySet()) {
-            rejected[e.getKey().ordinal()] = e.getValue();
-        }
-        return new Snapshot(nowNanos, v, rejected, perNetwork, stack.ring().status());
+    /** For {@link #events}, which the first snapshot, hence {@link #metrics}, needs before it exists. */
+    private void recordLatency(long ageMicros) {
+        metrics.recordLatency(ageMicros);
     }
 
-    private RingId ringId() {
-        RingId r = engine.ringId();
-        return r == null ? RingId.NONE : r;
+    private Snapshot snapshot(long nowNanos) {
+        return snapshots.snapshot(nowNanos, engineRunning);
     }
 
     /** The status, read directly: on the loop, or after it stopped. */
     private NodeStatus statusNow() {
-        long now = System.nanoTime();
-        Snapshot s = snapshot(now);
-        Map<String, Long> values = new LinkedHashMap<>();
-        for (Stat stat : Stat.ALL) {
-            values.put(stat.key(), s.get(stat));
-        }
-        for (DecodeStatus reason : DecodeStatus.values()) {
-            if (s.rejected()[reason.ordinal()] > 0) {
-                values.put("frames_rejected_" + reason.name().toLowerCase(Locale.ROOT), s.rejected()[reason.ordinal()]);
-            }
-        }
-        String state;
-        switch (phase) {
-            case RUNNING -> state = engineRunning ? engine.state().name() : "STARTING";
-            default -> state = phase.name();
-        }
-        List<Integer> memberList = new ArrayList<>();
-        for (int m : members) {
-            memberList.add(m);
-        }
-        return new NodeStatus(nodeId, settings.transport(), ringId(), state, memberList,
-                networkReport.status(now, FAULT_WINDOW_SECONDS), values);
+        String state = phase == Phase.RUNNING ? (engineRunning ? engine.state().name() : "STARTING") : phase.name();
+        return snapshots.status(System.nanoTime(), engineRunning, state, FAULT_WINDOW_SECONDS);
     }
 }

@@ -175,7 +175,7 @@ class RedundantRingTest {
             rrp.onTimer(now, TimerKind.RRP_TOKEN_WAIT);
         }
         assertThat(rrp.status().get(1).problemCount()).isEqualTo(5);
-        for (int i = 6; i < 6 + 2 * RedundantRing.ON_TIME_TOKENS_PER_PROBLEM; i++) {
+        for (int i = 6; i < 6 + 2 * NetworkMonitor.ON_TIME_TOKENS_PER_PROBLEM; i++) {
             arrive(0, token(3, i));
             arrive(1, token(3, i));
         }

@@ -1,0 +1,33 @@
+package dev.totem.rrp;
+
+/** One physical network as the ring sees it: its state and counters. Single-threaded. */
+final class Network {
+    final int index;
+    NetworkState state = NetworkState.ACTIVE;
+    long framesSent;
+    long tokensSent;
+    long framesReceived;
+    long tokensReceived;
+    long probesSent;
+    long probesReceived;
+    long duplicatesDropped;
+    long faults;
+    int problemCount;
+    /** Active mode: tokens that came on it in time since the last problem taken off. */
+    int onTimeTokens;
+    /** Passive windows: tokens and multicasts received (or credited). */
+    long tokenCount;
+    long mcastCount;
+    /** Faulty network: since when every node is heard on it, or -1. */
+    long healthySinceNanos = -1;
+    String lastFault = "";
+
+    Network(int index) {
+        this.index = index;
+    }
+
+    @Override
+    public String toString() {
+        return index + ":" + state;
+    }
+}

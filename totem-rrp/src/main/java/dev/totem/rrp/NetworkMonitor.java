@@ -1,0 +1,325 @@
+package dev.totem.rrp;
+
+import dev.totem.protocol.api.Effect;
+import dev.totem.protocol.api.Effects;
+import dev.totem.protocol.api.TimerKind;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.IntConsumer;
+
+/**
+ * The health of each network: its counters, the fault detectors (corosync's passive monitor,
+ * the active problem counts, the silence seen through probes), the probes themselves and the
+ * re-enabling of faulty networks, by the rules of {@link RedundantRing}'s class comment. Its
+ * transitions, probes and probe timer go into the ring's {@link Effects}. Single-threaded.
+ */
+final class NetworkMonitor {
+    /**
+     * Active mode: tokens that come on a network in time for each problem taken off it. Under a
+     * busy ring thousands of tokens pass each second, so the timed decrement alone would let a
+     * loss of 1% add up to a fault; with this one a network must miss about a tenth of the
+     * tokens to become faulty.
+     */
+    static final int ON_TIME_TOKENS_PER_PROBLEM = 10;
+    private static final String MACHINE = "rrp";
+
+    private final RrpConfig config;
+    private final RrpMode mode;
+    private final int count;
+    private final int allMask;
+    private final int myId;
+    private final Effects effects;
+    private final RrpStats stats;
+    /** Told of each network marked faulty, so a token waiting for its copies stops expecting it there. */
+    private final IntConsumer markedFaulty;
+    private final Network[] nets;
+    /** Ordered by node id so the checks run, and name nodes, in the same order on every run. */
+    private final TreeMap<Integer, Peer> peers = new TreeMap<>();
+
+    private long probeSeq;
+    /** The set of networks we send on changed: the next flush tells the others. */
+    private boolean announce;
+    private long nextDecrementNanos;
+
+    NetworkMonitor(RrpConfig config, int myId, Effects effects, RrpStats stats, IntConsumer markedFaulty) {
+        this.config = config;
+        this.mode = config.mode();
+        this.count = config.networks();
+        this.allMask = (1 << count) - 1;
+        this.myId = myId;
+        this.effects = effects;
+        this.stats = stats;
+        this.markedFaulty = markedFaulty;
+        this.nets = new Network[count];
+        for (int i = 0; i < count; i++) {
+            nets[i] = new Network(i);
+        }
+    }
+
+    /** Network {@code network}, whose index the caller checked. */
+    Network net(int network) {
+        return nets[network];
+    }
+
+    /** A snapshot of every network, by index. */
+    List<NetworkStatus> status() {
+        List<NetworkStatus> list = new ArrayList<>(count);
+        long tokenMax = 0;
+        long mcastMax = 0;
+        for (Network n : nets) {
+            tokenMax = Math.max(tokenMax, n.tokenCount);
+            mcastMax = Math.max(mcastMax, n.mcastCount);
+        }
+        for (Network n : nets) {
+            list.add(new NetworkStatus(n.index, n.state, n.framesSent, n.tokensSent, n.framesReceived,
+                    n.tokensReceived, n.probesSent, n.probesReceived, n.duplicatesDropped, n.problemCount,
+                    tokenMax - n.tokenCount, mcastMax - n.mcastCount, n.faults, n.lastFault));
+        }
+        return Collections.unmodifiableList(list);
+    }
+
+    /** The first probes and the probe timer; nothing in mode none. */
+    void start(long nowNanos) {
+        if (mode != RrpMode.NONE) {
+            nextDecrementNanos = nowNanos + config.problemDecrementNanos();
+            sendProbes();
+            effects.add(new Effect.SetTimer(TimerKind.RRP_PROBE, config.probeIntervalNanos()));
+        }
+    }
+
+    /** The networks frames go on: the working ones, or network 0 when none works. */
+    int sendMask() {
+        int mask = workingMask();
+        return mask != 0 ? mask : 1;
+    }
+
+    private int workingMask() {
+        int mask = 0;
+        for (Network n : nets) {
+            if (n.state == NetworkState.ACTIVE) {
+                mask |= 1 << n.index;
+            }
+        }
+        return mask;
+    }
+
+    /** A token came on {@code network} in time: every so many take one problem off. */
+    void tokenOnTime(int network) {
+        Network n = nets[network];
+        if (n.problemCount > 0 && ++n.onTimeTokens >= ON_TIME_TOKENS_PER_PROBLEM) {
+            n.onTimeTokens = 0;
+            n.problemCount--;
+        }
+    }
+
+    /** Active mode: a token of {@code sender} did not come on {@code network} in time. */
+    void tokenMissing(int network, int sender) {
+        Network n = nets[network];
+        if (n.state != NetworkState.ACTIVE) {
+            return;
+        }
+        n.problemCount++;
+        if (n.problemCount >= config.problemThreshold()) {
+            markFaulty(network, "token from node " + sender + " missing on it " + n.problemCount
+                    + " times (problem threshold " + config.problemThreshold() + ")");
+        }
+    }
+
+    /** corosync's passive monitor: a network that falls behind the best one by a threshold is faulty. */
+    void passiveMonitor(long nowNanos, Peer peer, int network, boolean token) {
+        long max = 0;
+        for (Network n : nets) {
+            // A network the sender does not use is credited as if the frame came on it too.
+            if (n.index == network || (peer.announcedMask & (1 << n.index)) == 0) {
+                if (token) {
+                    n.tokenCount++;
+                } else {
+                    n.mcastCount++;
+                }
+            }
+            max = Math.max(max, token ? n.tokenCount : n.mcastCount);
+        }
+        int threshold = token ? config.tokenGapThreshold() : config.mcastGapThreshold();
+        for (Network n : nets) {
+            long lag = max - (token ? n.tokenCount : n.mcastCount);
+            if (n.state == NetworkState.ACTIVE && lag > threshold) {
+                markFaulty(n.index, "received " + lag + (token ? " tokens" : " multicasts")
+                        + " fewer than the best network (threshold " + threshold + ")");
+            }
+        }
+        // A new window now and then, so rare losses on a good network never add up to a fault.
+        if (max >= (long) threshold * RrpConfig.GAP_WINDOW_THRESHOLDS) {
+            for (Network n : nets) {
+                if (token) {
+                    n.tokenCount = 0;
+                } else {
+                    n.mcastCount = 0;
+                }
+            }
+        }
+    }
+
+    void onProbe(long nowNanos, int network, ByteBuffer frame, int offset, int length) {
+        if (!RrpProbe.isValidProbe(frame, offset, length)) {
+            stats.badRrpFrames++;
+            return;
+        }
+        int sender = RrpProbe.sender(frame, offset);
+        if (sender == myId || mode == RrpMode.NONE) {
+            return; // our own, looped back
+        }
+        if (RrpProbe.network(frame, offset) != network) {
+            stats.probesMisrouted++;
+            return;
+        }
+        Peer peer = heard(sender, network, nowNanos);
+        nets[network].probesReceived++;
+        if (peer == null) {
+            return;
+        }
+        long seq = RrpProbe.probeSeq(frame, offset);
+        if (peer.lastProbeSeq >= 0 && (int) (seq - peer.lastProbeSeq) <= 0) {
+            return; // an older round than one already seen, overtaken on another network
+        }
+        peer.lastProbeSeq = seq;
+        int before = peer.announcedMask;
+        peer.announcedMask = RrpProbe.workingMask(frame, offset) & allMask;
+        int recovered = peer.announcedMask & ~before;
+        for (Network n : nets) {
+            if (n.state == NetworkState.FAULTY && (recovered & (1 << n.index)) != 0 && silentPeer(n.index, nowNanos) == 0) {
+                reenable(n.index, "node " + sender + " sends on it again and every node is heard on it");
+            }
+        }
+    }
+
+    void probeRound(long nowNanos) {
+        if (mode == RrpMode.NONE) {
+            return;
+        }
+        judge(nowNanos);
+        while (nowNanos >= nextDecrementNanos) {
+            nextDecrementNanos += config.problemDecrementNanos();
+            for (Network n : nets) {
+                n.problemCount = Math.max(0, n.problemCount - 1);
+            }
+        }
+        sendProbes(); // after judging, so they announce what this round decided
+        announce = false;
+        effects.add(new Effect.SetTimer(TimerKind.RRP_PROBE, config.probeIntervalNanos()));
+    }
+
+    /** The silence detector, and the recovery of faulty networks. */
+    private void judge(long nowNanos) {
+        for (Network n : nets) {
+            int silent = silentPeer(n.index, nowNanos);
+            if (n.state == NetworkState.ACTIVE) {
+                if (silent != 0) {
+                    markFaulty(n.index, "node " + silent + " heard on another network but not on this one for "
+                            + config.silenceNanos() / 1_000_000 + " ms");
+                }
+            } else if (silent != 0) {
+                n.healthySinceNanos = -1;
+            } else {
+                if (n.healthySinceNanos < 0) {
+                    n.healthySinceNanos = nowNanos;
+                }
+                if (nowNanos - n.healthySinceNanos >= config.recoveryNanos()) {
+                    reenable(n.index, "every node heard on it for " + config.recoveryNanos() / 1_000_000 + " ms");
+                } else if (workingMask() == 0) {
+                    reenable(n.index, "no network works and every node is heard on this one");
+                }
+            }
+        }
+    }
+
+    /**
+     * A node heard on another network within the silence time but not on {@code network}, or 0.
+     * Nodes heard for less than the silence time are not judged yet.
+     */
+    private int silentPeer(int network, long nowNanos) {
+        long since = nowNanos - config.silenceNanos();
+        for (Peer p : peers.values()) {
+            if (p.firstHeardNanos > since || p.lastHeard[network] >= since) {
+                continue;
+            }
+            for (int j = 0; j < count; j++) {
+                if (j != network && p.lastHeard[j] >= since) {
+                    return p.id;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** {@code sender} was heard on {@code network}: its peer, or null when the table is full. */
+    Peer heard(int sender, int network, long nowNanos) {
+        Peer p = peers.get(sender);
+        if (p == null) {
+            if (peers.size() >= RedundantRing.MAX_PEERS) {
+                stats.peersIgnored++;
+                return null;
+            }
+            p = new Peer(sender, count, allMask, config.dedupEntriesPerSender(), nowNanos);
+            peers.put(sender, p);
+        }
+        p.lastHeard[network] = nowNanos;
+        return p;
+    }
+
+    private void sendProbes() {
+        probeSeq++;
+        int mask = workingMask();
+        for (Network n : nets) {
+            effects.add(new Effect.SendOn(n.index, Effect.MULTICAST, RrpProbe.encode(myId, n.index, mask, probeSeq)));
+            n.probesSent++;
+        }
+    }
+
+    /** Ends an input: tells the others at once when the set of networks we send on changed. */
+    void announceChange() {
+        if (announce && mode != RrpMode.NONE) {
+            announce = false;
+            sendProbes();
+        }
+    }
+
+    private void markFaulty(int network, String reason) {
+        Network n = nets[network];
+        if (n.state == NetworkState.FAULTY) {
+            return;
+        }
+        n.state = NetworkState.FAULTY;
+        n.faults++;
+        n.lastFault = reason;
+        n.healthySinceNanos = -1;
+        effects.add(new Effect.Transition(MACHINE, NetworkState.ACTIVE.name(), NetworkState.FAULTY.name(),
+                "network " + network + ": " + reason));
+        announce = true;
+        markedFaulty.accept(network);
+    }
+
+    /** Puts {@code network} back in use and starts a fresh window for every network. */
+    void reenable(int network, String reason) {
+        Network n = nets[network];
+        n.state = NetworkState.ACTIVE;
+        n.problemCount = 0;
+        n.healthySinceNanos = -1;
+        // A fresh window for every network: the faulty one fell behind while it was unused.
+        for (Network other : nets) {
+            other.tokenCount = 0;
+            other.mcastCount = 0;
+        }
+        effects.add(new Effect.Transition(MACHINE, NetworkState.FAULTY.name(), NetworkState.ACTIVE.name(),
+                "network " + network + ": " + reason));
+        announce = true;
+    }
+
+    @Override
+    public String toString() {
+        return Arrays.toString(nets);
+    }
+}

@@ -1,7 +1,6 @@
 package dev.totem.membership;
 
 import dev.totem.protocol.api.Effect;
-import dev.totem.protocol.api.Effect.ConfigurationKind;
 import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.RingId;
@@ -16,7 +15,6 @@ import dev.totem.protocol.srp.OperationalRing;
 import dev.totem.protocol.srp.Outbox;
 import dev.totem.protocol.srp.SendQueue;
 import dev.totem.protocol.srp.SrpStats;
-import dev.totem.protocol.wire.CommitEntry;
 import dev.totem.protocol.wire.CommitToken;
 import dev.totem.protocol.wire.DecodeStatus;
 import dev.totem.protocol.wire.FrameType;
@@ -24,7 +22,6 @@ import dev.totem.protocol.wire.Frames;
 import dev.totem.protocol.wire.JoinMessage;
 import dev.totem.protocol.wire.MergeDetect;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.random.RandomGenerator;
@@ -52,7 +49,6 @@ public final class TotemProcessor implements TotemEngine {
     private final TotemConfig config;
     private final PlantedBug plantedBug;
     private final int myId;
-    private final RingSeqStore store;
     private final RandomGenerator random;
     private final Effects effects = new Effects();
     private final Outbox outbox;
@@ -66,40 +62,23 @@ public final class TotemProcessor implements TotemEngine {
     /** The installed ring (operational) or the ring being left (frozen); null before the first. */
     private OperationalRing ring;
     private RingId myRingId;
-    private final TreeSet<Integer> proc = new TreeSet<>();
-    private final TreeSet<Integer> failed = new TreeSet<>();
-    private final TreeSet<Integer> consensus = new TreeSet<>();
-    private long highestRingSeq;
-    private long committedRingSeq;
+    /** The ring of the last commit token and its members; kept once installed or given up: its frames are not foreign. */
+    private RingId newRingId;
+    private int[] newMembers;
+    private final RingSeqs ringSeqs;
+    private final GatherConsensus gather;
+    private final CommitTokenRelay commitRelay;
+    /** The recovery under way; null outside RECOVERY. */
+    private Recovery recovery;
 
     /** Whether gather was ever entered: the startup jitter timer then has nothing left to do. */
     private boolean gatheredOnce;
-    /** Whether this node ever committed to a ring (created or received a commit token). */
-    private boolean committedOnce;
-    /**
-     * Before the first commit: when a join from another node first arrived, or -1. The first
-     * commit waits one join period after it, so that the joins of nodes booting together all
-     * arrive: without the wait two of them could agree on a ring of two within milliseconds,
-     * before the others' joins reached them, and merge with the rest a join period later.
-     */
-    private long firstJoinHeardNanos = -1;
     /** The time of the input being handled. */
     private long nowNanos;
     /** The frame of the current {@link #onOwnedFrame} input: kept as it is instead of copied. */
     private byte[] ownedFrame;
     /** Set by {@link #leave}: from then on every input is ignored. */
     private boolean left;
-    private RingId newRingId;
-    private int[] newMembers;
-    private int[] committedProc;
-    private int[] committedFailed;
-    private byte[] lastCommitToken;
-    private int lastCommitTarget;
-    private long commitTokenSeqSeen = -1;
-    private boolean originatedOrfToken;
-    private OperationalRing recoveryRing;
-    private int[] transMembers;
-    private long regularUpTo;
 
     /**
      * @param store where the highest ring seq survives restarts
@@ -117,11 +96,13 @@ public final class TotemProcessor implements TotemEngine {
         }
         this.config = config;
         this.myId = myId;
-        this.store = store;
+        this.ringSeqs = new RingSeqs(store);
         this.random = random;
         this.outbox = new Outbox(config);
         this.appQueue = outbox.queue();
         this.assembler = new Assembler(config.messageBytesMax());
+        this.gather = new GatherConsensus(myId);
+        this.commitRelay = new CommitTokenRelay(myId, config.tokenRetransmitNanos());
     }
 
     @Override
@@ -159,13 +140,8 @@ public final class TotemProcessor implements TotemEngine {
     public Effects start(long nowNanos) {
         effects.clear();
         this.nowNanos = nowNanos;
-        // A restarted node never reuses a ring id: its boot ring seq is above all it stored.
-        long bootSeq = store.load() + 1;
-        store.store(bootSeq);
-        myRingId = new RingId(myId, bootSeq);
-        highestRingSeq = bootSeq;
-        committedRingSeq = bootSeq;
-        proc.add(myId);
+        myRingId = new RingId(myId, ringSeqs.boot());
+        gather.propose(myId);
         effects.add(new Effect.SetTimer(TimerKind.JOIN_JITTER, (long) (random.nextDouble() * config.joinMs() * 1_000_000L)));
         return checked();
     }
@@ -229,8 +205,8 @@ public final class TotemProcessor implements TotemEngine {
                 gatherEnter("failed to receive: aru stuck at " + ring.myAru() + " for " + config.failRecvConst() + " ms");
             }
         } else if (state == MembershipState.RECOVERY && r.equals(newRingId)) {
-            recoveryRing.onToken(nowNanos, frame, offset, effects);
-            if (recoveryRing.failedToReceive(nowNanos)) {
+            recovery.ring.onToken(nowNanos, frame, offset, effects);
+            if (recovery.ring.failedToReceive(nowNanos)) {
                 membershipStats.failedToReceive++;
                 gatherEnter("failed to receive in recovery");
                 return;
@@ -252,7 +228,7 @@ public final class TotemProcessor implements TotemEngine {
                 ring.onMcast(nowNanos, copy(frame, offset, length), effects);
             }
         } else if (state == MembershipState.RECOVERY && r.equals(newRingId)) {
-            recoveryRing.onMcast(nowNanos, copy(frame, offset, length), effects);
+            recovery.ring.onMcast(nowNanos, copy(frame, offset, length), effects);
             installIfRecovered();
         } else if (!r.equals(newRingId)) {
             onForeign(sender, r, "mcast");
@@ -274,7 +250,7 @@ public final class TotemProcessor implements TotemEngine {
 
     /** A frame of another ring: a partition to merge with, unless it is stale traffic of ours. */
     private void onForeign(int sender, RingId r, String what) {
-        highestRingSeq = Math.max(highestRingSeq, r.seq());
+        ringSeqs.saw(r);
         if (r.equals(myRingId) || (newRingId != null && r.equals(newRingId))) {
             return;
         }
@@ -284,12 +260,12 @@ public final class TotemProcessor implements TotemEngine {
         }
         switch (state) {
             case OPERATIONAL -> {
-                proc.add(sender);
+                gather.propose(sender);
                 gatherEnter("foreign " + what + " from node " + sender + " of ring " + r);
             }
             case GATHER -> {
-                if (!proc.contains(sender) && !failed.contains(sender)) {
-                    proc.add(sender);
+                if (!gather.knows(sender)) {
+                    gather.propose(sender);
                     gatherEnter("foreign " + what + " from node " + sender + " of ring " + r);
                 }
             }
@@ -300,11 +276,9 @@ public final class TotemProcessor implements TotemEngine {
     }
 
     private void onJoin(JoinMessage j) {
-        highestRingSeq = Math.max(highestRingSeq, j.ring().seq());
+        ringSeqs.saw(j.ring());
         membershipStats.joinsReceived++;
-        if (firstJoinHeardNanos < 0) {
-            firstJoinHeardNanos = nowNanos;
-        }
+        gather.heardJoin(nowNanos);
         switch (state) {
             case OPERATIONAL -> {
                 if (NodeSet.contains(j.failedList(), myId)) {
@@ -320,7 +294,7 @@ public final class TotemProcessor implements TotemEngine {
                 if (!NodeSet.contains(newMembers, j.sender()) || j.ring().seq() < myRingId.seq()) {
                     return;
                 }
-                if (Arrays.equals(j.procList(), committedProc) && Arrays.equals(j.failedList(), committedFailed)) {
+                if (gather.repeatsCommitted(j)) {
                     return; // the consensus we committed to, sent before it saw the commit token
                 }
                 mergeJoin(j, true);
@@ -330,65 +304,48 @@ public final class TotemProcessor implements TotemEngine {
 
     /** corosync's memb_join_process: consensus, or a merge of the join's sets into ours. */
     private void mergeJoin(JoinMessage j, boolean forceGather) {
-        TreeSet<Integer> jp = NodeSet.of(j.procList());
-        TreeSet<Integer> jf = NodeSet.of(j.failedList());
-        if (!forceGather && jp.equals(proc) && jf.equals(failed)) {
-            if (!j.leave()) {
-                consensus.add(j.sender());
-            }
+        if (!forceGather && gather.matches(j)) {
+            gather.agree(j);
             checkConsensus();
             return;
         }
-        boolean subset = proc.containsAll(jp) && failed.containsAll(jf);
-        if (!forceGather && (subset || failed.contains(j.sender()))) {
+        if (!forceGather && (gather.covers(j) || gather.isFailed(j.sender()))) {
             return;
         }
-        if (!failed.contains(j.sender())) {
-            proc.addAll(jp);
-            if (jf.contains(myId)) {
-                failed.add(j.sender()); // it cannot hear us: exclude it as it excludes us
-            } else {
-                failed.addAll(jf);
-            }
-        }
+        gather.merge(j);
         gatherEnter("join from node " + j.sender());
-        if (!j.leave() && NodeSet.of(j.procList()).equals(proc) && NodeSet.of(j.failedList()).equals(failed)) {
-            consensus.add(j.sender());
+        if (gather.agree(j)) {
             checkConsensus();
         }
     }
 
     private void onCommitToken(long nowNanos, CommitToken t) {
-        highestRingSeq = Math.max(highestRingSeq, t.ring().seq());
+        ringSeqs.saw(t.ring());
         int n = t.members().length;
         boolean sameRing = t.ring().equals(newRingId);
-        if (sameRing && t.tokenSeq() <= commitTokenSeqSeen) {
+        if (sameRing && commitRelay.isCopy(t)) {
             return; // a retransmitted copy
         }
         switch (state) {
             case GATHER -> {
-                if (t.membIndex() < n && t.members()[t.membIndex()] == myId && t.ring().seq() > committedRingSeq
-                        && Arrays.equals(t.members(), NodeSet.toArray(membersProposed()))) {
-                    commitTokenSeqSeen = t.tokenSeq();
+                if (t.membIndex() < n && t.members()[t.membIndex()] == myId && ringSeqs.isAboveCommitted(t.ring())
+                        && gather.proposes(t.members())) {
                     commitEnter(t);
                 }
             }
             case COMMIT -> {
                 if (sameRing && t.membIndex() == n) {
-                    commitTokenSeqSeen = t.tokenSeq();
                     recoveryEnter(t);
-                    CommitToken next = new CommitToken(myId, t.ring(), t.tokenSeq() + 1, n, t.members(), t.entries());
-                    sendCommitToken(next, successorIn(t.members()));
+                    CommitToken next = commitRelay.sendSecondLap(t, effects);
                     if (n == 1) {
                         onCommitToken(nowNanos, next);
                     }
                 }
             }
             case RECOVERY -> {
-                if (sameRing && t.members()[0] == myId && !originatedOrfToken) {
-                    commitTokenSeqSeen = t.tokenSeq();
-                    originatedOrfToken = true;
-                    recoveryRing.originateToken(nowNanos, effects);
+                if (sameRing && t.members()[0] == myId && !recovery.tokenOriginated()) {
+                    commitRelay.take(t);
+                    recovery.originateToken(nowNanos, effects);
                     installIfRecovered();
                 }
             }
@@ -432,13 +389,13 @@ public final class TotemProcessor implements TotemEngine {
                 switch (state) {
                     case OPERATIONAL -> ring.onTokenRetransmitTimer(effects);
                     case RECOVERY -> {
-                        if (recoveryRing.hasSentToken()) {
-                            recoveryRing.onTokenRetransmitTimer(effects);
+                        if (recovery.ring.hasSentToken()) {
+                            recovery.ring.onTokenRetransmitTimer(effects);
                         } else {
-                            resendCommitToken();
+                            commitRelay.resend(effects);
                         }
                     }
-                    case COMMIT -> resendCommitToken();
+                    case COMMIT -> commitRelay.resend(effects);
                     case GATHER -> { }
                 }
             }
@@ -483,13 +440,8 @@ public final class TotemProcessor implements TotemEngine {
         if (left) {
             return effects;
         }
-        TreeSet<Integer> others = new TreeSet<>(ring != null ? NodeSet.of(ring.members()) : proc);
-        others.addAll(proc);
-        others.remove(myId);
-        TreeSet<Integer> leaving = new TreeSet<>(failed);
-        leaving.add(myId);
-        if (!others.isEmpty()) {
-            JoinMessage leave = new JoinMessage(myId, true, myRingId, NodeSet.toArray(others), NodeSet.toArray(leaving));
+        JoinMessage leave = gather.leaveJoin(myRingId, ring != null ? ring.members() : new int[0]);
+        if (leave != null) {
             byte[] frame = leave.encode();
             // Sent twice: one lost datagram should not cost the others a token timeout.
             effects.add(new Effect.Send(Effect.MULTICAST, frame));
@@ -510,25 +462,15 @@ public final class TotemProcessor implements TotemEngine {
 
     // ---------------------------------------------------------------- gather
 
-    private TreeSet<Integer> membersProposed() {
-        TreeSet<Integer> m = new TreeSet<>(proc);
-        m.removeAll(failed);
-        return m;
-    }
-
     private void gatherEnter(String reason) {
         gatheredOnce = true;
         if (state == MembershipState.OPERATIONAL) {
             ring.freeze();
         }
-        recoveryRing = null;
-        originatedOrfToken = false;
+        recovery = null;
         transition(MembershipState.GATHER, reason);
         membershipStats.gathers++;
-        proc.add(myId);
-        failed.remove(myId);
-        consensus.clear();
-        consensus.add(myId);
+        gather.restart();
         sendJoin();
         effects.add(new Effect.SetTimer(TimerKind.JOIN, millis(config.joinMs())));
         effects.add(new Effect.SetTimer(TimerKind.CONSENSUS, millis(config.consensusMs())));
@@ -541,22 +483,14 @@ public final class TotemProcessor implements TotemEngine {
     }
 
     private void sendJoin() {
-        JoinMessage j = new JoinMessage(myId, false, myRingId, NodeSet.toArray(proc), NodeSet.toArray(failed));
         membershipStats.joinsSent++;
-        effects.add(new Effect.Send(Effect.MULTICAST, j.encode()));
+        effects.add(new Effect.Send(Effect.MULTICAST, gather.join(myRingId).encode()));
     }
 
     /** The lowest member commits once every proposed member sent a join equal to ours. */
     private void checkConsensus() {
-        if (state != MembershipState.GATHER) {
-            return;
-        }
-        TreeSet<Integer> members = membersProposed();
-        if (members.size() > 1 && consensus.containsAll(members) && members.first() == myId) {
-            if (!committedOnce && nowNanos - firstJoinHeardNanos < millis(config.joinMs())) {
-                return; // the first ring: the JOIN timer checks again once the others had time to join
-            }
-            createCommitToken(members);
+        if (state == MembershipState.GATHER && gather.mayCommit(nowNanos, millis(config.joinMs()))) {
+            createCommitToken(gather.proposed());
         }
     }
 
@@ -565,19 +499,15 @@ public final class TotemProcessor implements TotemEngine {
             return;
         }
         membershipStats.consensusTimeouts++;
-        TreeSet<Integer> members = membersProposed();
-        if (!consensus.containsAll(members)) {
-            for (int m : members) {
-                if (!consensus.contains(m)) {
-                    failed.add(m);
-                }
-            }
-        } else if (members.size() > 1) {
+        if (!gather.agreed()) {
+            gather.failUnanswered();
+        } else if (gather.proposed().size() > 1) {
             gatherEnter("consensus reached but no commit token came");
             return;
         }
-        if (membersProposed().size() == 1) {
-            createCommitToken(membersProposed());
+        TreeSet<Integer> members = gather.proposed();
+        if (members.size() == 1) {
+            createCommitToken(members);
         } else {
             gatherEnter("consensus timeout");
         }
@@ -586,120 +516,50 @@ public final class TotemProcessor implements TotemEngine {
     // ---------------------------------------------------------------- commit
 
     private void createCommitToken(TreeSet<Integer> members) {
-        long seq = Math.max(Math.max(highestRingSeq, myRingId.seq()), committedRingSeq) + 4;
-        int[] ids = NodeSet.toArray(members);
-        CommitEntry[] entries = new CommitEntry[ids.length];
-        Arrays.fill(entries, CommitEntry.UNFILLED);
-        commitEnter(new CommitToken(myId, new RingId(myId, seq), 0, 0, ids, entries));
-        if (ids.length == 1) {
+        RingId ringId = new RingId(myId, ringSeqs.next(myRingId));
+        CommitToken next = commitEnter(CommitTokenRelay.create(myId, ringId, NodeSet.toArray(members)));
+        if (next.members().length == 1) {
             // A ring of one: both laps end here at once.
-            onCommitToken(0, new CommitToken(myId, newRingId, 1, 1, ids, lastCommitEntries));
+            onCommitToken(0, next);
         }
     }
 
-    private CommitEntry[] lastCommitEntries;
-
-    private void commitEnter(CommitToken t) {
-        committedOnce = true;
-        int index = t.membIndex();
-        CommitEntry[] entries = t.entries().clone();
-        entries[index] = ring == null
-                ? new CommitEntry(myRingId, 0, 0, true)
-                : new CommitEntry(myRingId, ring.myAru(), ring.highDelivered(), ring.myAru() == ring.highSeqReceived());
+    /** Returns the token as this node passes it on. */
+    private CommitToken commitEnter(CommitToken t) {
+        gather.committed();
+        CommitToken next = commitRelay.fillIn(t, CommitTokenRelay.entry(myRingId, ring));
         newRingId = t.ring();
         newMembers = t.members().clone();
-        commitTokenSeqSeen = t.tokenSeq();
-        committedProc = NodeSet.toArray(proc);
-        committedFailed = NodeSet.toArray(failed);
-        committedRingSeq = newRingId.seq();
-        highestRingSeq = Math.max(highestRingSeq, committedRingSeq);
-        if (store.load() < committedRingSeq) {
-            store.store(committedRingSeq);
-        }
+        ringSeqs.commit(newRingId);
         transition(MembershipState.COMMIT, "commit token for ring " + newRingId);
         effects.add(new Effect.CancelTimer(TimerKind.JOIN));
         effects.add(new Effect.CancelTimer(TimerKind.CONSENSUS));
         effects.add(new Effect.SetTimer(TimerKind.TOKEN_LOSS, millis(config.tokenTimeoutMs())));
-        lastCommitEntries = entries;
         if (newMembers.length > 1) {
-            CommitToken next = new CommitToken(myId, newRingId, t.tokenSeq() + 1, index + 1, newMembers, entries);
-            sendCommitToken(next, successorIn(newMembers));
+            commitRelay.send(next, effects);
         }
-    }
-
-    private int successorIn(int[] members) {
-        int i = Arrays.binarySearch(members, myId);
-        return members[(i + 1) % members.length];
-    }
-
-    private void sendCommitToken(CommitToken t, int target) {
-        lastCommitToken = t.encode();
-        lastCommitTarget = target;
-        if (t.members().length > 1) {
-            effects.add(new Effect.Send(target, lastCommitToken));
-            effects.add(new Effect.SetTimer(TimerKind.TOKEN_RETRANSMIT, millis(config.tokenRetransmitMs())));
-        }
-    }
-
-    private void resendCommitToken() {
-        if (lastCommitToken != null && newMembers != null && newMembers.length > 1) {
-            effects.add(new Effect.Send(lastCommitTarget, lastCommitToken));
-            effects.add(new Effect.SetTimer(TimerKind.TOKEN_RETRANSMIT, millis(config.tokenRetransmitMs())));
-        }
+        return next;
     }
 
     // ---------------------------------------------------------------- recovery
 
     private void recoveryEnter(CommitToken t) {
         transition(MembershipState.RECOVERY, "commit token completed its first lap");
-        RecoveryPlan plan = RecoveryPlan.of(myId, myRingId, t, ring, config.sortQueueFramesMax(),
-                plantedBug != PlantedBug.SKIP_RECOVERY);
-        transMembers = plan.transMembers;
-        regularUpTo = plan.regularUpTo;
-        membershipStats.recoveryFramesOriginated += plan.originated;
-        recoveryRing = new OperationalRing(config, myId, newRingId, newMembers, 0, appQueue, assembler, stats);
-        recoveryRing.startRecovery(plan.queue, this::onRecovered);
+        recovery = new Recovery(config, myId, myRingId, ring, t, newRingId, newMembers, appQueue, assembler, stats,
+                membershipStats, plantedBug != PlantedBug.SKIP_RECOVERY);
         effects.add(new Effect.SetTimer(TimerKind.TOKEN_LOSS, millis(config.tokenTimeoutMs())));
     }
 
-    private void onRecovered(byte[] frame, int innerOffset, int innerLength) {
-        ByteBuffer b = ByteBuffer.wrap(frame);
-        if (ring == null || Frames.check(b, innerOffset, innerLength) != DecodeStatus.OK
-                || Frames.type(b, innerOffset) != FrameType.MCAST || !Frames.ringId(b, innerOffset).equals(myRingId)) {
-            return; // another old ring's message, or nothing we can use
-        }
-        if (ring.acceptRecovered(Arrays.copyOfRange(frame, innerOffset, innerOffset + innerLength))) {
-            membershipStats.recoveryFramesRecovered++;
-        }
-    }
-
     private void installIfRecovered() {
-        if (state != MembershipState.RECOVERY || recoveryRing == null || !recoveryRing.recoveryComplete()) {
+        if (state != MembershipState.RECOVERY || recovery == null || !recovery.ring.recoveryComplete()) {
             return;
         }
-        if (ring != null) {
-            ring.deliverRegularForInstall(regularUpTo, effects);
-            int[] left = NodeSet.minus(ring.members(), transMembers);
-            effects.add(new Effect.ConfigurationChange(ConfigurationKind.TRANSITIONAL, newRingId, transMembers.clone(),
-                    left, new int[0]));
-            ring.deliverTransitionalForInstall(transMembers, newRingId, effects);
-        }
-        // Every partial message is dropped everywhere at once; senders restart theirs whole in the
-        // new ring, so no message is delivered from pieces broadcast in two configurations.
-        assembler.clear();
-        appQueue.restartUnfinishedMessage();
-        int[] joined = NodeSet.minus(newMembers, ring == null ? new int[] {myId} : transMembers);
-        effects.add(new Effect.ConfigurationChange(ConfigurationKind.REGULAR, newRingId, newMembers.clone(), new int[0],
-                joined));
+        recovery.deliverInstall(newRingId, newMembers, effects);
         membershipStats.ringsInstalled++;
-        ring = recoveryRing;
-        recoveryRing = null;
+        ring = recovery.ring;
+        recovery = null;
         myRingId = newRingId;
-        proc.clear();
-        for (int m : newMembers) {
-            proc.add(m);
-        }
-        failed.clear();
+        gather.installed(newMembers);
         transition(MembershipState.OPERATIONAL, "ring " + newRingId + " installed");
         ring.switchToOperational(appQueue, effects);
         if (newMembers[0] == myId) {
@@ -723,13 +583,13 @@ public final class TotemProcessor implements TotemEngine {
         if (ring != null) {
             ring.checkInvariants();
         }
-        if (recoveryRing != null) {
-            recoveryRing.checkInvariants();
+        if (recovery != null) {
+            recovery.ring.checkInvariants();
         }
         if (state == MembershipState.OPERATIONAL && (ring == null || !ring.ringId().equals(myRingId))) {
             throw new IllegalStateException("operational without the installed ring");
         }
-        if (state == MembershipState.RECOVERY && recoveryRing == null) {
+        if (state == MembershipState.RECOVERY && recovery == null) {
             throw new IllegalStateException("recovery without a recovering ring");
         }
         return effects;

@@ -520,7 +520,7 @@ public final class TotemProcessor implements TotemEngine {
         CommitToken next = commitEnter(CommitTokenRelay.create(myId, ringId, NodeSet.toArray(members)));
         if (next.members().length == 1) {
             // A ring of one: both laps end here at once.
-            onCommitToken(0, next);
+            onCommitToken(nowNanos, next); // the time of the input that formed it
         }
     }
 

@@ -293,7 +293,11 @@ public final class TotemNode implements AutoCloseable {
      */
     public CompletableFuture<String> reloadKey() {
         CompletableFuture<String> answer = new CompletableFuture<>();
-        loop.execute(() -> answer.complete(reloadKeyNow()));
+        try {
+            loop.execute(() -> answer.complete(reloadKeyNow()));
+        } catch (RejectedExecutionException e) {
+            answer.complete("error node " + nodeId + " is closed");
+        }
         return answer;
     }
 

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -234,6 +235,10 @@ class TotemNodeTest {
         assertThat(node.submit(text("late"), Guarantee.AGREED)).isEqualTo(SubmitStatus.NOT_READY);
         assertThat(node.status().state()).isEqualTo("CLOSED");
         assertThat(node.status().networks().get(0).status()).isEqualTo("closed");
+        // Commands answer with an error line rather than throw (a SIGHUP may come while closing).
+        assertThat(node.reloadKey()).succeedsWithin(Duration.ofSeconds(5)).asString().startsWith("error node 1 is closed");
+        assertThat(node.reenableNetwork(OptionalInt.empty())).succeedsWithin(Duration.ofSeconds(5)).asString()
+                .startsWith("error node 1 is closed");
         node.close(); // idempotent
         assertThat(node.leave()).succeedsWithin(Duration.ofSeconds(5));
     }

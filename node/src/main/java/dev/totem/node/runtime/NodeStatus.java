@@ -45,6 +45,20 @@ public record NodeStatus(
     }
 
     /**
+     * Whether the value named {@code name} in {@link #counters()} is a gauge (a level, such as
+     * submits_pending or ring_members) rather than a count that only grows: the difference of two
+     * readings means something only for counts.
+     */
+    public static boolean isGauge(String name) {
+        for (NodeCounters.Stat stat : NodeCounters.Stat.ALL) {
+            if (stat.key().equals(name)) {
+                return stat.kind == NodeCounters.Kind.GAUGE;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The state of one network.
      *
      * @param id the link number (0 for ring0)

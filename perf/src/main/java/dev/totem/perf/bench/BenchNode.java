@@ -2,6 +2,7 @@ package dev.totem.perf.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.totem.node.runtime.DeliveryStamp;
+import dev.totem.node.runtime.NodeStatus;
 import dev.totem.node.runtime.RuntimeSettings;
 import dev.totem.protocol.api.SubmitStatus;
 import java.io.BufferedReader;
@@ -148,12 +149,13 @@ public final class BenchNode {
         long cpu = cpuNanos() - cpuStart;
         Map<String, Long> after = port.counters();
         // The node's counters over the window, in its log: token rotations and retransmissions
-        // explain a rate that the CPU figure does not.
+        // explain a rate that the CPU figure does not. Gauges are levels: their value at the end.
         StringBuilder diag = new StringBuilder("phase " + p.id() + " counters in window:");
         for (Map.Entry<String, Long> e : after.entrySet()) {
-            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            boolean gauge = NodeStatus.isGauge(e.getKey());
+            long d = gauge ? e.getValue() : e.getValue() - before.getOrDefault(e.getKey(), 0L);
             if (d != 0) {
-                diag.append(' ').append(e.getKey()).append('=').append(d);
+                diag.append(' ').append(e.getKey()).append(gauge ? "@end=" : "=").append(d);
             }
         }
         System.err.println(diag);

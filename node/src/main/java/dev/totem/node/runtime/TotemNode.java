@@ -36,6 +36,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * One cluster node: a {@link TotemProcessor} driven over real UDP sockets by one netty event
@@ -292,13 +293,7 @@ public final class TotemNode implements AutoCloseable {
      * @return one line saying what happened
      */
     public CompletableFuture<String> reloadKey() {
-        CompletableFuture<String> answer = new CompletableFuture<>();
-        try {
-            loop.execute(() -> answer.complete(reloadKeyNow()));
-        } catch (RejectedExecutionException e) {
-            answer.complete("error node " + nodeId + " is closed");
-        }
-        return answer;
+        return command(this::reloadKeyNow);
     }
 
     /** On the loop: the reload itself; never throws. */
@@ -316,9 +311,17 @@ public final class TotemNode implements AutoCloseable {
      * @return one line saying what happened, starting with "error" when nothing could be done
      */
     public CompletableFuture<String> reenableNetwork(OptionalInt network) {
+        return command(() -> reenableNow(network.orElse(-1)));
+    }
+
+    /**
+     * Runs an operator command on the loop; its one-line answer, or an error line when the loop
+     * has stopped (a SIGHUP may come while the node closes).
+     */
+    private CompletableFuture<String> command(Supplier<String> onLoop) {
         CompletableFuture<String> answer = new CompletableFuture<>();
         try {
-            loop.execute(() -> answer.complete(reenableNow(network.orElse(-1))));
+            loop.execute(() -> answer.complete(onLoop.get()));
         } catch (RejectedExecutionException e) {
             answer.complete("error node " + nodeId + " is closed");
         }

@@ -5,12 +5,22 @@ import java.nio.ByteBuffer;
 
 /**
  * Packs application messages into frames of at most {@code payloadBytesMax} packed bytes, and
- * splits a message that does not fit across several frames. Small messages are only copied into
- * the open frame; it is closed when it is full, when the guarantee changes, or on
+ * splits a message that does not fit across several frames, beginning it in the rest of the open
+ * frame. Small messages are only copied into the open frame; it is closed when it is full, when
+ * the guarantee changes, or on
  * {@link #flush} (when the token arrives, so that small messages are batched per token visit).
  */
 public final class Packer {
+    /**
+     * A message that does not fit the open frame is begun in it only when at least this much room
+     * is left (or 1/{@link #FILL_MIN_FRACTION} of a frame, if less): a smaller rest would save
+     * less than the copy its reassembly costs each receiver.
+     */
+    static final int FILL_MIN_BYTES = 1024;
+    static final int FILL_MIN_FRACTION = 16;
+
     private final int headroomBytes;
+    private final int fillMinBytes;
     private final int payloadBytesMax;
     private final byte[] data;
     private final int[] pieceLengths;
@@ -32,6 +42,7 @@ public final class Packer {
         this.payloadBytesMax = payloadBytesMax;
         this.data = new byte[payloadBytesMax];
         this.pieceLengths = new int[Math.min(PackedFormat.MAX_PIECES, payloadBytesMax / PackedFormat.LENGTH_BYTES)];
+        this.fillMinBytes = Math.min(FILL_MIN_BYTES, payloadBytesMax / FILL_MIN_FRACTION);
     }
 
     /** Whether a frame is open (holds at least one piece not yet handed to the sink). */
@@ -50,10 +61,12 @@ public final class Packer {
 
     /** Adds one message; the frames it closes go to {@code sink} in order. */
     public void add(byte[] message, Guarantee guarantee, FrameSink sink) {
-        if (pieceCount > 0 && (openGuarantee != guarantee || message.length > spaceInOpenFrame())) {
-            // A message that does not fit what is left starts a frame of its own, so the frames of
-            // a fragmented message carry nothing else before it: they can be sent again whole if
-            // the ring changes in the middle of the message (see SendQueue).
+        if (pieceCount > 0 && (openGuarantee != guarantee
+                || (message.length > spaceInOpenFrame() && spaceInOpenFrame() < fillMinBytes))) {
+            // A message that does not fit starts its first piece in what is left of the open frame
+            // when that is worth a reassembly; below fillMinBytes the rest stays empty. A frame may
+            // so end with the head of a fragmented message after whole ones: SendQueue strips those
+            // before sending the head again in a new ring.
             flush(sink);
         }
         int offset = 0;

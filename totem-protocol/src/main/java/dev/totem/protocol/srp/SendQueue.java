@@ -16,7 +16,8 @@ import java.util.List;
  * that is fragmented and not finished. If the ring changes in the middle of such a message,
  * {@link #restartUnfinishedMessage()} puts copies of them back in front, so the message is sent
  * whole in the new ring: no configuration ever delivers a message whose start was broadcast in
- * another one.
+ * another one. The first of them keeps only the message's own piece, since the packer begins a
+ * message in the rest of a frame that already holds others.
  */
 public final class SendQueue implements FrameSink {
     private final byte[][] frames;
@@ -97,7 +98,8 @@ public final class SendQueue implements FrameSink {
         int flags = frame[McastFrame.PAYLOAD_OFFSET + 2] & 0xFF;
         boolean continues = (flags & PackedFormat.FLAG_CONTINUATION) != 0;
         boolean fragmented = (flags & PackedFormat.FLAG_FRAGMENTED) != 0;
-        if (!continues) {
+        if (!continues || pieceCount(frame) > 1) {
+            // The message this frame continues, if any, ends in it; its last piece may begin another.
             unfinishedSent.clear();
             unfinishedGuarantees.clear();
         }
@@ -124,11 +126,44 @@ public final class SendQueue implements FrameSink {
         int n = unfinishedSent.size();
         for (int i = n - 1; i >= 0; i--) {
             head = (head - 1 + frames.length) % frames.length;
-            frames[head] = unfinishedSent.get(i).clone();
+            frames[head] = i == 0 ? headPieceOnly(unfinishedSent.get(0)) : unfinishedSent.get(i).clone();
             guarantees[head] = unfinishedGuarantees.get(i);
             size++;
         }
         unfinishedSent.clear();
         unfinishedGuarantees.clear();
+    }
+
+    private static int pieceCount(byte[] frame) {
+        return ((frame[McastFrame.PAYLOAD_OFFSET] & 0xFF) << 8) | (frame[McastFrame.PAYLOAD_OFFSET + 1] & 0xFF);
+    }
+
+    /**
+     * A copy of the first frame of an unfinished message holding only that message's first piece
+     * (its last piece): the whole messages packed before it were broadcast in the old ring and
+     * must not be sent again. Same frame number, so the next frame still continues it.
+     */
+    private static byte[] headPieceOnly(byte[] frame) {
+        int count = pieceCount(frame);
+        if (count == 1) {
+            return frame.clone();
+        }
+        int p = McastFrame.PAYLOAD_OFFSET;
+        int lengths = p + PackedFormat.HEADER_BYTES;
+        int lastLength = ((frame[lengths + 2 * (count - 1)] & 0xFF) << 8) | (frame[lengths + 2 * (count - 1) + 1] & 0xFF);
+        int pieces = lengths + PackedFormat.LENGTH_BYTES * count;
+        int lastStart = frame.length - lastLength;
+        if (lastStart < pieces) {
+            throw new IllegalStateException("inconsistent packed frame: " + count + " pieces in " + frame.length + " bytes");
+        }
+        byte[] copy = new byte[lengths + PackedFormat.LENGTH_BYTES + lastLength];
+        System.arraycopy(frame, p, copy, p, PackedFormat.HEADER_BYTES);
+        copy[p] = 0;
+        copy[p + 1] = 1;
+        copy[p + 2] = (byte) PackedFormat.FLAG_FRAGMENTED;
+        copy[lengths] = (byte) (lastLength >>> 8);
+        copy[lengths + 1] = (byte) lastLength;
+        System.arraycopy(frame, lastStart, copy, lengths + PackedFormat.LENGTH_BYTES, lastLength);
+        return copy;
     }
 }

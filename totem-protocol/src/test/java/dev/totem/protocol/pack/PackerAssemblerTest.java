@@ -79,6 +79,32 @@ class PackerAssemblerTest {
     }
 
     @Test
+    void aMessageThatDoesNotFitBeginsInTheRestOfTheOpenFrame() {
+        Packer packer = new Packer(HEADROOM, 1400);
+        List<Frame> frames = new ArrayList<>();
+        packer.add(new byte[1000], Guarantee.AGREED, (f, g) -> frames.add(new Frame(f, g)));
+        packer.add(new byte[1000], Guarantee.AGREED, (f, g) -> frames.add(new Frame(f, g)));
+        packer.flush((f, g) -> frames.add(new Frame(f, g)));
+        assertThat(frames).hasSize(2);
+        assertThat(frames.get(0).bytes.length - HEADROOM).as("the first frame is full").isEqualTo(1400);
+        assertThat(unpack(frames, new Assembler(1 << 20), 1)).hasSize(2);
+    }
+
+    @Test
+    void aRestTooSmallToBeWorthAReassemblyIsLeftEmpty() {
+        int cap = 60_000;
+        Packer packer = new Packer(HEADROOM, cap);
+        List<Frame> frames = new ArrayList<>();
+        int first = cap - PackedFormat.HEADER_BYTES - PackedFormat.LENGTH_BYTES * 2 - Packer.FILL_MIN_BYTES + 1;
+        packer.add(new byte[first], Guarantee.AGREED, (f, g) -> frames.add(new Frame(f, g)));
+        packer.add(new byte[Packer.FILL_MIN_BYTES], Guarantee.AGREED, (f, g) -> frames.add(new Frame(f, g)));
+        packer.flush((f, g) -> frames.add(new Frame(f, g)));
+        assertThat(frames).hasSize(2);
+        assertThat(frames.get(0).bytes.length - HEADROOM).isEqualTo(PackedFormat.HEADER_BYTES + PackedFormat.LENGTH_BYTES + first);
+        assertThat(unpack(frames, new Assembler(1 << 20), 1)).hasSize(2);
+    }
+
+    @Test
     void messagesOfAnySizeSurviveThePackAndUnpackRoundTrip() {
         SeededCases.run(1000, 200, (r, seed) -> {
             int cap = 64 + r.nextInt(1500);

@@ -5,6 +5,7 @@ import dev.totem.protocol.api.Effect;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
@@ -139,6 +140,9 @@ final class UdpNetwork {
                 : () -> new NioDatagramChannel(SocketProtocolFamily.INET);
         int buffer = settings.socketBufferBytes();
         Bootstrap common = new Bootstrap().group(loopGroup).channelFactory(factory)
+                // Frames of up to 64 KB, one buffer per datagram sent and received: the default
+                // allocator serves that size unpooled, with a malloc and a zeroing each time.
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.SO_RCVBUF, buffer)
                 .option(ChannelOption.SO_SNDBUF, buffer)
                 // One buffer per datagram, large enough for any frame; a longer datagram is cut and the engine rejects it.

@@ -67,8 +67,8 @@ public final class Assembler {
         int flags = buf.get(offset + 2) & 0xFF;
         int frameNo = buf.getInt(offset + 4);
         Assembly a = assemblies.computeIfAbsent(originator, k -> new Assembly());
-        int lengths = offset + PackedFormat.HEADER_BYTES;
-        int piece = lengths + PackedFormat.LENGTH_BYTES * count;
+        int lengths = offset + length - PackedFormat.LENGTH_BYTES * count;
+        int piece = offset + PackedFormat.HEADER_BYTES;
         for (int i = 0; i < count; i++) {
             int len = Short.toUnsignedInt(buf.getShort(lengths + PackedFormat.LENGTH_BYTES * i));
             boolean continues = i == 0 && (flags & PackedFormat.FLAG_CONTINUATION) != 0;
@@ -134,9 +134,10 @@ public final class Assembler {
                 || PackedFormat.HEADER_BYTES + (long) PackedFormat.LENGTH_BYTES * count > length) {
             return false;
         }
+        int lengths = offset + length - PackedFormat.LENGTH_BYTES * count;
         long total = PackedFormat.HEADER_BYTES + (long) PackedFormat.LENGTH_BYTES * count;
         for (int i = 0; i < count; i++) {
-            total += Short.toUnsignedInt(buf.getShort(offset + PackedFormat.HEADER_BYTES + PackedFormat.LENGTH_BYTES * i));
+            total += Short.toUnsignedInt(buf.getShort(lengths + PackedFormat.LENGTH_BYTES * i));
         }
         return total == length;
     }

@@ -14,9 +14,11 @@ package dev.totem.protocol.pack;
  *  4    4    frameNo: the sender's frame counter, +1 per frame, so a receiver can tell that a
  *            continuation follows the frame it continues (it may not, across a configuration
  *            change, and then the partial message is thrown away)
- *  8   2n    piece lengths (u16)
- *  ..        the pieces, concatenated
+ *  8    ..   the pieces, concatenated
+ *  end-2n 2n piece lengths (u16), in piece order
  * </pre>
+ * The lengths trail the pieces so that a sender can copy each message once, into the frame
+ * where it will lie, before it knows how many more will fit.
  */
 public final class PackedFormat {
     public static final int HEADER_BYTES = 8;

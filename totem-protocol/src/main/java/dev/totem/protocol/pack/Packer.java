@@ -2,6 +2,7 @@ package dev.totem.protocol.pack;
 
 import dev.totem.protocol.api.Guarantee;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Packs application messages into frames of at most {@code payloadBytesMax} packed bytes, and
@@ -22,7 +23,8 @@ public final class Packer {
     private final int headroomBytes;
     private final int fillMinBytes;
     private final int payloadBytesMax;
-    private final byte[] data;
+    /** The open frame as it will be sent: headroom, header, pieces; the lengths are added at flush. */
+    private final byte[] open;
     private final int[] pieceLengths;
     private int pieceCount;
     private int dataBytes;
@@ -40,7 +42,7 @@ public final class Packer {
         }
         this.headroomBytes = headroomBytes;
         this.payloadBytesMax = payloadBytesMax;
-        this.data = new byte[payloadBytesMax];
+        this.open = new byte[headroomBytes + payloadBytesMax];
         this.pieceLengths = new int[Math.min(PackedFormat.MAX_PIECES, payloadBytesMax / PackedFormat.LENGTH_BYTES)];
         this.fillMinBytes = Math.min(FILL_MIN_BYTES, payloadBytesMax / FILL_MIN_FRACTION);
     }
@@ -101,7 +103,7 @@ public final class Packer {
     }
 
     private void append(byte[] message, int offset, int length) {
-        System.arraycopy(message, offset, data, dataBytes, length);
+        System.arraycopy(message, offset, open, headroomBytes + PackedFormat.HEADER_BYTES + dataBytes, length);
         dataBytes += length;
         pieceLengths[pieceCount++] = length;
     }
@@ -111,19 +113,19 @@ public final class Packer {
         if (pieceCount == 0) {
             return;
         }
-        int packedBytes = PackedFormat.HEADER_BYTES + PackedFormat.LENGTH_BYTES * pieceCount + dataBytes;
-        byte[] frame = new byte[headroomBytes + packedBytes];
-        ByteBuffer b = ByteBuffer.wrap(frame);
+        int packedBytes = PackedFormat.HEADER_BYTES + dataBytes + PackedFormat.LENGTH_BYTES * pieceCount;
+        ByteBuffer b = ByteBuffer.wrap(open);
         int p = headroomBytes;
         b.putShort(p, (short) pieceCount);
         b.put(p + 2, (byte) openFlags);
         b.putInt(p + 4, frameNo++);
-        p += PackedFormat.HEADER_BYTES;
+        p += PackedFormat.HEADER_BYTES + dataBytes;
         for (int i = 0; i < pieceCount; i++) {
             b.putShort(p, (short) pieceLengths[i]);
             p += PackedFormat.LENGTH_BYTES;
         }
-        System.arraycopy(data, 0, frame, p, dataBytes);
+        // One copy into an array of the frame's exact size (the JIT allocates it without zeroing).
+        byte[] frame = Arrays.copyOf(open, headroomBytes + packedBytes);
         Guarantee g = openGuarantee;
         pieceCount = 0;
         dataBytes = 0;

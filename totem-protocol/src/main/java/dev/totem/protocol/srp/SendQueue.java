@@ -149,21 +149,19 @@ public final class SendQueue implements FrameSink {
             return frame.clone();
         }
         int p = McastFrame.PAYLOAD_OFFSET;
-        int lengths = p + PackedFormat.HEADER_BYTES;
-        int lastLength = ((frame[lengths + 2 * (count - 1)] & 0xFF) << 8) | (frame[lengths + 2 * (count - 1) + 1] & 0xFF);
-        int pieces = lengths + PackedFormat.LENGTH_BYTES * count;
-        int lastStart = frame.length - lastLength;
-        if (lastStart < pieces) {
+        int lastLength = ((frame[frame.length - 2] & 0xFF) << 8) | (frame[frame.length - 1] & 0xFF);
+        int lastStart = frame.length - PackedFormat.LENGTH_BYTES * count - lastLength;
+        if (lastStart < p + PackedFormat.HEADER_BYTES) {
             throw new IllegalStateException("inconsistent packed frame: " + count + " pieces in " + frame.length + " bytes");
         }
-        byte[] copy = new byte[lengths + PackedFormat.LENGTH_BYTES + lastLength];
+        byte[] copy = new byte[p + PackedFormat.HEADER_BYTES + lastLength + PackedFormat.LENGTH_BYTES];
         System.arraycopy(frame, p, copy, p, PackedFormat.HEADER_BYTES);
         copy[p] = 0;
         copy[p + 1] = 1;
         copy[p + 2] = (byte) PackedFormat.FLAG_FRAGMENTED;
-        copy[lengths] = (byte) (lastLength >>> 8);
-        copy[lengths + 1] = (byte) lastLength;
-        System.arraycopy(frame, lastStart, copy, lengths + PackedFormat.LENGTH_BYTES, lastLength);
+        System.arraycopy(frame, lastStart, copy, p + PackedFormat.HEADER_BYTES, lastLength);
+        copy[copy.length - 2] = (byte) (lastLength >>> 8);
+        copy[copy.length - 1] = (byte) lastLength;
         return copy;
     }
 }

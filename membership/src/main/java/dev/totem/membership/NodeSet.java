@@ -33,4 +33,14 @@ final class NodeSet {
     static boolean contains(int[] sorted, int id) {
         return Arrays.binarySearch(sorted, id) >= 0;
     }
+
+    /** For a list read off the wire, whose order is the sender's word only. */
+    static boolean containsUnsorted(int[] ids, int id) {
+        for (int x : ids) {
+            if (x == id) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -281,7 +281,7 @@ public final class TotemProcessor implements TotemEngine {
         gather.heardJoin(nowNanos);
         switch (state) {
             case OPERATIONAL -> {
-                if (NodeSet.contains(j.failedList(), myId)) {
+                if (NodeSet.containsUnsorted(j.failedList(), myId)) {
                     return; // it wants us out: it forms its ring, we notice its foreign frames
                 }
                 if (NodeSet.contains(ring.members(), j.sender()) && j.ring().seq() < myRingId.seq()) {

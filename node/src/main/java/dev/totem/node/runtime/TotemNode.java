@@ -1,13 +1,9 @@
 package dev.totem.node.runtime;
 
-import dev.totem.membership.MembershipState;
 import dev.totem.membership.TotemProcessor;
 import dev.totem.node.admin.AdminServer;
 import dev.totem.node.cpg.NodeCpg;
 import dev.totem.node.runtime.NodeCounters.Snapshot;
-import dev.totem.node.runtime.NodeCounters.Stat;
-import dev.totem.protocol.api.Effect;
-import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TimerKind;
@@ -24,7 +20,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,7 +41,7 @@ import java.util.function.Supplier;
  * <p>Threading: the node owns a netty event loop group of exactly one thread (native epoll when
  * available, NIO otherwise). That thread owns the engine and everything around it: it reads the
  * sockets, fires the timers, takes the submits, applies the effects in the order the engine
- * listed them, and calls the {@link NodeListener}s. Nothing else touches the engine, so it needs
+ * listed them ({@link EngineDriver}), and calls the {@link NodeListener}s. Nothing else touches the engine, so it needs
  * no locks. The public methods are thread safe: {@link #submit} queues the message and answers at
  * once ({@link SubmitQueue}); the others hand work to the loop ({@code execute}) and answer
  * through a {@link CompletableFuture}, whose dependent stages run on the loop unless the caller
@@ -91,8 +86,6 @@ public final class TotemNode implements AutoCloseable {
     private final TotemProcessor engine;
     /** The engines from the processor down to the sockets. */
     private final EngineStack stack;
-    /** What the loop drives: the top of the stack, under the CPG service or not. */
-    private TotemEngine driven;
     /** The CPG layer on top of the engine stack, or null when the node runs without it. */
     private final NodeCpg cpg;
     /** The sealing layer's key reload and reports, or null when frames go in the clear. */
@@ -103,7 +96,8 @@ public final class TotemNode implements AutoCloseable {
     private final EventLoop loop;
     private final NodeCounters counters = new NodeCounters();
     private final Networks networks;
-    private final FrameWriter writer;
+    /** Feeds the engine its inputs on the loop and applies its effects. */
+    private final EngineDriver driver;
     private final NetworkReport networkReport;
     private final NodeMetrics metrics;
     private final NodeEvents events;
@@ -114,12 +108,6 @@ public final class TotemNode implements AutoCloseable {
     private volatile Phase phase = Phase.NEW;
 
     // Event loop thread only.
-    private final LoopTimers timers;
-    private final NodeLog.Limiter engineErrorLimiter = new NodeLog.Limiter();
-    private boolean engineRunning;
-    /** A task to run the CPG clients' callbacks is queued on the loop. */
-    private boolean cpgDispatchScheduled;
-    private MembershipState stateBeforeInput = MembershipState.GATHER;
     private ScheduledFuture<?> tick;
 
     // Set by start() before the loop runs the engine; read after.
@@ -143,27 +131,24 @@ public final class TotemNode implements AutoCloseable {
         this.stack = new EngineStack(settings, log);
         this.engine = stack.processor();
         this.crypto = stack.crypto();
-        this.driven = stack.driven();
+        TotemEngine driven = stack.driven();
         this.cpg = settings.cpg().map(c -> new NodeCpg(driven, c, log)).orElse(null);
-        if (cpg != null) {
-            driven = cpg.engine();
-        }
         this.epoll = useEpoll;
         // Daemon: a node someone forgot to close must not keep the JVM alive.
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("totem-node-" + nodeId, true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.loop = group.next();
-        this.timers = new LoopTimers((task, delayNanos) -> loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS),
-                this::timerFired);
-        if (cpg != null) {
-            cpg.attach(loop, new CpgLoop());
-        }
         this.submits = new SubmitQueue(settings.pendingSubmitsMax(), PENDING_SUBMIT_BYTES_MAX,
                 settings.totemConfig().messageBytesMax());
         this.networks = new Networks(settings, log, this::onFrame);
-        this.writer = new FrameWriter(stack, networks, nodeId, this::sendToSelf);
         this.networkReport = new NetworkReport(stack.ring(), networks, log);
         this.events = new NodeEvents(log, counters, this::recordLatency, settings.totemConfig().tokenTimeoutMs());
+        // Before the first snapshot below, which reads whether the engine runs.
+        this.driver = new EngineDriver(stack, cpg != null ? cpg.engine() : driven, cpg, networks, nodeId, loop, log,
+                counters, submits, events, networkReport, () -> phase == Phase.CLOSED);
+        if (cpg != null) {
+            cpg.attach(loop, driver);
+        }
         this.snapshots = new NodeSnapshots(nodeId, settings.transport(), engine, stack.ring(), counters, crypto, submits,
                 networkReport, events);
         this.metrics = new NodeMetrics(nodeId, snapshot(System.nanoTime()));
@@ -276,7 +261,7 @@ public final class TotemNode implements AutoCloseable {
         }
         if (submits.claimDrain()) {
             try {
-                loop.execute(this::drainSubmits);
+                loop.execute(driver::drainSubmits);
             } catch (RejectedExecutionException e) {
                 submits.clear();
                 return SubmitStatus.NOT_READY;
@@ -330,11 +315,11 @@ public final class TotemNode implements AutoCloseable {
 
     /** On the loop: {@code network} or, when -1, every faulty network; never throws. */
     private String reenableNow(int network) {
-        if (!engineRunning) {
+        if (!driver.running()) {
             return "error node " + nodeId + " is not running";
         }
         String answer = RrpCommands.reenable(stack.ring(), settings.rrpMode(), network,
-                n -> apply(stack.reenable(System.nanoTime(), n)));
+                n -> driver.apply(stack.reenable(System.nanoTime(), n)));
         log.info("rrp reenable " + (network < 0 ? "(all)" : network) + ": " + answer);
         return answer;
     }
@@ -488,25 +473,7 @@ public final class TotemNode implements AutoCloseable {
         shutdownHook = null;
     }
 
-    /** What the CPG layer borrows from the node: its engine state and its way of applying a batch. */
-    private final class CpgLoop implements NodeCpg.Loop {
-        @Override
-        public boolean running() {
-            return engineRunning;
-        }
-
-        @Override
-        public void apply(Effects effects) {
-            TotemNode.this.apply(effects);
-        }
-
-        @Override
-        public void failed(String input, RuntimeException e) {
-            engineFailed(input, e);
-        }
-    }
-
-    // ------------------------------------------------------------------ inputs (event loop)
+    // ------------------------------------------------------------------ life cycle (event loop)
 
     private void startOnLoop() {
         if (phase != Phase.RUNNING) {
@@ -517,108 +484,20 @@ public final class TotemNode implements AutoCloseable {
                 + " peers" + (networks.count() > 1 ? ", " + networks.count() + " networks, rrp_mode "
                         + settings.rrpMode().name().toLowerCase(Locale.ROOT) : "") + ", token " + settings.totemConfig().tokenTimeoutMs() + " ms, ring seq file "
                 + settings.stateDirectory().resolve("ringid_" + nodeId));
-        engineRunning = true;
-        stateBeforeInput = engine.state();
-        try {
-            apply(driven.start(System.nanoTime()));
-        } catch (RuntimeException e) {
-            engineFailed("start", e);
-        }
+        driver.startEngine();
         tick = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         if (submits.size() > 0) {
-            drainSubmits(); // accepted between start() and now
+            driver.drainSubmits(); // accepted between start() and now
         }
     }
 
+    /** Frames from the sockets, for {@link #networks}, built before the driver that takes them. */
     private void onFrame(int network, ByteBuffer frame, int length) {
-        if (engineRunning) {
-            packetInput(network, frame, length);
-        }
-    }
-
-    private void packetInput(int network, ByteBuffer frame, int length) {
-        stateBeforeInput = engine.state();
-        Effects effects;
-        try {
-            effects = driven.onPacket(System.nanoTime(), network, frame);
-        } catch (RuntimeException e) {
-            engineFailed("a " + length + "-byte frame", e);
-            return;
-        }
-        apply(effects);
-        retryBlockedSubmits();
-    }
-
-    /** A token for ourselves (a ring of one): through the loop, never re-entering the engine. */
-    private void sendToSelf(byte[] frame, int network) {
-        loop.execute(() -> {
-            if (engineRunning) {
-                packetInput(network, ByteBuffer.wrap(frame), frame.length);
-            }
-        });
-    }
-
-    private void timerFired(TimerKind kind) {
-        if (!engineRunning) {
-            return;
-        }
-        stateBeforeInput = engine.state();
-        Effects effects;
-        try {
-            effects = driven.onTimer(System.nanoTime(), kind);
-        } catch (RuntimeException e) {
-            engineFailed("timer " + kind, e);
-            return;
-        }
-        apply(effects);
-        retryBlockedSubmits();
-    }
-
-    /** On the loop: the accepted submits to the engine, in order, as its send queue has room. */
-    private void drainSubmits() {
-        if (submits.drain(this::submitOnLoop, this::submitDropped)) {
-            loop.execute(this::drainSubmits);
-        }
-    }
-
-    private void submitDropped(int bytes, SubmitStatus status) {
-        counters.increment(Stat.SUBMITS_DROPPED);
-        log.warning("a queued submit of " + bytes + " bytes was refused by the engine (" + status + ") and dropped");
-    }
-
-    /** After an input that may have made room (a token sends frames): the blocked submits again. */
-    private void retryBlockedSubmits() {
-        if (submits.blockedAndIdle()) {
-            drainSubmits();
-        }
-    }
-
-    private SubmitStatus submitOnLoop(byte[] payload, Guarantee guarantee) {
-        if (!engineRunning) {
-            return SubmitStatus.TRY_AGAIN; // kept queued: startOnLoop drains it once the engine runs
-        }
-        stateBeforeInput = engine.state();
-        Effects effects;
-        try {
-            effects = driven.submit(System.nanoTime(), payload, guarantee);
-        } catch (RuntimeException e) {
-            engineFailed("a submit of " + payload.length + " bytes", e);
-            return SubmitStatus.NOT_READY;
-        }
-        SubmitStatus status = effects.submitStatus();
-        apply(effects);
-        return status;
+        driver.onFrame(network, frame, length);
     }
 
     private void leaveOnLoop() {
-        if (engineRunning) {
-            stateBeforeInput = engine.state();
-            try {
-                apply(driven.leave(System.nanoTime()));
-            } catch (RuntimeException e) {
-                engineFailed("leave", e);
-            }
-            engineRunning = false;
+        if (driver.leaveEngine()) {
             phase = Phase.LEFT;
             submits.clear();
             log.info("left ring " + engine.ringId() + " cleanly");
@@ -631,11 +510,9 @@ public final class TotemNode implements AutoCloseable {
         if (phase == Phase.CLOSED) {
             return;
         }
-        boolean wasRunning = engineRunning;
+        boolean wasRunning = driver.running();
         phase = Phase.CLOSED;
-        engineRunning = false;
-        submits.clear();
-        timers.disarmAll();
+        driver.stop();
         if (tick != null) {
             tick.cancel(false);
         }
@@ -655,78 +532,6 @@ public final class TotemNode implements AutoCloseable {
             metrics.stop();
             terminated.complete(null);
         });
-    }
-
-    private void engineFailed(String input, RuntimeException e) {
-        counters.increment(Stat.ENGINE_ERRORS);
-        long left = engineErrorLimiter.admit(System.nanoTime());
-        if (left >= 0) {
-            log.error("ENGINE BUG: exception on " + input + " in state " + stateBeforeInput
-                    + "; the input is dropped and the node keeps running"
-                    + (left > 0 ? " (" + left + " more not logged)" : ""), e);
-        }
-    }
-
-    // ------------------------------------------------------------------ effects (event loop)
-
-    /**
-     * Applies a batch in order. Frames go on the wire before any listener runs (the engine lists
-     * a token's frames and the token before the deliveries they allow). With CPG, the clients'
-     * callbacks run later, in a loop task ({@link #dispatchCpg}): after the datagrams that are
-     * already in, so a token that arrived behind a burst of frames is passed on before the
-     * callbacks of that burst (their work, or encoding events for IPC clients) run.
-     */
-    private void apply(Effects effects) {
-        List<Effect> list = effects.list();
-        for (int i = 0; i < list.size(); i++) {
-            Effect effect = list.get(i);
-            if (effect instanceof Effect.SendOn send) {
-                writer.send(send.network(), send.destination(), send.frame());
-                continue;
-            } else if (effect instanceof Effect.Send send) {
-                writer.send(0, send.destination(), send.frame());
-                continue;
-            }
-            if (effect instanceof Effect.Deliver || effect instanceof Effect.ConfigurationChange
-                    || effect instanceof Effect.TokenLost) {
-                writer.flushIfWritten();
-            }
-            if (effect instanceof Effect.SetTimer set) {
-                timers.arm(set.kind(), set.delayNanos());
-            } else if (effect instanceof Effect.CancelTimer cancel) {
-                timers.disarm(cancel.kind());
-            } else if (effect instanceof Effect.Deliver deliver) {
-                events.delivered(deliver);
-            } else if (effect instanceof Effect.ConfigurationChange change) {
-                events.configurationChanged(change);
-            } else if (effect instanceof Effect.TokenLost lost) {
-                events.tokenLost(lost, stateBeforeInput);
-            } else if (effect instanceof Effect.Transition transition) {
-                events.transition(transition, networkReport.logged(transition));
-            }
-        }
-        writer.flush();
-        if (cpg != null && cpg.takeDispatchWanted() && !cpgDispatchScheduled) {
-            cpgDispatchScheduled = true;
-            loop.execute(this::dispatchCpg);
-        }
-    }
-
-    /** A loop task: the CPG clients' callbacks for the events queued so far; their effects in turn. */
-    private void dispatchCpg() {
-        cpgDispatchScheduled = false;
-        if (phase == Phase.CLOSED) {
-            return;
-        }
-        stateBeforeInput = engine.state();
-        Effects effects;
-        try {
-            effects = cpg.engine().dispatch(System.nanoTime());
-        } catch (RuntimeException e) {
-            engineFailed("the CPG clients' callbacks", e);
-            return;
-        }
-        apply(effects);
     }
 
     // ------------------------------------------------------------------ snapshots (event loop)
@@ -749,12 +554,12 @@ public final class TotemNode implements AutoCloseable {
     }
 
     private Snapshot snapshot(long nowNanos) {
-        return snapshots.snapshot(nowNanos, engineRunning);
+        return snapshots.snapshot(nowNanos, driver.running());
     }
 
     /** The status, read directly: on the loop, or after it stopped. */
     private NodeStatus statusNow() {
-        String state = phase == Phase.RUNNING ? (engineRunning ? engine.state().name() : "STARTING") : phase.name();
-        return snapshots.status(System.nanoTime(), engineRunning, state, FAULT_WINDOW_SECONDS);
+        String state = phase == Phase.RUNNING ? (driver.running() ? engine.state().name() : "STARTING") : phase.name();
+        return snapshots.status(System.nanoTime(), driver.running(), state, FAULT_WINDOW_SECONDS);
     }
 }

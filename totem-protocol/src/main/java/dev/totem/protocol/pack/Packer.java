@@ -8,8 +8,8 @@ import java.util.Arrays;
  * Packs application messages into frames of at most {@code payloadBytesMax} packed bytes, and
  * splits a message that does not fit across several frames, beginning it in the rest of the open
  * frame. Small messages are only copied into the open frame; it is closed when it is full, when
- * the guarantee changes, or on
- * {@link #flush} (when the token arrives, so that small messages are batched per token visit).
+ * the guarantee changes, or on {@link #flush} (when the token arrives, so that small messages are
+ * batched per token visit).
  */
 public final class Packer {
     /**

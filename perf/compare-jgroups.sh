@@ -7,6 +7,8 @@
 # usage: perf/compare-jgroups.sh
 # env:   SIZES ["64 1600 8000"]  DURATION [10] s counted  WARMUP [20] s (the JIT of three JVMs on two cores needs that long)
 #        REPS [1] (JGroups runs per case)  CRYPTO [on] for totem
+#        SITTINGS [1] whole sittings (JGroups, then totem) in a row: the table gives medians over them
+#          and each sitting's ratios (both sides spread by 15-50 % between sittings on a 2-core host)
 #        TOTEM_OPTS ["--netmtu 60000 --window 120 --max-messages 30"] more ./totem bench options: frames as
 #          large as loopback carries, as JGroups is tuned to bundle 64 KB; TOTEM_OPTS="" runs corosync's defaults
 #        JGROUPS_BENCH [<repo>/../shared/bench/jgroups]   OUT [a new temp folder]
@@ -19,6 +21,7 @@ SIZES=${SIZES:-"64 1600 8000"}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-20}
 REPS=${REPS:-1}
+SITTINGS=${SITTINGS:-1}
 CRYPTO=${CRYPTO:-on}
 SCHED_RR=${SCHED_RR:-0}
 RR_LAUNCH=(); RR_OPT=""
@@ -34,17 +37,35 @@ fi
 mkdir -p "$OUT"
 echo "compare-jgroups: results in $OUT"
 
-echo "compare-jgroups: JGroups (UDP, SEQUENCER and FIFO, sizes $SIZES, ${DURATION} s each)"
-JVM_OPTS="-Djgroups.bundler.capacity=64k" TRANSPORTS=udp MODES="seq fifo" SIZES="$SIZES" REPS="$REPS" \
-  WARMUP="$WARMUP" DURATION="$DURATION" OUT="$OUT/jgroups" "${RR_LAUNCH[@]}" bash "$JGROUPS_BENCH/run.sh" >"$OUT/jgroups.log" 2>&1 \
-  || { echo "compare-jgroups: the JGroups run failed; see $OUT/jgroups.log" >&2; exit 1; }
+# One sitting: JGroups, then totem, into folder $1.
+sitting() {
+  local dir=$1
+  mkdir -p "$dir"
+  echo "compare-jgroups: JGroups (UDP, SEQUENCER and FIFO, sizes $SIZES, ${DURATION} s each)"
+  JVM_OPTS="-Djgroups.bundler.capacity=64k" TRANSPORTS=udp MODES="seq fifo" SIZES="$SIZES" REPS="$REPS" \
+    WARMUP="$WARMUP" DURATION="$DURATION" OUT="$dir/jgroups" "${RR_LAUNCH[@]}" bash "$JGROUPS_BENCH/run.sh" >"$dir/jgroups.log" 2>&1 \
+    || { echo "compare-jgroups: the JGroups run failed; see $dir/jgroups.log" >&2; exit 1; }
 
-echo "compare-jgroups: totem (udpu, crypto $CRYPTO, agreed, embedded senders${TOTEM_OPTS:+, $TOTEM_OPTS}${RR_OPT:+, $RR_OPT})"
-"$root/totem" bench --nodes 3 --senders 3 --sizes "$(echo $SIZES | tr ' ' ',')" --seconds "$DURATION" \
-  --warmup "$WARMUP" --crypto "$CRYPTO" $RR_OPT $TOTEM_OPTS --out "$OUT/totem" | tee "$OUT/totem.log"
+  echo "compare-jgroups: totem (udpu, crypto $CRYPTO, agreed, embedded senders${TOTEM_OPTS:+, $TOTEM_OPTS}${RR_OPT:+, $RR_OPT})"
+  "$root/totem" bench --nodes 3 --senders 3 --sizes "$(echo $SIZES | tr ' ' ',')" --seconds "$DURATION" \
+    --warmup "$WARMUP" --crypto "$CRYPTO" $RR_OPT $TOTEM_OPTS --out "$dir/totem" | tee "$dir/totem.log"
+}
 
-# JGroups: median over members and runs of msgs_per_s per (mode, size). Totem: the median node per size.
-awk -v sizes="$SIZES" '
+if [ "$SITTINGS" = 1 ]; then
+  sitting "$OUT"
+  results=("$OUT/jgroups/results.txt" "$OUT/totem/bench.json")
+else
+  results=()
+  for k in $(seq 1 "$SITTINGS"); do
+    echo "compare-jgroups: sitting $k of $SITTINGS"
+    sitting "$OUT/sitting-$k"
+    results+=("$OUT/sitting-$k/jgroups/results.txt" "$OUT/sitting-$k/totem/bench.json")
+  done
+fi
+
+# JGroups: median over members, runs and sittings of msgs_per_s per (mode, size). Totem: the median
+# node per size, then the median over sittings. With several sittings, each one's ratios follow.
+awk -v sizes="$SIZES" -v sittings="$SITTINGS" '
 function kv(k,   i) { for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) return substr($i, length(k) + 2); return "" }
 function med(list,   n, v, i, j, t) {
   n = split(list, v, " ")
@@ -52,18 +73,34 @@ function med(list,   n, v, i, j, t) {
   if (n == 0) return 0
   return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 }
-FILENAME ~ /results.txt$/ && /^RESULT/ { jg[kv("mode"), kv("size")] = jg[kv("mode"), kv("size")] " " kv("msgs_per_s") }
+FNR == 1 && FILENAME ~ /results.txt$/ { k++ }
+FILENAME ~ /results.txt$/ && /^RESULT/ {
+  jg[kv("mode"), kv("size")] = jg[kv("mode"), kv("size")] " " kv("msgs_per_s")
+  one[k, kv("mode"), kv("size")] = one[k, kv("mode"), kv("size")] " " kv("msgs_per_s")
+}
 FILENAME ~ /bench.json$/ && /"size":/ {
   s = $0; sub(/.*"size":/, "", s); sub(/,.*/, "", s)
   m = $0; sub(/.*"msgs_per_s_median":/, "", m); sub(/,.*/, "", m)
-  tot[s] = m
+  tot[s] = tot[s] " " m
+  onet[k, s] = m
 }
 END {
   printf "\n| size B | totem agreed msgs/s | JGroups SEQUENCER | totem / SEQUENCER | JGroups FIFO | totem / FIFO |\n"
   printf "|---:|---:|---:|---:|---:|---:|\n"
   n = split(sizes, sz, " ")
   for (i = 1; i <= n; i++) {
-    s = sz[i]; q = med(jg["seq", s]); f = med(jg["fifo", s]); t = tot[s] + 0
+    s = sz[i]; q = med(jg["seq", s]); f = med(jg["fifo", s]); t = med(tot[s])
     printf "| %d | %.0f | %.0f | %s | %.0f | %s |\n", s, t, q, (q > 0 ? sprintf("%.2f", t / q) : "-"), f, (f > 0 ? sprintf("%.2f", t / f) : "-")
   }
-}' "$OUT/jgroups/results.txt" "$OUT/totem/bench.json" | tee "$OUT/table.md"
+  if (sittings > 1) {
+    printf "\nratios per sitting (totem / SEQUENCER, totem / FIFO):\n"
+    for (i = 1; i <= n; i++) {
+      s = sz[i]; line = ""
+      for (j = 1; j <= k; j++) {
+        q = med(one[j, "seq", s]); f = med(one[j, "fifo", s]); t = onet[j, s] + 0
+        line = line sprintf(" %s/%s", (q > 0 ? sprintf("%.2f", t / q) : "-"), (f > 0 ? sprintf("%.2f", t / f) : "-"))
+      }
+      printf "%d B:%s\n", s, line
+    }
+  }
+}' "${results[@]}" | tee "$OUT/table.md"

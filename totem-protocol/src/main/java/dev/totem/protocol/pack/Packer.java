@@ -63,8 +63,8 @@ public final class Packer {
 
     /** Adds one message; the frames it closes go to {@code sink} in order. */
     public void add(byte[] message, Guarantee guarantee, FrameSink sink) {
-        if (pieceCount > 0 && (openGuarantee != guarantee
-                || (message.length > spaceInOpenFrame() && spaceInOpenFrame() < fillMinBytes))) {
+        int rest = spaceInOpenFrame();
+        if (pieceCount > 0 && (openGuarantee != guarantee || (message.length > rest && rest < fillMinBytes))) {
             // A message that does not fit starts its first piece in what is left of the open frame
             // when that is worth a reassembly; below fillMinBytes the rest stays empty. A frame may
             // so end with the head of a fragmented message after whole ones: SendQueue strips those
@@ -79,8 +79,7 @@ public final class Packer {
                 openFlags = continuing ? PackedFormat.FLAG_CONTINUATION : 0;
                 openGuarantee = guarantee;
             }
-            int space = payloadBytesMax - PackedFormat.HEADER_BYTES
-                    - PackedFormat.LENGTH_BYTES * (pieceCount + 1) - dataBytes;
+            int space = spaceInOpenFrame();
             if (space <= 0 || pieceCount == pieceLengths.length) {
                 flush(sink);
                 continue;

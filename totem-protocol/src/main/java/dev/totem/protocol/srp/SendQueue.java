@@ -4,6 +4,7 @@ import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.pack.FrameSink;
 import dev.totem.protocol.pack.PackedFormat;
 import dev.totem.protocol.wire.McastFrame;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -135,7 +136,7 @@ public final class SendQueue implements FrameSink {
     }
 
     private static int pieceCount(byte[] frame) {
-        return ((frame[McastFrame.PAYLOAD_OFFSET] & 0xFF) << 8) | (frame[McastFrame.PAYLOAD_OFFSET + 1] & 0xFF);
+        return Short.toUnsignedInt(ByteBuffer.wrap(frame).getShort(McastFrame.PAYLOAD_OFFSET));
     }
 
     /**
@@ -148,20 +149,20 @@ public final class SendQueue implements FrameSink {
         if (count == 1) {
             return frame.clone();
         }
+        ByteBuffer in = ByteBuffer.wrap(frame);
         int p = McastFrame.PAYLOAD_OFFSET;
-        int lastLength = ((frame[frame.length - 2] & 0xFF) << 8) | (frame[frame.length - 1] & 0xFF);
+        int lastLength = Short.toUnsignedInt(in.getShort(frame.length - PackedFormat.LENGTH_BYTES));
         int lastStart = frame.length - PackedFormat.LENGTH_BYTES * count - lastLength;
         if (lastStart < p + PackedFormat.HEADER_BYTES) {
             throw new IllegalStateException("inconsistent packed frame: " + count + " pieces in " + frame.length + " bytes");
         }
         byte[] copy = new byte[p + PackedFormat.HEADER_BYTES + lastLength + PackedFormat.LENGTH_BYTES];
-        System.arraycopy(frame, p, copy, p, PackedFormat.HEADER_BYTES);
-        copy[p] = 0;
-        copy[p + 1] = 1;
-        copy[p + 2] = (byte) PackedFormat.FLAG_FRAGMENTED;
+        ByteBuffer out = ByteBuffer.wrap(copy);
+        out.putShort(p, (short) 1);
+        out.put(p + 2, (byte) PackedFormat.FLAG_FRAGMENTED);
+        out.putInt(p + 4, in.getInt(p + 4));
         System.arraycopy(frame, lastStart, copy, p + PackedFormat.HEADER_BYTES, lastLength);
-        copy[copy.length - 2] = (byte) (lastLength >>> 8);
-        copy[copy.length - 1] = (byte) lastLength;
+        out.putShort(copy.length - PackedFormat.LENGTH_BYTES, (short) lastLength);
         return copy;
     }
 }

@@ -10,6 +10,7 @@ import dev.totem.node.cpg.CpgSettings;
 import dev.totem.node.runtime.NodeRunner;
 import dev.totem.node.runtime.TotemNode;
 import dev.totem.node.runtime.Transport;
+import dev.totem.perf.bench.StreamWindow;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.TotemConfig;
 import java.io.IOException;
@@ -43,8 +44,6 @@ import picocli.CommandLine.Spec;
         description = "CPG throughput through the socket or embedded.")
 public final class CpgbenchCommand implements Callable<Integer> {
     private static final String GROUP = "cpgbench";
-    /** Streamed multicasts a socket client may have unanswered. */
-    private static final int WINDOW = 2_000;
 
     @Spec
     private CommandSpec spec;
@@ -164,7 +163,7 @@ public final class CpgbenchCommand implements Callable<Integer> {
     /** Sends until told to stop: streamed (socket) or queued (embedded), waiting a little on TRY_AGAIN. */
     private static void send(CpgHandle h, byte[] payload, AtomicBoolean sending) {
         if (h instanceof CpgClient c) {
-            Semaphore window = new Semaphore(WINDOW);
+            Semaphore window = new Semaphore(StreamWindow.messagesFor(payload.length));
             while (sending.get()) {
                 window.acquireUninterruptibly();
                 c.mcastAsync(GROUP, payload, Guarantee.AGREED).whenComplete((r, e) -> window.release());

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 /**
  * A CPG process in the bench group {@link #GROUP}: a client of a node daemon over its socket
  * ({@code --mode ipc}, as corosync's cpgbench runs), which streams multicasts, at most
- * {@link #STREAMED_MAX} unanswered (the node holds them until the ring takes them); or an
+ * {@link StreamWindow#messagesFor} unanswered (the node holds them until the ring takes them); or an
  * embedded handle of a node in the same JVM ({@code --mode cpg}), whose multicasts answer
  * TRY_AGAIN when the node's inbox is full.
  */
@@ -33,8 +33,6 @@ final class CpgPort implements BenchPort {
     }
 
     static final String GROUP = "bench";
-    /** Streamed multicasts without the node's answer yet; more is TRY_AGAIN. */
-    static final int STREAMED_MAX = 2_000;
     /** How long to wait for the node's socket and for every member to join. */
     static final long READY_TIMEOUT_MS = 60_000;
 
@@ -124,7 +122,7 @@ final class CpgPort implements BenchPort {
                 System.err.println("bench: a streamed multicast was refused: " + r);
             }
         }
-        if (streamed.size() >= STREAMED_MAX) {
+        if (streamed.size() >= StreamWindow.messagesFor(payload.length)) {
             return SubmitStatus.TRY_AGAIN;
         }
         // Encoded before mcastAsync returns, so the caller may reuse the payload.

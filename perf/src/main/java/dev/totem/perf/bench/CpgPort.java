@@ -21,8 +21,8 @@ import java.util.function.Supplier;
 /**
  * A CPG process in the bench group {@link #GROUP}: a client of a node daemon over its socket
  * ({@code --mode ipc}, as corosync's cpgbench runs), which streams multicasts, at most
- * {@link StreamWindow#messagesFor} unanswered (the node holds them until the ring takes them); or an
- * embedded handle of a node in the same JVM ({@code --mode cpg}), whose multicasts answer
+ * {@link StreamWindow#messagesFor} unanswered (the node holds them until the ring takes them);
+ * or an embedded handle of a node in the same JVM ({@code --mode cpg}), whose multicasts answer
  * TRY_AGAIN when the node's inbox is full.
  */
 final class CpgPort implements BenchPort {

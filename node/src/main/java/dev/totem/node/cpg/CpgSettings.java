@@ -17,7 +17,11 @@ import java.util.Set;
  *     past it a multicast answers TRY_AGAIN
  * @param connectionOutboundBytesMax bytes of events and replies one IPC client may have waiting
  *     to be read; past it the client is disconnected (it stopped reading). Past a quarter of it
- *     ({@link #holdBackBytes}) the client's own requests wait until it has read back to half that
+ *     ({@link #holdBackBytes}) the client's own requests wait until it has read back to half that.
+ *     It must hold the hold-back mark, all of the service's messages in flight and one more
+ *     message: every local member receives the node's own messages, so a client that reads slower
+ *     than it sends can fall behind by all of them after its sends are held back, and must not be
+ *     disconnected for its own stream
  * @param connectionsMax IPC clients at once; more are refused
  */
 public record CpgSettings(CpgConfig config, Optional<Path> socket, PeerPolicy peers, int inboxCallsMax,
@@ -40,6 +44,14 @@ public record CpgSettings(CpgConfig config, Optional<Path> socket, PeerPolicy pe
         if (connectionOutboundBytesMax < 2 * config.messageBytesMax()) {
             throw new IllegalArgumentException("connectionOutboundBytesMax must hold two of the largest messages ("
                     + 2L * config.messageBytesMax() + " bytes), got " + connectionOutboundBytesMax);
+        }
+        long ownStream = connectionOutboundBytesMax / 4 + config.inflightBytesMax() + config.messageBytesMax();
+        if (ownStream > connectionOutboundBytesMax) {
+            throw new IllegalArgumentException("connectionOutboundBytesMax " + connectionOutboundBytesMax
+                    + " must hold a quarter of itself (the hold-back mark), the CPG service's inflightBytesMax "
+                    + config.inflightBytesMax() + " and one message of " + config.messageBytesMax()
+                    + " bytes, or a client that reads slower than it sends is disconnected for its own messages:"
+                    + " raise it to " + ((config.inflightBytesMax() + config.messageBytesMax() - 1) * 4 / 3 + 1) + " or lower inflightBytesMax");
         }
     }
 

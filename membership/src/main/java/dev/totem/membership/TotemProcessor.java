@@ -373,7 +373,7 @@ public final class TotemProcessor implements TotemEngine {
             case JOIN -> {
                 if (state == MembershipState.GATHER) {
                     sendJoin();
-                    effects.add(new Effect.SetTimer(TimerKind.JOIN, millis(config.joinMs())));
+                    effects.add(new Effect.SetTimer(TimerKind.JOIN, config.joinNanos()));
                     checkConsensus(); // a first commit that waited for the join period
                 }
             }
@@ -407,7 +407,7 @@ public final class TotemProcessor implements TotemEngine {
             case MERGE_DETECT -> {
                 if (state == MembershipState.OPERATIONAL && ring.members()[0] == myId) {
                     effects.add(new Effect.Send(Effect.MULTICAST, new MergeDetect(myId, myRingId).encode()));
-                    effects.add(new Effect.SetTimer(TimerKind.MERGE_DETECT, millis(config.mergeMs())));
+                    effects.add(new Effect.SetTimer(TimerKind.MERGE_DETECT, config.mergeNanos()));
                 }
             }
             case RRP_TOKEN_WAIT, RRP_TOKEN_RESEND, RRP_PROBE -> {
@@ -472,8 +472,8 @@ public final class TotemProcessor implements TotemEngine {
         membershipStats.gathers++;
         gather.restart();
         sendJoin();
-        effects.add(new Effect.SetTimer(TimerKind.JOIN, millis(config.joinMs())));
-        effects.add(new Effect.SetTimer(TimerKind.CONSENSUS, millis(config.consensusMs())));
+        effects.add(new Effect.SetTimer(TimerKind.JOIN, config.joinNanos()));
+        effects.add(new Effect.SetTimer(TimerKind.CONSENSUS, config.consensusNanos()));
         effects.add(new Effect.CancelTimer(TimerKind.TOKEN_LOSS));
         effects.add(new Effect.CancelTimer(TimerKind.TOKEN_RETRANSMIT));
         effects.add(new Effect.CancelTimer(TimerKind.HOLD));
@@ -489,7 +489,7 @@ public final class TotemProcessor implements TotemEngine {
 
     /** The lowest member commits once every proposed member sent a join equal to ours. */
     private void checkConsensus() {
-        if (state == MembershipState.GATHER && gather.mayCommit(nowNanos, millis(config.joinMs()))) {
+        if (state == MembershipState.GATHER && gather.mayCommit(nowNanos, config.joinNanos())) {
             createCommitToken(gather.proposed());
         }
     }
@@ -534,7 +534,7 @@ public final class TotemProcessor implements TotemEngine {
         transition(MembershipState.COMMIT, "commit token for ring " + newRingId);
         effects.add(new Effect.CancelTimer(TimerKind.JOIN));
         effects.add(new Effect.CancelTimer(TimerKind.CONSENSUS));
-        effects.add(new Effect.SetTimer(TimerKind.TOKEN_LOSS, millis(config.tokenTimeoutMs())));
+        effects.add(new Effect.SetTimer(TimerKind.TOKEN_LOSS, config.tokenTimeoutNanos()));
         if (newMembers.length > 1) {
             commitRelay.send(next, effects);
         }
@@ -547,7 +547,7 @@ public final class TotemProcessor implements TotemEngine {
         transition(MembershipState.RECOVERY, "commit token completed its first lap");
         recovery = new Recovery(config, myId, myRingId, ring, t, newRingId, newMembers, appQueue, assembler, stats,
                 membershipStats, plantedBug != PlantedBug.SKIP_RECOVERY);
-        effects.add(new Effect.SetTimer(TimerKind.TOKEN_LOSS, millis(config.tokenTimeoutMs())));
+        effects.add(new Effect.SetTimer(TimerKind.TOKEN_LOSS, config.tokenTimeoutNanos()));
     }
 
     private void installIfRecovered() {
@@ -563,7 +563,7 @@ public final class TotemProcessor implements TotemEngine {
         transition(MembershipState.OPERATIONAL, "ring " + newRingId + " installed");
         ring.switchToOperational(appQueue, effects);
         if (newMembers[0] == myId) {
-            effects.add(new Effect.SetTimer(TimerKind.MERGE_DETECT, millis(config.mergeMs())));
+            effects.add(new Effect.SetTimer(TimerKind.MERGE_DETECT, config.mergeNanos()));
         }
     }
 
@@ -573,10 +573,6 @@ public final class TotemProcessor implements TotemEngine {
         MembershipState from = state;
         state = to;
         effects.add(new Effect.Transition("membership", from.name(), to.name(), reason));
-    }
-
-    private static long millis(int ms) {
-        return ms * 1_000_000L;
     }
 
     private Effects checked() {

@@ -130,7 +130,7 @@ final class NetworkMonitor {
     }
 
     /** corosync's passive monitor: a network that falls behind the best one by a threshold is faulty. */
-    void passiveMonitor(long nowNanos, Peer peer, int network, boolean token) {
+    void passiveMonitor(Peer peer, int network, boolean token) {
         long max = 0;
         for (Network n : nets) {
             // A network the sender does not use is credited as if the frame came on it too.

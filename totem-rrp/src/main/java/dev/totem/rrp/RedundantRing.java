@@ -197,7 +197,7 @@ public final class RedundantRing implements TotemEngine {
         }
         if (mode == RrpMode.PASSIVE) {
             if (peer != null && peer != self && (type == FrameType.ORF_TOKEN || type == FrameType.MCAST)) {
-                monitor.passiveMonitor(nowNanos, peer, network, type == FrameType.ORF_TOKEN);
+                monitor.passiveMonitor(peer, network, type == FrameType.ORF_TOKEN);
             }
             deliver(nowNanos, network, frame);
         } else if (type == FrameType.ORF_TOKEN) {

@@ -134,15 +134,33 @@ public record TotemConfig(
                 bytes, sendQueueFramesMax, sortQueueFramesMax);
     }
 
+    /** @return {@link #tokenTimeoutMs()} in nanoseconds, as the engine's timers take it */
     public long tokenTimeoutNanos() {
         return tokenTimeoutMs * 1_000_000L;
     }
 
+    /** @return {@link #tokenRetransmitMs()} in nanoseconds, as the engine's timers take it */
     public long tokenRetransmitNanos() {
         return tokenRetransmitMs * 1_000_000L;
     }
 
+    /** @return {@link #holdMs()} in nanoseconds, as the engine's timers take it */
     public long holdNanos() {
         return holdMs * 1_000_000L;
+    }
+
+    /** @return {@link #joinMs()} in nanoseconds, as the engine's timers take it */
+    public long joinNanos() {
+        return joinMs * 1_000_000L;
+    }
+
+    /** @return {@link #consensusMs()} in nanoseconds, as the engine's timers take it */
+    public long consensusNanos() {
+        return consensusMs * 1_000_000L;
+    }
+
+    /** @return {@link #mergeMs()} in nanoseconds, as the engine's timers take it */
+    public long mergeNanos() {
+        return mergeMs * 1_000_000L;
     }
 }

@@ -37,8 +37,8 @@ public record CpgConfig(int messageBytesMax, int clientQueueEventsMax, long clie
      * <p>Why 8 MiB in flight: every local member of a group receives the node's own messages, so
      * a local reader can fall behind by all of them before holding back its sends has any effect.
      * The node disconnects an IPC client at 16 MiB unread; 8 MiB keeps a client's own stream under
-     * that (the node checks it, {@code CpgSettings}). It is still 30 ms of the fastest stream
-     * measured here (one client, 8000 B, ~280 MB/s), enough to keep the ring busy.
+     * that (the node checks it, {@code CpgSettings}). It is still 22-30 ms of the fastest stream
+     * measured here (one cpgbench client at 8000 B, 280-375 MB/s), enough to keep the ring busy.
      */
     public static CpgConfig defaults() {
         return new CpgConfig(1 << 20, 10_000, 64L << 20, 4096, 8192, 8L << 20, 1024);

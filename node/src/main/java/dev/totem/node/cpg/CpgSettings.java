@@ -45,13 +45,15 @@ public record CpgSettings(CpgConfig config, Optional<Path> socket, PeerPolicy pe
             throw new IllegalArgumentException("connectionOutboundBytesMax must hold two of the largest messages ("
                     + 2L * config.messageBytesMax() + " bytes), got " + connectionOutboundBytesMax);
         }
-        long ownStream = connectionOutboundBytesMax / 4 + config.inflightBytesMax() + config.messageBytesMax();
-        if (ownStream > connectionOutboundBytesMax) {
+        long ownStream = config.inflightBytesMax() + config.messageBytesMax();
+        if (holdBackOf(connectionOutboundBytesMax) + ownStream > connectionOutboundBytesMax) {
+            // The least bound b with b - b / 4 >= ownStream.
+            long enough = (ownStream - 1) * 4 / 3 + 1;
             throw new IllegalArgumentException("connectionOutboundBytesMax " + connectionOutboundBytesMax
                     + " must hold a quarter of itself (the hold-back mark), the CPG service's inflightBytesMax "
                     + config.inflightBytesMax() + " and one message of " + config.messageBytesMax()
                     + " bytes, or a client that reads slower than it sends is disconnected for its own messages:"
-                    + " raise it to " + ((config.inflightBytesMax() + config.messageBytesMax() - 1) * 4 / 3 + 1) + " or lower inflightBytesMax");
+                    + " raise it to " + enough + " or lower inflightBytesMax");
         }
     }
 
@@ -61,6 +63,10 @@ public record CpgSettings(CpgConfig config, Optional<Path> socket, PeerPolicy pe
      * own sending before the node must disconnect it.
      */
     public int holdBackBytes() {
+        return holdBackOf(connectionOutboundBytesMax);
+    }
+
+    private static int holdBackOf(int connectionOutboundBytesMax) {
         return connectionOutboundBytesMax / 4;
     }
 

@@ -294,7 +294,8 @@ class CpgIpcTest {
     @Test
     void aClientThatStopsReadingIsDisconnectedWhileAnotherKeepsItsThroughput() throws Exception {
         int messageBytes = 16 << 10;
-        node(s -> s.withConfig(CpgConfig.defaults().withMessageBytesMax(messageBytes).withInflight(8192, 16 * messageBytes))
+        node(s -> s.withConfig(CpgConfig.defaults().withMessageBytesMax(messageBytes)
+                        .withInflight(8192, 16 * messageBytes))
                 .withConnectionOutboundBytesMax(128 * messageBytes));
         Events ea = new Events();
         CpgClient a = client(ea);
@@ -322,7 +323,8 @@ class CpgIpcTest {
     @Test
     void aClientThatDoesNotReadHasItsRequestsHeldBackUntilItReadsAndLosesNothing() throws Exception {
         int messageBytes = 16 << 10;
-        TotemNode n = node(s -> s.withConfig(CpgConfig.defaults().withMessageBytesMax(messageBytes).withInflight(8192, 16 * messageBytes))
+        TotemNode n = node(s -> s.withConfig(CpgConfig.defaults().withMessageBytesMax(messageBytes)
+                        .withInflight(8192, 16 * messageBytes))
                 .withConnectionOutboundBytesMax(64 * messageBytes));
         NodeCpg cpg = n.cpg().orElseThrow();
         Events ea = new Events();

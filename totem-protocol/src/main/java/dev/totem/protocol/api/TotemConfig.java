@@ -136,31 +136,36 @@ public record TotemConfig(
 
     /** @return {@link #tokenTimeoutMs()} in nanoseconds, as the engine's timers take it */
     public long tokenTimeoutNanos() {
-        return tokenTimeoutMs * 1_000_000L;
+        return nanosOf(tokenTimeoutMs);
     }
 
     /** @return {@link #tokenRetransmitMs()} in nanoseconds, as the engine's timers take it */
     public long tokenRetransmitNanos() {
-        return tokenRetransmitMs * 1_000_000L;
+        return nanosOf(tokenRetransmitMs);
     }
 
     /** @return {@link #holdMs()} in nanoseconds, as the engine's timers take it */
     public long holdNanos() {
-        return holdMs * 1_000_000L;
+        return nanosOf(holdMs);
     }
 
     /** @return {@link #joinMs()} in nanoseconds, as the engine's timers take it */
     public long joinNanos() {
-        return joinMs * 1_000_000L;
+        return nanosOf(joinMs);
     }
 
     /** @return {@link #consensusMs()} in nanoseconds, as the engine's timers take it */
     public long consensusNanos() {
-        return consensusMs * 1_000_000L;
+        return nanosOf(consensusMs);
     }
 
     /** @return {@link #mergeMs()} in nanoseconds, as the engine's timers take it */
     public long mergeNanos() {
-        return mergeMs * 1_000_000L;
+        return nanosOf(mergeMs);
+    }
+
+    /** The one conversion of the timeouts, all whole milliseconds, to the engine's nanoseconds. */
+    private static long nanosOf(int millis) {
+        return millis * 1_000_000L;
     }
 }

@@ -48,7 +48,8 @@ final class FrameWriter {
             // Out before the next frame is sealed once enough waits: the peers open these meanwhile.
             sealedUnflushedBytes += wire.length;
             if (sealedUnflushedBytes >= FLUSH_SEALED_BYTES) {
-                flush();
+                sealedUnflushedBytes = 0;
+                networks.flushWritten();
             }
         }
     }

@@ -58,9 +58,17 @@ final class Networks {
         networks[network].send(destination, frame);
     }
 
+    /** Writes what waits and flushes it, on every network: once the answer's frames are all written. */
     void flush() {
         for (UdpNetwork n : networks) {
             n.flush();
+        }
+    }
+
+    /** Flushes what is written, on every network, keeping the copies for the peers after the successor ({@link UdpNetwork#flushWritten}). */
+    void flushWritten() {
+        for (UdpNetwork n : networks) {
+            n.flushWritten();
         }
     }
 

@@ -58,6 +58,13 @@ import java.util.Set;
  * over udpu, may pass the mark before it meets the socket at all), and is dropped and counted
  * only if the channel is still unwritable then, as a full socket buffer would drop it, and the
  * protocol retransmits.
+ *
+ * <p>Over udpu, a frame for every peer goes first to the peer this node last sent a unicast to
+ * (the token's successor, in a running ring), and to the others at the next {@link #flush}. A
+ * visit's answer is its frames, then the token: the successor, which must take in those frames
+ * before it can use the token, gets both without waiting for the copies to the rest of the ring,
+ * which need them only by the time the token reaches them. Each peer still gets its datagrams in
+ * the answer's order.
  */
 final class UdpNetwork {
     /** Datagrams the group socket is read per event, at most: enough to empty it (see {@code received}). */
@@ -89,6 +96,10 @@ final class UdpNetwork {
     private DatagramChannel multicast;
     private NetworkInterface networkInterface;
     private ChannelFuture lastWrite;
+    /** Udpu: the node the last unicast went to, whose copy of a multicast frame is written first; 0 for none yet. */
+    private int successor;
+    /** Udpu: the copies of multicast frames for the peers other than {@link #successor}, written at {@link #flush}. */
+    private final ArrayList<DatagramPacket> deferred = new ArrayList<>();
     private String lastFault;
     private long lastFaultNanos;
     /** Tests only: drop every datagram in and out, as a cut cable would. */
@@ -264,9 +275,18 @@ final class UdpNetwork {
                 // One direct copy for every peer (the socket needs direct memory; a heap wrapper
                 // would be copied once per datagram).
                 ByteBuf content = unicast.alloc().directBuffer(frame.length).writeBytes(frame);
+                InetSocketAddress first = others.get(successor);
                 try {
+                    if (first != null) {
+                        write(first, content.retainedDuplicate(), Stat.FRAMES_SENT_MULTICAST);
+                    }
                     for (int i = 0; i < otherAddresses.size(); i++) {
-                        write(otherAddresses.get(i), content.retainedDuplicate(), Stat.FRAMES_SENT_MULTICAST);
+                        InetSocketAddress to = otherAddresses.get(i);
+                        if (first == null) {
+                            write(to, content.retainedDuplicate(), Stat.FRAMES_SENT_MULTICAST);
+                        } else if (!to.equals(first)) {
+                            deferred.add(new DatagramPacket(content.retainedDuplicate(), to));
+                        }
                     }
                 } finally {
                     content.release();
@@ -284,6 +304,7 @@ final class UdpNetwork {
             }
             return;
         }
+        successor = destination;
         write(to, Unpooled.wrappedBuffer(frame), Stat.FRAMES_SENT_UNICAST);
     }
 
@@ -320,10 +341,28 @@ final class UdpNetwork {
         }
     }
 
+    /** Writes the deferred copies of multicast frames, then flushes every write to the socket. */
     void flush() {
+        writeDeferred();
+        flushWritten();
+    }
+
+    /**
+     * Flushes the writes made so far but keeps the copies of multicast frames for the peers after
+     * the successor: for a flush in the middle of a burst, which the token has not yet joined.
+     */
+    void flushWritten() {
         if (unicast != null) {
             unicast.flush();
         }
+    }
+
+    private void writeDeferred() {
+        for (int i = 0; i < deferred.size(); i++) {
+            DatagramPacket p = deferred.get(i);
+            write(p.recipient(), p.content(), Stat.FRAMES_SENT_MULTICAST);
+        }
+        deferred.clear();
     }
 
     /**
@@ -383,6 +422,10 @@ final class UdpNetwork {
 
     /** Closes the channels; on the event loop it does not wait. */
     void close() {
+        for (int i = 0; i < deferred.size(); i++) {
+            deferred.get(i).release();
+        }
+        deferred.clear();
         if (multicast != null) {
             multicast.close();
         }

@@ -58,13 +58,19 @@ public final class BenchNode {
 
     private final int nodeId;
     private final PrintStream out;
-    private final Recorder latencies = new Recorder(HIGHEST_LATENCY_MICROS, 3);
+    /**
+     * Latencies, by {@link #inWindow}: [0] before and after the window (thrown away), [1] in it.
+     * Indexed rather than branched on, so that warm-up runs the very code the window runs: a branch
+     * that warm-up never takes is compiled as a trap and recompiled inside the window (the JIT's
+     * log showed the delivery path made not entrant as the window opened).
+     */
+    private final Recorder[] latencies = {new Recorder(HIGHEST_LATENCY_MICROS, 3), new Recorder(HIGHEST_LATENCY_MICROS, 3)};
     // Written by the parent-command thread before a phase starts, read by the delivering thread.
     private volatile int phaseId;
     private volatile int phaseSize;
     private volatile long windowEndNanos = Long.MIN_VALUE;
-    /** Whether the phase's window is open: deliveries count. Set by the command thread, which sleeps until its bounds. */
-    private volatile boolean counting;
+    /** 1 while the phase's window is open (deliveries count), else 0. Set by the command thread, which sleeps until its bounds. */
+    private volatile int inWindow;
 
     // Written by the delivering thread only; volatile so the command thread reads them after the window.
     private volatile long delivered;
@@ -133,7 +139,6 @@ public final class BenchNode {
         ownDelivered = 0;
         long windowStartNanos = start + TimeUnit.MILLISECONDS.toNanos(p.warmupMs());
         windowEndNanos = windowStartNanos + TimeUnit.MILLISECONDS.toNanos(p.measureMs());
-        latencies.reset();
         long[] counts = new long[2];
         Thread sender = new Thread(() -> send(port, p, counts), "bench-sender");
         if (p.send()) {
@@ -142,10 +147,10 @@ public final class BenchNode {
         warmUp(port, windowStartNanos);
         Map<String, Long> before = port.counters();
         long cpuStart = cpuNanos();
-        latencies.reset();
-        counting = true;
+        latencies[1].reset();
+        inWindow = 1;
         sleepUntil(windowEndNanos);
-        counting = false;
+        inWindow = 0;
         long cpu = cpuNanos() - cpuStart;
         Map<String, Long> after = port.counters();
         // The node's counters over the window, in its log: token rotations and retransmissions
@@ -160,7 +165,7 @@ public final class BenchNode {
         }
         System.err.println(diag);
         long count = delivered; // volatile read after the window closed: every counted delivery is in
-        Histogram h = latencies.getIntervalHistogram();
+        Histogram h = latencies[1].getIntervalHistogram();
         if (p.send()) {
             sender.join();
             // Wait for the queues to drain (every accepted message delivered back here), so the
@@ -262,14 +267,12 @@ public final class BenchNode {
         if (own) {
             ownDelivered++;
         }
-        if (!counting) {
-            return;
-        }
-        delivered++;
+        int w = inWindow;
+        delivered += w; // the delivering thread is the only writer
         if (DeliveryStamp.isStamped(p)) {
             long age = DeliveryStamp.ageMicros(p, DeliveryStamp.nowMicros());
             if (age >= 0) {
-                latencies.recordValue(Math.min(age, HIGHEST_LATENCY_MICROS));
+                latencies[w].recordValue(Math.min(age, HIGHEST_LATENCY_MICROS));
             }
         }
     }

@@ -11,7 +11,8 @@ package dev.totem.protocol.api;
  * @param joinMs resend period of join messages ({@code join})
  * @param consensusMs consensus timeout while gathering ({@code consensus})
  * @param mergeMs merge-detect period of an idle representative ({@code merge})
- * @param failRecvConst token rotations without aru progress before failed-to-receive ({@code fail_recv_const})
+ * @param failRecvConst milliseconds without aru progress, while frames above it exist, before failed-to-receive
+ *     ({@code fail_recv_const}; corosync counts rotations, a time does not fire sooner on a faster ring)
  * @param seqnoUnchangedConst idle rotations before the token is held ({@code seqno_unchanged_const})
  * @param windowSize frames broadcast per rotation by the whole ring ({@code window_size})
  * @param maxMessages frames one node broadcasts per token visit ({@code max_messages})
@@ -162,6 +163,11 @@ public record TotemConfig(
     /** @return {@link #mergeMs()} in nanoseconds, as the engine's timers take it */
     public long mergeNanos() {
         return nanosOf(mergeMs);
+    }
+
+    /** @return {@link #failRecvConst()} in nanoseconds */
+    public long failRecvNanos() {
+        return nanosOf(failRecvConst);
     }
 
     /** The one conversion of the timeouts, all whole milliseconds, to the engine's nanoseconds. */

@@ -419,7 +419,7 @@ public final class OperationalRing {
      * reach it. Time based, not counted in rotations, so a fast ring does not trip it sooner.
      */
     public boolean failedToReceive(long nowNanos) {
-        return aruStuckSinceNanos >= 0 && nowNanos - aruStuckSinceNanos > config.failRecvConst() * 1_000_000L;
+        return aruStuckSinceNanos >= 0 && nowNanos - aruStuckSinceNanos > config.failRecvNanos();
     }
 
     private void sendToken() {

@@ -63,8 +63,8 @@ import java.util.Set;
  * (the token's successor, in a running ring), and to the others at the next {@link #flush}. A
  * visit's answer is its frames, then the token: the successor, which must take in those frames
  * before it can use the token, gets both without waiting for the copies to the rest of the ring,
- * which need them only by the time the token reaches them. Each peer still gets its datagrams in
- * the answer's order.
+ * which need them only by the time the token reaches them. A unicast to another peer writes the
+ * waiting copies first, so each peer still gets its datagrams in the answer's order.
  */
 final class UdpNetwork {
     /** Datagrams the group socket is read per event, at most: enough to empty it (see {@code received}). */
@@ -304,7 +304,11 @@ final class UdpNetwork {
             }
             return;
         }
-        successor = destination;
+        if (destination != successor) {
+            // This peer may have copies waiting: they go first, so that it too gets the answer's order.
+            writeDeferred();
+            successor = destination;
+        }
         write(to, Unpooled.wrappedBuffer(frame), Stat.FRAMES_SENT_UNICAST);
     }
 

@@ -118,6 +118,26 @@ class UdpNetworkTest {
         assertThat(waiting(peer2)).containsExactly("f1");
     }
 
+    @Test
+    void aUnicastToAPeerWithCopiesWaitingComesAfterThem() throws Exception {
+        onLoop(() -> {
+            network.send(2, text("token1"));
+            network.send(Effect.MULTICAST, text("join"));
+            network.send(3, text("commit"));
+            network.send(Effect.MULTICAST, text("f1"));
+            network.flushWritten();
+            return null;
+        });
+
+        assertThat(waiting(peer3)).containsExactly("join", "commit", "f1");
+        assertThat(waiting(peer2)).as("the new successor's peer: its copy waits").containsExactly("token1", "join");
+        onLoop(() -> {
+            network.flush();
+            return null;
+        });
+        assertThat(waiting(peer2)).containsExactly("f1");
+    }
+
     private <T> T onLoop(Callable<T> task) throws Exception {
         return loop.next().submit(task).get(10, TimeUnit.SECONDS);
     }

@@ -277,14 +277,11 @@ final class UdpNetwork {
                 ByteBuf content = unicast.alloc().directBuffer(frame.length).writeBytes(frame);
                 InetSocketAddress first = others.get(successor);
                 try {
-                    if (first != null) {
-                        write(first, content.retainedDuplicate(), Stat.FRAMES_SENT_MULTICAST);
-                    }
                     for (int i = 0; i < otherAddresses.size(); i++) {
                         InetSocketAddress to = otherAddresses.get(i);
-                        if (first == null) {
+                        if (first == null || to.equals(first)) {
                             write(to, content.retainedDuplicate(), Stat.FRAMES_SENT_MULTICAST);
-                        } else if (!to.equals(first)) {
+                        } else {
                             deferred.add(new DatagramPacket(content.retainedDuplicate(), to));
                         }
                     }

@@ -108,12 +108,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (!transport.equals("udpu") && !transport.equals("udp")) {
             throw new UserError("bench: --transport must be udpu or udp, got '" + transport + "'");
         }
-        Guarantee g;
-        try {
-            g = Guarantee.valueOf(guarantee.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new UserError("bench: --guarantee must be agreed or safe, got '" + guarantee + "'");
-        }
+        Guarantee g = GuaranteeOption.parse("bench", guarantee);
         Path dir = out != null ? Files.createDirectories(out) : Files.createTempDirectory("totem-bench-");
         Optional<Path> key = Optional.empty();
         if (crypto.equals("on")) {

@@ -2,8 +2,6 @@ package dev.totem.cli;
 
 import dev.totem.locks.LockConfig;
 import dev.totem.locks.bench.LocksNode;
-import dev.totem.protocol.api.Guarantee;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +24,7 @@ public final class LocksNodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LockConfig config = LockConfig.defaults().withRequestGuarantee(Guarantee.valueOf(guarantee.toUpperCase(Locale.ROOT)))
+        LockConfig config = LockConfig.defaults().withRequestGuarantee(GuaranteeOption.parse("locks-node", guarantee))
                 .withRequestsMax(requestsMax);
         new LocksNode(node.settings(true), config, System.out, onLoop).run(System.in);
         return 0;

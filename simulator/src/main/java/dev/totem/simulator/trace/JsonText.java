@@ -1,7 +1,7 @@
 package dev.totem.simulator.trace;
 
-/** Appends JSON string literals; the trace needs nothing more of JSON. */
-final class JsonText {
+/** Appends JSON string literals and integer arrays: all of JSON the trace (and cpgbench's {@code --json}) needs. */
+public final class JsonText {
     private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
     private JsonText() {}
@@ -10,7 +10,7 @@ final class JsonText {
      * Appends {@code text} as a quoted JSON string, escaping quotes, backslashes and control
      * characters; {@code null} becomes JSON {@code null}.
      */
-    static void appendString(StringBuilder out, String text) {
+    public static void appendString(StringBuilder out, String text) {
         if (text == null) {
             out.append("null");
             return;
@@ -37,7 +37,7 @@ final class JsonText {
     }
 
     /** Appends {@code values} as a JSON array of integers. */
-    static void appendIntArray(StringBuilder out, int[] values) {
+    public static void appendIntArray(StringBuilder out, int[] values) {
         out.append('[');
         for (int i = 0; i < values.length; i++) {
             if (i > 0) {

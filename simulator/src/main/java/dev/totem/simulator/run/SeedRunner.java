@@ -229,7 +229,7 @@ public final class SeedRunner {
         for (int i = 0; i < ids.length; i++) {
             alone[i] = new int[] {ids[i]};
         }
-        long earliest = (totemConfig.joinMs() + 1) * 1_000_000L;
+        long earliest = totemConfig.joinNanos() + 1_000_000L;
         sim.partition(0, alone);
         sim.heal(earliest);
         long bound = 10 * tokenNanos();

@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
  * starts in its own JVM ({@code --embedded}: a ring of one on 127.0.0.1).
  */
 @Command(name = "cpgbench", mixinStandardHelpOptions = true,
-        description = "CPG throughput through a node's socket or embedded, as corosync's cpgbench.")
+        description = "corosync's cpgbench: CPG throughput via a node's socket or embedded.")
 public final class CpgbenchCommand implements Callable<Integer> {
     /** corosync's cpgbench sizes: 64 bytes, then five times more each step, up to 1,000,000. */
     static final List<Integer> COROSYNC_SIZES = List.of(64, 320, 1600, 8000, 40_000, 200_000, 1_000_000);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # perf/figures.sh: the figures issue #10 asks for, in one sitting on a quiet machine (about 15 minutes):
 # the JGroups comparison, IPC mode, safe against agreed and crypto on against off at 1600 B (embedded
-# and IPC), and latency against offered load. Prints the summary lines; everything else lands in OUT.
+# and IPC), and latency against offered load. Prints the summary lines, then perf/acceptance.sh's
+# table of the issue's criteria with their verdicts (also in OUT/acceptance.md); everything else lands in OUT.
 #
 # env: TOTEM_OPTS ["--netmtu 60000 --window 120 --max-messages 30"]  OUT [a new temp folder]
 #      SCHED_RR [0] 1 runs the nodes with system.sched_rr (./totem bench --sched-rr, root), and
@@ -35,3 +36,5 @@ for run in "safe --guarantee safe" "agreed --guarantee agreed" "clear --crypto o
 done
 echo "== latency against load, 1600 B"
 "$root/totem" bench --sizes 1600 --sweep --seconds 6 --warmup 8 $T $RR --out "$OUT/sweep" 2>&1 | summary
+echo "== issue #10 acceptance"
+bash "$root/perf/acceptance.sh" "$OUT" | tee "$OUT/acceptance.md"

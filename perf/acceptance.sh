@@ -41,14 +41,17 @@ row() { # name value target-op target
 }
 ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }' || true; }
 
-table="$DIR/compare/table.md"
-crypto=$(cat "$DIR"/compare/totem/bench.json "$DIR"/compare/sitting-1/totem/bench.json 2>/dev/null \
-  | grep -o '"crypto":[a-z]*' | head -1 | cut -d: -f2 | sed 's/true/on/; s/false/off/' || true)
-for s in 64 1600 8000; do
-  seq=$([ -f "$table" ] && awk -F'|' -v s="$s" '$2 + 0 == s { gsub(/ /, "", $5); print $5 }' "$table" || true)
-  fifo=$([ -f "$table" ] && awk -F'|' -v s="$s" '$2 + 0 == s { gsub(/ /, "", $7); print $7 }' "$table" || true)
-  row "embedded / JGroups SEQUENCER, $s B (crypto ${crypto:-?})" "$seq" ">=" 2
-  row "embedded / JGroups FIFO, $s B (crypto ${crypto:-?})" "$fifo" ">=" 1
+for c in compare compare-clear; do
+  table="$DIR/$c/table.md"
+  [ -f "$table" ] || [ "$c" = compare ] || continue
+  crypto=$(cat "$DIR/$c"/totem/bench.json "$DIR/$c"/sitting-1/totem/bench.json 2>/dev/null \
+    | grep -o '"crypto":[a-z]*' | head -1 | cut -d: -f2 | sed 's/true/on/; s/false/off/' || true)
+  for s in 64 1600 8000; do
+    seq=$([ -f "$table" ] && awk -F'|' -v s="$s" '$2 + 0 == s { gsub(/ /, "", $5); print $5 }' "$table" || true)
+    fifo=$([ -f "$table" ] && awk -F'|' -v s="$s" '$2 + 0 == s { gsub(/ /, "", $7); print $7 }' "$table" || true)
+    row "embedded / JGroups SEQUENCER, $s B (crypto ${crypto:-?})" "$seq" ">=" 2
+    row "embedded / JGroups FIFO, $s B (crypto ${crypto:-?})" "$fifo" ">=" 1
+  done
 done
 ipc="$DIR/ipc/bench.json"
 set -- 64 70892 1600 10628 8000 2542

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# perf/figures.sh: the figures issue #10 asks for, in one sitting on a quiet machine (about 20 minutes):
-# the JGroups comparison (with crypto as CRYPTO says, and in the clear), IPC mode, safe against agreed and crypto on against off at 1600 B (embedded
-# and IPC), and latency against offered load. Prints the summary lines, then perf/acceptance.sh's
-# table of the issue's criteria with their verdicts (also in OUT/acceptance.md); everything else lands in OUT.
+# perf/figures.sh: the figures issue #10 asks for, in one sitting on a quiet machine (about 20
+# minutes): the JGroups comparison (with crypto as CRYPTO says, and in the clear), IPC mode, safe
+# against agreed and crypto on against off at 1600 B (embedded and IPC), and latency against offered
+# load. Prints the summary lines, then perf/acceptance.sh's table of the issue's criteria with their
+# verdicts (also in OUT/acceptance.md); everything else lands in OUT.
 #
 # env: TOTEM_OPTS ["--netmtu 60000 --window 120 --max-messages 30"]  OUT [a new temp folder]
 #      SCHED_RR [0] 1 runs the nodes with system.sched_rr (./totem bench --sched-rr, root), and

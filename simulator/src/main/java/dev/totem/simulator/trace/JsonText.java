@@ -1,6 +1,6 @@
 package dev.totem.simulator.trace;
 
-/** Appends JSON string literals and integer arrays: all of JSON the trace (and cpgbench's {@code --json}) needs. */
+/** Appends JSON string literals (public: cpgbench's {@code --json} uses it too) and integer arrays: all the trace needs. */
 public final class JsonText {
     private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
@@ -37,7 +37,7 @@ public final class JsonText {
     }
 
     /** Appends {@code values} as a JSON array of integers. */
-    public static void appendIntArray(StringBuilder out, int[] values) {
+    static void appendIntArray(StringBuilder out, int[] values) {
         out.append('[');
         for (int i = 0; i < values.length; i++) {
             if (i > 0) {

@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.assertj.core.data.Offset;
+import org.assertj.core.data.Percentage;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +50,7 @@ class CpgbenchCommandTest {
             long rate = Long.parseLong(m.group(2));
             assertThat(size).isEqualTo(i == 0 ? 64 : 1600);
             assertThat(rate).isPositive();
-            assertThat(Double.parseDouble(m.group(3))).isCloseTo(rate * size / 1e6, org.assertj.core.data.Offset.offset(0.01));
+            assertThat(Double.parseDouble(m.group(3))).isCloseTo(rate * size / 1e6, Offset.offset(0.01));
         }
         assertThat(cli.err.toString()).contains("cpgbench: size 64 B (1 of 2)", "cpgbench: size 1600 B (2 of 2)");
     }
@@ -85,7 +87,7 @@ class CpgbenchCommandTest {
                 long messages = Long.parseLong(m.group(2));
                 double seconds = Double.parseDouble(m.group(3));
                 assertThat(messages).isPositive();
-                assertThat(Double.parseDouble(m.group(4))).isCloseTo(messages / seconds, org.assertj.core.data.Percentage.withPercentage(0.1));
+                assertThat(Double.parseDouble(m.group(4))).isCloseTo(messages / seconds, Percentage.withPercentage(0.1));
                 assertThat(m.group(6)).isEqualTo("bench \\\"one\\\"");
                 assertThat(m.group(7)).isEqualTo("safe");
                 assertThat(m.group(8)).isEqualTo("1");

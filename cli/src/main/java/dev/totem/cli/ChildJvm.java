@@ -2,13 +2,16 @@ package dev.totem.cli;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The command that runs one of our hidden subcommands in a new JVM, with this JVM's java and class
- * path, and the access options the launcher gave this JVM ({@link #INHERITED}). The JVM options
- * in {@value #CHILD_OPTS_ENV} come after ours, so they win (a larger {@code -Xmx}, another
- * collector).
+ * path, the access options the launcher gave this JVM ({@link #INHERITED}) and our collector
+ * ({@link #COLLECTOR}). The JVM options in {@value #CHILD_OPTS_ENV} come after ours, so they win
+ * (a larger {@code -Xmx}; another collector replaces ours).
  */
 final class ChildJvm {
     /** Environment variable with extra JVM options for every child JVM, separated by spaces. */
@@ -20,18 +23,38 @@ final class ChildJvm {
      */
     static final List<String> INHERITED = List.of("--sun-misc-unsafe-memory-access=", "--enable-native-access=");
 
+    /**
+     * The collector of every child JVM unless its caller or {@value #CHILD_OPTS_ENV} picks one, and
+     * of {@code ./totem}'s own JVM (the launcher passes the same two options; keep them equal).
+     * Nodes, bench clients and lock replicas keep what they allocate for a ring rotation or two:
+     * messages in flight, requests. G1 promoted that and paused a busy lock replica for 50-150 ms
+     * every half second, where the parallel collector with a young generation of 128 MiB collects
+     * in 5-6 ms (larger young generations did worse: colder memory). In ipc mode at 64 B, nodes
+     * and clients with it carried 12 % more than with G1 (perf/README.md, session 19).
+     */
+    static final List<String> COLLECTOR = List.of("-XX:+UseParallelGC", "-Xmn128m");
+
+    /** An option that picks a collector: two on one command line stop the JVM. */
+    private static final Pattern PICKS_COLLECTOR = Pattern.compile("-XX:\\+Use\\w*GC");
+
     private ChildJvm() {}
 
     /** {@code java [inherited] [jvmOptions] [$TOTEM_CHILD_JAVA_OPTS] -cp <ours> dev.totem.cli.Main <subcommand>}; the caller appends the options. */
     static List<String> command(String subcommand, String... jvmOptions) {
+        return commandWith(System.getenv(CHILD_OPTS_ENV), subcommand, jvmOptions);
+    }
+
+    /** As {@link #command(String, String...)}, with {@code extra} in place of {@value #CHILD_OPTS_ENV}. */
+    static List<String> commandWith(String extra, String subcommand, String... jvmOptions) {
+        List<String> extraOptions = extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(inherited(ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        cmd.addAll(List.of(jvmOptions));
-        String extra = System.getenv(CHILD_OPTS_ENV);
-        if (extra != null && !extra.isBlank()) {
-            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        if (Stream.concat(Arrays.stream(jvmOptions), extraOptions.stream()).noneMatch(o -> PICKS_COLLECTOR.matcher(o).matches())) {
+            cmd.addAll(COLLECTOR);
         }
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(extraOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), subcommand));
         return cmd;
     }

@@ -141,12 +141,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     private Path start(int id, Path config, Path dir, String incarnation) throws IOException {
         Path deliveries = dir.resolve("node" + id + "-" + incarnation + ".ids");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        // Our own class path: the shaded jar under ./totem, target/classes and jars under tests.
-        String classPath = System.getProperty("java.class.path");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", classPath, Main.class.getName(), "demo-node",
-                "-c", config.toString(), "--nodeid", Integer.toString(id), "--state-dir", dir.resolve("state" + id).toString(),
-                "--deliveries", deliveries.toString(), "--rate", Integer.toString(rate));
+        List<String> command = new ArrayList<>(ChildJvm.command("demo-node", "-Xmx256m"));
+        command.addAll(List.of("-c", config.toString(), "--nodeid", Integer.toString(id), "--state-dir",
+                dir.resolve("state" + id).toString(), "--deliveries", deliveries.toString(), "--rate", Integer.toString(rate)));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectError(dir.resolve("node" + id + "-" + incarnation + ".log").toFile());
         Process p = pb.start();
         processes[id] = p;

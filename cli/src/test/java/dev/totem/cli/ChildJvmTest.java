@@ -2,6 +2,9 @@ package dev.totem.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,5 +27,22 @@ class ChildJvmTest {
         List<String> cmd = ChildJvm.command("bench-node", "-Xmx64m");
         assertThat(cmd).contains("-Xmx64m", "-cp", System.getProperty("java.class.path"));
         assertThat(cmd.subList(cmd.size() - 2, cmd.size())).containsExactly(Main.class.getName(), "bench-node");
+    }
+
+    @Test
+    void aChildGetsOurCollectorUnlessItsCallerOrTheEnvironmentPicksOne() {
+        assertThat(ChildJvm.commandWith(null, "node", "-Xmx512m")).containsSubsequence("-XX:+UseParallelGC", "-Xmn128m", "-Xmx512m");
+        List<String> serial = ChildJvm.commandWith(null, "jepsen-node", "-Xmx192m", "-XX:+UseSerialGC");
+        assertThat(serial).contains("-XX:+UseSerialGC").doesNotContain("-XX:+UseParallelGC", "-Xmn128m");
+        List<String> g1 = ChildJvm.commandWith(" -Xmx2g  -XX:+UseG1GC ", "node", "-Xmx512m");
+        assertThat(g1).containsSubsequence("-Xmx512m", "-Xmx2g", "-XX:+UseG1GC").doesNotContain("-XX:+UseParallelGC", "-Xmn128m");
+        assertThat(ChildJvm.commandWith("-Xmn64m", "node")).containsSubsequence("-Xmn128m", "-Xmn64m"); // the later one wins
+    }
+
+    @Test
+    void theLauncherGivesItsOwnJvmTheSameCollector() throws IOException {
+        Path launcher = Path.of("..", "totem");
+        assertThat(launcher).exists();
+        assertThat(Files.readString(launcher)).contains("jvm_opts+=(" + String.join(" ", ChildJvm.COLLECTOR) + ")");
     }
 }

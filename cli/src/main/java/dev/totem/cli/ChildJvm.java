@@ -30,7 +30,7 @@ final class ChildJvm {
      * messages in flight, requests. G1 promoted that and paused a busy lock replica for 50-150 ms
      * every half second, where the parallel collector with a young generation of 128 MiB collects
      * in 5-6 ms (larger young generations did worse: colder memory). In ipc mode at 64 B, nodes
-     * and clients with it carried 12 % more than with G1 (perf/README.md, session 19).
+     * and clients with it carried 8-13 % more than with G1 (perf/README.md, session 19).
      */
     static final List<String> COLLECTOR = List.of("-XX:+UseParallelGC", "-Xmn128m");
 

@@ -28,11 +28,12 @@ final class ChildJvm {
      * of {@code ./totem}'s own JVM (the launcher passes the same two options; keep them equal).
      * Nodes, bench clients and lock replicas keep what they allocate for a ring rotation or two:
      * messages in flight, requests. G1 promoted that and paused a busy lock replica for 50-150 ms
-     * every half second, where the parallel collector with a young generation of 128 MiB collects
-     * in 5-6 ms (larger young generations did worse: colder memory). In ipc mode at 64 B, nodes
-     * and clients with it carried 8-13 % more than with G1 (perf/README.md, session 19).
+     * every half second, where the parallel collector collects in 5-6 ms. In ipc mode at 64 B,
+     * nodes and clients with it carried 8-13 % more than with G1 (perf/README.md, session 19).
+     * No young generation size here: one larger than a JVM's initial heap (a small host, a
+     * {@code -Xmx128m} test) makes the JVM print a warning on stdout, where our processes answer.
      */
-    static final List<String> COLLECTOR = List.of("-XX:+UseParallelGC", "-Xmn128m");
+    static final List<String> COLLECTOR = List.of("-XX:+UseParallelGC");
 
     /** An option that picks a collector: two on one command line stop the JVM. */
     private static final Pattern PICKS_COLLECTOR = Pattern.compile("-XX:\\+Use\\w*GC");

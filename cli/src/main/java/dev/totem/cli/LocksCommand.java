@@ -57,14 +57,14 @@ public final class LocksCommand implements Callable<Integer> {
         static final int CLIENTS_MAX = 16_384;
         /**
          * JVM options of the node processes and of the server process, the same for both modes,
-         * besides {@link ChildJvm#COLLECTOR}. A busy replica allocates a few hundred bytes per
-         * request and keeps each for a ring rotation or two. G1 in 512 MiB promoted the requests
-         * in flight and paused each node for 50-150 ms every half second; the parallel collector
-         * with a young generation of 128 MiB collects every 0.3 s in 5-6 ms, finding 15 MiB
-         * alive. Larger young generations did worse, step by step (256, 512, 1200 MiB: each new
-         * allocation touches colder memory).
+         * besides {@link ChildJvm#COLLECTOR}, the parallel one. A busy replica allocates a few
+         * hundred bytes per request and keeps each for a ring rotation or two. G1 in 512 MiB
+         * promoted the requests in flight and paused each node for 50-150 ms every half second;
+         * the parallel collector with a young generation of 128 MiB collects every 0.3 s in 5-6
+         * ms, finding 15 MiB alive. Larger young generations did worse, step by step (256, 512,
+         * 1200 MiB: each new allocation touches colder memory).
          */
-        static final String[] JVM_OPTIONS = {"-Xmx1g"};
+        static final String[] JVM_OPTIONS = {"-Xmx1g", "-Xmn128m"};
         /** How long the server process may take to listen. */
         static final Duration SERVER_START = Duration.ofSeconds(30);
 

@@ -25,7 +25,7 @@ final class ChildJvm {
 
     /**
      * The collector of every child JVM unless its caller or {@value #CHILD_OPTS_ENV} picks one, and
-     * of {@code ./totem}'s own JVM (the launcher passes the same two options; keep them equal).
+     * of {@code ./totem}'s own JVM (the launcher passes the same options; keep them equal).
      * Nodes, bench clients and lock replicas keep what they allocate for a ring rotation or two:
      * messages in flight, requests. G1 promoted that and paused a busy lock replica for 50-150 ms
      * every half second, where the parallel collector collects in 5-6 ms. In ipc mode at 64 B,
@@ -40,7 +40,7 @@ final class ChildJvm {
 
     private ChildJvm() {}
 
-    /** {@code java [inherited] [jvmOptions] [$TOTEM_CHILD_JAVA_OPTS] -cp <ours> dev.totem.cli.Main <subcommand>}; the caller appends the options. */
+    /** {@code java [inherited] [collector] [jvmOptions] [$TOTEM_CHILD_JAVA_OPTS] -cp <ours> dev.totem.cli.Main <subcommand>}; the caller appends the options. */
     static List<String> command(String subcommand, String... jvmOptions) {
         return commandWith(System.getenv(CHILD_OPTS_ENV), subcommand, jvmOptions);
     }

@@ -71,6 +71,14 @@ public sealed interface CpgEvent {
             return payload.view();
         }
 
+        /**
+         * The message's bytes where they lie, shared, for a writer that copies them on in one
+         * call (a read-only view makes some writers copy twice): never write its array.
+         */
+        public ByteSlice payloadSlice() {
+            return payload;
+        }
+
         /** The message's length in bytes. */
         public int length() {
             return payload.length();

@@ -1,7 +1,6 @@
 package dev.totem.cpg;
 
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import dev.totem.cpg.wire.EntryState;
 import dev.totem.cpg.wire.ExecMessage;
@@ -87,75 +86,90 @@ sealed interface Exec {
 
     /**
      * A multicast's bytes, as {@link #encode} would give for an {@link ExecMessage} with the
-     * {@code Mcast} body (fields in number order, proto3 defaults left out), written with
-     * protobuf's stream but no builders: this runs for every CPG message a node sends.
+     * {@code Mcast} body (fields in number order, proto3 defaults left out), written byte by byte
+     * ({@link ProtoWire}): this runs for every CPG message a node sends.
      */
     private static byte[] encodeMcast(String group, int pid, byte[] payload, int offset, int length) {
-        int body = (group.isEmpty() ? 0 : CodedOutputStream.computeStringSize(1, group))
-                + (pid == 0 ? 0 : CodedOutputStream.computeUInt32Size(2, pid))
-                + (length == 0 ? 0 : CodedOutputStream.computeTagSize(3) + CodedOutputStream.computeUInt32SizeNoTag(length) + length);
-        byte[] out = new byte[2 + 1 + CodedOutputStream.computeUInt32SizeNoTag(body) + body];
+        byte[] name = group.getBytes(StandardCharsets.UTF_8);
+        int body = (name.length == 0 ? 0 : 1 + ProtoWire.varintSize(name.length) + name.length)
+                + (pid == 0 ? 0 : 1 + ProtoWire.uint32Size(pid))
+                + (length == 0 ? 0 : 1 + ProtoWire.varintSize(length) + length);
+        byte[] out = new byte[2 + 1 + ProtoWire.varintSize(body) + body];
         out[0] = (byte) SERVICE_CPG;
         out[1] = (byte) VERSION;
-        CodedOutputStream o = CodedOutputStream.newInstance(out, 2, out.length - 2);
-        try {
-            o.writeUInt32NoTag(MCAST_TAG);
-            o.writeUInt32NoTag(body);
-            if (!group.isEmpty()) {
-                o.writeString(1, group);
-            }
-            if (pid != 0) {
-                o.writeUInt32(2, pid);
-            }
-            if (length != 0) {
-                o.writeByteArray(3, payload, offset, length);
-            }
-            o.checkNoSpaceLeft();
-        } catch (java.io.IOException ex) {
-            throw new IllegalStateException("protobuf could not write into an array of its own size", ex);
+        out[2] = (byte) MCAST_TAG;
+        int at = ProtoWire.putVarint(out, 3, body);
+        if (name.length != 0) {
+            out[at++] = (byte) MCAST_GROUP_TAG;
+            at = ProtoWire.putVarint(out, at, name.length);
+            System.arraycopy(name, 0, out, at, name.length);
+            at += name.length;
+        }
+        if (pid != 0) {
+            out[at++] = (byte) MCAST_PID_TAG;
+            at = ProtoWire.putVarint(out, at, pid & 0xFFFFFFFFL);
+        }
+        if (length != 0) {
+            out[at++] = (byte) MCAST_PAYLOAD_TAG;
+            at = ProtoWire.putVarint(out, at, length);
+            System.arraycopy(payload, offset, out, at, length);
         }
         return out;
     }
 
     /**
-     * A multicast read field by field, without builders (every node decodes every CPG message);
-     * null when the message is not one multicast body in the usual form (another body, a field
-     * this node does not know, more after the body): then the generated parser reads it.
+     * A multicast read byte by byte (every node decodes every CPG message); null when the
+     * message is not one multicast body in the usual form (another body, a field this node does
+     * not know, a field cut off, more after the body, a group name that is not UTF-8): then the
+     * generated parser reads it, and says what is wrong.
      */
-    private static Exec decodeMcast(byte[] bytes, int at, int length, Utf8Names names) throws java.io.IOException {
-        int body = at + 2;
-        CodedInputStream in = CodedInputStream.newInstance(bytes, body, length - 2);
-        if (in.readTag() != MCAST_TAG) {
+    private static Exec decodeMcast(byte[] bytes, int at, int length, Utf8Names names) {
+        int end = at + length;
+        int p = at + 2;
+        if (p >= end || bytes[p] != MCAST_TAG) {
             return null;
         }
-        int limit = in.pushLimit(in.readRawVarint32());
+        long v = ProtoWire.varint32(bytes, p + 1, end);
+        // The body must fill the rest of the message exactly.
+        if (v == ProtoWire.MALFORMED || ProtoWire.value(v) != end - ProtoWire.position(v)) {
+            return null;
+        }
+        p = ProtoWire.position(v);
         String group = "";
         int pid = 0;
         int payloadOffset = 0;
         int payloadLength = 0;
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        while (p < end) {
+            int tag = bytes[p++];
+            v = ProtoWire.varint32(bytes, p, end);
+            if (v == ProtoWire.MALFORMED) {
+                return null;
+            }
+            p = ProtoWire.position(v);
+            int value = ProtoWire.value(v);
             switch (tag) {
-                case MCAST_GROUP_TAG -> {
-                    int nameLength = in.readRawVarint32();
-                    int offset = body + in.getTotalBytesRead();
-                    in.skipRawBytes(nameLength); // checks the length against the message first
-                    group = names.decode(bytes, offset, nameLength);
-                }
-                case MCAST_PID_TAG -> pid = in.readUInt32();
-                case MCAST_PAYLOAD_TAG -> {
-                    // Left where it is: the delivery refers to it inside this message.
-                    payloadLength = in.readRawVarint32();
-                    payloadOffset = body + in.getTotalBytesRead();
-                    in.skipRawBytes(payloadLength);
+                case MCAST_PID_TAG -> pid = value;
+                case MCAST_GROUP_TAG, MCAST_PAYLOAD_TAG -> {
+                    if (value < 0 || value > end - p) {
+                        return null;
+                    }
+                    if (tag == MCAST_GROUP_TAG) {
+                        try {
+                            group = names.decode(bytes, p, value);
+                        } catch (java.nio.charset.CharacterCodingException e) {
+                            return null;
+                        }
+                    } else {
+                        // Left where it is: the delivery refers to it inside this message.
+                        payloadOffset = p;
+                        payloadLength = value;
+                    }
+                    p += value;
                 }
                 default -> {
                     return null;
                 }
             }
-        }
-        in.popLimit(limit);
-        if (!in.isAtEnd()) {
-            return null;
         }
         String bad = checkMember(group, pid);
         return bad != null ? new Malformed("MCAST: " + bad) : new Mcast(group, pid, bytes, payloadOffset, payloadLength);

@@ -27,7 +27,7 @@ public final class Utf8Names {
      * @throws CharacterCodingException when those bytes are not UTF-8
      */
     public String decode(byte[] bytes, int offset, int length) throws CharacterCodingException {
-        if (lastBytes != null && Arrays.equals(bytes, offset, offset + length, lastBytes, 0, lastBytes.length)) {
+        if (isLast(bytes, offset, length)) {
             return last;
         }
         boolean ascii = true;
@@ -43,17 +43,49 @@ public final class Utf8Names {
     }
 
     /**
-     * The name whose UTF-8 is the next {@code length} bytes of {@code buffer} (read-only ones
-     * too), which it reads.
+     * Whether those bytes are the last name's. A plain loop: names are short, and for a few bytes
+     * {@code Arrays.equals} on ranges cost more in its checks and call than the comparison.
+     */
+    private boolean isLast(byte[] bytes, int offset, int length) {
+        byte[] l = lastBytes;
+        if (l == null || l.length != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (bytes[offset + i] != l[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The name whose UTF-8 is the {@code length} bytes of {@code buffer} (read-only ones too) at
+     * absolute position {@code at}; the buffer's position is left alone.
+     *
+     * @throws CharacterCodingException when those bytes are not UTF-8
+     * @throws IndexOutOfBoundsException when the buffer ends before them
+     */
+    public String decode(ByteBuffer buffer, int at, int length) throws CharacterCodingException {
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, 2 * scratch.length)];
+        }
+        buffer.get(at, scratch, 0, length);
+        return decode(scratch, 0, length);
+    }
+
+    /**
+     * The name whose UTF-8 is the next {@code length} bytes of {@code buffer}, which it reads.
      *
      * @throws CharacterCodingException when those bytes are not UTF-8
      * @throws java.nio.BufferUnderflowException when fewer remain
      */
     public String decode(ByteBuffer buffer, int length) throws CharacterCodingException {
-        if (scratch.length < length) {
-            scratch = new byte[Math.max(length, 2 * scratch.length)];
+        if (buffer.remaining() < length) {
+            throw new java.nio.BufferUnderflowException();
         }
-        buffer.get(scratch, 0, length);
-        return decode(scratch, 0, length);
+        String name = decode(buffer, buffer.position(), length);
+        buffer.position(buffer.position() + length);
+        return name;
     }
 }

@@ -1,22 +1,23 @@
 package dev.totem.cpg.client;
 
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
 import dev.totem.cpg.CpgError;
 import dev.totem.cpg.CpgEvent;
+import dev.totem.cpg.ProtoWire;
 import dev.totem.cpg.Utf8Names;
 import dev.totem.cpg.ipc.IpcFrames;
 import dev.totem.cpg.ipc.wire.Reply;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * The client's side of the three messages a streaming client handles most, in the bytes of
  * {@code cpg_ipc.proto} but without a builder and message objects per message: it writes Mcast
- * requests and reads OK replies field by field with protobuf's streams, and reads deliveries
- * byte by byte. Anything else, or anything unusual in these (an unknown field, a malformed
- * one), goes through the generated code.
+ * requests and reads deliveries byte by byte ({@link ProtoWire}), and reads OK replies field by
+ * field with protobuf's stream. Anything else, or anything unusual in these (an unknown field, a
+ * malformed one), goes through the generated code.
  */
 final class ClientFrames {
     /** The reply a streamed multicast's OK answer stands for: OK, with nothing else a caller reads. */
@@ -33,36 +34,40 @@ final class ClientFrames {
      * @param guarantee the wire value of the guarantee ({@code Guarantee} of cpg_ipc.proto)
      */
     static byte[] mcastRequest(long id, String group, int guarantee, boolean wait, byte[] payload) {
-        int body = (group.isEmpty() ? 0 : CodedOutputStream.computeStringSize(1, group))
-                + (guarantee == 0 ? 0 : CodedOutputStream.computeEnumSize(2, guarantee))
-                + (payload.length == 0 ? 0 : CodedOutputStream.computeByteArraySize(3, payload))
-                + (wait ? CodedOutputStream.computeBoolSize(4, true) : 0);
-        int message = (id == 0 ? 0 : CodedOutputStream.computeUInt64Size(1, id))
-                + 1 + CodedOutputStream.computeUInt32SizeNoTag(body) + body;
+        byte[] name = group.getBytes(StandardCharsets.UTF_8);
+        int body = (name.length == 0 ? 0 : 1 + ProtoWire.varintSize(name.length) + name.length)
+                + (guarantee == 0 ? 0 : 1 + ProtoWire.varintSize(guarantee)) // an enum: int32, sign-extended
+                + (payload.length == 0 ? 0 : 1 + ProtoWire.varintSize(payload.length) + payload.length)
+                + (wait ? 2 : 0);
+        int message = (id == 0 ? 0 : 1 + ProtoWire.varintSize(id)) + 1 + ProtoWire.varintSize(body) + body;
         byte[] frame = new byte[IpcFrames.LENGTH_BYTES + message];
         ByteBuffer.wrap(frame).putInt(message);
-        CodedOutputStream out = CodedOutputStream.newInstance(frame, IpcFrames.LENGTH_BYTES, message);
-        try {
-            if (id != 0) {
-                out.writeUInt64(1, id);
-            }
-            out.writeUInt32NoTag(IpcFrames.CLIENT_MCAST);
-            out.writeUInt32NoTag(body);
-            if (!group.isEmpty()) {
-                out.writeString(1, group);
-            }
-            if (guarantee != 0) {
-                out.writeEnum(2, guarantee);
-            }
-            if (payload.length != 0) {
-                out.writeByteArray(3, payload);
-            }
-            if (wait) {
-                out.writeBool(4, true);
-            }
-            out.checkNoSpaceLeft();
-        } catch (IOException e) {
-            throw new IllegalStateException("protobuf could not write into an array of its own size", e);
+        int at = IpcFrames.LENGTH_BYTES;
+        if (id != 0) {
+            frame[at++] = (byte) IpcFrames.CLIENT_ID;
+            at = ProtoWire.putVarint(frame, at, id);
+        }
+        frame[at++] = (byte) IpcFrames.CLIENT_MCAST;
+        at = ProtoWire.putVarint(frame, at, body);
+        if (name.length != 0) {
+            frame[at++] = (byte) IpcFrames.MCAST_GROUP;
+            at = ProtoWire.putVarint(frame, at, name.length);
+            System.arraycopy(name, 0, frame, at, name.length);
+            at += name.length;
+        }
+        if (guarantee != 0) {
+            frame[at++] = (byte) IpcFrames.MCAST_GUARANTEE;
+            at = ProtoWire.putVarint(frame, at, guarantee);
+        }
+        if (payload.length != 0) {
+            frame[at++] = (byte) IpcFrames.MCAST_PAYLOAD;
+            at = ProtoWire.putVarint(frame, at, payload.length);
+            System.arraycopy(payload, 0, frame, at, payload.length);
+            at += payload.length;
+        }
+        if (wait) {
+            frame[at++] = (byte) IpcFrames.MCAST_WAIT;
+            frame[at] = 1;
         }
         return frame;
     }
@@ -82,12 +87,12 @@ final class ClientFrames {
         if (length == 0 || array[offset] != IpcFrames.SERVER_DELIVER) {
             return null;
         }
-        long v = varint32(array, offset + 1, end);
+        long v = ProtoWire.varint32(array, offset + 1, end);
         // The Deliver must fill the rest of the frame exactly.
-        if (v < 0 || value(v) != end - position(v)) {
+        if (v == ProtoWire.MALFORMED || ProtoWire.value(v) != end - ProtoWire.position(v)) {
             return null;
         }
-        int p = position(v);
+        int p = ProtoWire.position(v);
         String group = "";
         int node = 0;
         int pid = 0;
@@ -96,23 +101,23 @@ final class ClientFrames {
         while (p < end) {
             int tag = array[p++];
             if (tag == IpcFrames.DELIVER_SENDER_NODE || tag == IpcFrames.DELIVER_SENDER_PID) {
-                v = varint32(array, p, end);
-                if (v < 0) {
+                v = ProtoWire.varint32(array, p, end);
+                if (v == ProtoWire.MALFORMED) {
                     return null;
                 }
-                p = position(v);
+                p = ProtoWire.position(v);
                 if (tag == IpcFrames.DELIVER_SENDER_NODE) {
-                    node = value(v);
+                    node = ProtoWire.value(v);
                 } else {
-                    pid = value(v);
+                    pid = ProtoWire.value(v);
                 }
             } else if (tag == IpcFrames.DELIVER_GROUP || tag == IpcFrames.DELIVER_PAYLOAD) {
-                v = varint32(array, p, end);
-                if (v < 0 || value(v) < 0 || value(v) > end - position(v)) {
+                v = ProtoWire.varint32(array, p, end);
+                if (v == ProtoWire.MALFORMED || ProtoWire.value(v) < 0 || ProtoWire.value(v) > end - ProtoWire.position(v)) {
                     return null;
                 }
-                p = position(v);
-                int bytes = value(v);
+                p = ProtoWire.position(v);
+                int bytes = ProtoWire.value(v);
                 if (tag == IpcFrames.DELIVER_GROUP) {
                     group = names.decode(array, p, bytes);
                 } else {
@@ -126,31 +131,6 @@ final class ClientFrames {
         }
         byte[] payload = payloadLength == 0 ? EMPTY : Arrays.copyOfRange(array, payloadAt, payloadAt + payloadLength);
         return new CpgEvent.Deliver(group, node, pid, payload);
-    }
-
-    /**
-     * The varint at {@code p}, before {@code end}, as a uint32: its value in the low 32 bits of
-     * the result and the position after it in the high ones; -1 when it is cut off by {@code end}
-     * or does not fit 32 bits in 5 bytes (protobuf writes every uint32 that way).
-     */
-    private static long varint32(byte[] array, int p, int end) {
-        int value = 0;
-        for (int shift = 0; shift <= 28 && p < end; shift += 7) {
-            int b = array[p++];
-            value |= (b & 0x7F) << shift;
-            if (b >= 0) {
-                return shift == 28 && b > 0x0F ? -1 : ((long) p << 32) | (value & 0xFFFFFFFFL);
-            }
-        }
-        return -1;
-    }
-
-    private static int value(long varint) {
-        return (int) varint;
-    }
-
-    private static int position(long varint) {
-        return (int) (varint >>> 32);
     }
 
     /**

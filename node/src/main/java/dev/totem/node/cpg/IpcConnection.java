@@ -9,6 +9,7 @@ import dev.totem.cpg.CpgHandle;
 import dev.totem.cpg.CpgListener;
 import dev.totem.cpg.CpgResult;
 import dev.totem.cpg.EmbeddedCpg;
+import dev.totem.cpg.Utf8Names;
 import dev.totem.cpg.ipc.IpcCodec;
 import dev.totem.cpg.ipc.IpcFrames;
 import dev.totem.cpg.ipc.wire.ClientMessage;
@@ -93,6 +94,8 @@ final class IpcConnection extends ChannelInboundHandlerAdapter implements FrameD
     private long unansweredOkId;
     /** Writes deliveries and OK replies (with a scratch array of its own). */
     private final ServerFrames frames = new ServerFrames();
+    /** The group names of this client's multicast requests, decoded once while one repeats. */
+    private final Utf8Names groupNames = new Utf8Names();
     /** The group of the last delivery written, and its UTF-8. */
     private String lastGroup;
     private byte[] lastGroupUtf8;
@@ -131,7 +134,7 @@ final class IpcConnection extends ChannelInboundHandlerAdapter implements FrameD
         }
         ClientMessage m;
         try {
-            McastRequest mcast = McastRequest.read(buf.nioBuffer(index, length));
+            McastRequest mcast = McastRequest.read(buf.nioBuffer(index, length), groupNames);
             if (mcast != null) {
                 queue(new Request(null, mcast));
                 return;

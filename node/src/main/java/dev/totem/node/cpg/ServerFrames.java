@@ -1,8 +1,9 @@
 package dev.totem.node.cpg;
 
-import com.google.protobuf.CodedOutputStream;
 import dev.totem.cpg.CpgEvent;
+import dev.totem.cpg.ProtoWire;
 import dev.totem.cpg.ipc.IpcFrames;
+import dev.totem.protocol.api.ByteSlice;
 import io.netty.buffer.ByteBuf;
 import java.util.function.IntFunction;
 
@@ -31,16 +32,16 @@ final class ServerFrames {
     void writeDeliver(IntFunction<ByteBuf> room, CpgEvent.Deliver d, byte[] groupUtf8) {
         int groupBytes = groupUtf8.length;
         int payloadBytes = d.length();
-        int body = (groupBytes == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(groupBytes) + groupBytes)
+        int body = (groupBytes == 0 ? 0 : 1 + ProtoWire.varintSize(groupBytes) + groupBytes)
                 + uint32FieldSize(d.senderNode()) + uint32FieldSize(d.senderPid())
-                + (payloadBytes == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(payloadBytes) + payloadBytes);
+                + (payloadBytes == 0 ? 0 : 1 + ProtoWire.varintSize(payloadBytes) + payloadBytes);
         if (head.length < HEADER_BYTES_MAX + groupBytes) {
             head = new byte[HEADER_BYTES_MAX + groupBytes];
         }
         int at = header(IpcFrames.SERVER_DELIVER, body);
         if (groupBytes != 0) {
             head[at++] = (byte) IpcFrames.DELIVER_GROUP;
-            at = varint(at, groupBytes);
+            at = ProtoWire.putVarint(head, at, groupBytes);
             System.arraycopy(groupUtf8, 0, head, at, groupBytes);
             at += groupBytes;
         }
@@ -48,22 +49,24 @@ final class ServerFrames {
         at = uint32Field(at, IpcFrames.DELIVER_SENDER_PID, d.senderPid());
         if (payloadBytes != 0) {
             head[at++] = (byte) IpcFrames.DELIVER_PAYLOAD;
-            at = varint(at, payloadBytes);
+            at = ProtoWire.putVarint(head, at, payloadBytes);
         }
         ByteBuf out = room.apply(at + payloadBytes);
         out.writeBytes(head, 0, at);
         if (payloadBytes != 0) {
-            out.writeBytes(d.payloadView());
+            // From the array: netty copies a read-only view through a scratch array of its own.
+            ByteSlice payload = d.payloadSlice();
+            out.writeBytes(payload.array(), payload.offset(), payloadBytes);
         }
     }
 
     /** Appends the frame of a {@code ServerMessage} carrying an OK {@code Reply} to request {@code id}, as {@link #writeDeliver}. */
     void writeOkReply(IntFunction<ByteBuf> room, long id, int okCode) {
-        int body = (id == 0 ? 0 : 1 + CodedOutputStream.computeUInt64SizeNoTag(id)) + uint32FieldSize(okCode);
+        int body = (id == 0 ? 0 : 1 + ProtoWire.varintSize(id)) + uint32FieldSize(okCode);
         int at = header(IpcFrames.SERVER_REPLY, body);
         if (id != 0) {
             head[at++] = (byte) IpcFrames.REPLY_ID;
-            at = varint(at, id);
+            at = ProtoWire.putVarint(head, at, id);
         }
         at = uint32Field(at, IpcFrames.REPLY_ERROR, okCode);
         room.apply(at).writeBytes(head, 0, at);
@@ -74,17 +77,17 @@ final class ServerFrames {
      * that field's {@code body} bytes at the start of the array; returns where they end.
      */
     private int header(int tag, int body) {
-        int message = 1 + CodedOutputStream.computeUInt32SizeNoTag(body) + body;
+        int message = 1 + ProtoWire.varintSize(body) + body;
         head[0] = (byte) (message >>> 24);
         head[1] = (byte) (message >>> 16);
         head[2] = (byte) (message >>> 8);
         head[3] = (byte) message;
         head[4] = (byte) tag;
-        return varint(5, body);
+        return ProtoWire.putVarint(head, 5, body);
     }
 
     private static int uint32FieldSize(int value) {
-        return value == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(value);
+        return value == 0 ? 0 : 1 + ProtoWire.uint32Size(value);
     }
 
     private int uint32Field(int at, int tag, int value) {
@@ -92,15 +95,6 @@ final class ServerFrames {
             return at;
         }
         head[at] = (byte) tag;
-        return varint(at + 1, value & 0xffffffffL);
-    }
-
-    private int varint(int at, long value) {
-        while ((value & ~0x7fL) != 0) {
-            head[at++] = (byte) ((value & 0x7f) | 0x80);
-            value >>>= 7;
-        }
-        head[at++] = (byte) value;
-        return at;
+        return ProtoWire.putVarint(head, at + 1, value & 0xffffffffL);
     }
 }

@@ -10,8 +10,9 @@ import java.nio.ByteBuffer;
  *
  * <p>A reader gives a varint as one {@code long}: its value in the low 32 bits and the position
  * after it in the high ones ({@link #value}, {@link #position}), or {@link #MALFORMED} when it is
- * cut off or is not a uint32 in at most 5 bytes. Protobuf reads such varints too (it truncates
- * them); the hand-written readers leave those messages to the generated code instead.
+ * cut off or is not a uint32 in at most 5 bytes. Protobuf takes the longer ones too (it
+ * truncates them to 32 bits); the hand-written readers leave those messages to the generated
+ * code instead.
  */
 public final class ProtoWire {
     /** What a reader returns for a varint it does not take. */

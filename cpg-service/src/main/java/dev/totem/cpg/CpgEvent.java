@@ -14,9 +14,10 @@ public sealed interface CpgEvent {
     /**
      * A message of a group member, in the ring's total order: corosync's deliver callback.
      * Immutable: {@link #payload()} returns a copy; {@link #payloadView()} a read-only view of
-     * the bytes, shared by the node's receivers, without copying. (A class rather than a record:
-     * the service keeps the payload where it arrived, inside the frame that carried it, so a
-     * delivery costs no copy of it.) An event kept after its callback keeps that whole frame
+     * the bytes, shared by the node's receivers, without copying ({@link #payloadSlice()} the
+     * shared bytes themselves, for writers that copy them on and never write them). (A class
+     * rather than a record: the service keeps the payload where it arrived, inside the frame
+     * that carried it, so a delivery costs no copy of it.) An event kept after its callback keeps that whole frame
      * (up to netmtu bytes) in memory: a listener that stores messages stores {@link #payload()}.
      */
     final class Deliver implements CpgEvent {

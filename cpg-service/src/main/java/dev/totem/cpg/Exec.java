@@ -100,19 +100,13 @@ sealed interface Exec {
         out[2] = (byte) MCAST_TAG;
         int at = ProtoWire.putVarint(out, 3, body);
         if (name.length != 0) {
-            out[at++] = (byte) MCAST_GROUP_TAG;
-            at = ProtoWire.putVarint(out, at, name.length);
-            System.arraycopy(name, 0, out, at, name.length);
-            at += name.length;
+            at = ProtoWire.putBytesField(out, at, MCAST_GROUP_TAG, name, 0, name.length);
         }
         if (pid != 0) {
-            out[at++] = (byte) MCAST_PID_TAG;
-            at = ProtoWire.putVarint(out, at, pid & 0xFFFFFFFFL);
+            at = ProtoWire.putVarintField(out, at, MCAST_PID_TAG, pid & 0xFFFFFFFFL);
         }
         if (length != 0) {
-            out[at++] = (byte) MCAST_PAYLOAD_TAG;
-            at = ProtoWire.putVarint(out, at, length);
-            System.arraycopy(payload, offset, out, at, length);
+            ProtoWire.putBytesField(out, at, MCAST_PAYLOAD_TAG, payload, offset, length);
         }
         return out;
     }

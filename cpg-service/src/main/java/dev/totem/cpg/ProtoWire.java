@@ -41,6 +41,25 @@ public final class ProtoWire {
         return at;
     }
 
+    /**
+     * Writes a varint field, its tag (of one byte: field numbers below 16) and {@code value} as
+     * an unsigned varint, at {@code at}; returns the position after it.
+     */
+    public static int putVarintField(byte[] array, int at, int tag, long value) {
+        array[at] = (byte) tag;
+        return putVarint(array, at + 1, value);
+    }
+
+    /**
+     * Writes a length-delimited field, its tag (of one byte), the length and the {@code length}
+     * bytes of {@code src} from {@code offset}, at {@code at}; returns the position after it.
+     */
+    public static int putBytesField(byte[] array, int at, int tag, byte[] src, int offset, int length) {
+        at = putVarintField(array, at, tag, length);
+        System.arraycopy(src, offset, array, at, length);
+        return at + length;
+    }
+
     /** The uint32 varint at {@code p}, before {@code end}; see the class comment for the result. */
     public static long varint32(byte[] array, int p, int end) {
         int value = 0;

@@ -44,30 +44,20 @@ final class ClientFrames {
         ByteBuffer.wrap(frame).putInt(message);
         int at = IpcFrames.LENGTH_BYTES;
         if (id != 0) {
-            frame[at++] = (byte) IpcFrames.CLIENT_ID;
-            at = ProtoWire.putVarint(frame, at, id);
+            at = ProtoWire.putVarintField(frame, at, IpcFrames.CLIENT_ID, id);
         }
-        frame[at++] = (byte) IpcFrames.CLIENT_MCAST;
-        at = ProtoWire.putVarint(frame, at, body);
+        at = ProtoWire.putVarintField(frame, at, IpcFrames.CLIENT_MCAST, body); // the Mcast's tag and length
         if (name.length != 0) {
-            frame[at++] = (byte) IpcFrames.MCAST_GROUP;
-            at = ProtoWire.putVarint(frame, at, name.length);
-            System.arraycopy(name, 0, frame, at, name.length);
-            at += name.length;
+            at = ProtoWire.putBytesField(frame, at, IpcFrames.MCAST_GROUP, name, 0, name.length);
         }
         if (guarantee != 0) {
-            frame[at++] = (byte) IpcFrames.MCAST_GUARANTEE;
-            at = ProtoWire.putVarint(frame, at, guarantee);
+            at = ProtoWire.putVarintField(frame, at, IpcFrames.MCAST_GUARANTEE, guarantee);
         }
         if (payload.length != 0) {
-            frame[at++] = (byte) IpcFrames.MCAST_PAYLOAD;
-            at = ProtoWire.putVarint(frame, at, payload.length);
-            System.arraycopy(payload, 0, frame, at, payload.length);
-            at += payload.length;
+            at = ProtoWire.putBytesField(frame, at, IpcFrames.MCAST_PAYLOAD, payload, 0, payload.length);
         }
         if (wait) {
-            frame[at++] = (byte) IpcFrames.MCAST_WAIT;
-            frame[at] = 1;
+            ProtoWire.putVarintField(frame, at, IpcFrames.MCAST_WAIT, 1);
         }
         return frame;
     }

@@ -40,16 +40,12 @@ final class ServerFrames {
         }
         int at = header(IpcFrames.SERVER_DELIVER, body);
         if (groupBytes != 0) {
-            head[at++] = (byte) IpcFrames.DELIVER_GROUP;
-            at = ProtoWire.putVarint(head, at, groupBytes);
-            System.arraycopy(groupUtf8, 0, head, at, groupBytes);
-            at += groupBytes;
+            at = ProtoWire.putBytesField(head, at, IpcFrames.DELIVER_GROUP, groupUtf8, 0, groupBytes);
         }
         at = uint32Field(at, IpcFrames.DELIVER_SENDER_NODE, d.senderNode());
         at = uint32Field(at, IpcFrames.DELIVER_SENDER_PID, d.senderPid());
         if (payloadBytes != 0) {
-            head[at++] = (byte) IpcFrames.DELIVER_PAYLOAD;
-            at = ProtoWire.putVarint(head, at, payloadBytes);
+            at = ProtoWire.putVarintField(head, at, IpcFrames.DELIVER_PAYLOAD, payloadBytes); // its bytes follow
         }
         ByteBuf out = room.apply(at + payloadBytes);
         out.writeBytes(head, 0, at);
@@ -65,8 +61,7 @@ final class ServerFrames {
         int body = (id == 0 ? 0 : 1 + ProtoWire.varintSize(id)) + uint32FieldSize(okCode);
         int at = header(IpcFrames.SERVER_REPLY, body);
         if (id != 0) {
-            head[at++] = (byte) IpcFrames.REPLY_ID;
-            at = ProtoWire.putVarint(head, at, id);
+            at = ProtoWire.putVarintField(head, at, IpcFrames.REPLY_ID, id);
         }
         at = uint32Field(at, IpcFrames.REPLY_ERROR, okCode);
         room.apply(at).writeBytes(head, 0, at);
@@ -94,7 +89,6 @@ final class ServerFrames {
         if (value == 0) {
             return at;
         }
-        head[at] = (byte) tag;
-        return ProtoWire.putVarint(head, at + 1, value & 0xffffffffL);
+        return ProtoWire.putVarintField(head, at, tag, value & 0xffffffffL);
     }
 }

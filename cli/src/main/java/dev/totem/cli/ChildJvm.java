@@ -30,17 +30,24 @@ final class ChildJvm {
      * messages in flight, requests. G1 promoted that and paused a busy lock replica for 50-150 ms
      * every half second, where the parallel collector collects in 5-6 ms. In ipc mode at 64 B,
      * nodes and clients with it carried 8-13 % more than with G1 (perf/README.md, session 19).
-     * No young generation size here: one larger than a JVM's initial heap (a small host, a
-     * {@code -Xmx128m} test) makes the JVM print a warning on stdout, where our processes answer.
+     * No generation sizes here: they belong with the heap size each caller picks (the bench's
+     * nodes: {@code BenchCommand.NODE_HEAP}).
      */
     static final List<String> COLLECTOR = List.of("-XX:+UseParallelGC");
+
+    /**
+     * The JVM's own warnings go to stderr: our children answer their parent on stdout, where the
+     * JVM writes them by default (a heap option it adjusts, for one). Options after these, such as
+     * a {@code -Xlog:gc} in {@value #CHILD_OPTS_ENV}, still log where they say.
+     */
+    static final List<String> JVM_WARNINGS_TO_STDERR = List.of("-Xlog:disable", "-Xlog:all=warning:stderr");
 
     /** An option that picks a collector: two on one command line stop the JVM. */
     private static final Pattern PICKS_COLLECTOR = Pattern.compile("-XX:\\+Use\\w*GC");
 
     private ChildJvm() {}
 
-    /** {@code java [inherited] [collector] [jvmOptions] [$TOTEM_CHILD_JAVA_OPTS] -cp <ours> dev.totem.cli.Main <subcommand>}; the caller appends the options. */
+    /** {@code java [inherited] [warnings to stderr] [collector] [jvmOptions] [$TOTEM_CHILD_JAVA_OPTS] -cp <ours> dev.totem.cli.Main <subcommand>}; the caller appends the options. */
     static List<String> command(String subcommand, String... jvmOptions) {
         return commandWith(System.getenv(CHILD_OPTS_ENV), subcommand, jvmOptions);
     }
@@ -51,6 +58,7 @@ final class ChildJvm {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(inherited(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        cmd.addAll(JVM_WARNINGS_TO_STDERR);
         if (Stream.concat(Arrays.stream(jvmOptions), extraOptions.stream()).noneMatch(o -> PICKS_COLLECTOR.matcher(o).matches())) {
             cmd.addAll(COLLECTOR);
         }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +39,22 @@ class ChildJvmTest {
         List<String> g1 = ChildJvm.commandWith(" -Xmx2g  -XX:+UseG1GC ", "node", "-Xmx512m");
         assertThat(g1).containsSubsequence("-Xmx512m", "-Xmx2g", "-XX:+UseG1GC").doesNotContain("-XX:+UseParallelGC");
         assertThat(ChildJvm.commandWith("-Xmn64m", "node")).containsSubsequence("-XX:+UseParallelGC", "-Xmn64m");
+    }
+
+    @Test
+    void aChildsJvmWarningsGoToStderrNotToTheStdoutItAnswersOn() throws Exception {
+        assertThat(ChildJvm.commandWith("-Xmx2g", "node", "-Xmx512m"))
+                .containsSubsequence(ChildJvm.JVM_WARNINGS_TO_STDERR.get(0), ChildJvm.JVM_WARNINGS_TO_STDERR.get(1), "-Xmx512m", "-Xmx2g");
+        // A young generation larger than the heap: the JVM adjusts it and warns.
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        cmd.addAll(ChildJvm.JVM_WARNINGS_TO_STDERR);
+        cmd.addAll(List.of("-XX:+UseParallelGC", "-Xmx64m", "-Xmn256m", "-version"));
+        Process p = new ProcessBuilder(cmd).start();
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isZero();
+        assertThat(stderr).contains("warning").contains("MaxNewSize");
+        assertThat(stdout).isEmpty();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.totem.cli;
 import dev.totem.perf.bench.BenchRun;
 import dev.totem.protocol.api.Guarantee;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
@@ -67,20 +68,6 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "Counted seconds per size (default ${DEFAULT-VALUE}).")
     private int seconds;
 
-    /**
-     * The heap of a bench node (and of a node daemon in ipc mode): a young generation of 1 GB. A
-     * node at full speed allocates 2-3 GB/s (frames it packs, frames it keeps, copies of
-     * submitted messages), nearly all of it dead within a rotation or two; with the collector's
-     * own sizing (about 120 MB young in a 512 MB heap) it collected every 45 ms and the collector
-     * threads took a tenth of all CPU at 8000 B. Fixed at start (-Xms), as JGroups' bench runs
-     * its members, so that the young generation is never larger than the heap. Embedded, in the
-     * clear, two alternating pairs: 1600 B 947k / 913k msgs/s before against 1,079k / 1,155k, 8000
-     * B 205k / 232k against 242k / 253k (perf/README.md, session 21).
-     */
-    static final String[] NODE_HEAP = {"-Xms2g", "-Xmx2g", "-Xmn1g"};
-    /** The heap of a bench client in ipc mode: an event per delivery, dead once counted. */
-    static final String[] CLIENT_HEAP = {"-Xms1g", "-Xmx1g", "-Xmn768m"};
-
     /** Warm-up seconds per size; ipc mode starts six JVMs whose compilers share the CPUs, so it waits longer. */
     static final int WARMUP_SECONDS = 8;
     static final int IPC_WARMUP_SECONDS = 60;
@@ -141,6 +128,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (maxMessages != null) {
             totem.put("max_messages", maxMessages.toString());
         }
+        BenchHeaps heaps = BenchHeaps.forMachine(physicalMemoryBytes(), nodes, ipc);
         BenchRun.Options options;
         try {
             int warmupSeconds = warmup != null ? warmup : ipc ? IPC_WARMUP_SECONDS : WARMUP_SECONDS;
@@ -163,13 +151,14 @@ public final class BenchCommand implements Callable<Integer> {
                 system.put("priority", priority);
             }
             options = new BenchRun.Options(nodes, senders, new ArrayList<>(sizes), transport, key, g, seconds, warmupSeconds, sweep, dir,
-                    ipc ? ChildJvm.command("node", NODE_HEAP) : nodeCommand(mode.equals("cpg")),
+                    ipc ? ChildJvm.command("node", heaps.node().toArray(String[]::new)) : nodeCommand(mode.equals("cpg"), heaps),
                     system,
-                    ipc ? ChildJvm.command("bench-client", CLIENT_HEAP) : List.of(), totem, jfr);
+                    ipc ? ChildJvm.command("bench-client", heaps.client().toArray(String[]::new)) : List.of(), totem, jfr);
         } catch (IllegalArgumentException e) {
             throw new UserError("bench: " + e.getMessage());
         }
         say("files in " + dir);
+        say(heaps.describe(nodes, ipc));
         BenchRun.Outcome outcome;
         try {
             outcome = new BenchRun(options, this::say).run();
@@ -201,12 +190,20 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static List<String> nodeCommand(boolean cpg) {
-        List<String> cmd = new ArrayList<>(ChildJvm.command("bench-node", NODE_HEAP));
+    private static List<String> nodeCommand(boolean cpg, BenchHeaps heaps) {
+        List<String> cmd = new ArrayList<>(ChildJvm.command("bench-node", heaps.node().toArray(String[]::new)));
         if (cpg) {
             cmd.add("--cpg");
         }
         return cmd;
+    }
+
+    /** The machine's memory; 0 when the JVM cannot tell (then the bench takes the small heaps). */
+    private static long physicalMemoryBytes() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return 0;
     }
 
     private void say(String line) {

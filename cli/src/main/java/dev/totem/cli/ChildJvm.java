@@ -31,7 +31,7 @@ final class ChildJvm {
      * every half second, where the parallel collector collects in 5-6 ms. In ipc mode at 64 B,
      * nodes and clients with it carried 8-13 % more than with G1 (perf/README.md, session 19).
      * No generation sizes here: they belong with the heap size each caller picks (the bench's
-     * nodes: {@code BenchCommand.NODE_HEAP}).
+     * nodes: {@link BenchHeaps}).
      */
     static final List<String> COLLECTOR = List.of("-XX:+UseParallelGC");
 

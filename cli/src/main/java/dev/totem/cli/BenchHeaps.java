@@ -1,0 +1,49 @@
+package dev.totem.cli;
+
+import java.util.List;
+
+/**
+ * The heap options of the JVMs {@code ./totem bench} starts. A node at full speed allocates 2-3
+ * GB/s (frames it packs, frames it keeps, copies of submitted messages), nearly all of it dead
+ * within a rotation or two; with the collector's own sizing (about 120 MB young in a 512 MB heap)
+ * it collected every 45 ms and the collector threads took a tenth of all CPU at 8000 B. With a
+ * young generation of 1 GB it collects every half second: embedded, in the clear, two alternating
+ * pairs, 1600 B 947k / 913k msgs/s before against 1,079k / 1,155k, 8000 B 205k / 232k against
+ * 242k / 253k (perf/README.md, session 21). The heap is fixed at start (-Xms), as JGroups' bench
+ * runs its members, so that the young generation is never larger than the heap.
+ *
+ * <p>Those heaps fill as the bench runs (a node's resident memory reached 1.2 GB), so they are
+ * given only where the machine has twice their sum in memory; elsewhere the JVMs get the small
+ * heaps the bench used before, and the run says so.
+ *
+ * @param node a node's options (embedded and cpg modes: the bench node; ipc mode: the daemon)
+ * @param client an ipc client's options
+ * @param large whether these are the large heaps
+ */
+record BenchHeaps(List<String> node, List<String> client, boolean large) {
+    static final List<String> NODE_LARGE = List.of("-Xms2g", "-Xmx2g", "-Xmn1g");
+    /** A client keeps an event per delivery until it is counted. */
+    static final List<String> CLIENT_LARGE = List.of("-Xms1g", "-Xmx1g", "-Xmn768m");
+    static final List<String> NODE_SMALL = List.of("-Xmx512m");
+    static final List<String> CLIENT_SMALL = List.of("-Xmx256m");
+    private static final long GIB = 1L << 30;
+
+    /** The heaps for {@code nodes} nodes (and as many clients in ipc mode) on a machine with {@code ramBytes} of memory. */
+    static BenchHeaps forMachine(long ramBytes, int nodes, boolean ipc) {
+        long largeSum = nodes * 2 * GIB + (ipc ? nodes * GIB : 0);
+        return ramBytes >= 2 * largeSum
+                ? new BenchHeaps(NODE_LARGE, CLIENT_LARGE, true)
+                : new BenchHeaps(NODE_SMALL, CLIENT_SMALL, false);
+    }
+
+    /** What the run prints about its heaps. */
+    String describe(int nodes, boolean ipc) {
+        if (large) {
+            return "JVM heaps: nodes " + String.join(" ", node) + (ipc ? ", clients " + String.join(" ", client) : "");
+        }
+        long neededGib = 2 * (nodes * 2L + (ipc ? nodes : 0));
+        return "JVM heaps: nodes " + String.join(" ", node) + (ipc ? ", clients " + String.join(" ", client) : "")
+                + " (small: this machine has less than the " + neededGib + " GB of memory the large heaps want; expect lower"
+                + " figures, the collector runs more often)";
+    }
+}

@@ -30,20 +30,20 @@ record BenchHeaps(List<String> node, List<String> client, boolean large) {
 
     /** The heaps for {@code nodes} nodes (and as many clients in ipc mode) on a machine with {@code ramBytes} of memory. */
     static BenchHeaps forMachine(long ramBytes, int nodes, boolean ipc) {
-        long largeSum = nodes * 2 * GIB + (ipc ? nodes * GIB : 0);
-        return ramBytes >= 2 * largeSum
+        return ramBytes >= memoryWantedBytes(nodes, ipc)
                 ? new BenchHeaps(NODE_LARGE, CLIENT_LARGE, true)
                 : new BenchHeaps(NODE_SMALL, CLIENT_SMALL, false);
     }
 
+    /** Twice the sum of the large heaps: 2 GB per node, 1 GB per ipc client. */
+    static long memoryWantedBytes(int nodes, boolean ipc) {
+        return 2 * (nodes * 2 * GIB + (ipc ? nodes * GIB : 0));
+    }
+
     /** What the run prints about its heaps. */
     String describe(int nodes, boolean ipc) {
-        if (large) {
-            return "JVM heaps: nodes " + String.join(" ", node) + (ipc ? ", clients " + String.join(" ", client) : "");
-        }
-        long neededGib = 2 * (nodes * 2L + (ipc ? nodes : 0));
-        return "JVM heaps: nodes " + String.join(" ", node) + (ipc ? ", clients " + String.join(" ", client) : "")
-                + " (small: this machine has less than the " + neededGib + " GB of memory the large heaps want; expect lower"
-                + " figures, the collector runs more often)";
+        String heaps = "JVM heaps: nodes " + String.join(" ", node) + (ipc ? ", clients " + String.join(" ", client) : "");
+        return large ? heaps : heaps + " (small: this machine has less than the " + memoryWantedBytes(nodes, ipc) / GIB
+                + " GB of memory the large heaps want; expect lower figures, the collector runs more often)";
     }
 }

@@ -56,7 +56,7 @@ final class ChildJvm {
     static List<String> commandWith(String extra, String subcommand, String... jvmOptions) {
         List<String> extraOptions = extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add(java());
         cmd.addAll(inherited(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         cmd.addAll(JVM_WARNINGS_TO_STDERR);
         if (Stream.concat(Arrays.stream(jvmOptions), extraOptions.stream()).noneMatch(o -> PICKS_COLLECTOR.matcher(o).matches())) {
@@ -66,6 +66,11 @@ final class ChildJvm {
         cmd.addAll(extraOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), subcommand));
         return cmd;
+    }
+
+    /** This JVM's java executable, which every child runs ({@code java} on the path if the JVM cannot tell). */
+    static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
     }
 
     /** Those of a JVM's {@code options} that a child takes over ({@link #INHERITED}), in order. */

@@ -46,7 +46,7 @@ class ChildJvmTest {
         assertThat(ChildJvm.commandWith("-Xmx2g", "node", "-Xmx512m"))
                 .containsSubsequence(ChildJvm.JVM_WARNINGS_TO_STDERR.get(0), ChildJvm.JVM_WARNINGS_TO_STDERR.get(1), "-Xmx512m", "-Xmx2g");
         // A young generation larger than the heap: the JVM adjusts it and warns.
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        List<String> cmd = new ArrayList<>(List.of(ChildJvm.java()));
         cmd.addAll(ChildJvm.JVM_WARNINGS_TO_STDERR);
         cmd.addAll(List.of("-XX:+UseParallelGC", "-Xmx64m", "-Xmn256m", "-version"));
         Process p = new ProcessBuilder(cmd).start();

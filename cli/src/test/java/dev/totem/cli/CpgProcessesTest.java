@@ -74,7 +74,7 @@ class CpgProcessesTest {
     }
 
     private Process spawn(String name, String... args) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
+        String java = ChildJvm.java();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName()));
         command.addAll(List.of(args));

@@ -44,7 +44,7 @@ class WrongKeyProcessesTest {
     }
 
     private Queue<String> start(int id, Path config) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
+        String java = ChildJvm.java();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "demo-node", "-c", config.toString(), "--nodeid", Integer.toString(id),
                 "--state-dir", dir.resolve("state" + id).toString(), "--deliveries", dir.resolve(id + ".ids").toString(),

@@ -51,6 +51,8 @@ public final class BenchNode {
      * a sixth of its CPU at 64 B (perf record), which the stack under test then lacked.
      */
     static final int STAMP_EVERY = 8;
+    /** A slot of the timeline with a latency this long (microseconds) is named in the node's log: 5 ms, the p99 bound. */
+    static final long LATE_MICROS = 5_000;
     /** How long a sender waits after a phase for its own messages to come back. */
     static final long DRAIN_TIMEOUT_MS = 60_000;
     /** How often {@link #warmUp} reads the node's counters. */
@@ -65,6 +67,8 @@ public final class BenchNode {
      * log showed the delivery path made not entrant as the window opened).
      */
     private final Recorder[] latencies = {new Recorder(HIGHEST_LATENCY_MICROS, 3), new Recorder(HIGHEST_LATENCY_MICROS, 3)};
+    /** When in the window the stamped messages came and how late, indexed as {@link #latencies}. */
+    private final LatencyTimeline[] timelines = {new LatencyTimeline(), new LatencyTimeline()};
     // Written by the parent-command thread before a phase starts, read by the delivering thread.
     private volatile int phaseId;
     private volatile int phaseSize;
@@ -148,6 +152,7 @@ public final class BenchNode {
         Map<String, Long> before = port.counters();
         long cpuStart = cpuNanos();
         latencies[1].reset();
+        timelines[1].reset(DeliveryStamp.nowMicros(), TimeUnit.MILLISECONDS.toMicros(p.measureMs()));
         inWindow = 1;
         sleepUntil(windowEndNanos);
         inWindow = 0;
@@ -164,6 +169,7 @@ public final class BenchNode {
             }
         }
         System.err.println(diag);
+        System.err.println("phase " + p.id() + " " + timelines[1].describe(LATE_MICROS));
         long count = delivered; // volatile read after the window closed: every counted delivery is in
         Histogram h = latencies[1].getIntervalHistogram();
         if (p.send()) {
@@ -270,9 +276,11 @@ public final class BenchNode {
         int w = inWindow;
         delivered += w; // the delivering thread is the only writer
         if (DeliveryStamp.isStamped(p)) {
-            long age = DeliveryStamp.ageMicros(p, DeliveryStamp.nowMicros());
+            long now = DeliveryStamp.nowMicros();
+            long age = DeliveryStamp.ageMicros(p, now);
             if (age >= 0) {
                 latencies[w].recordValue(Math.min(age, HIGHEST_LATENCY_MICROS));
+                timelines[w].record(now, age);
             }
         }
     }

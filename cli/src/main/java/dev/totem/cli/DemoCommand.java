@@ -2,6 +2,7 @@ package dev.totem.cli;
 
 import dev.totem.crypto.KeyFile;
 import dev.totem.node.config.ClusterFile;
+import dev.totem.node.runtime.ChildNodes;
 import dev.totem.node.runtime.ConfigLine;
 import dev.totem.node.runtime.NodeRunner;
 import java.io.BufferedReader;
@@ -63,6 +64,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (ChildNodes.OnExit stop = ChildNodes.stopChildrenOnExit()) {
+            return run();
+        }
+    }
+
+    private int run() throws Exception {
         out = spec.commandLine().getOut();
         if (!transport.equals("udpu") && !transport.equals("udp")) {
             throw new UserError("--transport must be udpu or udp, got '" + transport + "'");

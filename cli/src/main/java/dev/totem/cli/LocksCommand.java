@@ -3,6 +3,7 @@ package dev.totem.cli;
 import dev.totem.locks.LockConfig;
 import dev.totem.locks.bench.LocksBench;
 import dev.totem.locks.bench.LocksCluster;
+import dev.totem.node.runtime.ChildNodes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -122,6 +123,12 @@ public final class LocksCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            try (ChildNodes.OnExit stop = ChildNodes.stopChildrenOnExit()) {
+                return measure();
+            }
+        }
+
+        private int measure() throws Exception {
             String m = mode.trim().toLowerCase(Locale.ROOT);
             if (!m.equals("both") && !m.equals("replicated") && !m.equals("client-server")) {
                 throw new UserError("unknown mode '" + mode + "'; expected both, replicated or client-server");

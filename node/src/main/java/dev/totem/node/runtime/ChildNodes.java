@@ -3,7 +3,10 @@ package dev.totem.node.runtime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * Stopping the processes a tool started and drives over stdin ({@code bench-node}, bench's CPG
@@ -29,6 +32,51 @@ public final class ChildNodes {
         for (Process p : processes) {
             if (!p.waitFor(QUIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * Until it is closed, stops this JVM's child processes if the JVM itself is stopped (Ctrl-C,
+     * SIGTERM): a tool's {@code finally} blocks do not run then, and its nodes, which see the end of
+     * their stdin only once their current phase is over, would go on sending for up to a minute into
+     * whatever runs next. SIGTERM first, so that each leaves its ring cleanly; SIGKILL for those still
+     * running after {@link #QUIT_TIMEOUT_SECONDS}.
+     */
+    public static OnExit stopChildrenOnExit() {
+        return new OnExit();
+    }
+
+    /** The registration made by {@link #stopChildrenOnExit()}; closing it takes it back. */
+    public static final class OnExit implements AutoCloseable {
+        private final Thread hook = new Thread(OnExit::stopChildren, "stop-children");
+
+        private OnExit() {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        private static void stopChildren() {
+            List<ProcessHandle> children = ProcessHandle.current().children().collect(Collectors.toList());
+            children.forEach(ProcessHandle::destroy);
+            for (ProcessHandle child : children) {
+                try {
+                    child.onExit().get(QUIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    child.destroyForcibly();
+                } catch (InterruptedException e) {
+                    children.forEach(ProcessHandle::destroyForcibly);
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is stopping already: the hook runs
             }
         }
     }

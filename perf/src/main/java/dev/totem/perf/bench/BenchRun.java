@@ -114,6 +114,12 @@ public final class BenchRun {
     }
 
     public Outcome run() throws IOException, InterruptedException {
+        try (ChildNodes.OnExit stop = ChildNodes.stopChildrenOnExit()) {
+            return measureAll();
+        }
+    }
+
+    private Outcome measureAll() throws IOException, InterruptedException {
         try {
             startCluster();
             List<Figures> bySize = new ArrayList<>();

@@ -194,10 +194,26 @@ public final class SealedEngine implements TotemEngine {
      * @throws IllegalStateException when answers carry sealed frames already
      */
     public byte[] sealForWire(byte[] frame) {
+        requireOnWrite();
+        return sealer.seal(frame, 0, frame.length);
+    }
+
+    /**
+     * As {@link #sealForWire(byte[])}, into {@code out} from {@code outOff}, which must hold
+     * {@code frame.length} plus {@link Sealer#overheadBytes()} bytes: a driver whose network copies
+     * what it is given seals every frame into one array instead of a new one per frame.
+     *
+     * @return the sealed frame's length
+     */
+    public int sealForWire(byte[] frame, byte[] out, int outOff) {
+        requireOnWrite();
+        return sealer.seal(frame, 0, frame.length, out, outOff);
+    }
+
+    private void requireOnWrite() {
         if (timing != SealTiming.ON_WRITE) {
             throw new IllegalStateException("this engine seals frames in its answers; sealing again would wrap them twice");
         }
-        return sealer.seal(frame, 0, frame.length);
     }
 
     /** The inner batch with every frame sealed (unless the driver seals them); other effects pass as they are, in order. */

@@ -217,6 +217,26 @@ class SealedEngineTest {
     }
 
     @Test
+    void aFrameSealedOnWriteIntoTheDriversArrayOpensAsOneSealedIntoItsOwn() {
+        SealedEngine sender = new SealedEngine(new Inner(1), sealer(CryptoCipher.AES256_GCM, KEY, 1, 1),
+                new FrameOpener(CryptoCipher.AES256_GCM, KEY), SealedEngineTest::claimedSender,
+                SealedEngine.SealTiming.ON_WRITE);
+        Inner b = new Inner(2);
+        SealedEngine receiver = engine(b);
+        byte[] frame = ownFrame(1);
+        byte[] out = new byte[5 + frame.length + sender.sealer().overheadBytes() + 3];
+
+        int length = sender.sealForWire(frame, out, 5);
+        receiver.onPacket(1, 0, ByteBuffer.wrap(out, 5, length));
+
+        assertThat(length).isEqualTo(frame.length + SealedFrame.OVERHEAD_BYTES);
+        assertThat(b.frames).hasSize(1);
+        assertThat(b.frames.get(0)).isEqualTo(frame);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine(new Inner(1)).sealForWire(frame, out, 0))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("twice");
+    }
+
+    @Test
     void anEngineThatSealsItsAnswersRefusesToSealAgainOnWrite() {
         SealedEngine eager = engine(new Inner(1));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> eager.sealForWire(ownFrame(1)))

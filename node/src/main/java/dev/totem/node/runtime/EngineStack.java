@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  * </pre>
  *
  * The sealing layer opens every datagram; its answers carry frames in the clear, and the loop
- * seals each as it writes it ({@link #wireFrame}, called by {@link FrameWriter}). The sealing layer is the one next to the wire, so every frame on every network, the
+ * seals each as it writes it ({@link #sealForWire(byte[], byte[])}, or {@link #wireFrame} for a frame to itself, called by {@link FrameWriter}). The sealing layer is the one next to the wire, so every frame on every network, the
  * redundant ring's probes included, is sealed and authenticated, and a forged probe is dropped
  * before the ring sees it; the ring reads the frames in the clear (types, senders, sequence
  * numbers), which it needs to filter copies and judge networks. The ring is always there: with
@@ -102,6 +102,21 @@ final class EngineStack {
      */
     byte[] wireFrame(byte[] frame) {
         return sealed == null ? frame : sealed.sealForWire(frame);
+    }
+
+    /**
+     * Seals a frame of an answer into {@code out} (crypto on only; see {@link #wireFrame}), which
+     * holds at least {@link #sealedBytesMax} bytes.
+     *
+     * @return the sealed frame's length
+     */
+    int sealForWire(byte[] frame, byte[] out) {
+        return sealed.sealForWire(frame, out, 0);
+    }
+
+    /** The longest sealed frame {@link #sealForWire(byte[], byte[])} writes for {@code frameBytes} in the clear. */
+    int sealedBytesMax(int frameBytes) {
+        return frameBytes + sealed.sealer().overheadBytes();
     }
 
     /** Whether {@link #wireFrame} seals (costs AEAD time per byte). */

@@ -4,7 +4,8 @@ import java.util.function.ObjIntConsumer;
 
 /**
  * Puts the frames of the engine's answers on the networks, for the event loop: each is sealed as
- * it is written when crypto is on ({@link EngineStack#wireFrame}), a frame for this node itself
+ * it is written when crypto is on ({@link EngineStack#sealForWire}, into one array the networks
+ * copy from), a frame for this node itself
  * (a ring of one) goes back through the loop, and writes are flushed to the sockets once per
  * answer, before its deliveries and configuration changes, and every {@link #FLUSH_SEALED_BYTES}
  * of sealed frames. Event loop only.
@@ -27,6 +28,8 @@ final class FrameWriter {
     private boolean unflushed;
     /** Bytes sealed and written since the last flush (crypto on). */
     private int sealedUnflushedBytes;
+    /** Where frames for the sockets are sealed (crypto on); as large as the largest sealed so far. */
+    private byte[] sealed = new byte[0];
 
     FrameWriter(EngineStack stack, Networks networks, int nodeId, ObjIntConsumer<byte[]> toSelf) {
         this.stack = stack;
@@ -37,20 +40,29 @@ final class FrameWriter {
 
     /** Writes one frame of an answer (sealed here when crypto is on), in the answer's order. */
     void send(int network, int destination, byte[] frame) {
-        byte[] wire = stack.wireFrame(frame);
         unflushed = true;
         if (destination == nodeId) {
-            toSelf.accept(wire, network);
+            toSelf.accept(stack.wireFrame(frame), network); // the loop keeps it: an array of its own
             return;
         }
-        networks.send(network, destination, wire);
-        if (stack.sealsOnWrite()) {
-            // Out before the next frame is sealed once enough waits: the peers open these meanwhile.
-            sealedUnflushedBytes += wire.length;
-            if (sealedUnflushedBytes >= FLUSH_SEALED_BYTES) {
-                sealedUnflushedBytes = 0;
-                networks.flushWritten();
-            }
+        if (!stack.sealsOnWrite()) {
+            networks.send(network, destination, frame, 0, frame.length);
+            return;
+        }
+        // Sealed into one reused array, which the network copies: a new 60 KB array per frame cost
+        // its zeroing, in memory the young generation had not touched for a while, at half the
+        // cost of the cipher itself on a JDK with the fused AES-GCM stub (perf/README.md, session 22).
+        int needed = stack.sealedBytesMax(frame.length);
+        if (sealed.length < needed) {
+            sealed = new byte[needed];
+        }
+        int length = stack.sealForWire(frame, sealed);
+        networks.send(network, destination, sealed, 0, length);
+        // Out before the next frame is sealed once enough waits: the peers open these meanwhile.
+        sealedUnflushedBytes += length;
+        if (sealedUnflushedBytes >= FLUSH_SEALED_BYTES) {
+            sealedUnflushedBytes = 0;
+            networks.flushWritten();
         }
     }
 

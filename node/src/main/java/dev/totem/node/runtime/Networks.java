@@ -46,16 +46,17 @@ final class Networks {
     }
 
     /**
-     * Writes {@code frame} on network {@code network} to {@code destination} (a node id other than
-     * ours, or {@code Effect.MULTICAST}); {@link #flush} after the batch. A network the node does
+     * Writes {@code frame[off, off + len)} on network {@code network} to {@code destination} (a node
+     * id other than ours, or {@code Effect.MULTICAST}); {@link #flush} after the batch. The bytes are
+     * copied before this returns: the caller may reuse the array. A network the node does
      * not have is a bug of the layer above: counted as an unknown destination.
      */
-    void send(int network, int destination, byte[] frame) {
+    void send(int network, int destination, byte[] frame, int off, int len) {
         if (network < 0 || network >= networks.length) {
             networks[0].counters().increment(Stat.FRAMES_DROPPED_UNKNOWN_DESTINATION);
             return;
         }
-        networks[network].send(destination, frame);
+        networks[network].send(destination, frame, off, len);
     }
 
     /** Writes what waits and flushes it, on every network: once the answer's frames are all written. */

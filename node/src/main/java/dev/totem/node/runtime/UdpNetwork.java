@@ -6,7 +6,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
@@ -268,13 +267,21 @@ final class UdpNetwork {
      * {@link Effect#MULTICAST}); call {@link #flush} after the batch.
      */
     void send(int destination, byte[] frame) {
+        send(destination, frame, 0, frame.length);
+    }
+
+    /**
+     * Writes {@code frame[off, off + len)} as {@link #send(int, byte[])} does. The bytes are copied
+     * into a pooled direct buffer before this returns (the socket needs direct memory, and netty
+     * would copy a heap buffer at the flush anyway), so the caller may reuse the array.
+     */
+    void send(int destination, byte[] frame, int off, int len) {
         if (destination == Effect.MULTICAST) {
             if (group != null) {
-                write(group, Unpooled.wrappedBuffer(frame), Stat.FRAMES_SENT_MULTICAST);
+                write(group, direct(frame, off, len), Stat.FRAMES_SENT_MULTICAST);
             } else if (unicast != null) {
-                // One direct copy for every peer (the socket needs direct memory; a heap wrapper
-                // would be copied once per datagram).
-                ByteBuf content = unicast.alloc().directBuffer(frame.length).writeBytes(frame);
+                // One direct copy for every peer (a heap wrapper would be copied once per datagram).
+                ByteBuf content = direct(frame, off, len);
                 InetSocketAddress first = others.get(successor);
                 try {
                     for (int i = 0; i < otherAddresses.size(); i++) {
@@ -306,7 +313,12 @@ final class UdpNetwork {
             writeDeferred();
             successor = destination;
         }
-        write(to, Unpooled.wrappedBuffer(frame), Stat.FRAMES_SENT_UNICAST);
+        write(to, direct(frame, off, len), Stat.FRAMES_SENT_UNICAST);
+    }
+
+    /** {@code frame[off, off + len)} in a pooled direct buffer, the channels' allocator's. */
+    private static ByteBuf direct(byte[] frame, int off, int len) {
+        return PooledByteBufAllocator.DEFAULT.directBuffer(len).writeBytes(frame, off, len);
     }
 
     /** Writes {@code content} (released here, written or not) to {@code to}. */

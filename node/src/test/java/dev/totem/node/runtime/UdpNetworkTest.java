@@ -71,6 +71,23 @@ class UdpNetworkTest {
     }
 
     @Test
+    void theNetworkCopiesWhatItIsGivenSoTheCallerMayReuseItsArrayBeforeTheFlush() throws Exception {
+        onLoop(() -> {
+            byte[] scratch = "xxtoken1yy".getBytes(StandardCharsets.UTF_8);
+            network.send(2, scratch, 2, 6); // a unicast, written to the socket only at the flush
+            byte[] next = "f1".getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(next, 0, scratch, 2, next.length);
+            network.send(Effect.MULTICAST, scratch, 2, 2); // copies for peer 3 wait for the flush too
+            System.arraycopy("zzzzzzzzzz".getBytes(StandardCharsets.UTF_8), 0, scratch, 0, scratch.length);
+            network.flush();
+            return null;
+        });
+
+        assertThat(waiting(peer2)).containsExactly("token1", "f1");
+        assertThat(waiting(peer3)).containsExactly("f1");
+    }
+
+    @Test
     void theSuccessorGetsTheBurstAndTheTokenBeforeTheOtherPeersGetTheirCopies() throws Exception {
         onLoop(() -> {
             network.send(2, text("token1"));

@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class ChildNodesOnExitTest {
             Process sleeper = new ProcessBuilder("sleep", "300").start();
             System.out.println(sleeper.pid());
             System.out.flush();
-            Thread.sleep(300_000);
+            new CountDownLatch(1).await(); // until the test stops this JVM
             if (stop != null) {
                 stop.close();
             }

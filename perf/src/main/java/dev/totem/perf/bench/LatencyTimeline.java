@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Arrays;
 
 /**
- * The counted window of one phase cut into slots of {@link #SLOT_MICROS}: for each, the messages
- * counted and the longest latency seen. A p99 says how many deliveries were late, not when; this
+ * The counted window of one phase cut into slots of {@link #SLOT_MICROS}: for each, the stamped
+ * messages delivered (one in {@link BenchNode#STAMP_EVERY}) and the longest latency seen. A p99 says how many deliveries were late, not when; this
  * says when, so that a late step of a sweep can be laid beside the nodes' GC and token logs (a
  * stall of one node shows as a few slots with long latencies, a slow ring as all of them).
  *
@@ -35,7 +35,7 @@ final class LatencyTimeline {
         }
     }
 
-    /** A message counted at {@code nowMicros} (wall clock) with latency {@code latencyMicros}, or -1 when it had no stamp. */
+    /** A stamped message delivered at {@code nowMicros} (wall clock) with latency {@code latencyMicros}. */
     void record(long nowMicros, long latencyMicros) {
         int slot = slot(nowMicros);
         delivered[slot]++;
@@ -71,7 +71,7 @@ final class LatencyTimeline {
         Arrays.sort(sorted);
         long median = sorted[sorted.length / 2];
         StringBuilder line = new StringBuilder("latency by " + SLOT_MICROS / 1000 + " ms slot (median "
-                + median + " msgs a slot):");
+                + median + " stamped msgs a slot):");
         int shown = 0;
         for (int i = 0; i < delivered.length; i++) {
             boolean late = maxLatencyMicros[i] >= thresholdMicros;

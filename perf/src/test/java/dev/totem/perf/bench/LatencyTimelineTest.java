@@ -49,7 +49,7 @@ class LatencyTimelineTest {
 
         String line = t.describe(5_000);
 
-        assertThat(line).contains("median 100 msgs a slot")
+        assertThat(line).contains("median 100 stamped msgs a slot")
                 .contains("2023-11-14T22:13:20.100Z max=7.5ms n=100")
                 .contains("2023-11-14T22:13:20.300Z max=0.4ms n=10")
                 .doesNotContain("22:13:20Z")

@@ -37,6 +37,25 @@ public final class ChildNodes {
     }
 
     /**
+     * Sends SIGTERM to every process (a node leaves its ring on it), then SIGKILL to those still
+     * running {@link #QUIT_TIMEOUT_SECONDS} later; interrupted, kills the rest at once.
+     */
+    public static void terminate(List<ProcessHandle> processes) throws InterruptedException {
+        processes.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(QUIT_TIMEOUT_SECONDS);
+        for (ProcessHandle p : processes) {
+            try {
+                p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                p.destroyForcibly();
+            } catch (InterruptedException e) {
+                processes.forEach(ProcessHandle::destroyForcibly);
+                throw e;
+            }
+        }
+    }
+
+    /**
      * Until it is closed, stops this JVM's child processes if the JVM itself is stopped (Ctrl-C,
      * SIGTERM): a tool's {@code finally} blocks do not run then, and its nodes, which see the end of
      * their stdin only once their current phase is over, would go on sending for up to a minute into
@@ -56,18 +75,10 @@ public final class ChildNodes {
         }
 
         private static void stopChildren() {
-            List<ProcessHandle> children = ProcessHandle.current().children().collect(Collectors.toList());
-            children.forEach(ProcessHandle::destroy);
-            for (ProcessHandle child : children) {
-                try {
-                    child.onExit().get(QUIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                } catch (TimeoutException | ExecutionException e) {
-                    child.destroyForcibly();
-                } catch (InterruptedException e) {
-                    children.forEach(ProcessHandle::destroyForcibly);
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            try {
+                terminate(ProcessHandle.current().children().collect(Collectors.toList()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 

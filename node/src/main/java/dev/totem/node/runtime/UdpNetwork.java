@@ -263,17 +263,10 @@ final class UdpNetwork {
     }
 
     /**
-     * Writes {@code frame} to {@code destination} (a node id other than ours, or
-     * {@link Effect#MULTICAST}); call {@link #flush} after the batch.
-     */
-    void send(int destination, byte[] frame) {
-        send(destination, frame, 0, frame.length);
-    }
-
-    /**
-     * Writes {@code frame[off, off + len)} as {@link #send(int, byte[])} does. The bytes are copied
-     * into a pooled direct buffer before this returns (the socket needs direct memory, and netty
-     * would copy a heap buffer at the flush anyway), so the caller may reuse the array.
+     * Writes {@code frame[off, off + len)} to {@code destination} (a node id other than ours, or
+     * {@link Effect#MULTICAST}); call {@link #flush} after the batch. The bytes are copied into a
+     * pooled direct buffer before this returns (the socket needs direct memory, and netty would
+     * copy a heap buffer at the flush anyway), so the caller may reuse the array.
      */
     void send(int destination, byte[] frame, int off, int len) {
         if (destination == Effect.MULTICAST) {

@@ -61,7 +61,7 @@ class UdpNetworkTest {
     @Test
     void beforeAnyUnicastAMulticastFrameGoesToEveryPeerAtOnce() throws Exception {
         onLoop(() -> {
-            network.send(Effect.MULTICAST, text("f1"));
+            send(Effect.MULTICAST, text("f1"));
             network.flushWritten();
             return null;
         });
@@ -90,15 +90,15 @@ class UdpNetworkTest {
     @Test
     void theSuccessorGetsTheBurstAndTheTokenBeforeTheOtherPeersGetTheirCopies() throws Exception {
         onLoop(() -> {
-            network.send(2, text("token1"));
+            send(2, text("token1"));
             network.flush();
             return null;
         });
         assertThat(waiting(peer2)).containsExactly("token1");
 
         onLoop(() -> {
-            network.send(Effect.MULTICAST, text("f1"));
-            network.send(Effect.MULTICAST, text("f2"));
+            send(Effect.MULTICAST, text("f1"));
+            send(Effect.MULTICAST, text("f2"));
             network.flushWritten(); // a flush in the middle of a sealed burst
             return null;
         });
@@ -106,8 +106,8 @@ class UdpNetworkTest {
         assertThat(waiting(peer3)).as("copies kept for the peers after the successor").isEmpty();
 
         onLoop(() -> {
-            network.send(Effect.MULTICAST, text("f3"));
-            network.send(2, text("token2"));
+            send(Effect.MULTICAST, text("f3"));
+            send(2, text("token2"));
             network.flush();
             return null;
         });
@@ -119,9 +119,9 @@ class UdpNetworkTest {
     @Test
     void aUnicastToAnotherPeerMakesItTheOneServedFirst() throws Exception {
         onLoop(() -> {
-            network.send(2, text("token1"));
-            network.send(3, text("token2"));
-            network.send(Effect.MULTICAST, text("f1"));
+            send(2, text("token1"));
+            send(3, text("token2"));
+            send(Effect.MULTICAST, text("f1"));
             network.flushWritten();
             return null;
         });
@@ -138,10 +138,10 @@ class UdpNetworkTest {
     @Test
     void aUnicastToAPeerWithCopiesWaitingComesAfterThem() throws Exception {
         onLoop(() -> {
-            network.send(2, text("token1"));
-            network.send(Effect.MULTICAST, text("join"));
-            network.send(3, text("commit"));
-            network.send(Effect.MULTICAST, text("f1"));
+            send(2, text("token1"));
+            send(Effect.MULTICAST, text("join"));
+            send(3, text("commit"));
+            send(Effect.MULTICAST, text("f1"));
             network.flushWritten();
             return null;
         });
@@ -178,6 +178,11 @@ class UdpNetworkTest {
             texts.add(StandardCharsets.UTF_8.decode(buffer.flip()).toString());
         }
         return texts;
+    }
+
+    /** A whole frame, as the writer hands its clear frames over. */
+    private void send(int destination, byte[] frame) {
+        network.send(destination, frame, 0, frame.length);
     }
 
     private static byte[] text(String s) {

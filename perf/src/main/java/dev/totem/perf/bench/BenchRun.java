@@ -22,6 +22,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * {@code ./totem bench}: starts a cluster of node processes on loopback (127.0.0.1 to .N), lets
@@ -402,12 +403,8 @@ public final class BenchRun {
         // Workers take "quit" (and its end) as the order to stop; in embedded mode they are the nodes.
         ChildNodes.quit(workers);
         if (options.ipc()) {
-            processes.forEach(Process::destroy); // SIGTERM: the daemons leave the ring cleanly
-            for (Process p : processes) {
-                if (!p.waitFor(ChildNodes.QUIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            }
+            // SIGTERM: the daemons leave the ring cleanly.
+            ChildNodes.terminate(processes.stream().map(Process::toHandle).collect(Collectors.toList()));
         }
     }
 

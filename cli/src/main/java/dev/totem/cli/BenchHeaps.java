@@ -12,6 +12,14 @@ import java.util.List;
  * 242k / 253k (perf/README.md, session 21). The heap is fixed at start (-Xms), as JGroups' bench
  * runs its members, so that the young generation is never larger than the heap.
  *
+ * <p>The heap's pages are touched at start ({@code -XX:+AlwaysPreTouch}) and the collector keeps
+ * its generations' sizes ({@code -XX:-UseAdaptiveSizePolicy}). Without them, the collections that
+ * first copied into untouched survivor pages, and those after the collector resized the young
+ * generation 20-25 s in, took 40-200 ms, in all six JVMs of an ipc run at once (they allocate at
+ * the same pace); a client that stopped reading for that long fell 64 MB behind and its node
+ * disconnected it, in half of the ipc runs at 1600 B with crypto on. With both: ten runs of ten
+ * passed, collections of 5-15 ms in the counted window (perf/README.md, session 23).
+ *
  * <p>Those heaps fill as the bench runs (a node's resident memory reached 1.2 GB), so they are
  * given only where the machine has twice their sum in memory; elsewhere the JVMs get the small
  * heaps the bench used before, and the run says so.
@@ -21,9 +29,11 @@ import java.util.List;
  * @param large whether these are the large heaps
  */
 record BenchHeaps(List<String> node, List<String> client, boolean large) {
-    static final List<String> NODE_LARGE = List.of("-Xms2g", "-Xmx2g", "-Xmn1g");
+    static final List<String> NODE_LARGE = List.of("-Xms2g", "-Xmx2g", "-Xmn1g", "-XX:+AlwaysPreTouch",
+            "-XX:-UseAdaptiveSizePolicy");
     /** A client keeps an event per delivery until it is counted. */
-    static final List<String> CLIENT_LARGE = List.of("-Xms1g", "-Xmx1g", "-Xmn768m");
+    static final List<String> CLIENT_LARGE = List.of("-Xms1g", "-Xmx1g", "-Xmn768m", "-XX:+AlwaysPreTouch",
+            "-XX:-UseAdaptiveSizePolicy");
     static final List<String> NODE_SMALL = List.of("-Xmx512m");
     static final List<String> CLIENT_SMALL = List.of("-Xmx256m");
     private static final long GIB = 1L << 30;

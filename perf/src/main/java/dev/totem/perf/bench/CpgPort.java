@@ -44,6 +44,10 @@ final class CpgPort implements BenchPort {
      * (no callback per message).
      */
     private final ArrayDeque<CompletableFuture<CpgResult>> streamed = new ArrayDeque<>();
+    /** Why the node closed this client's connection, once it has; then nothing more is sent. */
+    private volatile String disconnected;
+    /** Streamed multicasts the node refused; the first is printed, the rest counted (sender thread only). */
+    private long refused;
 
     /**
      * Connects to a node daemon (waiting for its socket to appear), joins, and waits until
@@ -83,6 +87,7 @@ final class CpgPort implements BenchPort {
             @Override
             public void onDisconnected(String reason) {
                 // The run shows it ("node N: ERROR ..."), instead of a phase that only comes up short.
+                disconnected = reason;
                 bench.say("ERROR the node disconnected this client: " + reason);
             }
         };
@@ -118,9 +123,14 @@ final class CpgPort implements BenchPort {
         while ((oldest = streamed.peek()) != null && oldest.isDone()) {
             streamed.poll();
             CpgResult r = oldest.getNow(null);
-            if (!r.ok()) {
+            if (!r.ok() && refused++ == 0) {
+                // One line: a closed connection refuses every later multicast (it once wrote 700 MB of these).
                 System.err.println("bench: a streamed multicast was refused: " + r);
             }
+        }
+        if (disconnected != null) {
+            // The phase cannot be counted any more; the sender backs off until its window ends.
+            return SubmitStatus.TRY_AGAIN;
         }
         if (streamed.size() >= StreamWindow.messagesFor(payload.length)) {
             return SubmitStatus.TRY_AGAIN;
@@ -145,6 +155,9 @@ final class CpgPort implements BenchPort {
 
     @Override
     public void close() {
+        if (refused > 1) {
+            System.err.println("bench: " + (refused - 1) + " more streamed multicasts were refused");
+        }
         handle.close();
     }
 }

@@ -95,14 +95,11 @@ public final class DemoCommand implements Callable<Integer> {
             awaitOrFail(() -> allIn(new int[] {1, 2, 3}, "[1, 2, 3]"), "node 3 to merge back");
             waitMillis(4_000);
             say("demo: stopping every node with SIGTERM (each leaves the ring cleanly)");
+            List<ProcessHandle> nodes = new ArrayList<>();
             for (int id = 1; id <= NODES; id++) {
-                processes[id].destroy();
+                nodes.add(processes[id].toHandle());
             }
-            for (int id = 1; id <= NODES; id++) {
-                if (!processes[id].waitFor(15, TimeUnit.SECONDS)) {
-                    processes[id].destroyForcibly();
-                }
-            }
+            ChildNodes.terminate(nodes);
         } finally {
             for (Process p : processes) {
                 if (p != null && p.isAlive()) {

@@ -41,7 +41,8 @@ row() { # name value target-op target
 }
 ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }' || true; }
 
-for c in compare compare-clear; do
+# compare-encrypted (figures.sh with CRYPTO=on): JGroups under SYM_ENCRYPT, FIFO only.
+for c in compare compare-clear compare-encrypted; do
   table="$DIR/$c/table.md"
   [ -f "$table" ] || [ "$c" = compare ] || continue
   crypto=$(cat "$DIR/$c"/totem/bench.json "$DIR/$c"/sitting-1/totem/bench.json 2>/dev/null \
@@ -49,6 +50,10 @@ for c in compare compare-clear; do
   for s in 64 1600 8000; do
     seq=$([ -f "$table" ] && awk -F'|' -v s="$s" '$2 + 0 == s { gsub(/ /, "", $5); print $5 }' "$table" || true)
     fifo=$([ -f "$table" ] && awk -F'|' -v s="$s" '$2 + 0 == s { gsub(/ /, "", $7); print $7 }' "$table" || true)
+    if [ "$c" = compare-encrypted ]; then
+      row "embedded / JGroups FIFO encrypted (SYM_ENCRYPT AES-256-CBC), $s B (crypto ${crypto:-?})" "$fifo" ">=" 1
+      continue
+    fi
     row "embedded / JGroups SEQUENCER, $s B (crypto ${crypto:-?})" "$seq" ">=" 2
     row "embedded / JGroups FIFO, $s B (crypto ${crypto:-?})" "$fifo" ">=" 1
   done

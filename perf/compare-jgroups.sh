@@ -12,6 +12,13 @@
 #        TOTEM_OPTS ["--netmtu 60000 --window 120 --max-messages 30"] more ./totem bench options: frames as
 #          large as loopback carries, as JGroups is tuned to bundle 64 KB; TOTEM_OPTS="" runs corosync's defaults
 #        JGROUPS_BENCH [<repo>/../shared/bench/jgroups]   OUT [a new temp folder]
+#        JGROUPS_CRYPTO [off] on runs JGroups encrypted as well, for a reading with crypto on both sides:
+#          SYM_ENCRYPT under NAKACK2 with a fresh AES-256 key, AES/CBC/PKCS5Padding (JGroups 5.5.7's
+#          Encrypt passes an IvParameterSpec, which the JDK's GCM refuses; CBC has no integrity check,
+#          so JGroups does less work than totem's AES-GCM); FIFO only (SEQUENCER over SYM_ENCRYPT
+#          stalled after 2,443 deliveries at 1600 B). The stack is the harness's bench-udp.xml with
+#          that one line added, in a folder that JGroups is run from: it reads a stack file from the
+#          working directory before its class path.
 #        SCHED_RR [0] 1 runs both under real-time round-robin scheduling (chrt --rr 1, root): JGroups'
 #          whole run, and totem's node processes (./totem bench --sched-rr), as corosync runs its daemon
 set -euo pipefail
@@ -24,6 +31,7 @@ REPS=${REPS:-1}
 SITTINGS=${SITTINGS:-1}
 CRYPTO=${CRYPTO:-on}
 SCHED_RR=${SCHED_RR:-0}
+JGROUPS_CRYPTO=${JGROUPS_CRYPTO:-off}
 RR_LAUNCH=(); RR_OPT=""
 if [ "$SCHED_RR" = 1 ]; then RR_LAUNCH=(chrt --rr 1); RR_OPT="--sched-rr"; fi
 TOTEM_OPTS=${TOTEM_OPTS-"--netmtu 60000 --window 120 --max-messages 30"}
@@ -35,16 +43,38 @@ if [ ! -f "$JGROUPS_BENCH/run.sh" ]; then
   exit 2
 fi
 mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd) # JGroups may run from another folder
 echo "compare-jgroups: results in $OUT"
+
+# The harness's UDP stack with SYM_ENCRYPT under NAKACK2, and its key, into folder $1.
+encrypted_stack() {
+  local d=$1 keytool
+  keytool=$(dirname "$(readlink -f "$(command -v java)")")/keytool
+  mkdir -p "$d"
+  "$keytool" -genseckey -alias bench -keyalg AES -keysize 256 -storetype JCEKS -keystore "$d/bench.jceks" \
+    -storepass changeit -keypass changeit >/dev/null 2>&1 \
+    || { echo "compare-jgroups: $keytool could not make a key for JGroups" >&2; exit 1; }
+  sed "s|^\( *\)<pbcast.NAKACK2|\1<SYM_ENCRYPT keystore_name=\"$d/bench.jceks\" keystore_type=\"JCEKS\" store_password=\"changeit\" key_password=\"changeit\" alias=\"bench\" sym_algorithm=\"AES/CBC/PKCS5Padding\" sym_iv_length=\"16\"/>\n\1<pbcast.NAKACK2|" \
+    "$JGROUPS_BENCH/src/main/resources/bench-udp.xml" >"$d/bench-udp.xml"
+  grep -q SYM_ENCRYPT "$d/bench-udp.xml" || { echo "compare-jgroups: no NAKACK2 line to put SYM_ENCRYPT under" >&2; exit 1; }
+}
 
 # One sitting: JGroups, then totem, into folder $1.
 sitting() {
-  local dir=$1
+  local dir=$1 modes="seq fifo" from=$PWD what="SEQUENCER and FIFO"
   mkdir -p "$dir"
-  echo "compare-jgroups: JGroups (UDP, SEQUENCER and FIFO, sizes $SIZES, ${DURATION} s each)"
-  JVM_OPTS="-Djgroups.bundler.capacity=64k" TRANSPORTS=udp MODES="seq fifo" SIZES="$SIZES" REPS="$REPS" \
-    WARMUP="$WARMUP" DURATION="$DURATION" OUT="$dir/jgroups" "${RR_LAUNCH[@]}" bash "$JGROUPS_BENCH/run.sh" >"$dir/jgroups.log" 2>&1 \
+  if [ "$JGROUPS_CRYPTO" = on ]; then
+    modes=fifo from="$dir/jgroups-stack" what="FIFO, SYM_ENCRYPT AES-256-CBC"
+    encrypted_stack "$from"
+  fi
+  echo "compare-jgroups: JGroups (UDP, $what, sizes $SIZES, ${DURATION} s each)"
+  (cd "$from" && JVM_OPTS="-Djgroups.bundler.capacity=64k" TRANSPORTS=udp MODES="$modes" SIZES="$SIZES" REPS="$REPS" \
+    WARMUP="$WARMUP" DURATION="$DURATION" OUT="$dir/jgroups" "${RR_LAUNCH[@]}" bash "$JGROUPS_BENCH/run.sh") >"$dir/jgroups.log" 2>&1 \
     || { echo "compare-jgroups: the JGroups run failed; see $dir/jgroups.log" >&2; exit 1; }
+  if [ "$JGROUPS_CRYPTO" = on ] && ! grep -q "SYM_ENCRYPT" "$dir"/jgroups/*.err; then
+    echo "compare-jgroups: JGroups did not run the encrypted stack of $from; see $dir/jgroups/*.err" >&2
+    exit 1
+  fi
 
   echo "compare-jgroups: totem (udpu, crypto $CRYPTO, agreed, embedded senders${TOTEM_OPTS:+, $TOTEM_OPTS}${RR_OPT:+, $RR_OPT})"
   "$root/totem" bench --nodes 3 --senders 3 --sizes "$(echo $SIZES | tr ' ' ',')" --seconds "$DURATION" \
@@ -65,7 +95,7 @@ fi
 
 # JGroups: median over members, runs and sittings of msgs_per_s per (mode, size). Totem: the median
 # node per size, then the median over sittings. With several sittings, each one's ratios follow.
-awk -v sizes="$SIZES" -v sittings="$SITTINGS" '
+awk -v sizes="$SIZES" -v sittings="$SITTINGS" -v jgcrypto="$JGROUPS_CRYPTO" '
 function kv(k,   i) { for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) return substr($i, length(k) + 2); return "" }
 function med(list,   n, v, i, j, t) {
   n = split(list, v, " ")
@@ -85,6 +115,7 @@ FILENAME ~ /bench.json$/ && /"size":/ {
   onet[k, s] = m
 }
 END {
+  if (jgcrypto == "on") printf "\nJGroups encrypted: SYM_ENCRYPT AES-256-CBC, FIFO only\n"
   printf "\n| size B | totem agreed msgs/s | JGroups SEQUENCER | totem / SEQUENCER | JGroups FIFO | totem / FIFO |\n"
   printf "|---:|---:|---:|---:|---:|---:|\n"
   n = split(sizes, sz, " ")

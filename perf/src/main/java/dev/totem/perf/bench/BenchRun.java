@@ -332,8 +332,10 @@ public final class BenchRun {
         for (int n = 1; n <= options.nodes(); n++) {
             String line = results.get(n - 1).poll(waitMs, TimeUnit.MILLISECONDS);
             if (line == null) {
+                // In ipc mode the result comes from the node's client, whose log says why first.
                 throw new IOException("node " + n + " gave no result for size " + size + " within " + waitMs / 1000
-                        + " s; its log is " + options.dir().resolve("node" + n + ".log"));
+                        + " s; " + (options.ipc() ? "its client's log is " + options.dir().resolve("client" + n + ".log")
+                                + ", the node's " : "its log is ") + options.dir().resolve("node" + n + ".log"));
             }
             PhaseResult r = PhaseResult.parse(line);
             if (r.id() != id) {

@@ -1,5 +1,6 @@
 package dev.totem.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,14 +34,21 @@ import java.util.List;
  * @param large whether these are the large heaps
  */
 record BenchHeaps(List<String> node, List<String> client, boolean large) {
-    static final List<String> NODE_LARGE = List.of("-Xms2g", "-Xmx2g", "-Xmn1g", "-XX:+AlwaysPreTouch",
-            "-XX:-UseAdaptiveSizePolicy", "-XX:+UseTransparentHugePages");
+    /** What every large heap gets besides its sizes: pages touched at start, fixed generations, huge pages. */
+    static final List<String> LARGE_HEAP_PAGES = List.of("-XX:+AlwaysPreTouch", "-XX:-UseAdaptiveSizePolicy",
+            "-XX:+UseTransparentHugePages");
+    static final List<String> NODE_LARGE = large("-Xms2g", "-Xmx2g", "-Xmn1g");
     /** A client keeps an event per delivery until it is counted. */
-    static final List<String> CLIENT_LARGE = List.of("-Xms1g", "-Xmx1g", "-Xmn768m", "-XX:+AlwaysPreTouch",
-            "-XX:-UseAdaptiveSizePolicy", "-XX:+UseTransparentHugePages");
+    static final List<String> CLIENT_LARGE = large("-Xms1g", "-Xmx1g", "-Xmn768m");
     static final List<String> NODE_SMALL = List.of("-Xmx512m");
     static final List<String> CLIENT_SMALL = List.of("-Xmx256m");
     private static final long GIB = 1L << 30;
+
+    private static List<String> large(String... sizes) {
+        List<String> options = new ArrayList<>(List.of(sizes));
+        options.addAll(LARGE_HEAP_PAGES);
+        return List.copyOf(options);
+    }
 
     /** The heaps for {@code nodes} nodes (and as many clients in ipc mode) on a machine with {@code ramBytes} of memory. */
     static BenchHeaps forMachine(long ramBytes, int nodes, boolean ipc) {

@@ -5,9 +5,10 @@ import java.util.Arrays;
 
 /**
  * The counted window of one phase cut into slots of {@link #SLOT_MICROS}: for each, the stamped
- * messages delivered (one in {@link BenchNode#STAMP_EVERY}) and the longest latency seen. A p99 says how many deliveries were late, not when; this
- * says when, so that a late step of a sweep can be laid beside the nodes' GC and token logs (a
- * stall of one node shows as a few slots with long latencies, a slow ring as all of them).
+ * messages delivered (one in {@link BenchNode#STAMP_EVERY}) and the longest latency seen. A p99
+ * says how many deliveries were late, not when; this says when, so that a late step of a sweep
+ * can be laid beside the nodes' GC and token logs (a stall of one node shows as a few slots with
+ * long latencies, a slow ring as all of them).
  *
  * <p>Written by the delivering thread only, read by the command thread after the window closed
  * (the phase's volatile writes order the two).

@@ -65,6 +65,8 @@ public final class CpgClient implements CpgHandle {
     static final int FRAME_BYTES_MAX = 64 << 20;
     /** The reader's buffer: one read takes up to this many bytes; a larger frame gets a buffer of its own size. */
     public static final int READ_BUFFER_BYTES = 256 << 10;
+    /** How long a failed write waits for the reader to reach the node's own reason for closing. */
+    private static final long WRITE_FAILURE_GRACE_MS = 1_000;
     private static final System.Logger LOG = System.getLogger("dev.totem.cpg.client");
 
     private static final CpgEvent END = new CpgEvent.TotemConfchg(dev.totem.protocol.api.RingId.NONE, List.of());
@@ -361,6 +363,14 @@ public final class CpgClient implements CpgHandle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
+            // A node that refuses or drops this client writes an Error and closes, maybe before
+            // this writer's first request lands: the reader then has the node's reason to read,
+            // which says more than a broken pipe. The peer is gone, so the reader ends soon.
+            try {
+                reader.join(WRITE_FAILURE_GRACE_MS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
             end("cannot write to the node: " + e.getMessage());
         }
     }

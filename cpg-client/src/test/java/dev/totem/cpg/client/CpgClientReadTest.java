@@ -76,6 +76,46 @@ class CpgClientReadTest {
         }
     }
 
+    /**
+     * A node refuses a peer before reading anything: it writes an Error and closes. The client's
+     * hello may then meet a closed socket (a broken pipe) before its reader reaches the Error;
+     * the node's reason must still be what connect reports. The race goes either way, so many
+     * connections try it (CI once lost it).
+     */
+    @Test
+    void aNodeThatRefusesAtOnceIsReportedWithItsReasonNotABrokenPipe() throws Exception {
+        int attempts = 200;
+        Path socket = dir.resolve("node.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            List<String> problems = new CopyOnWriteArrayList<>();
+            Thread node = new Thread(() -> {
+                for (int i = 0; i < attempts; i++) {
+                    try (SocketChannel ch = server.accept()) {
+                        ByteBuffer out = ByteBuffer.allocate(512);
+                        put(out, ServerMessage.newBuilder().setError(Error.newBuilder().setError(9)
+                                .setDetail("refused: uid 54321 is not allowed")).build());
+                        write(ch, out);
+                    } catch (Exception e) {
+                        problems.add(e.toString());
+                    }
+                }
+            });
+            node.start();
+            List<String> reasons = new java.util.ArrayList<>();
+            for (int i = 0; i < attempts; i++) {
+                try (CpgClient c = CpgClient.connect(socket, IGNORING)) {
+                    reasons.add("connected");
+                } catch (java.io.IOException e) {
+                    reasons.add(e.getMessage());
+                }
+            }
+            node.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(problems).isEmpty();
+            assertThat(reasons).hasSize(attempts).allSatisfy(r -> assertThat(r).endsWith("refused: uid 54321 is not allowed"));
+        }
+    }
+
     @Test
     void oneOkAnswersEveryStreamedMulticastBeforeIt() throws Exception {
         Path socket = dir.resolve("node.sock");

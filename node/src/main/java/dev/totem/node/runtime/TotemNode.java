@@ -223,7 +223,7 @@ public final class TotemNode implements AutoCloseable {
             close();
             throw e;
         }
-        phase = Phase.RUNNING;
+        phase(Phase.RUNNING, "sockets open");
         if (crypto != null) {
             crypto.warmUp(nodeId);
         }
@@ -491,6 +491,13 @@ public final class TotemNode implements AutoCloseable {
         }
     }
 
+    /** The one place the life-cycle phase changes: logs old phase, new phase and why. */
+    private void phase(Phase next, String reason) {
+        Phase old = phase;
+        phase = next;
+        log.info("node " + old.name().toLowerCase(Locale.ROOT) + " -> " + next.name().toLowerCase(Locale.ROOT) + ": " + reason);
+    }
+
     /** Frames from the sockets, for {@link #networks}, built before the driver that takes them. */
     private void onFrame(int network, ByteBuffer frame, int length) {
         driver.onFrame(network, frame, length);
@@ -498,9 +505,8 @@ public final class TotemNode implements AutoCloseable {
 
     private void leaveOnLoop() {
         if (driver.leaveEngine()) {
-            phase = Phase.LEFT;
+            phase(Phase.LEFT, "left ring " + engine.ringId() + " cleanly");
             submits.clear();
-            log.info("left ring " + engine.ringId() + " cleanly");
         }
         // Close once the leave frames are on the wire (the flush above wrote them to the sockets).
         networks.whenWritten(this::shutdownOnLoop);
@@ -511,7 +517,7 @@ public final class TotemNode implements AutoCloseable {
             return;
         }
         boolean wasRunning = driver.running();
-        phase = Phase.CLOSED;
+        phase(Phase.CLOSED, wasRunning ? "closed without leaving: the others will see a token loss" : "closed");
         driver.stop();
         if (tick != null) {
             tick.cancel(false);
@@ -525,9 +531,6 @@ public final class TotemNode implements AutoCloseable {
             cpg.close();
         }
         networks.close();
-        if (wasRunning) {
-            log.info("closed without leaving: the others will see a token loss");
-        }
         group.shutdownGracefully(0, LOOP_WAIT.toMillis(), TimeUnit.MILLISECONDS).addListener(f -> {
             metrics.stop();
             terminated.complete(null);

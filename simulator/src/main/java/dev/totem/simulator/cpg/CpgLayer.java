@@ -56,6 +56,11 @@ public final class CpgLayer implements ProcessLayer, SimulationListener, CpgNode
     private final CpgHistory history = new CpgHistory();
     private final Map<Integer, Integer> processesStarted = new TreeMap<>();
     private final Map<String, Set<String>> lateByGroup = new TreeMap<>();
+    /**
+     * Late multicasts scheduled and not yet made (or refused and scheduled again): until they ran,
+     * {@link #lateByGroup} does not name them, and their delivery cannot be waited for.
+     */
+    private int latePending;
     private final Map<String, Set<String>> lateDelivered = new HashMap<>();
     private Simulation sim;
     private SplittableRandom schedule;
@@ -169,7 +174,9 @@ public final class CpgLayer implements ProcessLayer, SimulationListener, CpgNode
     public void sendLateMessages(int[] live) {
         history.quietFrom(sim.nowNanos() / 1_000);
         for (int id : live) {
+            latePending++;
             sim.call(sim.nowNanos(), id, (engine, now) -> ((CpgNode) engine).client(now, n -> {
+                latePending--;
                 for (int pid : n.pids()) {
                     for (String g : GROUPS) {
                         if (n.process(pid).state(g) == ConnectionState.JOIN_COMPLETED) {
@@ -188,8 +195,11 @@ public final class CpgLayer implements ProcessLayer, SimulationListener, CpgNode
         }
         String id = mcast(n, h, group);
         if (id == null) {
-            sim.call(sim.nowNanos() + RETRY_NANOS, n.nodeId(),
-                    (engine, now) -> ((CpgNode) engine).client(now, m -> lateMessage(m, pid, group)));
+            latePending++;
+            sim.call(sim.nowNanos() + RETRY_NANOS, n.nodeId(), (engine, now) -> ((CpgNode) engine).client(now, m -> {
+                latePending--;
+                lateMessage(m, pid, group);
+            }));
         } else {
             lateByGroup.computeIfAbsent(group, g -> new HashSet<>()).add(id);
         }
@@ -198,6 +208,9 @@ public final class CpgLayer implements ProcessLayer, SimulationListener, CpgNode
     /** Every joined process of every live node delivered every late message of its groups. */
     @Override
     public boolean lateMessagesDelivered(int[] live) {
+        if (latePending > 0) {
+            return false;
+        }
         for (int id : live) {
             if (!(sim.engine(id) instanceof CpgNode n)) {
                 return false;

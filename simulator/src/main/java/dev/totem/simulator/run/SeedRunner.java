@@ -65,11 +65,13 @@ public final class SeedRunner {
     private int nextMessage;
 
     private final EngineFactory factoryOverride;
+    private final TraceWriter trace;
     /** The processes' workload and checks (CPG, or an application on it); null when the workload talks to the engine. */
     private final ProcessLayer cpg;
 
     private SeedRunner(Scenario scenario, long seed, TraceWriter trace, EngineFactory factoryOverride, ProcessLayer layer) {
         this.factoryOverride = factoryOverride;
+        this.trace = trace;
         this.scenario = scenario;
         this.seed = seed;
         this.totemConfig = totemConfig(scenario);
@@ -184,7 +186,7 @@ public final class SeedRunner {
         if (scenario.engine() == EngineKind.SRP) {
             history.configurationsExpected(false);
             history.quietFrom(0);
-            while (sim.nowNanos() < bound && !allDelivered(history)) {
+            while (sim.nowNanos() < bound && !allDelivered(history, submittedSince(history))) {
                 sim.runUntil(sim.nowNanos() + step);
             }
         } else {
@@ -192,15 +194,21 @@ public final class SeedRunner {
                 sim.runUntil(sim.nowNanos() + step);
             }
             history.quietFrom(sim.nowNanos() / 1_000);
+            trace.quiet(sim.nowNanos()); // so a checker reading the trace back checks liveness too
+            // The late messages are named here, not read back from the history: they are only
+            // submitted when the loop below runs the simulation, so until then the history holds
+            // none and "all of them delivered" would hold at once (it did until session 24, and
+            // the run ended without them).
+            java.util.Set<String> late = new java.util.HashSet<>();
             if (cpg != null) {
                 cpg.sendLateMessages(liveIds());
             } else {
                 for (int id : liveIds()) {
-                    submit(sim.nowNanos(), id, Guarantee.SAFE);
+                    late.add(submit(sim.nowNanos(), id, Guarantee.SAFE));
                 }
             }
             long lateBound = sim.nowNanos() + 20 * tokenNanos();
-            while (sim.nowNanos() < lateBound && !(cpg != null ? cpg.lateMessagesDelivered(liveIds()) : allDelivered(history))) {
+            while (sim.nowNanos() < lateBound && !(cpg != null ? cpg.lateMessagesDelivered(liveIds()) : allDelivered(history, late))) {
                 sim.runUntil(sim.nowNanos() + step);
             }
         }
@@ -249,13 +257,15 @@ public final class SeedRunner {
         }
     }
 
-    private void submit(long at, int node, Guarantee g) {
+    /** Submits a message of a drawn size at {@code at} and returns its id. */
+    private String submit(long at, int node, Guarantee g) {
         String id = "m" + (++nextMessage);
         int min = Math.max(scenario.minSizeBytes(), id.length() + 1);
         int max = Math.max(min, scenario.maxSizeBytes());
         // Log-uniform sizes: most messages small, a few near the maximum.
         int size = (int) Math.round(Math.exp(Math.log(min) + workloadRandom.nextDouble() * (Math.log(max) - Math.log(min))));
         sim.submit(at, node, Payloads.build(id, Math.max(min, Math.min(max, size))), g);
+        return id;
     }
 
     private int[] liveIds() {
@@ -291,8 +301,8 @@ public final class SeedRunner {
         return cpg == null || cpg.converged(live);
     }
 
-    /** Every message submitted since the quiet point was delivered by every live node. */
-    private boolean allDelivered(History history) {
+    /** The messages submitted so far since the quiet point. */
+    private java.util.Set<String> submittedSince(History history) {
         java.util.Set<String> expected = new java.util.HashSet<>();
         for (int id : ids) {
             for (History.Event e : history.events(id)) {
@@ -301,6 +311,11 @@ public final class SeedRunner {
                 }
             }
         }
+        return expected;
+    }
+
+    /** Every message of {@code expected} was delivered by every live node. */
+    private boolean allDelivered(History history, java.util.Set<String> expected) {
         for (int id : liveIds()) {
             java.util.Set<String> got = new java.util.HashSet<>();
             for (History.Event e : history.events(id)) {

@@ -23,7 +23,11 @@ class RegressionSeedsTest {
                 Arguments.of(12L, new Scenario(5, 1000, 0, 0.3, 1, 4000, FaultProfile.CHAOS, EngineKind.TOTEM, 0)),
                 // A fixed ring under 30% loss with messages up to 300 KB needs more virtual time
                 // than the first bound allowed (not a protocol bug: the bound was too tight).
-                Arguments.of(1L, new Scenario(4, 100, 0.3, 0.3, 1, 300_000, FaultProfile.NONE, EngineKind.SRP, 0)));
+                Arguments.of(1L, new Scenario(4, 100, 0.3, 0.3, 1, 300_000, FaultProfile.NONE, EngineKind.SRP, 0)),
+                // The run ended with the fault phase, while a ring under 10% loss still delivered
+                // its backlog of messages up to 60 KB: self-delivery failed (a harness bug; the
+                // run now waits for late messages, which it had looked for before they existed).
+                Arguments.of(5011L, new Scenario(3, 2000, 0.1, 0, 1, 60_000, FaultProfile.CHAOS, EngineKind.TOTEM, 0)));
     }
 
     @ParameterizedTest(name = "seed {0}")

@@ -197,8 +197,7 @@ public final class SeedRunner {
             trace.quiet(sim.nowNanos()); // so a checker reading the trace back checks liveness too
             // The late messages are named here, not read back from the history: they are only
             // submitted when the loop below runs the simulation, so until then the history holds
-            // none and "all of them delivered" would hold at once (it did until session 24, and
-            // the run ended without them).
+            // none and "all of them delivered" would hold at once: the run would end without them.
             java.util.Set<String> late = new java.util.HashSet<>();
             if (cpg != null) {
                 cpg.sendLateMessages(liveIds());

@@ -31,7 +31,10 @@ final class Timeline {
     /** A submit, delivery or transition: {@code ref} indexes messages or texts, {@code code} as documented at use. */
     record Tick(long t, int ref, int code) {}
 
-    /** A global fault drawn across every lane: {@code kind} is "partition", "block" or "heal". */
+    /**
+     * A global event drawn across every lane: {@code kind} is "partition", "block", "heal" or
+     * "quiet" (no fault from here on: the liveness checks start).
+     */
     record GlobalMark(long t, String kind, String label) {}
 
     /** A message: its sender, guarantee (AGREED, SAFE) and where it was submitted (node 0: not in the trace). */
@@ -136,6 +139,7 @@ final class Timeline {
                 globals.add(new GlobalMark(e.t(), "block", "block " + from + "\u2192" + to));
             }
             case "heal" -> globals.add(new GlobalMark(e.t(), "heal", "heal"));
+            case "quiet" -> globals.add(new GlobalMark(e.t(), "quiet", "quiet: liveness from here"));
             default -> {
                 if (e.node() > 0) {
                     nodeEvent(e, lane(e.node()));

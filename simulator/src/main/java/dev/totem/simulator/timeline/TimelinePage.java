@@ -165,6 +165,7 @@ public final class TimelinePage {
         item(h, "<path class=\"gline partition\" d=\"M14 0v16\"/>", "partition");
         item(h, "<path class=\"gline block\" d=\"M14 0v16\"/>", "block");
         item(h, "<path class=\"gline heal\" d=\"M14 0v16\"/>", "heal");
+        item(h, "<path class=\"gline quiet\" d=\"M14 0v16\"/>", "quiet");
         item(h, "<path class=\"hl-line\" d=\"M3 4L25 12\"/><path class=\"hl-tick\" d=\"M25 6v8\"/>",
                 "followed message");
         h.append("</div>\n");

@@ -54,6 +54,7 @@ class TimelinePageTest {
             {"t":16000,"node":1,"ev":"pause"}
             {"t":17000,"node":1,"ev":"resume"}
             {"t":20000,"node":0,"ev":"heal"}
+            {"t":20200,"node":0,"ev":"quiet"}
             {"t":20500,"node":2,"ev":"some_future_event","x":{"nested":[1,2.5,true]}}
             """;
 
@@ -89,7 +90,8 @@ class TimelinePageTest {
         assertThat(count(html, "class=\"pin mark token_lost\"")).isEqualTo(1);
         assertThat(count(html, "class=\"pin mark start\"")).isEqualTo(3);
         assertThat(html).contains("class=\"pin gline partition\"", "class=\"pin gline block\"", "class=\"pin gline heal\"")
-                .contains(">partition {1,2} | {3}</text>", ">block 1&#x2192;2</text>", ">heal</text>");
+                .contains(">partition {1,2} | {3}</text>", ">block 1&#x2192;2</text>", ">heal</text>")
+                .contains("class=\"pin gline quiet\"", ">quiet: liveness from here</text>");
         // Ticks: one path per lane and kind, not one element per delivery (the legend draws one of each too).
         String plot = html.substring(html.indexOf("<svg id=\"tl\""));
         assertThat(count(plot, "class=\"ticks dl agreed\"")).isEqualTo(3);
@@ -101,7 +103,7 @@ class TimelinePageTest {
         assertThat(html).contains("<b>3</b> nodes", "<b>2</b> submits", "<b>6</b> deliveries",
                 "<b>8</b> configurations (6 regular, 2 transitional)",
                 "<b>7</b> faults (1 crash, 1 restart, 1 pause, 1 resume, 1 partition, 1 block, 1 heal)",
-                "<b>1</b> token loss", "<b>30</b> events");
+                "<b>1</b> token loss", "<b>31</b> events");
         // The script's table: ids escaped so they cannot end the script element.
         assertThat(html).contains("\"id\":[\"m-1\",\"m-2 \\u003cb\\u003e\"]").doesNotContain("m-2 <b>");
         assertSelfContained(html);

@@ -66,6 +66,8 @@ public final class SeedRunner {
 
     private final EngineFactory factoryOverride;
     private final TraceWriter trace;
+    /** The ids of the engine workload's messages, drawn before the run. */
+    private java.util.Set<String> workload = java.util.Set.of();
     /** The processes' workload and checks (CPG, or an application on it); null when the workload talks to the engine. */
     private final ProcessLayer cpg;
 
@@ -186,7 +188,9 @@ public final class SeedRunner {
         if (scenario.engine() == EngineKind.SRP) {
             history.configurationsExpected(false);
             history.quietFrom(0);
-            while (sim.nowNanos() < bound && !allDelivered(history, submittedSince(history))) {
+            // Every workload message, by the ids drawn for it: one whose submit is still being
+            // retried after a TRY_AGAIN is not in the history yet, and must be waited for too.
+            while (sim.nowNanos() < bound && !allDelivered(history, workload)) {
                 sim.runUntil(sim.nowNanos() + step);
             }
         } else {
@@ -248,11 +252,12 @@ public final class SeedRunner {
     }
 
     private void scheduleWorkload(long phaseNanos) {
+        workload = new java.util.HashSet<>();
         for (int i = 0; i < scenario.messages(); i++) {
             long at = workloadRandom.nextLong(Math.max(1, phaseNanos * 3 / 4));
             int node = ids[workloadRandom.nextInt(ids.length)];
             Guarantee g = workloadRandom.nextDouble() < scenario.safeRatio() ? Guarantee.SAFE : Guarantee.AGREED;
-            submit(at, node, g);
+            workload.add(submit(at, node, g));
         }
     }
 
@@ -298,19 +303,6 @@ public final class SeedRunner {
             }
         }
         return cpg == null || cpg.converged(live);
-    }
-
-    /** The messages submitted so far since the quiet point. */
-    private java.util.Set<String> submittedSince(History history) {
-        java.util.Set<String> expected = new java.util.HashSet<>();
-        for (int id : ids) {
-            for (History.Event e : history.events(id)) {
-                if (e.kind() == History.Kind.SUBMIT && e.timeMicros() >= history.quietFromMicros()) {
-                    expected.add(e.id());
-                }
-            }
-        }
-        return expected;
     }
 
     /** Every message of {@code expected} was delivered by every live node. */

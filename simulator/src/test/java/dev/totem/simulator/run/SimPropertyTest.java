@@ -46,6 +46,15 @@ class SimPropertyTest {
         passes(new Scenario(5, 1000, 0, 0.3, 1, 4000, FaultProfile.CHAOS, EngineKind.TOTEM, 0), 1, 20);
     }
 
+    /**
+     * A small ring under chaos and 10 % loss with messages up to 60 KB: the backlog outlives the
+     * faults, so the run must wait for it (it once ended with the fault phase; seed 5011).
+     */
+    @Test
+    void threeNodesUnderChaosLossAndLargeMessages() {
+        passes(new Scenario(3, 2000, 0.1, 0, 1, 60_000, FaultProfile.CHAOS, EngineKind.TOTEM, 0), 5000, 5015);
+    }
+
     @Test
     void sixteenNodesUnderChaos() {
         passes(new Scenario(16, 500, 0, 0.3, 64, 64, FaultProfile.CHAOS, EngineKind.TOTEM, 0), 1, 2);

@@ -51,6 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CpgIpcTest {
     private static final TotemConfig CONFIG = TotemConfig.fromToken(1000, 1500);
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** In flight for the tests of slow readers: enough that only the byte bound of 16 messages binds. */
+    private static final int INFLIGHT_MESSAGES_MAX = 8192;
 
     @TempDir
     Path dir;
@@ -295,7 +297,7 @@ class CpgIpcTest {
     void aClientThatStopsReadingIsDisconnectedWhileAnotherKeepsItsThroughput() throws Exception {
         int messageBytes = 16 << 10;
         node(s -> s.withConfig(CpgConfig.defaults().withMessageBytesMax(messageBytes)
-                        .withInflight(8192, 16 * messageBytes))
+                        .withInflight(INFLIGHT_MESSAGES_MAX, 16 * messageBytes))
                 .withConnectionOutboundBytesMax(128 * messageBytes));
         Events ea = new Events();
         CpgClient a = client(ea);
@@ -324,7 +326,7 @@ class CpgIpcTest {
     void aClientThatDoesNotReadHasItsRequestsHeldBackUntilItReadsAndLosesNothing() throws Exception {
         int messageBytes = 16 << 10;
         TotemNode n = node(s -> s.withConfig(CpgConfig.defaults().withMessageBytesMax(messageBytes)
-                        .withInflight(8192, 16 * messageBytes))
+                        .withInflight(INFLIGHT_MESSAGES_MAX, 16 * messageBytes))
                 .withConnectionOutboundBytesMax(64 * messageBytes));
         NodeCpg cpg = n.cpg().orElseThrow();
         Events ea = new Events();

@@ -32,7 +32,12 @@ public interface ProcessLayer {
     /** From now on no fault happens: the traffic whose delivery shows the layer is live again. */
     void sendLateMessages(int[] live);
 
-    /** Whether the late traffic arrived everywhere it should. */
+    /**
+     * Whether the late traffic arrived everywhere it should. The runner asks before the simulation
+     * has run anything {@link #sendLateMessages} scheduled, so traffic not yet sent must count as
+     * not arrived: a layer that only looks at what it has seen answers yes at once, and the run
+     * ends without its liveness check having anything to check.
+     */
     boolean lateMessagesDelivered(int[] live);
 
     /** Messages the layer's processes delivered, over all of them (for the run's summary). */

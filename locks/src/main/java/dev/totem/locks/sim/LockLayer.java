@@ -21,8 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -32,12 +34,15 @@ import java.util.function.Supplier;
  * leaving (3 %) or close its service (2 %); a new process takes the place of one that went, and
  * nodes that restart get new processes. {@link LockChecker} watches every replica as it goes.
  * After the faults the run waits until every replica is synchronised with the same table, then
- * every process gives back all it holds and everything it is granted; the run ends when every
- * request is answered and every table is empty ({@code lock-liveness} otherwise).
+ * every process gives back all it holds and everything it is granted, and asks once more for the
+ * lock {@link #LATE_NAME}, given back as soon as granted: the run ends when every late request was
+ * granted, every request is answered and every table is empty ({@code lock-liveness} otherwise).
  */
 public final class LockLayer implements ProcessLayer, SimulationListener, CpgNode.Observer {
     /** The locks the processes use: few, so they contend. */
     public static final List<String> NAMES = List.of("a", "b", "c", "d");
+    /** The lock every process asks for once after the faults: granted to each, the service is live again. */
+    public static final String LATE_NAME = "late";
     private static final int PROCESSES_PER_NODE = 2;
     /** Pids are node * PIDS_PER_NODE + a count, so a pid names its node and is never reused. */
     private static final int PIDS_PER_NODE = 100_000;
@@ -57,6 +62,11 @@ public final class LockLayer implements ProcessLayer, SimulationListener, CpgNod
     private SplittableRandom decisions;
     private SplittableRandom rounds;
     private boolean draining;
+    /** Processes that asked for {@link #LATE_NAME} after the faults, and those it was granted to. */
+    private final Set<String> lateAsked = new TreeSet<>();
+    private final Set<String> lateGranted = new TreeSet<>();
+    /** Late calls scheduled and not yet run: until they ran, {@link #lateAsked} is not complete. */
+    private int latePending;
     private int[] ids = new int[0];
 
     /** One process: its lock service and where it stands in its group's order. */
@@ -282,13 +292,35 @@ public final class LockLayer implements ProcessLayer, SimulationListener, CpgNod
     public void sendLateMessages(int[] live) {
         draining = true;
         for (int id : live) {
-            sim.call(sim.nowNanos(), id, (engine, now) -> ((CpgNode) engine).client(now, this::maintain));
+            latePending++;
+            sim.call(sim.nowNanos(), id, (engine, now) -> ((CpgNode) engine).client(now, n -> {
+                latePending--;
+                maintain(n);
+                for (Proc p : processesOf(n.nodeId())) {
+                    lateAsked.add(p.name);
+                    p.service.acquire(LATE_NAME).thenAccept(lease -> {
+                        lateGranted.add(p.name);
+                        lease.release();
+                    });
+                }
+            }));
         }
+    }
+
+    /** Processes that asked for the late lock, still live, and were not granted it. */
+    private Set<String> lateNotGranted() {
+        Set<String> missing = new TreeSet<>();
+        for (Proc p : procs.values()) {
+            if (lateAsked.contains(p.name) && !lateGranted.contains(p.name)) {
+                missing.add(p.name);
+            }
+        }
+        return missing;
     }
 
     @Override
     public boolean lateMessagesDelivered(int[] live) {
-        return converged(live) && leftOver().isEmpty();
+        return latePending == 0 && converged(live) && lateNotGranted().isEmpty() && leftOver().isEmpty();
     }
 
     /** Why {@link #converged} says no, for the violation's text. */
@@ -340,8 +372,26 @@ public final class LockLayer implements ProcessLayer, SimulationListener, CpgNod
             if (!left.isEmpty()) {
                 out.add(new Violation("lock-liveness", "after the faults and the drain: " + left));
             }
+            Set<String> notGranted = lateNotGranted();
+            if (latePending > 0 || !notGranted.isEmpty()) {
+                out.add(new Violation("lock-liveness", "after the faults, " + (latePending > 0 ? latePending
+                        + " nodes never ran their late request; " : "") + "processes asked for " + LATE_NAME
+                        + " and never got it: " + notGranted + " (of " + lateAsked.size() + " that asked)"));
+            }
         }
         return out;
+    }
+
+    /** The processes that asked for {@link #LATE_NAME} after the faults and were granted it. */
+    Set<String> lateGranted() {
+        return Set.copyOf(lateGranted);
+    }
+
+    /** The live processes, by name. */
+    Set<String> processNames() {
+        Set<String> names = new TreeSet<>();
+        procs.values().forEach(p -> names.add(p.name));
+        return names;
     }
 
     Simulation simulation() {

@@ -39,6 +39,22 @@ class LockSimTest {
         }
     }
 
+    /**
+     * After the faults every live process asks for one more lock and must get it: the service is
+     * shown to serve again, not only to have answered what was asked before (the run once ended
+     * with nothing asked after the faults).
+     */
+    @Test
+    void everyProcessIsGrantedALockAskedForAfterTheFaults() {
+        for (long seed = 1; seed <= 3; seed++) {
+            LockLayer layer = new LockLayer();
+            SeedRunner.Result r = SeedRunner.run(CHAOS_5, seed, TraceWriter.nowhere(), layer);
+            assertThat(r.violations()).as("seed %d", seed).isEmpty();
+            assertThat(layer.processNames()).as("seed %d: live processes", seed).isNotEmpty();
+            assertThat(layer.lateGranted()).as("seed %d: granted the late lock", seed).isEqualTo(layer.processNames());
+        }
+    }
+
     @Test
     void locksStayExclusiveAgreedAndLiveUnderChaos() {
         int seeds = Integer.getInteger("locks.seeds", 20);

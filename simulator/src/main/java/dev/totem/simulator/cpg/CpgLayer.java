@@ -174,9 +174,7 @@ public final class CpgLayer implements ProcessLayer, SimulationListener, CpgNode
     public void sendLateMessages(int[] live) {
         history.quietFrom(sim.nowNanos() / 1_000);
         for (int id : live) {
-            latePending++;
-            sim.call(sim.nowNanos(), id, (engine, now) -> ((CpgNode) engine).client(now, n -> {
-                latePending--;
+            lateCall(sim.nowNanos(), id, n -> {
                 for (int pid : n.pids()) {
                     for (String g : GROUPS) {
                         if (n.process(pid).state(g) == ConnectionState.JOIN_COMPLETED) {
@@ -184,8 +182,17 @@ public final class CpgLayer implements ProcessLayer, SimulationListener, CpgNode
                         }
                     }
                 }
-            }));
+            });
         }
+    }
+
+    /** Runs {@code action} on node {@code id}'s clients at {@code at}, counted in {@link #latePending} until it ran. */
+    private void lateCall(long at, int id, java.util.function.Consumer<CpgNode> action) {
+        latePending++;
+        sim.call(at, id, (engine, now) -> ((CpgNode) engine).client(now, n -> {
+            latePending--;
+            action.accept(n);
+        }));
     }
 
     private void lateMessage(CpgNode n, int pid, String group) {
@@ -195,11 +202,7 @@ public final class CpgLayer implements ProcessLayer, SimulationListener, CpgNode
         }
         String id = mcast(n, h, group);
         if (id == null) {
-            latePending++;
-            sim.call(sim.nowNanos() + RETRY_NANOS, n.nodeId(), (engine, now) -> ((CpgNode) engine).client(now, m -> {
-                latePending--;
-                lateMessage(m, pid, group);
-            }));
+            lateCall(sim.nowNanos() + RETRY_NANOS, n.nodeId(), m -> lateMessage(m, pid, group));
         } else {
             lateByGroup.computeIfAbsent(group, g -> new HashSet<>()).add(id);
         }

@@ -202,8 +202,7 @@ public final class JepsenRun {
     /** The properties the checker judges, with their violation counts, in the checker's order. */
     public static Map<String, Integer> byProperty(List<Violation> violations) {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (String p : List.of("config-agreement", "self-delivery", "virtual-synchrony", "total-order", "safe", "fifo",
-                "no-duplicate", "no-invented", "liveness")) {
+        for (String p : EvsChecker.PROPERTIES) {
             counts.put(p, 0);
         }
         for (Violation v : violations) {

@@ -20,6 +20,12 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>config-agreement: nodes that install a configuration agree on its members;
+ *   <li>configuration-changes: each node installs configurations that hold itself, a regular
+ *       configuration after the first of an incarnation only through a transitional one of the same
+ *       ring, whose members were in the previous regular configuration and are in the next, and
+ *       regular rings of ever higher sequence numbers (a restart included: the number is stored);
+ *   <li>delivery-configuration: every node delivers a message in the regular configuration it was
+ *       sent in, by one of its members, or in the transitional configuration that follows it;
  *   <li>self-delivery: a node that does not crash delivers every message it submitted;
  *   <li>virtual-synchrony: two nodes that install the same configuration and then the same next
  *       one delivered the same set of messages in between;
@@ -37,6 +43,11 @@ import java.util.TreeSet;
  * for one new ring.
  */
 public final class EvsChecker {
+    /** The properties judged, in the order they are checked: the names violations carry. */
+    public static final List<String> PROPERTIES = List.of("config-agreement", "virtual-synchrony",
+            "configuration-changes", "delivery-configuration", "self-delivery", "total-order", "safe", "fifo",
+            "no-duplicate", "no-invented", "liveness");
+
     private final History history;
     private final ViolationLog log = new ViolationLog();
     /** id -> submitting node, incarnation and index in that incarnation's submissions. */
@@ -51,6 +62,8 @@ public final class EvsChecker {
         EvsChecker c = new EvsChecker(history);
         c.indexSubmits();
         c.configAgreementAndVirtualSynchrony();
+        c.configurationChanges();
+        c.deliveryConfiguration();
         c.selfDelivery();
         c.totalOrder();
         c.safe();
@@ -124,6 +137,128 @@ public final class EvsChecker {
                         current = null;
                         delivered = new HashSet<>();
                         previousRegular = "none";
+                    }
+                    case SUBMIT -> { }
+                }
+            }
+        }
+    }
+
+    private void configurationChanges() {
+        for (int node : history.nodes()) {
+            Event regular = null;
+            Event transitional = null;
+            long ringSeqMax = -1;
+            for (Event e : history.events(node)) {
+                switch (e.kind()) {
+                    case CONFIG -> {
+                        if (Arrays.binarySearch(e.members(), node) < 0) {
+                            report("configuration-changes", "node " + node + " installed " + e.configKind().traceName() + " "
+                                    + e.ring() + " " + Arrays.toString(e.members()) + ", which does not hold it");
+                        }
+                        if (e.configKind() == ConfigurationKind.TRANSITIONAL) {
+                            if (transitional != null) {
+                                report("configuration-changes", "node " + node + " installed transitional " + e.ring()
+                                        + " right after transitional " + transitional.ring());
+                            }
+                            if (regular != null && !subset(e.members(), regular.members())) {
+                                report("configuration-changes", "node " + node + " installed transitional " + e.ring() + " "
+                                        + Arrays.toString(e.members()) + " with members not in its regular configuration "
+                                        + regular.ring() + " " + Arrays.toString(regular.members()));
+                            }
+                            transitional = e;
+                            continue;
+                        }
+                        if (transitional != null) {
+                            if (!transitional.ring().equals(e.ring()) || !subset(transitional.members(), e.members())) {
+                                report("configuration-changes", "node " + node + " installed regular " + e.ring() + " "
+                                        + Arrays.toString(e.members()) + " after transitional " + transitional.ring() + " "
+                                        + Arrays.toString(transitional.members()));
+                            }
+                        } else if (regular != null) {
+                            report("configuration-changes", "node " + node + " installed regular " + e.ring()
+                                    + " right after regular " + regular.ring() + ", without a transitional configuration");
+                        }
+                        long seq = ringSeq(e.ring());
+                        if (seq <= ringSeqMax) {
+                            report("configuration-changes", "node " + node + " installed regular " + e.ring()
+                                    + " after a ring of sequence number " + ringSeqMax);
+                        }
+                        ringSeqMax = Math.max(ringSeqMax, seq);
+                        regular = e;
+                        transitional = null;
+                    }
+                    case CRASH, RESTART -> {
+                        regular = null;
+                        transitional = null;
+                    }
+                    case SUBMIT, DELIVER -> { }
+                }
+            }
+        }
+    }
+
+    /** The sequence number of a ring written "representative:seq"; -1 if it has none. */
+    static long ringSeq(String ring) {
+        int colon = ring.lastIndexOf(':');
+        try {
+            return Long.parseLong(ring.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Whether every element of ascending {@code a} is in ascending {@code b}. */
+    private static boolean subset(int[] a, int[] b) {
+        for (int x : a) {
+            if (Arrays.binarySearch(b, x) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * EVS delivers a message in the regular configuration it was sent in or in the transitional
+     * one that follows: so every delivery of it names one regular configuration, the current one
+     * or the one before the current transitional one, and its sender is a member of that.
+     */
+    private void deliveryConfiguration() {
+        Map<String, String> originById = new HashMap<>();
+        Map<String, Integer> witnessById = new HashMap<>();
+        for (int node : history.nodes()) {
+            Event regular = null;
+            boolean inTransitional = false;
+            for (Event e : history.events(node)) {
+                switch (e.kind()) {
+                    case CONFIG -> {
+                        inTransitional = e.configKind() == ConfigurationKind.TRANSITIONAL;
+                        if (!inTransitional) {
+                            regular = e;
+                        }
+                    }
+                    case CRASH, RESTART -> {
+                        regular = null;
+                        inTransitional = false;
+                    }
+                    case DELIVER -> {
+                        if (regular == null) {
+                            continue; // a transitional configuration right after a restart: no origin known
+                        }
+                        if (Arrays.binarySearch(regular.members(), e.sender()) < 0) {
+                            report("delivery-configuration", "node " + node + " delivered " + e.id() + " of node " + e.sender()
+                                    + " in " + (inTransitional ? "the transitional configuration after " : "")
+                                    + "regular " + regular.ring() + " " + Arrays.toString(regular.members())
+                                    + ", which its sender is not a member of");
+                        }
+                        String origin = regular.ring();
+                        String first = originById.putIfAbsent(e.id(), origin);
+                        if (first == null) {
+                            witnessById.put(e.id(), node);
+                        } else if (!first.equals(origin)) {
+                            report("delivery-configuration", "node " + witnessById.get(e.id()) + " delivered " + e.id()
+                                    + " as sent in regular " + first + ", node " + node + " as sent in regular " + origin);
+                        }
                     }
                     case SUBMIT -> { }
                 }

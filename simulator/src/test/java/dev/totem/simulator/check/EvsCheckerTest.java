@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.totem.protocol.api.Effect.ConfigurationKind;
 import dev.totem.protocol.api.Guarantee;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Hand-made histories for {@link EvsChecker}: one realistic history that keeps every property,
@@ -180,10 +182,22 @@ class EvsCheckerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"config-agreement", "self-delivery", "virtual-synchrony", "total-order", "safe", "fifo",
-        "no-duplicate", "no-invented", "liveness"})
+    @MethodSource("properties")
     void goodHistoryKeepsProperty(String property) {
         assertThat(good().check()).extracting(Violation::property).doesNotContain(property);
+    }
+
+    static List<String> properties() {
+        return EvsChecker.PROPERTIES;
+    }
+
+    @Test
+    void everyPropertyHasAHistoryThatBreaksIt() {
+        Set<String> tested = new HashSet<>();
+        for (Class<?> nested : EvsCheckerTest.class.getDeclaredClasses()) {
+            tested.add(nested.getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT));
+        }
+        assertThat(tested).containsAll(EvsChecker.PROPERTIES);
     }
 
     @Test
@@ -223,6 +237,82 @@ class EvsCheckerTest {
                     .transitional(1, "1:8", 1).transitional(2, "1:8", 2).regularAll("1:8", 1, 2);
 
             assertThat(t.check()).isEmpty();
+        }
+    }
+
+    @Nested
+    class ConfigurationChanges {
+        @Test
+        void configurationWithoutTheInstallingNode() {
+            Timeline t = new Timeline().regular(1, "1:4", 2, 3);
+
+            assertOnly(t.check(), "configuration-changes", "node 1", "regular 1:4 [2, 3]", "does not hold it");
+        }
+
+        @Test
+        void regularAfterRegularWithoutTransitional() {
+            Timeline t = new Timeline().regularAll("1:4", 1, 2).regularAll("1:8", 1, 2);
+
+            assertOnly(t.check(), "configuration-changes", "regular 1:8 right after regular 1:4");
+        }
+
+        @Test
+        void firstRegularAfterARestartNeedsNoTransitional() {
+            Timeline t = new Timeline().regularAll("1:4", 1, 2).crash(2).alone(1, "1:8")
+                    .restart(2).regular(2, "2:12", 2);
+
+            assertThat(t.check()).isEmpty();
+        }
+
+        @Test
+        void transitionalMemberThatWasNotInTheOldRing() {
+            Timeline t = new Timeline().regular(1, "1:4", 1).regular(2, "2:4", 2)
+                    .transitional(1, "1:8", 1, 2).transitional(2, "1:8", 2).regularAll("1:8", 1, 2);
+
+            assertOnly(t.check(), "configuration-changes", "node 1", "transitional 1:8 [1, 2]", "regular configuration 1:4 [1]");
+        }
+
+        @Test
+        void transitionalOfAnotherRingThanTheNextRegular() {
+            Timeline t = new Timeline().regularAll("1:4", 1, 2).transitionalAll("1:8", 1, 2).regularAll("1:12", 1, 2);
+
+            assertOnly(t.check(), "configuration-changes", "regular 1:12 [1, 2] after transitional 1:8");
+        }
+
+        @Test
+        void ringSequenceNumberThatGoesBackAcrossARestart() {
+            Timeline t = new Timeline().regular(1, "1:8", 1).crash(1).restart(1).regular(1, "1:4", 1);
+
+            assertOnly(t.check(), "configuration-changes", "regular 1:4 after a ring of sequence number 8");
+        }
+    }
+
+    @Nested
+    class DeliveryConfiguration {
+        @Test
+        void oneMessageDeliveredInTwoRegularConfigurations() {
+            // Node 2 delivers a1 only after the next ring is installed: a message of the old ring in the new one.
+            Timeline t = oneRing().deliver("a1", 1)
+                    .transitional(1, "1:8", 1, 2).transitional(2, "1:8", 1, 2).regularAll("1:8", 1, 2).deliver("a1", 2);
+
+            assertThat(t.check()).extracting(Violation::property).contains("delivery-configuration");
+            assertThat(t.check()).filteredOn(v -> v.property().equals("delivery-configuration"))
+                    .anySatisfy(v -> assertThat(v.detail()).contains("a1", "regular 1:4", "regular 1:8"));
+        }
+
+        @Test
+        void oldRingMessageInTheTransitionalConfigurationIsInItsConfiguration() {
+            Timeline t = oneRing().deliver("a1", 1).transitional(1, "1:8", 1).regular(1, "1:8", 1)
+                    .transitional(2, "2:8", 2).deliver("a1", 2).regular(2, "2:8", 2);
+
+            assertThat(t.check()).isEmpty();
+        }
+
+        @Test
+        void senderNotAMemberOfTheConfiguration() {
+            Timeline t = new Timeline().regular(1, "1:4", 1).regular(2, "2:4", 2).submit(2, "b1").deliver("b1", 1, 2);
+
+            assertOnly(t.check(), "delivery-configuration", "node 1 delivered b1 of node 2", "regular 1:4 [1]");
         }
     }
 

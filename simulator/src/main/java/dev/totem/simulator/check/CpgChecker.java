@@ -26,6 +26,8 @@ import java.util.TreeSet;
  *       only from senders in its current view;
  *   <li>cpg-self-delivery: a process delivers every message it multicast, unless it left the
  *       group, went away or its node crashed first;
+ *   <li>cpg-total-order: one total order fits every process's deliveries, over all groups (they all
+ *       go through the one ring);
  *   <li>cpg-fifo, cpg-no-duplicate, cpg-no-invented: per group and sender, in send order and
  *       without gaps inside one view; at most once per process; only messages that process
  *       multicast to that group;
@@ -65,6 +67,7 @@ public final class CpgChecker {
     private final Map<String, List<CpgAddress>> viewMembers = new HashMap<>();
     private final Map<String, Set<String>> between = new HashMap<>();
     private final Map<String, String> betweenWitness = new HashMap<>();
+    private final DeliveryOrders orders = new DeliveryOrders();
     private long viewSerial;
 
     private CpgChecker(CpgHistory history) {
@@ -75,6 +78,7 @@ public final class CpgChecker {
     public static List<Violation> check(CpgHistory history) {
         CpgChecker c = new CpgChecker(history);
         c.replay();
+        c.totalOrder();
         c.selfDelivery();
         c.liveness();
         return c.log.violations();
@@ -118,6 +122,14 @@ public final class CpgChecker {
         }
     }
 
+    private void totalOrder() {
+        List<String> unordered = orders.unordered();
+        if (!unordered.isEmpty()) {
+            report("cpg-total-order", unordered.size() + " messages lie on ordering cycles of processes' deliveries, e.g. "
+                    + unordered.subList(0, Math.min(6, unordered.size())));
+        }
+    }
+
     private static void gone(Proc p) {
         p.alive = false;
         p.pending.clear();
@@ -131,6 +143,7 @@ public final class CpgChecker {
             report("cpg-no-duplicate", where + " twice");
             return;
         }
+        orders.delivered(key(e.node(), e.pid()), e.id());
         Send s = sends.get(e.id());
         if (s == null || !s.group().equals(e.group()) || s.node() != e.sender() || s.pid() != e.senderPid()) {
             report("cpg-no-invented", where + " from " + e.sender() + "/" + e.senderPid() + ", but "

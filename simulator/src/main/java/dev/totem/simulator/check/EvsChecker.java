@@ -4,7 +4,6 @@ import dev.totem.protocol.api.Effect.ConfigurationKind;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.simulator.check.History.Event;
 import dev.totem.simulator.check.History.Kind;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -292,42 +291,17 @@ public final class EvsChecker {
     }
 
     private void totalOrder() {
-        Map<String, Set<String>> next = new HashMap<>();
-        Map<String, Integer> indegree = new HashMap<>();
+        DeliveryOrders orders = new DeliveryOrders();
         for (int node : history.nodes()) {
-            String previous = null;
             for (Event e : history.events(node)) {
-                if (e.kind() != Kind.DELIVER) {
-                    continue;
-                }
-                indegree.putIfAbsent(e.id(), 0);
-                if (previous != null && !previous.equals(e.id())
-                        && next.computeIfAbsent(previous, k -> new HashSet<>()).add(e.id())) {
-                    indegree.merge(e.id(), 1, Integer::sum);
-                }
-                previous = e.id();
-            }
-        }
-        ArrayDeque<String> ready = new ArrayDeque<>();
-        indegree.forEach((id, d) -> {
-            if (d == 0) {
-                ready.add(id);
-            }
-        });
-        int done = 0;
-        while (!ready.isEmpty()) {
-            String id = ready.poll();
-            done++;
-            for (String n : next.getOrDefault(id, Set.of())) {
-                if (indegree.merge(n, -1, Integer::sum) == 0) {
-                    ready.add(n);
+                if (e.kind() == Kind.DELIVER) {
+                    orders.delivered(node, e.id());
                 }
             }
         }
-        if (done < indegree.size()) {
-            List<String> inCycle = indegree.entrySet().stream().filter(en -> en.getValue() > 0).map(Map.Entry::getKey)
-                    .sorted().limit(6).toList();
-            report("total-order", (indegree.size() - done) + " messages lie on ordering cycles, e.g. " + inCycle);
+        List<String> unordered = orders.unordered();
+        if (!unordered.isEmpty()) {
+            report("total-order", unordered.size() + " messages lie on ordering cycles, e.g. " + unordered.subList(0, Math.min(6, unordered.size())));
         }
     }
 

@@ -157,6 +157,18 @@ class CpgCheckerTest {
     }
 
     @Test
+    void everyProcessDeliversInOneTotalOrder() {
+        Builder crossed = twoMembers().mcast(1, 11, "a").mcast(2, 21, "b")
+                .deliver(1, 11, "a", 1, 11).deliver(1, 11, "b", 2, 21)
+                .deliver(2, 21, "b", 2, 21).deliver(2, 21, "a", 1, 11);
+        assertThat(properties(crossed.check())).containsExactly("cpg-total-order");
+        assertThat(crossed.check().get(0).detail()).contains("2 messages", "[a, b]");
+        Builder sameOrder = twoMembers().mcast(1, 11, "a").mcast(2, 21, "b")
+                .deliverAll("b", 2, 21, P1, P2).deliverAll("a", 1, 11, P1, P2);
+        assertThat(sameOrder.check()).isEmpty();
+    }
+
+    @Test
     void aMessageIsDeliveredAtMostOnceAndOnlyAsSent() {
         Builder twice = twoMembers().mcast(1, 11, "a").deliverAll("a", 1, 11, P1, P2).deliver(2, 21, "a", 1, 11);
         assertThat(properties(twice.check())).containsExactly("cpg-no-duplicate");

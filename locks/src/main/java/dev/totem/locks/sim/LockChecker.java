@@ -32,6 +32,9 @@ import java.util.TreeMap;
  *       are released at the confchg that removes them.</li>
  *   <li>{@code lock-lease}: a lease a process believes it holds is the one its replica's table
  *       names as the lock's holder.</li>
+ *   <li>{@code lock-fifo}: between two inputs of one sync round, a lock passes to its first waiter
+ *       still waiting, never to one behind it or to a newcomer, and the waiters keep their
+ *       order (a sync merges the sides' queues, so its own input is not judged).</li>
  * </ul>
  * The layer adds {@code lock-liveness} at the end (every request answered, every table empty).
  */
@@ -41,6 +44,10 @@ final class LockChecker {
     private final Map<String, Map<String, RequestId>> replay = new HashMap<>();
     /** (sync round, messages since) to the first digest seen there and who saw it. */
     private final Map<String, Object[]> agreement = new HashMap<>();
+    /** Per process, while synchronised: its sync round and each lock as its last input left it. */
+    private final Map<String, Synced> lastSynced = new HashMap<>();
+
+    private record Synced(long round, Map<String, LockMessage.LockImage> locks) {}
     private long grants;
 
     void report(String property, String detail) {
@@ -75,11 +82,52 @@ final class LockChecker {
         }
     }
 
+    /** Judges lock-fifo on what one input of a synchronised replica changed, and keeps its table for the next. */
+    private void fifo(String process, LockReplica replica) {
+        if (replica.phase() != LockReplica.Phase.SYNCED) {
+            lastSynced.remove(process);
+            return;
+        }
+        Map<String, LockMessage.LockImage> now = new HashMap<>();
+        for (LockMessage.LockImage l : replica.table().image().locks()) {
+            now.put(l.name(), l);
+        }
+        Synced last = lastSynced.put(process, new Synced(replica.round(), now));
+        if (last == null || last.round() != replica.round()) {
+            return;
+        }
+        for (LockMessage.LockImage b : last.locks().values()) {
+            LockMessage.LockImage l = now.get(b.name());
+            List<RequestId> waitingNow = l == null ? List.of() : l.waiters();
+            RequestId holder = l == null ? null : l.holder();
+            if (holder != null && !holder.equals(b.holder())) {
+                // The new holder must be the first of the old waiters still in the table, if any is.
+                for (RequestId w : b.waiters()) {
+                    if (w.equals(holder)) {
+                        break;
+                    }
+                    if (waitingNow.contains(w)) {
+                        report("lock-fifo", process + " granted " + b.name() + " to " + holder + " while " + w
+                                + " waited before it in " + b.waiters());
+                        break;
+                    }
+                }
+            }
+            List<RequestId> stayed = b.waiters().stream().filter(waitingNow::contains).toList();
+            List<RequestId> stayedNow = waitingNow.stream().filter(b.waiters()::contains).toList();
+            if (!stayed.equals(stayedNow)) {
+                report("lock-fifo", process + " reordered the waiters of " + b.name() + ": " + b.waiters() + " then "
+                        + waitingNow);
+            }
+        }
+    }
+
     /** Replica {@code process} finished an input; it is in group view {@code view} (for the reports). */
     void afterInput(String process, String view, LockReplica replica, List<Lease> leases) {
         if (replica.phase() == LockReplica.Phase.LEFT) {
             return;
         }
+        fifo(process, replica);
         if (replica.phase() == LockReplica.Phase.SYNCED) {
             // Keyed by the round, not the group view: members may name their views differently
             // (one got a confchg the others did not) yet share the round's point of the order.

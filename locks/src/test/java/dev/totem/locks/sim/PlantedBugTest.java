@@ -80,4 +80,24 @@ class PlantedBugTest {
         });
         assertThat(broken).contains("lock-exclusion");
     }
+
+    @Test
+    void aTableThatHandsALockToItsLastWaiterIsCaught() {
+        List<String> broken = brokenProperties(() -> new LockTable(CONFIG.requestsMax()) {
+            @Override
+            public boolean release(byte[] nameBytes, int offset, int length, long process, long seq, LockEventSink out) {
+                String name = new String(nameBytes, offset, length, StandardCharsets.UTF_8);
+                List<RequestId> waiting = waiters(name);
+                if (RequestId.of(process, seq).equals(holder(name)) && waiting.size() > 1) {
+                    // planted: the first waiter is put at the back of the queue, unseen, so the next one gets the lock
+                    RequestId first = waiting.get(0);
+                    LockEventSink unseen = e -> { };
+                    super.release(nameBytes, offset, length, first.process(), first.seq(), unseen);
+                    acquire(nameBytes, offset, length, first.process(), first.seq(), false, unseen);
+                }
+                return super.release(nameBytes, offset, length, process, seq, out);
+            }
+        });
+        assertThat(broken).contains("lock-fifo");
+    }
 }

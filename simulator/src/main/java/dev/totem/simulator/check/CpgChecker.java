@@ -22,6 +22,12 @@ import java.util.TreeSet;
  *   <li>cpg-confchg: each confchg follows from the process's previous view (members = previous −
  *       left + joined, the joiner is in its first view's joined list, a process that drops out is
  *       in the left list);
+ *   <li>cpg-confchg-reason: each change names why: LEAVE only for a process that asked to leave,
+ *       PROCDOWN only for one that went away (or whose node crashed) or asked to leave (heard
+ *       across a merge, where only its absence is known), NODEDOWN only with every
+ *       process of that node from the previous view gone too, JOIN only for one that asked to
+ *       join (NODEUP: a member that came with a merging node), never a left reason in the joined
+ *       list or the other way round;
  *   <li>cpg-member-delivery: a process delivers a group's messages only while it is a member, and
  *       only from senders in its current view;
  *   <li>cpg-self-delivery: a process delivers every message it multicast, unless it left the
@@ -68,6 +74,9 @@ public final class CpgChecker {
     private final Map<String, Set<String>> between = new HashMap<>();
     private final Map<String, String> betweenWitness = new HashMap<>();
     private final DeliveryOrders orders = new DeliveryOrders();
+    /** "node/pid group" of every join and leave a node accepted. */
+    private final Set<String> joinCalls = new HashSet<>();
+    private final Set<String> leaveCalls = new HashSet<>();
     private long viewSerial;
 
     private CpgChecker(CpgHistory history) {
@@ -117,7 +126,8 @@ public final class CpgChecker {
                         }
                     }
                 }
-                case JOIN, LEAVE -> { }
+                case JOIN -> joinCalls.add(e.node() + "/" + e.pid() + " " + e.group());
+                case LEAVE -> leaveCalls.add(e.node() + "/" + e.pid() + " " + e.group());
             }
         }
     }
@@ -192,6 +202,7 @@ public final class CpgChecker {
         View previous = p.views.get(e.group());
         boolean wasMember = previous != null && previous.member();
         boolean isMember = members.contains(self);
+        reasons(e, where, wasMember ? previous.members() : Set.of());
         if (wasMember) {
             Set<Long> expected = new TreeSet<>(previous.members());
             if (!expected.containsAll(left) || joined.stream().anyMatch(expected::contains)) {
@@ -227,6 +238,37 @@ public final class CpgChecker {
             p.pending.values().removeIf(g -> g.equals(e.group()));
         } else {
             p.views.put(e.group(), new View(e.view(), ++viewSerial, members, true, new HashSet<>()));
+        }
+    }
+
+    /** cpg-confchg-reason for the lists of confchg {@code e}; {@code before}: the previous view's members, if known. */
+    private void reasons(Event e, String where, Set<Long> before) {
+        Set<Long> after = keys(e.members());
+        for (CpgAddress a : e.left()) {
+            String call = a.nodeId() + "/" + a.pid() + " " + e.group();
+            String wrong = switch (a.reason()) {
+                case LEAVE -> leaveCalls.contains(call) ? null : "it never asked to leave";
+                // Also for a process that left while the ring was split: the other side's members
+                // learn only that it is gone, from a JOINLIST of its node (JoinListUnion).
+                case PROCDOWN -> !proc(a.nodeId(), a.pid()).alive || leaveCalls.contains(call) ? null
+                        : "it had neither gone away nor asked to leave";
+                case NODEDOWN -> before.stream().filter(after::contains).anyMatch(k -> (int) (k >> 32) == a.nodeId())
+                        ? "another process of that node from the previous view stays" : null;
+                case JOIN, NODEUP, UNDEFINED -> "not a reason to leave";
+            };
+            if (wrong != null) {
+                report("cpg-confchg-reason", where + ": " + a + " left, but " + wrong);
+            }
+        }
+        for (CpgAddress a : e.joined()) {
+            String wrong = switch (a.reason()) {
+                case JOIN -> joinCalls.contains(a.nodeId() + "/" + a.pid() + " " + e.group()) ? null : "it never asked to join";
+                case NODEUP -> null;
+                case LEAVE, PROCDOWN, NODEDOWN, UNDEFINED -> "not a reason to join";
+            };
+            if (wrong != null) {
+                report("cpg-confchg-reason", where + ": " + a + " joined, but " + wrong);
+            }
         }
     }
 

@@ -17,6 +17,21 @@ class CpgCheckerTest {
         final CpgHistory h = new CpgHistory();
         long t;
 
+        Builder join(int node, int pid) {
+            h.join(++t, node, pid, G);
+            return this;
+        }
+
+        Builder leave(int node, int pid) {
+            h.leave(++t, node, pid, G);
+            return this;
+        }
+
+        Builder gone(int node, int pid) {
+            h.gone(++t, node, pid);
+            return this;
+        }
+
         Builder mcast(int node, int pid, String id) {
             h.mcast(++t, node, pid, G, id);
             return this;
@@ -74,8 +89,8 @@ class CpgCheckerTest {
     /** 1/11 joins, then 2/21; both deliver a and b in view v2. */
     private static Builder twoMembers() {
         return new Builder()
-                .confchg(1, 11, "r1:4@1", new int[] {1, 11}, List.of(), with(Reason.JOIN, 1, 11))
-                .confchg(1, 11, "r1:4@2", new int[] {1, 11, 2, 21}, List.of(), with(Reason.JOIN, 2, 21))
+                .join(1, 11).confchg(1, 11, "r1:4@1", new int[] {1, 11}, List.of(), with(Reason.JOIN, 1, 11))
+                .join(2, 21).confchg(1, 11, "r1:4@2", new int[] {1, 11, 2, 21}, List.of(), with(Reason.JOIN, 2, 21))
                 .confchg(2, 21, "r1:4@2", new int[] {1, 11, 2, 21}, List.of(), with(Reason.JOIN, 2, 21));
     }
 
@@ -95,14 +110,15 @@ class CpgCheckerTest {
 
     @Test
     void membersOfOneViewMustAgree() {
-        Builder b = twoMembers().confchg(2, 21, "r1:4@3", new int[] {2, 21}, with(Reason.LEAVE, 1, 11), List.of())
+        Builder b = twoMembers().leave(1, 11).leave(2, 21)
+                .confchg(2, 21, "r1:4@3", new int[] {2, 21}, with(Reason.LEAVE, 1, 11), List.of())
                 .confchg(1, 11, "r1:4@3", new int[] {1, 11}, with(Reason.LEAVE, 2, 21), List.of());
         assertThat(properties(b.check())).contains("cpg-view-agreement");
     }
 
     @Test
     void processesGoingFromOneViewToTheSameNextDeliverTheSameMessages() {
-        Builder b = twoMembers().mcast(1, 11, "a").deliver(1, 11, "a", 1, 11)
+        Builder b = twoMembers().mcast(1, 11, "a").deliver(1, 11, "a", 1, 11).join(3, 31)
                 .confchg(1, 11, "r1:4@4", new int[] {1, 11, 2, 21, 3, 31}, List.of(), with(Reason.JOIN, 3, 31))
                 .confchg(2, 21, "r1:4@4", new int[] {1, 11, 2, 21, 3, 31}, List.of(), with(Reason.JOIN, 3, 31));
         assertThat(properties(b.check())).containsExactly("cpg-virtual-synchrony");
@@ -121,15 +137,44 @@ class CpgCheckerTest {
     }
 
     @Test
+    void aConfchgNamesWhyEachProcessLeftOrJoined() {
+        Builder leaveUnasked = twoMembers()
+                .confchg(1, 11, "r1:4@3", new int[] {1, 11}, with(Reason.LEAVE, 2, 21), List.of());
+        assertThat(properties(leaveUnasked.check())).containsExactly("cpg-confchg-reason");
+        assertThat(leaveUnasked.check().get(0).detail()).contains("2/21 LEAVE left", "never asked to leave");
+        Builder procdownAlive = twoMembers()
+                .confchg(1, 11, "r1:4@3", new int[] {1, 11}, with(Reason.PROCDOWN, 2, 21), List.of());
+        assertThat(properties(procdownAlive.check())).containsExactly("cpg-confchg-reason");
+        Builder procdownGone = twoMembers().gone(2, 21)
+                .confchg(1, 11, "r1:4@3", new int[] {1, 11}, with(Reason.PROCDOWN, 2, 21), List.of());
+        assertThat(procdownGone.check()).isEmpty();
+        Builder joinUnasked = twoMembers()
+                .confchg(1, 11, "r1:4@3", new int[] {1, 11, 2, 21, 3, 31}, List.of(), with(Reason.JOIN, 3, 31));
+        assertThat(properties(joinUnasked.check())).containsExactly("cpg-confchg-reason");
+        Builder nodeUp = twoMembers()
+                .confchg(1, 11, "r1:4@3", new int[] {1, 11, 2, 21, 3, 31}, List.of(), with(Reason.NODEUP, 3, 31));
+        assertThat(nodeUp.check()).isEmpty();
+        Builder leftAsJoined = twoMembers().leave(2, 21)
+                .confchg(1, 11, "r1:4@3", new int[] {1, 11}, with(Reason.JOIN, 2, 21), List.of());
+        assertThat(properties(leftAsJoined.check())).containsExactly("cpg-confchg-reason");
+        // Node 2 down, yet its other process 2/22 stays in the view.
+        Builder halfDown = new Builder().join(1, 11).join(2, 21).join(2, 22)
+                .confchg(1, 11, "r1:4@1", new int[] {1, 11, 2, 21, 2, 22}, List.of(), with(Reason.JOIN, 1, 11, 2, 21, 2, 22))
+                .confchg(1, 11, "t1:8<1:4@0", new int[] {1, 11, 2, 22}, with(Reason.NODEDOWN, 2, 21), List.of());
+        assertThat(properties(halfDown.check())).containsExactly("cpg-confchg-reason");
+        assertThat(halfDown.check().get(0).detail()).contains("another process of that node");
+    }
+
+    @Test
     void onlyMembersDeliverAndOnlyFromMembersOfTheirView() {
         Builder beforeJoin = new Builder().mcast(1, 11, "a").deliver(2, 21, "a", 1, 11);
         assertThat(properties(beforeJoin.check())).contains("cpg-member-delivery");
-        Builder afterLeave = twoMembers()
+        Builder afterLeave = twoMembers().leave(2, 21)
                 .confchg(1, 11, "r1:4@3", new int[] {1, 11}, with(Reason.LEAVE, 2, 21), List.of())
                 .confchg(2, 21, "r1:4@3", new int[] {1, 11}, with(Reason.LEAVE, 2, 21), List.of())
                 .mcast(1, 11, "a").deliverAll("a", 1, 11, P1, P2);
         assertThat(properties(afterLeave.check())).containsExactly("cpg-member-delivery");
-        Builder strangerSender = new Builder()
+        Builder strangerSender = new Builder().join(1, 11)
                 .confchg(1, 11, "r1:4@1", new int[] {1, 11}, List.of(), with(Reason.JOIN, 1, 11))
                 .mcast(3, 31, "x").deliver(1, 11, "x", 3, 31);
         assertThat(properties(strangerSender.check())).contains("cpg-member-delivery");
@@ -139,7 +184,7 @@ class CpgCheckerTest {
     void aMemberThatStaysDeliversWhatItSent() {
         Builder b = twoMembers().mcast(1, 11, "a").deliver(2, 21, "a", 1, 11);
         assertThat(properties(b.check())).containsExactly("cpg-self-delivery");
-        Builder leftMeanwhile = twoMembers().mcast(1, 11, "a")
+        Builder leftMeanwhile = twoMembers().mcast(1, 11, "a").leave(1, 11)
                 .confchg(1, 11, "r1:4@3", new int[] {2, 21}, with(Reason.LEAVE, 1, 11), List.of())
                 .confchg(2, 21, "r1:4@3", new int[] {2, 21}, with(Reason.LEAVE, 1, 11), List.of());
         assertThat(leftMeanwhile.check()).isEmpty();

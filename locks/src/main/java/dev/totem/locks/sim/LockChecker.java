@@ -46,9 +46,10 @@ final class LockChecker {
     private final Map<String, Object[]> agreement = new HashMap<>();
     /** Per process, while synchronised: its sync round and each lock as its last input left it. */
     private final Map<String, Synced> lastSynced = new HashMap<>();
-
-    private record Synced(long round, Map<String, LockMessage.LockImage> locks) {}
     private long grants;
+
+    /** A synchronised replica's sync round and its locks by name, after one input. */
+    private record Synced(long round, Map<String, LockMessage.LockImage> locks) {}
 
     void report(String property, String detail) {
         violations.report(property, detail);

@@ -179,7 +179,7 @@ public final class EvsChecker {
                                     + " right after regular " + regular.ring() + ", without a transitional configuration");
                         }
                         long seq = ringSeq(e.ring());
-                        if (seq <= ringSeqMax) {
+                        if (seq >= 0 && seq <= ringSeqMax) {
                             report("configuration-changes", "node " + node + " installed regular " + e.ring()
                                     + " after a ring of sequence number " + ringSeqMax);
                         }

@@ -33,21 +33,25 @@ class PlantedBugTest {
 
     /**
      * A node whose ring seq is lost on restart (its state directory on a tmpfs, say) may form a
-     * ring alone under an id it used before: seed 177 reuses 3:5, and seed 68 goes back from 13
-     * to 5. Every other property holds in both, so only the configuration-changes check sees it.
+     * ring alone under an id it used before (seed 177 reuses 3:5; seed 68, the first to show it,
+     * goes back from 13 to 5). Every other property holds, so only configuration-changes sees it.
+     * Rare (2 seeds in 200), so the search runs until the first, as the real store passes that seed.
      */
     @Test
     void aNodeThatForgetsItsRingSeqOnRestartIsCaught() {
         Scenario scenario = new Scenario(5, 2000, 0, 0, 64, 64, FaultProfile.CHAOS, EngineKind.TOTEM, 0);
         TotemConfig config = SeedRunner.totemConfig(scenario);
-        for (long seed : new long[] {68, 177}) {
-            SeedRunner.Result r = SeedRunner.run(scenario, seed, TraceWriter.nowhere(),
-                    (id, store, random) -> new TotemProcessor(config, id, forgetful(store), random));
-            assertThat(r.violations()).as("seed %d", seed).isNotEmpty()
-                    .allSatisfy(v -> assertThat(v.property()).isEqualTo("configuration-changes"))
-                    .anySatisfy(v -> assertThat(v.detail()).contains("installed regular", "after a ring of sequence number"));
-            assertThat(SeedRunner.run(scenario, seed, TraceWriter.nowhere()).violations()).as("seed %d as built", seed).isEmpty();
+        List<Violation> found = new ArrayList<>();
+        long seed = 0;
+        while (found.isEmpty() && seed < 400) {
+            seed++;
+            found.addAll(SeedRunner.run(scenario, seed, TraceWriter.nowhere(),
+                    (id, store, random) -> new TotemProcessor(config, id, forgetful(store), random)).violations());
         }
+        assertThat(found).as("violations of a node that forgets its ring seq, seeds 1..%d", seed).isNotEmpty()
+                .allSatisfy(v -> assertThat(v.property()).isEqualTo("configuration-changes"))
+                .anySatisfy(v -> assertThat(v.detail()).contains("installed regular", "after a ring of sequence number"));
+        assertThat(SeedRunner.run(scenario, seed, TraceWriter.nowhere()).violations()).as("seed %d as built", seed).isEmpty();
     }
 
     /** {@code store} as a node sees it whose stored ring seq is gone at every start. */

@@ -125,7 +125,7 @@ public final class LockLayer implements ProcessLayer, SimulationListener, CpgNod
         for (int i = 0; i < steps; i++) {
             long at = schedule.nextLong(Math.max(1, phaseNanos * 3 / 4));
             int node = nodeIds[schedule.nextInt(nodeIds.length)];
-            sim.call(at, node, (engine, now) -> ((CpgNode) engine).client(now, this::step));
+            sim.call(at, node, (engine, now) -> CpgNode.of(engine).client(now, this::step));
         }
         sim.schedule(0, this::tick);
     }
@@ -134,7 +134,7 @@ public final class LockLayer implements ProcessLayer, SimulationListener, CpgNod
     private void tick() {
         for (int id : ids) {
             if (sim.nodeState(id) == NodeState.UP) {
-                sim.call(sim.nowNanos(), id, (engine, now) -> ((CpgNode) engine).client(now, this::maintain));
+                sim.call(sim.nowNanos(), id, (engine, now) -> CpgNode.of(engine).client(now, this::maintain));
             }
         }
         sim.schedule(sim.nowNanos() + TICK_NANOS, this::tick);
@@ -222,7 +222,7 @@ public final class LockLayer implements ProcessLayer, SimulationListener, CpgNod
             return;
         }
         long at = sim.nowNanos() + 1 + decisions.nextLong(HOLD_NANOS_MAX);
-        sim.call(at, p.node, (engine, now) -> ((CpgNode) engine).client(now, n -> {
+        sim.call(at, p.node, (engine, now) -> CpgNode.of(engine).client(now, n -> {
             if (procs.get(key(p.node, p.pid)) == p && lease.held()) {
                 lease.release();
             }
@@ -265,7 +265,8 @@ public final class LockLayer implements ProcessLayer, SimulationListener, CpgNod
     public boolean converged(int[] live) {
         Long digest = null;
         for (int id : live) {
-            if (!(sim.engine(id) instanceof CpgNode n)) {
+            CpgNode n = CpgNode.of(sim.engine(id));
+            if (n == null) {
                 return false;
             }
             CpgService s = n.service();
@@ -293,7 +294,7 @@ public final class LockLayer implements ProcessLayer, SimulationListener, CpgNod
         draining = true;
         for (int id : live) {
             latePending++;
-            sim.call(sim.nowNanos(), id, (engine, now) -> ((CpgNode) engine).client(now, n -> {
+            sim.call(sim.nowNanos(), id, (engine, now) -> CpgNode.of(engine).client(now, n -> {
                 latePending--;
                 maintain(n);
                 for (Proc p : processesOf(n.nodeId())) {
@@ -327,7 +328,8 @@ public final class LockLayer implements ProcessLayer, SimulationListener, CpgNod
     private String unsettled(int[] live) {
         StringBuilder b = new StringBuilder();
         for (int id : live) {
-            if (sim.engine(id) instanceof CpgNode n) {
+            CpgNode n = CpgNode.of(sim.engine(id));
+            if (n != null) {
                 b.append("node ").append(id).append(' ').append(n.service().phase()).append(" ring ").append(n.service().ring())
                         .append(" outstanding ").append(n.service().outstandingMessages()).append("; ");
             }

@@ -128,7 +128,7 @@ public final class CpgLayer implements ProcessLayer, SimulationListener, CpgNode
         for (int i = 0; i < steps; i++) {
             long at = schedule.nextLong(Math.max(1, phaseNanos * 3 / 4));
             int node = ids[schedule.nextInt(ids.length)];
-            sim.call(at, node, (engine, now) -> ((CpgNode) engine).client(now, this::step));
+            sim.call(at, node, (engine, now) -> CpgNode.of(engine).client(now, this::step));
         }
     }
 
@@ -141,7 +141,8 @@ public final class CpgLayer implements ProcessLayer, SimulationListener, CpgNode
         String ring = null;
         Map<String, List<CpgAddress>> table = null;
         for (int id : live) {
-            if (!(sim.engine(id) instanceof CpgNode n)) {
+            CpgNode n = CpgNode.of(sim.engine(id));
+            if (n == null) {
                 return false;
             }
             CpgService s = n.service();
@@ -189,7 +190,7 @@ public final class CpgLayer implements ProcessLayer, SimulationListener, CpgNode
     /** Runs {@code action} on node {@code id}'s clients at {@code at}, counted in {@link #latePending} until it ran. */
     private void lateCall(long at, int id, java.util.function.Consumer<CpgNode> action) {
         latePending++;
-        sim.call(at, id, (engine, now) -> ((CpgNode) engine).client(now, n -> {
+        sim.call(at, id, (engine, now) -> CpgNode.of(engine).client(now, n -> {
             latePending--;
             action.accept(n);
         }));
@@ -215,7 +216,8 @@ public final class CpgLayer implements ProcessLayer, SimulationListener, CpgNode
             return false;
         }
         for (int id : live) {
-            if (!(sim.engine(id) instanceof CpgNode n)) {
+            CpgNode n = CpgNode.of(sim.engine(id));
+            if (n == null) {
                 return false;
             }
             for (int pid : n.pids()) {

@@ -17,6 +17,7 @@ import dev.totem.protocol.api.TimerKind;
 import dev.totem.protocol.api.RingSeqStore;
 import dev.totem.protocol.api.TotemConfig;
 import dev.totem.protocol.api.TotemEngine;
+import dev.totem.rrp.RedundantRing;
 import dev.totem.simulator.EngineFactory;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -61,6 +62,15 @@ public final class CpgNode implements TotemEngine {
      * @param processor the node's processor, not yet started; it must carry messages of
      *     {@link CpgConfig#engineMessageBytesMax()} bytes
      */
+    /**
+     * The CPG node a simulated node runs, seen through the redundant ring that wraps it when the
+     * run has several networks; null when {@code engine} is neither (a node that is down).
+     */
+    public static CpgNode of(TotemEngine engine) {
+        TotemEngine e = engine instanceof RedundantRing r ? r.inner() : engine;
+        return e instanceof CpgNode n ? n : null;
+    }
+
     public CpgNode(TotemProcessor processor, CpgConfig config, Observer observer) {
         this.processor = processor;
         this.observer = observer;

@@ -2,6 +2,7 @@ package dev.totem.simulator.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.totem.rrp.RrpMode;
 import dev.totem.simulator.trace.TraceHash;
 import dev.totem.simulator.trace.TraceWriter;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,13 @@ class CpgSimTest {
     @Test
     void groupsUnderChaos() {
         passes(cpg(FaultProfile.CHAOS, 1000, 4000), 1, 6);
+    }
+
+    /** Over a redundant ring the layer reaches its nodes through it (the runs once stopped at a ClassCastException). */
+    @Test
+    void groupsOverTwoNetworksOneFailingAtATime() {
+        passes(new Scenario(5, 600, 0, 0.3, 1, 2000, FaultProfile.NETFAIL, EngineKind.TOTEM, 0, 2, RrpMode.PASSIVE, Layer.CPG),
+                1, 3);
     }
 
     @Test

@@ -65,6 +65,8 @@ public final class SeedRunner {
     private int nextMessage;
 
     private final EngineFactory factoryOverride;
+    /** The redundant ring's fault detection, in a run whose networks fail one at a time; else null. */
+    private final RrpWatch rrpWatch;
     private final TraceWriter trace;
     /** The ids of the engine workload's messages, drawn before the run. */
     private java.util.Set<String> workload = java.util.Set.of();
@@ -100,6 +102,11 @@ public final class SeedRunner {
         }
         if (scenario.engine() == EngineKind.SRP) {
             sim.addListener(new SafeProbe());
+        }
+        this.rrpWatch = scenario.faults() == FaultProfile.NETFAIL
+                ? new RrpWatch(RrpConfig.defaults(scenario.rrpMode(), scenario.networks(), totemConfig), ids) : null;
+        if (rrpWatch != null) {
+            sim.addListener(rrpWatch);
         }
     }
 
@@ -214,9 +221,21 @@ public final class SeedRunner {
             while (sim.nowNanos() < lateBound && !(cpg != null ? cpg.lateMessagesDelivered(liveIds()) : allDelivered(history, late))) {
                 sim.runUntil(sim.nowNanos() + step);
             }
+            // A network the faults left faulty comes back on its own (rrp-recovery): give it the time.
+            while (rrpWatch != null && sim.nowNanos() < lateBound && !rrpWatch.allInUse()) {
+                sim.runUntil(sim.nowNanos() + step);
+            }
         }
         List<Violation> violations = new ArrayList<>(probeViolations);
         violations.addAll(EvsChecker.check(history));
+        if (rrpWatch != null) {
+            violations.addAll(rrpWatch.check(sim.nowNanos()));
+        }
+        if (scenario.faults() == FaultProfile.NETFAIL && recorder.configsCounted() > 0) {
+            // The redundant ring's promise: one network failing at a time never costs the ring.
+            violations.add(new Violation("rrp-masking", recorder.configsCounted() + " configuration changes after the first"
+                    + " ring, though only one of " + scenario.networks() + " networks failed at a time"));
+        }
         if (cpg != null) {
             violations.addAll(cpg.check());
         }

@@ -1,0 +1,104 @@
+package dev.totem.simulator.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.totem.protocol.api.Effect;
+import dev.totem.protocol.api.TotemConfig;
+import dev.totem.rrp.RrpConfig;
+import dev.totem.rrp.RrpMode;
+import dev.totem.simulator.check.Violation;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Hand-made network faults and transitions for {@link RrpWatch}: what it must flag, and what not. */
+class RrpWatchTest {
+    private static final long MS = 1_000_000L;
+    private static final RrpConfig CONFIG = RrpConfig.defaults(RrpMode.PASSIVE, 2, TotemConfig.defaults());
+
+    private static RrpWatch watch() {
+        return new RrpWatch(CONFIG, new int[] {1, 2});
+    }
+
+    private static void faulty(RrpWatch w, long atMs, int node, int network) {
+        w.onTransition(atMs * MS, node, new Effect.Transition("rrp", "ACTIVE", "FAULTY", "network " + network + ": cut"));
+    }
+
+    private static void inUse(RrpWatch w, long atMs, int node, int network) {
+        w.onTransition(atMs * MS, node, new Effect.Transition("rrp", "FAULTY", "ACTIVE", "network " + network + ": healed"));
+    }
+
+    @Test
+    void aNodeThatNeverSeesACutNetworkIsReported() {
+        RrpWatch w = watch();
+        w.onNetworkLoss(1_000 * MS, 0, 1.0);
+        faulty(w, 1_400, 1, 0);
+        w.onNetworkLoss(3_000 * MS, 0, 0.01);
+        inUse(w, 4_000, 1, 0);
+
+        List<Violation> v = w.check(10_000 * MS);
+
+        assertThat(v).hasSize(1);
+        assertThat(v.get(0).property()).isEqualTo("rrp-detection");
+        assertThat(v.get(0).detail()).contains("node 2", "network 0", "from 1000 to 3000 ms");
+    }
+
+    @Test
+    void aSplitOfOneNetworkIsACutToo() {
+        RrpWatch w = watch();
+        w.onNetworkPartition(1_000 * MS, 1, new int[][] {{1}, {2}});
+        faulty(w, 1_400, 1, 1);
+        faulty(w, 1_450, 2, 1);
+        w.onNetworkHeal(3_000 * MS, 1);
+        inUse(w, 4_000, 1, 1);
+        inUse(w, 4_000, 2, 1);
+
+        assertThat(w.check(10_000 * MS)).isEmpty();
+    }
+
+    @Test
+    void aCutShorterThanTheSilenceAndTwoProbesNeedNotBeSeen() {
+        RrpWatch w = watch();
+        long shortMs = (CONFIG.silenceNanos() + 2 * CONFIG.probeIntervalNanos()) / MS - 1;
+        w.onNetworkLoss(1_000 * MS, 0, 1.0);
+        w.onNetworkLoss((1_000 + shortMs) * MS, 0, 0.0);
+
+        assertThat(w.check(10_000 * MS)).isEmpty();
+    }
+
+    @Test
+    void aNetworkFaultyBeforeTheCutBeganCountsEvenIfInUseJustAfter() {
+        RrpWatch w = watch();
+        faulty(w, 500, 1, 0);
+        faulty(w, 500, 2, 0);
+        w.onNetworkLoss(1_000 * MS, 0, 1.0);
+        w.onNetworkLoss(3_000 * MS, 0, 0.0);
+        inUse(w, 3_050, 1, 0); // within a probe interval of the cut's end
+        inUse(w, 3_050, 2, 0);
+
+        assertThat(w.check(10_000 * MS)).isEmpty();
+        assertThat(RrpWatch.faultyDuring(List.of(new long[] {500, 1}, new long[] {900, 0}), 1_000, 3_000)).isFalse();
+    }
+
+    @Test
+    void aNetworkStillFaultyAtTheEndIsReported() {
+        RrpWatch w = watch();
+        faulty(w, 500, 2, 1);
+
+        assertThat(w.allInUse()).isFalse();
+        List<Violation> v = w.check(10_000 * MS);
+
+        assertThat(v).extracting(Violation::property).containsExactly("rrp-recovery");
+        assertThat(v.get(0).detail()).contains("node 2", "network 1");
+    }
+
+    @Test
+    void otherMachinesAndReasonsAreIgnored() {
+        RrpWatch w = watch();
+        w.onTransition(0, 1, new Effect.Transition("membership", "OPERATIONAL", "GATHER", "network 0: no"));
+        w.onTransition(0, 1, new Effect.Transition("rrp", "ACTIVE", "FAULTY", "something else"));
+
+        assertThat(w.allInUse()).isTrue();
+        assertThat(RrpWatch.networkOf("network 3: node 2 silent")).isEqualTo(3);
+        assertThat(RrpWatch.networkOf("network x: ?")).isEqualTo(-1);
+    }
+}

@@ -15,7 +15,7 @@ final class Network {
     int problemCount;
     /** Active mode: tokens that came on it in time since the last problem taken off. */
     int onTimeTokens;
-    /** Passive windows: tokens and multicasts received (or credited). */
+    /** Passive windows: tokens and multicasts received (or credited), in {@link NetworkMonitor#SHARE}s of a frame. */
     long tokenCount;
     long mcastCount;
     /** Faulty network: since when every node is heard on it, or -1. */

@@ -26,6 +26,8 @@ final class NetworkMonitor {
      */
     static final int ON_TIME_TOKENS_PER_PROBLEM = 10;
     private static final String MACHINE = "rrp";
+    /** One frame in the passive windows: divisible by every count of networks in use, 1 to {@link RrpConfig#MAX_NETWORKS}. */
+    static final long SHARE = 840;
 
     private final RrpConfig config;
     private final RrpMode mode;
@@ -77,7 +79,7 @@ final class NetworkMonitor {
         for (Network n : nets) {
             list.add(new NetworkStatus(n.index, n.state, n.framesSent, n.tokensSent, n.framesReceived,
                     n.tokensReceived, n.probesSent, n.probesReceived, n.duplicatesDropped, n.problemCount,
-                    tokenMax - n.tokenCount, mcastMax - n.mcastCount, n.faults, n.lastFault));
+                    (tokenMax - n.tokenCount) / SHARE, (mcastMax - n.mcastCount) / SHARE, n.faults, n.lastFault));
         }
         return Collections.unmodifiableList(list);
     }
@@ -129,30 +131,39 @@ final class NetworkMonitor {
         }
     }
 
-    /** corosync's passive monitor: a network that falls behind the best one by a threshold is faulty. */
+    /**
+     * corosync's passive monitor: a network that falls behind the best one by a threshold is
+     * faulty. Counts are in shares of a frame: {@link #SHARE} on the network a frame came on, and
+     * {@code SHARE / k} on each network its sender does not use, k being how many it does use:
+     * round-robin gives each of those one frame in k, so every network of a sound ring gains
+     * alike. (Crediting a whole frame to the unused ones made them lead the used ones by (k - 1)
+     * / k of every frame: with three networks and one down, the two in use fell behind by
+     * the threshold within a few dozen tokens and were marked faulty in turn, round the ring.)
+     */
     void passiveMonitor(Peer peer, int network, boolean token) {
+        int usedMask = (peer.announcedMask | (1 << network)) & allMask;
+        long credit = SHARE / Integer.bitCount(usedMask);
         long max = 0;
         for (Network n : nets) {
-            // A network the sender does not use is credited as if the frame came on it too.
-            if (n.index == network || (peer.announcedMask & (1 << n.index)) == 0) {
-                if (token) {
-                    n.tokenCount++;
-                } else {
-                    n.mcastCount++;
-                }
+            long add = n.index == network ? SHARE : (usedMask & (1 << n.index)) == 0 ? credit : 0;
+            if (token) {
+                n.tokenCount += add;
+            } else {
+                n.mcastCount += add;
             }
             max = Math.max(max, token ? n.tokenCount : n.mcastCount);
         }
         int threshold = token ? config.tokenGapThreshold() : config.mcastGapThreshold();
         for (Network n : nets) {
-            long lag = max - (token ? n.tokenCount : n.mcastCount);
-            if (n.state == NetworkState.ACTIVE && lag > threshold) {
+            long lag = (max - (token ? n.tokenCount : n.mcastCount)) / SHARE;
+            // Only a network the sender uses can have lost its frame: the others' credit is an estimate.
+            if (n.state == NetworkState.ACTIVE && (usedMask & (1 << n.index)) != 0 && lag > threshold) {
                 markFaulty(n.index, "received " + lag + (token ? " tokens" : " multicasts")
                         + " fewer than the best network (threshold " + threshold + ")");
             }
         }
         // A new window now and then, so rare losses on a good network never add up to a fault.
-        if (max >= (long) threshold * RrpConfig.GAP_WINDOW_THRESHOLDS) {
+        if (max >= (long) threshold * RrpConfig.GAP_WINDOW_THRESHOLDS * SHARE) {
             for (Network n : nets) {
                 if (token) {
                     n.tokenCount = 0;

@@ -214,6 +214,32 @@ class RedundantRingTest {
         assertThat(rrp.state(1)).isEqualTo(NetworkState.ACTIVE);
     }
 
+    /**
+     * Three networks, the sender using two of them round-robin: the one it does not use is
+     * credited a half token per token, as each used one gets every other token, so none falls
+     * behind (a whole token of credit made both used ones lag by half of every token, and a
+     * sound ring flapped).
+     */
+    @Test
+    void passiveWithThreeNetworksDoesNotBlameTheTwoInUse() {
+        rrp = new RedundantRing(fake, RrpConfig.defaults(RrpMode.PASSIVE, 3, TotemConfig.defaults()));
+        rrp.start(now);
+        probe(3, 1, 0b110, 1); // node 3 sends on networks 1 and 2
+        List<String> transitions = new ArrayList<>();
+        for (int i = 1; i <= 400; i++) {
+            transitions.addAll(transitions(arrive(1 + i % 2, token(3, i))));
+        }
+        assertThat(transitions).isEmpty();
+        // Network 2 cut: every other token is lost, and network 2 falls behind the others.
+        for (int i = 401; i <= 460; i++) {
+            if (1 + i % 2 == 1) {
+                transitions.addAll(transitions(arrive(1, token(3, i))));
+            }
+        }
+        assertThat(transitions).containsExactly(
+                "rrp ACTIVE->FAULTY network 2: received 11 tokens fewer than the best network (threshold 10)");
+    }
+
     @Test
     void aNetworkOnWhichANodeFallsSilentIsFaultyThenRecoversWhenItIsHeardAgain() {
         ring(RrpMode.PASSIVE);

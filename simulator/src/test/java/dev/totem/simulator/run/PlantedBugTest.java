@@ -6,29 +6,36 @@ import dev.totem.membership.TotemProcessor;
 import dev.totem.membership.TotemProcessor.PlantedBug;
 import dev.totem.protocol.api.RingSeqStore;
 import dev.totem.protocol.api.TotemConfig;
+import dev.totem.simulator.EngineFactory;
 import dev.totem.simulator.check.Violation;
 import dev.totem.simulator.trace.TraceWriter;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The checker is only worth its passes if it fails a broken engine: here one that skips recovery. */
+/** The checker is only worth its passes if it fails a broken engine: one that skips recovery, one that forgets its ring seq. */
 class PlantedBugTest {
+    /** The seed that first broke a property with engines made by {@code broken}, among 1..{@code seedsMax}, and what it broke. */
+    private record FirstFailure(long seed, List<Violation> violations) {}
+
+    private static FirstFailure firstFailure(Scenario scenario, long seedsMax, EngineFactory broken) {
+        for (long seed = 1; seed <= seedsMax; seed++) {
+            List<Violation> v = SeedRunner.run(scenario, seed, TraceWriter.nowhere(), broken).violations();
+            if (!v.isEmpty()) {
+                return new FirstFailure(seed, v);
+            }
+        }
+        return new FirstFailure(0, List.of());
+    }
+
     @Test
     void skippingRecoveryIsCaughtWithinAFewSeeds() {
         Scenario scenario = new Scenario(5, 2000, 0, 0.3, 64, 64, FaultProfile.CHAOS, EngineKind.TOTEM, 0);
         TotemConfig config = SeedRunner.totemConfig(scenario);
-        List<Violation> found = new ArrayList<>();
-        int seedsRun = 0;
-        for (long seed = 1; seed <= 10 && found.isEmpty(); seed++) {
-            seedsRun++;
-            SeedRunner.Result r = SeedRunner.run(scenario, seed, TraceWriter.nowhere(),
-                    (id, store, random) -> new TotemProcessor(config, id, store, random, PlantedBug.SKIP_RECOVERY));
-            found.addAll(r.violations());
-        }
-        assertThat(found).as("violations of a processor that skips recovery").isNotEmpty();
-        assertThat(seedsRun).isLessThanOrEqualTo(10);
-        assertThat(found).extracting(Violation::property).containsAnyOf("virtual-synchrony", "safe", "self-delivery", "fifo");
+        FirstFailure f = firstFailure(scenario, 10,
+                (id, store, random) -> new TotemProcessor(config, id, store, random, PlantedBug.SKIP_RECOVERY));
+        assertThat(f.violations()).as("violations of a processor that skips recovery, seeds 1..10").isNotEmpty();
+        assertThat(f.violations()).extracting(Violation::property)
+                .containsAnyOf("virtual-synchrony", "safe", "self-delivery", "fifo");
     }
 
     /**
@@ -41,17 +48,13 @@ class PlantedBugTest {
     void aNodeThatForgetsItsRingSeqOnRestartIsCaught() {
         Scenario scenario = new Scenario(5, 2000, 0, 0, 64, 64, FaultProfile.CHAOS, EngineKind.TOTEM, 0);
         TotemConfig config = SeedRunner.totemConfig(scenario);
-        List<Violation> found = new ArrayList<>();
-        long seed = 0;
-        while (found.isEmpty() && seed < 400) {
-            seed++;
-            found.addAll(SeedRunner.run(scenario, seed, TraceWriter.nowhere(),
-                    (id, store, random) -> new TotemProcessor(config, id, forgetful(store), random)).violations());
-        }
-        assertThat(found).as("violations of a node that forgets its ring seq, seeds 1..%d", seed).isNotEmpty()
+        FirstFailure f = firstFailure(scenario, 400,
+                (id, store, random) -> new TotemProcessor(config, id, forgetful(store), random));
+        assertThat(f.violations()).as("violations of a node that forgets its ring seq, seeds 1..400").isNotEmpty()
                 .allSatisfy(v -> assertThat(v.property()).isEqualTo("configuration-changes"))
                 .anySatisfy(v -> assertThat(v.detail()).contains("installed regular", "after a ring of sequence number"));
-        assertThat(SeedRunner.run(scenario, seed, TraceWriter.nowhere()).violations()).as("seed %d as built", seed).isEmpty();
+        assertThat(SeedRunner.run(scenario, f.seed(), TraceWriter.nowhere()).violations()).as("seed %d as built", f.seed())
+                .isEmpty();
     }
 
     /** {@code store} as a node sees it whose stored ring seq is gone at every start. */

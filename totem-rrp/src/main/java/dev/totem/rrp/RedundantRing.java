@@ -196,8 +196,11 @@ public final class RedundantRing implements TotemEngine {
             networkSender.tokenArrived(frame, offset);
         }
         if (mode == RrpMode.PASSIVE) {
-            if (peer != null && peer != self && (type == FrameType.ORF_TOKEN || type == FrameType.MCAST)) {
-                monitor.passiveMonitor(peer, network, type == FrameType.ORF_TOKEN);
+            // Every frame, counted as its sender's cursor sent it: tokens (orf and commit) on one,
+            // the rest on the other. Counting multicasts only let the joins, merge detects and
+            // token-hold cancels that share their cursor skew them onto one network.
+            if (peer != null && peer != self) {
+                monitor.passiveMonitor(peer, network, token);
             }
             deliver(nowNanos, network, frame);
         } else if (type == FrameType.ORF_TOKEN) {

@@ -67,7 +67,7 @@ final class FakeEngine implements TotemEngine {
         int offset = frame.position();
         FrameType type = Frames.type(frame, offset);
         long seq = type == FrameType.ORF_TOKEN ? new OrfTokenFrame().wrap(frame, offset).tokenSeq()
-                : new McastFrame().wrap(frame, offset).seq();
+                : type == FrameType.MCAST ? new McastFrame().wrap(frame, offset).seq() : 0;
         received.add(type + " " + seq + " from " + Frames.sender(frame, offset) + " on " + network);
         return effects.clear();
     }

@@ -9,7 +9,9 @@ import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.TimerKind;
+import dev.totem.protocol.api.RingId;
 import dev.totem.protocol.api.TotemConfig;
+import dev.totem.protocol.wire.MergeDetect;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,6 +194,24 @@ class RedundantRingTest {
         assertThat(transitions).containsExactly(
                 "rrp ACTIVE->FAULTY network 1: received 11 tokens fewer than the best network (threshold 10)");
         assertThat(send(new Effect.Send(2, token(1, 1)), new Effect.Send(2, token(1, 2)))).containsExactly("0 2", "0 2");
+    }
+
+    /**
+     * A sender's frames share one cursor whatever their type: here its multicasts all land on
+     * network 0 because a merge detect takes every other turn, on network 1. Counting multicasts
+     * only, network 1 fell 100 behind and a sound network was faulted.
+     */
+    @Test
+    void passiveCountsEveryFrameOfTheFrameCursorNotOnlyMulticasts() {
+        ring(RrpMode.PASSIVE);
+        byte[] mergeDetect = new MergeDetect(2, new RingId(2, 4)).encode();
+        List<String> transitions = new ArrayList<>();
+        for (int i = 1; i <= 300; i++) {
+            transitions.addAll(transitions(arrive(0, mcast(2, i))));
+            transitions.addAll(transitions(arrive(1, mergeDetect)));
+        }
+        assertThat(transitions).isEmpty();
+        assertThat(rrp.state(1)).isEqualTo(NetworkState.ACTIVE);
     }
 
     @Test

@@ -59,10 +59,6 @@ public final class CpgNode implements TotemEngine {
     private long delivered;
 
     /**
-     * @param processor the node's processor, not yet started; it must carry messages of
-     *     {@link CpgConfig#engineMessageBytesMax()} bytes
-     */
-    /**
      * The CPG node a simulated node runs, seen through the redundant ring that wraps it when the
      * run has several networks; null when {@code engine} is neither (a node that is down).
      */
@@ -71,6 +67,10 @@ public final class CpgNode implements TotemEngine {
         return e instanceof CpgNode n ? n : null;
     }
 
+    /**
+     * @param processor the node's processor, not yet started; it must carry messages of
+     *     {@link CpgConfig#engineMessageBytesMax()} bytes
+     */
     public CpgNode(TotemProcessor processor, CpgConfig config, Observer observer) {
         this.processor = processor;
         this.observer = observer;

@@ -20,9 +20,10 @@ import java.util.Map;
  *       silence time and two probe intervals is marked faulty by every node before the cut ends
  *       (or one probe interval after): an operator sees the fault, in active mode too, where the
  *       other network's copies hide it from the ring;
- *   <li>rrp-recovery: once the faults are over, every node uses every network again.
+ *   <li>rrp-recovery: once the faults are over, every node uses every network again;
+ *   <li>rrp-masking: no configuration change after the first ring, as one network failing at a
+ *       time never costs the ring (the run counts the configuration changes).
  * </ul>
- * Masking (the ring never changes) is judged by the run itself.
  */
 final class RrpWatch implements SimulationListener {
     /** A network fault that every node should see: the network, and when it began and ended. */
@@ -142,9 +143,16 @@ final class RrpWatch implements SimulationListener {
         return faulty;
     }
 
-    /** The violations, once the run is over at {@code nowNanos}. */
-    List<Violation> check(long nowNanos) {
+    /**
+     * The violations, once the run is over at {@code nowNanos} with {@code configChanges}
+     * configuration changes after the first ring.
+     */
+    List<Violation> check(long nowNanos, long configChanges) {
         List<Violation> out = new ArrayList<>();
+        if (configChanges > 0) {
+            out.add(new Violation("rrp-masking", configChanges + " configuration changes after the first ring, though only"
+                    + " one of " + config.networks() + " networks failed at a time"));
+        }
         List<Cut> all = new ArrayList<>(cuts);
         for (int n = 0; n < cutSince.length; n++) {
             if (cutSince[n] >= 0) {

@@ -35,7 +35,7 @@ class RrpWatchTest {
         w.onNetworkLoss(3_000 * MS, 0, 0.01);
         inUse(w, 4_000, 1, 0);
 
-        List<Violation> v = w.check(10_000 * MS);
+        List<Violation> v = w.check(10_000 * MS, 0);
 
         assertThat(v).hasSize(1);
         assertThat(v.get(0).property()).isEqualTo("rrp-detection");
@@ -52,7 +52,7 @@ class RrpWatchTest {
         inUse(w, 4_000, 1, 1);
         inUse(w, 4_000, 2, 1);
 
-        assertThat(w.check(10_000 * MS)).isEmpty();
+        assertThat(w.check(10_000 * MS, 0)).isEmpty();
     }
 
     @Test
@@ -62,7 +62,7 @@ class RrpWatchTest {
         w.onNetworkLoss(1_000 * MS, 0, 1.0);
         w.onNetworkLoss((1_000 + shortMs) * MS, 0, 0.0);
 
-        assertThat(w.check(10_000 * MS)).isEmpty();
+        assertThat(w.check(10_000 * MS, 0)).isEmpty();
     }
 
     @Test
@@ -75,7 +75,7 @@ class RrpWatchTest {
         inUse(w, 3_050, 1, 0); // within a probe interval of the cut's end
         inUse(w, 3_050, 2, 0);
 
-        assertThat(w.check(10_000 * MS)).isEmpty();
+        assertThat(w.check(10_000 * MS, 0)).isEmpty();
         assertThat(RrpWatch.faultyDuring(List.of(new long[] {500, 1}, new long[] {900, 0}), 1_000, 3_000)).isFalse();
     }
 
@@ -85,7 +85,7 @@ class RrpWatchTest {
         faulty(w, 500, 2, 1);
 
         assertThat(w.allInUse()).isFalse();
-        List<Violation> v = w.check(10_000 * MS);
+        List<Violation> v = w.check(10_000 * MS, 0);
 
         assertThat(v).extracting(Violation::property).containsExactly("rrp-recovery");
         assertThat(v.get(0).detail()).contains("node 2", "network 1");

@@ -12,7 +12,8 @@ package dev.totem.protocol.api;
  * @param consensusMs consensus timeout while gathering ({@code consensus})
  * @param mergeMs merge-detect period of an idle representative ({@code merge})
  * @param failRecvConst milliseconds without aru progress, while frames above it exist, before failed-to-receive
- *     ({@code fail_recv_const}; corosync counts rotations, a time does not fire sooner on a faster ring)
+ *     ({@code fail_recv_const}; corosync counts rotations, a time does not fire sooner on a faster ring; at
+ *     least 2 × {@code missCountConst} token visits must also pass, so a stalled token does not fire it)
  * @param seqnoUnchangedConst idle rotations before the token is held ({@code seqno_unchanged_const})
  * @param windowSize frames broadcast per rotation by the whole ring ({@code window_size})
  * @param maxMessages frames one node broadcasts per token visit ({@code max_messages})

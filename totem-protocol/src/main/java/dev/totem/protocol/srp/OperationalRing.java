@@ -40,6 +40,12 @@ public final class OperationalRing {
         void onRecovered(byte[] frame, int innerOffset, int innerLength);
     }
 
+    /**
+     * Rounds of {@code missCountConst} fresh token visits a stuck aru must also last before
+     * failed-to-receive: one to ask for the missing frame, one for the answer.
+     */
+    static final int FAIL_RECV_MISS_ROUNDS = 2;
+
     private final TotemConfig config;
     private final int myId;
     private final RingId ringId;
@@ -78,6 +84,8 @@ public final class OperationalRing {
     private long installSeq;
     private long aruAtLastVisit = -1;
     private long aruStuckSinceNanos = -1;
+    /** Fresh token visits since {@link #aruStuckSinceNanos}. */
+    private int aruStuckVisits;
 
     /**
      * @param members node ids of the ring, ascending; ring order is this order
@@ -406,7 +414,9 @@ public final class OperationalRing {
         if (myAru < tokenSeq && myAru == aruAtLastVisit) {
             if (aruStuckSinceNanos < 0) {
                 aruStuckSinceNanos = nowNanos;
+                aruStuckVisits = 0;
             }
+            aruStuckVisits++;
         } else {
             aruStuckSinceNanos = -1;
         }
@@ -416,10 +426,14 @@ public final class OperationalRing {
     /**
      * Failed to receive: the token keeps coming but this node's aru has not moved for
      * {@code failRecvConst} milliseconds although frames above it exist: retransmissions do not
-     * reach it. Time based, not counted in rotations, so a fast ring does not trip it sooner.
+     * reach it. Time based, so a fast ring does not trip it sooner; and it also needs {@link
+     * #FAIL_RECV_MISS_ROUNDS} × {@code missCountConst} fresh token visits in that time, so a
+     * token that stalls (lost on every network until token_retransmit) is not taken for frames
+     * that never arrive: the node had the rotations to ask for them and be served.
      */
     public boolean failedToReceive(long nowNanos) {
-        return aruStuckSinceNanos >= 0 && nowNanos - aruStuckSinceNanos > config.failRecvNanos();
+        return aruStuckSinceNanos >= 0 && nowNanos - aruStuckSinceNanos > config.failRecvNanos()
+                && aruStuckVisits >= FAIL_RECV_MISS_ROUNDS * config.missCountConst();
     }
 
     private void sendToken() {

@@ -58,7 +58,7 @@ class RrpCommandTest {
         NodeStatus status = new NodeStatus(2, Transport.UDPU, new RingId(1, 8), "OPERATIONAL", List.of(1, 2, 3), List.of(
                 new NodeStatus.NetworkStatus(0, "127.0.0.2:5405", "active with no faults", traffic),
                 new NodeStatus.NetworkStatus(1, "127.1.0.2:5406",
-                        "FAULTY: node 1 heard on another network but not on this one for 350 ms", traffic)),
+                        "FAULTY: node 1 heard on another network but not on this one for 550 ms", traffic)),
                 Map.of());
         StringWriter out = new StringWriter();
 
@@ -67,9 +67,9 @@ class RrpCommandTest {
         assertThat(out.toString()).contains("""
                 RING ID 1
                 \tid\t= 127.1.0.2:5406
-                \tstatus\t= ring 1 FAULTY: node 1 heard on another network but not on this one for 350 ms
+                \tstatus\t= ring 1 FAULTY: node 1 heard on another network but not on this one for 550 ms
                 \tstate\t= FAULTY
-                \treason\t= node 1 heard on another network but not on this one for 350 ms
+                \treason\t= node 1 heard on another network but not on this one for 550 ms
                 \tframes\t= sent 12, received 30
                 \ttokens\t= sent 5, received 6
                 \tprobes\t= sent 40, received 80

@@ -46,6 +46,9 @@ final class NetworkMonitor {
     /** The set of networks we send on changed: the next flush tells the others. */
     private boolean announce;
     private long nextDecrementNanos;
+    /** When the passive token and multicast windows began. */
+    private long tokenWindowStartNanos;
+    private long mcastWindowStartNanos;
 
     NetworkMonitor(RrpConfig config, int myId, Effects effects, RrpStats stats, IntConsumer markedFaulty) {
         this.config = config;
@@ -88,6 +91,8 @@ final class NetworkMonitor {
     void start(long nowNanos) {
         if (mode != RrpMode.NONE) {
             nextDecrementNanos = nowNanos + config.problemDecrementNanos();
+            tokenWindowStartNanos = nowNanos;
+            mcastWindowStartNanos = nowNanos;
             sendProbes();
             effects.add(new Effect.SetTimer(TimerKind.RRP_PROBE, config.probeIntervalNanos()));
         }
@@ -140,7 +145,7 @@ final class NetworkMonitor {
      * / k of every frame: with three networks and one down, the two in use fell behind by
      * the threshold within a few dozen tokens and were marked faulty in turn, round the ring.)
      */
-    void passiveMonitor(Peer peer, int network, boolean token) {
+    void passiveMonitor(Peer peer, int network, boolean token, long nowNanos) {
         int usedMask = (peer.announcedMask | (1 << network)) & allMask;
         long credit = SHARE / Integer.bitCount(usedMask);
         long max = 0;
@@ -164,13 +169,23 @@ final class NetworkMonitor {
         }
         // A new window now and then, so rare losses on a good network never add up to a fault.
         if (max >= (long) threshold * RrpConfig.GAP_WINDOW_THRESHOLDS * SHARE) {
-            for (Network n : nets) {
-                if (token) {
-                    n.tokenCount = 0;
-                } else {
-                    n.mcastCount = 0;
-                }
+            newWindow(token, nowNanos);
+        }
+    }
+
+    /** Starts a new window of the passive token or multicast counters. */
+    private void newWindow(boolean token, long nowNanos) {
+        for (Network n : nets) {
+            if (token) {
+                n.tokenCount = 0;
+            } else {
+                n.mcastCount = 0;
             }
+        }
+        if (token) {
+            tokenWindowStartNanos = nowNanos;
+        } else {
+            mcastWindowStartNanos = nowNanos;
         }
     }
 
@@ -212,6 +227,14 @@ final class NetworkMonitor {
             return;
         }
         judge(nowNanos);
+        if (mode == RrpMode.PASSIVE) {
+            if (nowNanos - tokenWindowStartNanos >= RrpConfig.GAP_WINDOW_NANOS) {
+                newWindow(true, nowNanos);
+            }
+            if (nowNanos - mcastWindowStartNanos >= RrpConfig.GAP_WINDOW_NANOS) {
+                newWindow(false, nowNanos);
+            }
+        }
         while (nowNanos >= nextDecrementNanos) {
             nextDecrementNanos += config.problemDecrementNanos();
             for (Network n : nets) {

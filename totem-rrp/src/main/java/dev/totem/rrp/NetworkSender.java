@@ -50,20 +50,17 @@ final class NetworkSender {
             return;
         }
         int mask = monitor.sendMask();
-        int used;
         if (mode == RrpMode.PASSIVE) {
             if (token) {
-                used = tokenCursor = next(mask, tokenCursor);
+                emit(tokenCursor = next(mask, tokenCursor), destination, frame, true);
             } else {
-                used = frameCursor = next(mask, frameCursor);
+                emit(frameCursor = next(mask, frameCursor), destination, frame, false);
             }
-            emit(used, destination, frame, token);
         } else {
-            used = -1;
             emitOnEach(mask, destination, frame, token);
         }
         if (type == FrameType.ORF_TOKEN && destination != Effect.MULTICAST) {
-            watchToken(destination, frame, used);
+            watchToken(destination, frame);
         }
     }
 
@@ -105,16 +102,12 @@ final class NetworkSender {
 
     // ---------------------------------------------------------------- token resend
 
-    private void watchToken(int destination, byte[] frame, int network) {
+    private void watchToken(int destination, byte[] frame) {
         OrfTokenFrame t = tokenView.wrap(ByteBuffer.wrap(frame), 0);
         if (resend != null && resend.is(t.ringRep(), t.ringSeq(), t.tokenSeq())) {
-            // The processor's own retransmission of the token already watched.
-            if (network >= 0) {
-                resend.network = network;
-            }
-            return;
+            return; // the processor's own retransmission of the token already watched
         }
-        resend = new Resend(frame, destination, t.ringRep(), t.ringSeq(), t.tokenSeq(), network);
+        resend = new Resend(frame, destination, t.ringRep(), t.ringSeq(), t.tokenSeq());
         effects.add(new Effect.SetTimer(TimerKind.RRP_TOKEN_RESEND, config.tokenResendNanos()));
     }
 
@@ -148,8 +141,9 @@ final class NetworkSender {
         stats.tokenResends++;
         int mask = monitor.sendMask();
         if (mode == RrpMode.PASSIVE) {
-            r.network = next(mask, r.network < 0 ? count - 1 : r.network);
-            emit(r.network, r.destination, r.frame, true);
+            // On the token cursor, as every token: a resend that skipped it put the next token on
+            // the resend's network again, and receivers saw the other networks fall behind.
+            emit(tokenCursor = next(mask, tokenCursor), r.destination, r.frame, true);
         } else {
             emitOnEach(mask, r.destination, r.frame, true);
         }
@@ -162,17 +156,14 @@ final class NetworkSender {
         final int ringRep;
         final long ringSeq;
         final long tokenSeq;
-        /** The network it last went on (passive), or -1 (active). */
-        int network;
         int attempts;
 
-        Resend(byte[] frame, int destination, int ringRep, long ringSeq, long tokenSeq, int network) {
+        Resend(byte[] frame, int destination, int ringRep, long ringSeq, long tokenSeq) {
             this.frame = frame;
             this.destination = destination;
             this.ringRep = ringRep;
             this.ringSeq = ringSeq;
             this.tokenSeq = tokenSeq;
-            this.network = network;
         }
 
         boolean is(int rep, long seq, long tokenSeqOther) {

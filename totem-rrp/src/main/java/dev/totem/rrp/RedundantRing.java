@@ -200,7 +200,7 @@ public final class RedundantRing implements TotemEngine {
             // the rest on the other. Counting multicasts only let the joins, merge detects and
             // token-hold cancels that share their cursor skew them onto one network.
             if (peer != null && peer != self) {
-                monitor.passiveMonitor(peer, network, token);
+                monitor.passiveMonitor(peer, network, token, nowNanos);
             }
             deliver(nowNanos, network, frame);
         } else if (type == FrameType.ORF_TOKEN) {

@@ -39,6 +39,13 @@ public record RrpConfig(RrpMode mode, int networks, long tokenWaitNanos, long to
     /** Passive counters start a new window when the best network's count reaches this many thresholds. */
     static final int GAP_WINDOW_THRESHOLDS = 20;
 
+    /**
+     * Passive counters also start a new window when the current one is this old: on an idle ring
+     * 200 tokens take minutes, and the losses of a fault long over then tipped a sound network
+     * into faulty with one more ordinary loss.
+     */
+    public static final long GAP_WINDOW_NANOS = 5_000_000_000L;
+
     /** Validates every field. */
     public RrpConfig {
         if (mode == null) {
@@ -76,13 +83,14 @@ public record RrpConfig(RrpMode mode, int networks, long tokenWaitNanos, long to
     /**
      * The defaults for {@code mode} over {@code networks} networks under a processor configured
      * with {@code totem}: token wait 10 ms and token resend 50 ms (each at most a quarter and a
-     * half of token_retransmit), probes every 100 ms, silence after 350 ms, recovery after 1 s,
+     * half of token_retransmit), probes every 100 ms, silence after 550 ms (five probe rounds: three lost
+     * in a row at 1% loss faulted a sound network once an hour or so), recovery after 1 s,
      * corosync's thresholds (10 tokens, 100 multicasts, 10 problems, decremented every 2 s).
      */
     public static RrpConfig defaults(RrpMode mode, int networks, TotemConfig totem) {
         long retransmit = totem.tokenRetransmitNanos();
         return new RrpConfig(mode, networks, Math.max(1, Math.min(10_000_000L, retransmit / 4)),
-                Math.max(1, Math.min(50_000_000L, retransmit / 2)), 100_000_000L, 350_000_000L, 1_000_000_000L,
+                Math.max(1, Math.min(50_000_000L, retransmit / 2)), 100_000_000L, 550_000_000L, 1_000_000_000L,
                 10, 100, 10, 2_000_000_000L, 256);
     }
 }

@@ -16,7 +16,7 @@ class NetworkMonitorTest {
     private final Peer peer = monitor.heard(3, 0, 0);
 
     private void tokenOn(int network) {
-        monitor.passiveMonitor(peer, network, true);
+        monitor.passiveMonitor(peer, network, true, 0);
     }
 
     @Test

@@ -263,10 +263,10 @@ class RedundantRingTest {
     @Test
     void aNetworkOnWhichANodeFallsSilentIsFaultyThenRecoversWhenItIsHeardAgain() {
         ring(RrpMode.PASSIVE);
-        assertThat(probesFor(500, new int[] {2, 3}, new int[] {0, 1}, 3)).isEmpty();
-        List<String> cut = probesFor(500, new int[] {2, 3}, new int[] {0}, 3);
+        assertThat(probesFor(700, new int[] {2, 3}, new int[] {0, 1}, 3)).isEmpty();
+        List<String> cut = probesFor(700, new int[] {2, 3}, new int[] {0}, 3);
         assertThat(cut).containsExactly(
-                "rrp ACTIVE->FAULTY network 1: node 2 heard on another network but not on this one for 350 ms");
+                "rrp ACTIVE->FAULTY network 1: node 2 heard on another network but not on this one for 550 ms");
         assertThat(rrp.status().get(1).faults()).isEqualTo(1);
         // Probes keep going out on the faulty network.
         long probesBefore = rrp.status().get(1).probesSent();
@@ -278,8 +278,8 @@ class RedundantRingTest {
     @Test
     void aNodeThatSendsOnARecoveredNetworkAgainSpreadsTheRecovery() {
         ring(RrpMode.PASSIVE);
-        probesFor(500, new int[] {2, 3}, new int[] {0, 1}, 3);
-        probesFor(500, new int[] {2, 3}, new int[] {0}, 3);
+        probesFor(700, new int[] {2, 3}, new int[] {0, 1}, 3);
+        probesFor(700, new int[] {2, 3}, new int[] {0}, 3);
         assertThat(rrp.state(1)).isEqualTo(NetworkState.FAULTY);
         probesFor(200, new int[] {2, 3}, new int[] {0, 1}, 1); // heard again, not yet long enough
         assertThat(rrp.state(1)).isEqualTo(NetworkState.FAULTY);
@@ -292,6 +292,21 @@ class RedundantRingTest {
         ring(RrpMode.PASSIVE);
         probesFor(500, new int[] {2, 3}, new int[] {0, 1}, 3);
         assertThat(probesFor(2_000, new int[] {2}, new int[] {0, 1}, 3)).isEmpty();
+    }
+
+    @Test
+    void passiveCountersForgetLossesOlderThanTheirWindow() {
+        ring(RrpMode.PASSIVE);
+        for (int i = 1; i <= 9; i++) {
+            arrive(0, token(3, i)); // network 1 falls 9 tokens behind
+        }
+        probesFor(RrpConfig.GAP_WINDOW_NANOS / MS, new int[] {2, 3}, new int[] {0, 1}, 3);
+        for (int i = 10; i <= 11; i++) {
+            arrive(0, token(3, i));
+        }
+        // 11 behind over the whole time, 2 in the window: the old losses are forgotten.
+        assertThat(rrp.state(1)).isEqualTo(NetworkState.ACTIVE);
+        assertThat(rrp.status().get(1).tokenLag()).isEqualTo(2);
     }
 
     @Test
@@ -311,10 +326,10 @@ class RedundantRingTest {
     @Test
     void whenEveryNetworkIsFaultyFramesGoOnNetworkZero() {
         ring(RrpMode.ACTIVE);
-        probesFor(500, new int[] {2, 3}, new int[] {0, 1}, 3);
+        probesFor(700, new int[] {2, 3}, new int[] {0, 1}, 3);
         // Node 2 is heard on network 0 only and node 3 on network 1 only: both networks are faulty.
         List<String> t = new ArrayList<>();
-        for (int round = 0; round < 5; round++) {
+        for (int round = 0; round < 7; round++) {
             now += 100 * MS;
             t.addAll(transitions(probe(2, 0, 3, now / MS)));
             t.addAll(transitions(probe(3, 1, 3, now / MS)));
@@ -344,6 +359,20 @@ class RedundantRingTest {
         rrpSend(new Effect.Send(2, token(1, 9)));
         arrive(1, token(3, 9 + 3)); // it came back around
         assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).isEmpty();
+    }
+
+    @Test
+    void aResentTokenMovesTheTokenCursorSoTheNextTokenTakesTheOtherNetwork() {
+        ring(RrpMode.PASSIVE);
+        assertThat(sent(rrpSend(new Effect.Send(2, token(1, 5))))).containsExactly("0 2");
+        now += 50 * MS;
+        assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).containsExactly("1 2");
+        arrive(0, token(3, 5 + 3)); // it came back around
+        // Had the resend left the cursor on network 0, this token would go on 1 again and the
+        // successor would count network 0 one token behind for every resend.
+        assertThat(sent(rrpSend(new Effect.Send(2, token(1, 9))))).containsExactly("0 2");
+        assertThat(rrp.status().get(0).tokensSent()).isEqualTo(2);
+        assertThat(rrp.status().get(1).tokensSent()).isEqualTo(1);
     }
 
     private Effects rrpSend(Effect send) {

@@ -23,7 +23,7 @@ import java.util.Map;
  * members 1 2 3
  * network 0 127.0.0.2:5405 active with no faults
  * network_counter 0 frames_sent 1200
- * network 1 127.1.0.2:5406 FAULTY: node 1 heard on another network but not on this one for 350 ms
+ * network 1 127.1.0.2:5406 FAULTY: node 1 heard on another network but not on this one for 550 ms
  * network_counter 1 frames_sent 34
  * counter frames_sent_unicast 1234
  * end

@@ -129,6 +129,18 @@ public final class CpgEngine implements TotemEngine {
         return run(nowNanos, () -> take(inner.onPacket(nowNanos, frame)));
     }
 
+    // The network index and the ownership of the array go down unchanged: the redundant ring
+    // below judges each network by what arrives on it (the defaults would say network 0).
+    @Override
+    public Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
+        return run(nowNanos, () -> take(inner.onPacket(nowNanos, network, frame)));
+    }
+
+    @Override
+    public Effects onOwnedFrame(long nowNanos, int network, byte[] frame) {
+        return run(nowNanos, () -> take(inner.onOwnedFrame(nowNanos, network, frame)));
+    }
+
     @Override
     public Effects onTimer(long nowNanos, TimerKind timer) {
         return run(nowNanos, () -> take(inner.onTimer(nowNanos, timer)));

@@ -22,6 +22,8 @@ class CpgEngineTest {
     private static final class LoopbackEngine implements TotemEngine {
         final Effects effects = new Effects();
         final ArrayDeque<byte[]> queued = new ArrayDeque<>();
+        /** How frames came in: "packet N" or "owned N" with the network index. */
+        final List<String> arrivals = new java.util.ArrayList<>();
 
         @Override
         public int nodeId() {
@@ -38,6 +40,19 @@ class CpgEngineTest {
 
         @Override
         public Effects onPacket(long nowNanos, ByteBuffer frame) {
+            arrivals.add("packet ?");
+            return effects.clear();
+        }
+
+        @Override
+        public Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
+            arrivals.add("packet " + network);
+            return effects.clear();
+        }
+
+        @Override
+        public Effects onOwnedFrame(long nowNanos, int network, byte[] frame) {
+            arrivals.add("owned " + network);
             return effects.clear();
         }
 
@@ -58,6 +73,19 @@ class CpgEngineTest {
             effects.submitStatus(SubmitStatus.ACCEPTED);
             return effects;
         }
+    }
+
+    @Test
+    void framesGoDownWithTheirNetwork() {
+        LoopbackEngine inner = new LoopbackEngine();
+        CpgEngine engine = new CpgEngine(inner, CpgConfig.defaults(), n -> { });
+        engine.start(0);
+        engine.onPacket(1, 1, ByteBuffer.allocate(4));
+        engine.onOwnedFrame(2, 2, new byte[4]);
+        engine.onPacket(3, ByteBuffer.allocate(4));
+        // A redundant ring below judges each network by what arrives on it: network 1's frames
+        // taken for network 0's faulted network 1 within half a second.
+        assertThat(inner.arrivals).containsExactly("packet 1", "owned 2", "packet ?");
     }
 
     @Test

@@ -94,11 +94,19 @@ class RedundantRingNodesTest {
     }
 
     private void startCluster(RrpMode mode, Transport transport) throws Exception {
+        startCluster(mode, transport, false);
+    }
+
+    /** With {@code cpg}, every node runs the CPG service on top, as {@code ./totem node} always does. */
+    private void startCluster(RrpMode mode, Transport transport, boolean cpg) throws Exception {
         FrameKey key = key();
         List<RuntimeSettings.Builder> builders = NodeRunner.loopbackCluster(transport, 3, 2, dir.resolve("state"),
                 CONFIG);
         for (int id = 1; id <= 3; id++) {
             RuntimeSettings.Builder b = builders.get(id - 1).rrpMode(mode).crypto(new CryptoSetup(CryptoCipher.AES256_GCM, key));
+            if (cpg) {
+                b.cpg(dev.totem.node.cpg.CpgSettings.embedded());
+            }
             if (id == 1) {
                 b.adminSocket(dir.resolve("admin-1.sock"));
             }
@@ -222,6 +230,26 @@ class RedundantRingNodesTest {
         // One line per transition, with the reason.
         assertThat(logLines).anyMatch(l -> l.matches("WARNING \\[node 2\\] network ring1 marked FAULTY: .+; frames go on the other networks"))
                 .anyMatch(l -> l.matches("INFO \\[node 2\\] network ring1 re-enabled \\(ACTIVE\\): .+"));
+    }
+
+    @Test
+    void underTheCpgServiceTheRingStillTellsTheNetworksApart() throws Exception {
+        // The CPG engine on top once handed every frame down as network 0's: network 1 looked
+        // silent, was marked faulty half a second after start and never came back.
+        startCluster(RrpMode.PASSIVE, Transport.UDPU, true);
+        int[] from = marks();
+        cut(1, true, 1, 2, 3);
+        for (int id = 1; id <= 3; id++) {
+            awaitNetwork(id, 1, true);
+        }
+        cut(1, false, 1, 2, 3);
+        for (int id = 1; id <= 3; id++) {
+            awaitNetwork(id, 1, false);
+            assertThat(rrpTransitions(id, from[id - 1])).as("node %d", id).extracting(Effect.Transition::reason)
+                    .allMatch(r -> r.startsWith("network 1: "));
+        }
+        assertThat(nodes.get(2).status().networks().get(1).counter("frames_received")).isPositive();
+        assertNoConfigurationSince(from);
     }
 
     @Test

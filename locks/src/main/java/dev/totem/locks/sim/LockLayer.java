@@ -100,14 +100,13 @@ public final class LockLayer implements ProcessLayer, SimulationListener, CpgNod
     }
 
     @Override
-    public EngineFactory factory(TotemConfig totemConfig) {
-        TotemConfig carrying = CpgNode.carrying(totemConfig, cpgConfig);
-        return factory((nodeId, store, random) -> new dev.totem.membership.TotemProcessor(carrying, nodeId, store, random));
+    public TotemConfig carrying(TotemConfig totemConfig) {
+        return CpgNode.carrying(totemConfig, cpgConfig);
     }
 
     @Override
-    public EngineFactory factory(EngineFactory processors) {
-        return (nodeId, store, random) -> new CpgNode(CpgNode.processor(processors, nodeId, store, random), cpgConfig, this);
+    public EngineFactory factory(EngineFactory below) {
+        return (nodeId, store, random) -> new CpgNode(below.create(nodeId, store, random), cpgConfig, this);
     }
 
     @Override

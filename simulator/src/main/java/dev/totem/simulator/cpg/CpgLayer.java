@@ -7,7 +7,6 @@ import dev.totem.cpg.CpgEvent;
 import dev.totem.cpg.CpgHandle;
 import dev.totem.cpg.CpgService;
 import dev.totem.cpg.SyncPhase;
-import dev.totem.membership.TotemProcessor;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.TotemConfig;
 import dev.totem.simulator.EngineFactory;
@@ -81,25 +80,16 @@ public final class CpgLayer implements ProcessLayer, SimulationListener, CpgNode
     }
 
     /** The processor configuration of {@code totemConfig} that carries full CPG messages. */
+    @Override
     public TotemConfig carrying(TotemConfig totemConfig) {
         return CpgNode.carrying(totemConfig, config);
     }
 
-    /** Builds each node: a processor that carries full CPG messages, under a {@link CpgNode} with 2 or 3 processes. */
+    /** Builds each node: a {@link CpgNode} with 2 or 3 processes over the engine {@code below} builds. */
     @Override
-    public EngineFactory factory(TotemConfig totemConfig) {
-        TotemConfig carrying = carrying(totemConfig);
-        return factory((nodeId, store, random) -> new TotemProcessor(carrying, nodeId, store, random));
-    }
-
-    /**
-     * Builds each node over the processor {@code processors} builds (to run the layer over a
-     * broken processor, say); it must carry {@link #carrying} messages.
-     */
-    @Override
-    public EngineFactory factory(EngineFactory processors) {
+    public EngineFactory factory(EngineFactory below) {
         return (nodeId, store, random) -> {
-            CpgNode node = new CpgNode(CpgNode.processor(processors, nodeId, store, random), config, this);
+            CpgNode node = new CpgNode(below.create(nodeId, store, random), config, this);
             int processes = 2 + decisions().nextInt(2);
             for (int i = 0; i < processes; i++) {
                 node.spawn(newPid(nodeId));

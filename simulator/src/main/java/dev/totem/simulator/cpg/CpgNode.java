@@ -14,16 +14,13 @@ import dev.totem.protocol.api.Effect.ConfigurationKind;
 import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.TimerKind;
-import dev.totem.protocol.api.RingSeqStore;
 import dev.totem.protocol.api.TotemConfig;
 import dev.totem.protocol.api.TotemEngine;
 import dev.totem.rrp.RedundantRing;
-import dev.totem.simulator.EngineFactory;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.random.RandomGenerator;
 
 /**
  * A simulated node running the CPG service over its Totem processor, with its local processes:
@@ -58,24 +55,26 @@ public final class CpgNode implements TotemEngine {
     private String previousRegular = "none";
     private long delivered;
 
-    /**
-     * The CPG node a simulated node runs, seen through the redundant ring that wraps it when the
-     * run has several networks; null when {@code engine} is neither (a node that is down).
-     */
+    /** The CPG node a simulated node runs; null when {@code engine} is not one (a node that is down). */
     public static CpgNode of(TotemEngine engine) {
-        TotemEngine e = engine instanceof RedundantRing r ? r.inner() : engine;
-        return e instanceof CpgNode n ? n : null;
+        return engine instanceof CpgNode n ? n : null;
     }
 
     /**
-     * @param processor the node's processor, not yet started; it must carry messages of
-     *     {@link CpgConfig#engineMessageBytesMax()} bytes
+     * @param below the engine the service runs on, not yet started: the node's processor, or its
+     *     redundant ring over the processor (as a node runs it: the frames of a process's call then
+     *     go on the networks the ring picks); the processor must carry messages of {@link
+     *     CpgConfig#engineMessageBytesMax()} bytes
      */
-    public CpgNode(TotemProcessor processor, CpgConfig config, Observer observer) {
-        this.processor = processor;
+    public CpgNode(TotemEngine below, CpgConfig config, Observer observer) {
+        TotemEngine p = below instanceof RedundantRing r ? r.inner() : below;
+        if (!(p instanceof TotemProcessor tp)) {
+            throw new IllegalArgumentException("the CPG layer runs over a TotemProcessor, not " + p);
+        }
+        this.processor = tp;
         this.observer = observer;
         Consumer<CpgNotice> notices = n -> observer.notice(processor.nodeId(), n);
-        this.engine = new CpgEngine(processor, config, notices);
+        this.engine = new CpgEngine(below, config, notices);
         engine.tap(this::number);
     }
 
@@ -83,17 +82,6 @@ public final class CpgNode implements TotemEngine {
     public static TotemConfig carrying(TotemConfig totemConfig, CpgConfig config) {
         return totemConfig.messageBytesMax() >= config.engineMessageBytesMax() ? totemConfig
                 : totemConfig.withMessageBytesMax(config.engineMessageBytesMax());
-    }
-
-    /**
-     * Builds the processor of a node with {@code processors}, which must build a
-     * {@link TotemProcessor} (the CPG service runs over membership).
-     */
-    public static TotemProcessor processor(EngineFactory processors, int nodeId, RingSeqStore store, RandomGenerator random) {
-        if (!(processors.create(nodeId, store, random) instanceof TotemProcessor processor)) {
-            throw new IllegalArgumentException("the CPG layer runs over a TotemProcessor");
-        }
-        return processor;
     }
 
     /** The Totem processor underneath. */
@@ -178,6 +166,16 @@ public final class CpgNode implements TotemEngine {
     @Override
     public Effects onPacket(long nowNanos, ByteBuffer frame) {
         return engine.onPacket(nowNanos, frame);
+    }
+
+    @Override
+    public Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
+        return engine.onPacket(nowNanos, network, frame);
+    }
+
+    @Override
+    public Effects onOwnedFrame(long nowNanos, int network, byte[] frame) {
+        return engine.onOwnedFrame(nowNanos, network, frame);
     }
 
     @Override

@@ -14,11 +14,15 @@ import java.util.List;
  * traffic, waits for that to be delivered, then adds its violations to the EVS checker's.
  */
 public interface ProcessLayer {
-    /** Builds each node over a processor of {@code totemConfig} (raised to what the layer carries). */
-    EngineFactory factory(TotemConfig totemConfig);
+    /** The processor configuration of {@code totemConfig} raised to carry the layer's messages. */
+    TotemConfig carrying(TotemConfig totemConfig);
 
-    /** Builds each node over the processor {@code processors} builds (a broken one, to test the checkers). */
-    EngineFactory factory(EngineFactory processors);
+    /**
+     * Builds each node over the engine {@code below} builds: a processor of {@link #carrying}
+     * (or a broken one, to test the checkers), alone or under its redundant ring, as a node
+     * runs its services over its redundant ring.
+     */
+    EngineFactory factory(EngineFactory below);
 
     /** Joins the simulation built with {@link #factory}: listens to it and takes its random streams. */
     void attach(Simulation simulation);

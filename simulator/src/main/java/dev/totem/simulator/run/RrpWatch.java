@@ -21,19 +21,31 @@ import java.util.Map;
  *       (or one probe interval after): an operator sees the fault, in active mode too, where the
  *       other network's copies hide it from the ring;
  *   <li>rrp-recovery: once the faults are over, every node uses every network again;
+ *   <li>rrp-accuracy: a node marks a network faulty only while a fault touches that network (a
+ *       cut, a split, loss above the {@link FaultPlan#NETFAIL_BASE_LOSS_MAX} every network keeps)
+ *       or within a passive counter window ({@link RrpConfig#GAP_WINDOW_NANOS}) and a probe
+ *       interval, the silence time and two probe intervals after it ends (a counter may cross its
+ *       threshold with losses counted during the fault): a sound network is never reported
+ *       broken;
  *   <li>rrp-masking: no configuration change after the first ring, as one network failing at a
  *       time never costs the ring (the run counts the configuration changes).
  * </ul>
  */
 final class RrpWatch implements SimulationListener {
-    /** A network fault that every node should see: the network, and when it began and ended. */
-    private record Cut(int network, long startNanos, long endNanos) {}
+    /** A fault on one network: the network, and when it began and ended. */
+    private record Span(int network, long startNanos, long endNanos) {}
+
+    /** Per network, when its current fault of any kind (cut, split, degraded) began; -1 while none. */
+    private final long[] touchedSince;
+    /** Every fault of any kind, ended or not yet. */
+    private final List<Span> touches = new ArrayList<>();
 
     private final RrpConfig config;
     private final int[] ids;
     /** Per network, when its current cut began; -1 while it is not cut. */
     private final long[] cutSince;
-    private final List<Cut> cuts = new ArrayList<>();
+    /** The cuts (every copy lost, or the network split), which every node should see. */
+    private final List<Span> cuts = new ArrayList<>();
     /** Per node, per network, whether the node has it faulty now. */
     private final Map<Integer, boolean[]> faultyNow = new HashMap<>();
     /** Per node, per network, every change of state: {time, 1 faulty or 0 in use}. */
@@ -44,6 +56,8 @@ final class RrpWatch implements SimulationListener {
         this.ids = ids.clone();
         this.cutSince = new long[config.networks()];
         java.util.Arrays.fill(cutSince, -1);
+        this.touchedSince = new long[config.networks()];
+        java.util.Arrays.fill(touchedSince, -1);
         for (int id : ids) {
             faultyNow.put(id, new boolean[config.networks()]);
             List<List<long[]>> perNetwork = new ArrayList<>();
@@ -57,33 +71,53 @@ final class RrpWatch implements SimulationListener {
     @Override
     public void onNetworkLoss(long timeNanos, int network, double probability) {
         if (probability >= 1.0) {
-            begin(network, timeNanos);
+            open(cutSince, network, timeNanos);
         } else {
-            end(network, timeNanos);
+            close(cutSince, cuts, network, timeNanos);
+        }
+        if (probability > FaultPlan.NETFAIL_BASE_LOSS_MAX) {
+            open(touchedSince, network, timeNanos);
+        } else {
+            close(touchedSince, touches, network, timeNanos);
         }
     }
 
     @Override
     public void onNetworkPartition(long timeNanos, int network, int[][] groups) {
-        begin(network, timeNanos);
+        open(cutSince, network, timeNanos);
+        open(touchedSince, network, timeNanos);
     }
 
     @Override
     public void onNetworkHeal(long timeNanos, int network) {
-        end(network, timeNanos);
+        close(cutSince, cuts, network, timeNanos);
+        close(touchedSince, touches, network, timeNanos);
     }
 
-    private void begin(int network, long timeNanos) {
-        if (cutSince[network] < 0) {
-            cutSince[network] = timeNanos;
+    /** A span of {@code network} begins at {@code timeNanos}, unless one is already open. */
+    private static void open(long[] since, int network, long timeNanos) {
+        if (since[network] < 0) {
+            since[network] = timeNanos;
         }
     }
 
-    private void end(int network, long timeNanos) {
-        if (cutSince[network] >= 0) {
-            cuts.add(new Cut(network, cutSince[network], timeNanos));
-            cutSince[network] = -1;
+    /** The open span of {@code network}, if any, ends at {@code timeNanos} and joins {@code ended}. */
+    private static void close(long[] since, List<Span> ended, int network, long timeNanos) {
+        if (since[network] >= 0) {
+            ended.add(new Span(network, since[network], timeNanos));
+            since[network] = -1;
         }
+    }
+
+    /** The spans ended, and those still open closed at {@code nowNanos}. */
+    private static List<Span> all(List<Span> ended, long[] since, long nowNanos) {
+        List<Span> out = new ArrayList<>(ended);
+        for (int n = 0; n < since.length; n++) {
+            if (since[n] >= 0) {
+                out.add(new Span(n, since[n], nowNanos));
+            }
+        }
+        return out;
     }
 
     @Override
@@ -111,6 +145,16 @@ final class RrpWatch implements SimulationListener {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /** Whether {@code timeNanos} falls in a fault of {@code network} or within {@code graceNanos} after one. */
+    private static boolean within(List<Span> faults, int network, long timeNanos, long graceNanos) {
+        for (Span c : faults) {
+            if (c.network() == network && timeNanos >= c.startNanos() && timeNanos <= c.endNanos() + graceNanos) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether every node has every network in use. */
@@ -153,14 +197,8 @@ final class RrpWatch implements SimulationListener {
             out.add(new Violation("rrp-masking", configChanges + " configuration changes after the first ring, though only"
                     + " one of " + config.networks() + " networks failed at a time"));
         }
-        List<Cut> all = new ArrayList<>(cuts);
-        for (int n = 0; n < cutSince.length; n++) {
-            if (cutSince[n] >= 0) {
-                all.add(new Cut(n, cutSince[n], nowNanos));
-            }
-        }
         long detectable = config.silenceNanos() + 2 * config.probeIntervalNanos();
-        for (Cut c : all) {
+        for (Span c : all(cuts, cutSince, nowNanos)) {
             if (c.endNanos() - c.startNanos() < detectable) {
                 continue;
             }
@@ -170,6 +208,22 @@ final class RrpWatch implements SimulationListener {
                     out.add(new Violation("rrp-detection", "node " + id + " never marked network " + c.network()
                             + " faulty while it was cut from " + c.startNanos() / 1_000_000 + " to " + c.endNanos() / 1_000_000
                             + " ms"));
+                }
+            }
+        }
+        List<Span> touched = all(touches, touchedSince, nowNanos);
+        // How long after a fault its losses may still decide a mark: a counter window (cut at a
+        // probe round) or a silence judged at the next probes.
+        long evidenceNanos = RrpConfig.GAP_WINDOW_NANOS + config.probeIntervalNanos() + detectable;
+        int falseFaults = 0;
+        for (int id : ids) {
+            for (int n = 0; n < config.networks(); n++) {
+                for (long[] change : changes.get(id).get(n)) {
+                    if (change[1] == 1 && !within(touched, n, change[0], evidenceNanos)
+                            && falseFaults++ < 5) {
+                        out.add(new Violation("rrp-accuracy", "node " + id + " marked network " + n + " faulty at "
+                                + change[0] / 1_000_000 + " ms, when no fault had touched it"));
+                    }
                 }
             }
         }

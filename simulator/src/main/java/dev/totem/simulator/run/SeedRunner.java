@@ -92,8 +92,7 @@ public final class SeedRunner {
         }
         this.cpg = layer != null ? layer : scenario.layer() == Layer.CPG
                 ? new CpgLayer(scenario.safeRatio(), scenario.minSizeBytes(), scenario.maxSizeBytes(), trace) : null;
-        this.sim = new Simulation(simConfig, seed, redundant(factoryOverride == null ? factory()
-                : cpg != null ? cpg.factory(factoryOverride) : factoryOverride), trace);
+        this.sim = new Simulation(simConfig, seed, factory(factoryOverride), trace);
         this.workloadRandom = sim.randomStreams().named("workload");
         sim.addListener(recorder);
         sim.addListener(new Retrier());
@@ -110,14 +109,19 @@ public final class SeedRunner {
         }
     }
 
-    private EngineFactory factory() {
+    /**
+     * Each node's engines, bottom up: the processor ({@code override}'s when given), its redundant
+     * ring when the run has several networks, and the process layer on top, as a node stacks them.
+     */
+    private EngineFactory factory(EngineFactory override) {
         if (scenario.engine() == EngineKind.SRP) {
-            return (nodeId, store, random) -> new FixedRingEngine(totemConfig, nodeId, ids);
+            return redundant(override != null ? override
+                    : (nodeId, store, random) -> new FixedRingEngine(totemConfig, nodeId, ids));
         }
-        if (cpg != null) {
-            return cpg.factory(totemConfig);
-        }
-        return (nodeId, store, random) -> new TotemProcessor(totemConfig, nodeId, store, random);
+        TotemConfig processorConfig = cpg != null ? cpg.carrying(totemConfig) : totemConfig;
+        EngineFactory below = redundant(override != null ? override
+                : (nodeId, store, random) -> new TotemProcessor(processorConfig, nodeId, store, random));
+        return cpg != null ? cpg.factory(below) : below;
     }
 
     /** With several networks, every engine runs under a redundant ring. */
@@ -129,9 +133,12 @@ public final class SeedRunner {
         return (nodeId, store, random) -> new RedundantRing(base.create(nodeId, store, random), rrp);
     }
 
-    /** The engine speaking Totem on a node, under its redundant ring if it has one; null while down. */
+    /** The engine speaking Totem on a node, under its process layer and redundant ring; null while down. */
     private TotemEngine engine(int nodeId) {
         TotemEngine e = sim.engine(nodeId);
+        if (e instanceof CpgNode n) {
+            return n.processor();
+        }
         return e instanceof RedundantRing r ? r.inner() : e;
     }
 
@@ -295,8 +302,7 @@ public final class SeedRunner {
         int[] live = liveIds();
         String ring = null;
         for (int id : live) {
-            TotemEngine engine = engine(id) instanceof CpgNode n ? n.processor() : engine(id);
-            if (!(engine instanceof TotemProcessor p) || p.state() != dev.totem.membership.MembershipState.OPERATIONAL) {
+            if (!(engine(id) instanceof TotemProcessor p) || p.state() != dev.totem.membership.MembershipState.OPERATIONAL) {
                 return false;
             }
             String r = p.ringId().toString();

@@ -68,6 +68,7 @@ class RrpWatchTest {
     @Test
     void aNetworkFaultyBeforeTheCutBeganCountsEvenIfInUseJustAfter() {
         RrpWatch w = watch();
+        w.onNetworkLoss(400 * MS, 0, 0.2); // degraded first, then cut
         faulty(w, 500, 1, 0);
         faulty(w, 500, 2, 0);
         w.onNetworkLoss(1_000 * MS, 0, 1.0);
@@ -82,7 +83,9 @@ class RrpWatchTest {
     @Test
     void aNetworkStillFaultyAtTheEndIsReported() {
         RrpWatch w = watch();
+        w.onNetworkLoss(400 * MS, 1, 0.2);
         faulty(w, 500, 2, 1);
+        w.onNetworkLoss(1_000 * MS, 1, 0.005);
 
         assertThat(w.allInUse()).isFalse();
         List<Violation> v = w.check(10_000 * MS, 0);
@@ -100,5 +103,39 @@ class RrpWatchTest {
         assertThat(w.allInUse()).isTrue();
         assertThat(RrpWatch.networkOf("network 3: node 2 silent")).isEqualTo(3);
         assertThat(RrpWatch.networkOf("network x: ?")).isEqualTo(-1);
+    }
+
+    @Test
+    void aSoundNetworkMarkedFaultyIsReported() {
+        RrpWatch w = watch();
+        w.onNetworkLoss(0, 0, 0.005);
+        w.onNetworkLoss(0, 1, 0.005);
+        w.onNetworkLoss(1_000 * MS, 0, 1.0);
+        faulty(w, 1_400, 1, 0);
+        faulty(w, 1_400, 2, 0);
+        faulty(w, 2_000, 2, 1); // network 1 keeps only the loss every network has
+        w.onNetworkLoss(3_000 * MS, 0, 0.005);
+        inUse(w, 4_000, 1, 0);
+        inUse(w, 4_000, 2, 0);
+        inUse(w, 4_000, 2, 1);
+
+        List<Violation> v = w.check(10_000 * MS, 0);
+
+        assertThat(v).hasSize(1);
+        assertThat(v.get(0).property()).isEqualTo("rrp-accuracy");
+        assertThat(v.get(0).detail()).contains("node 2", "network 1", "at 2000 ms");
+    }
+
+    @Test
+    void aDegradedNetworkMayBeMarkedFaultyAndSoMayOneJustHealed() {
+        RrpWatch w = watch();
+        w.onNetworkLoss(1_000 * MS, 1, 0.2);
+        faulty(w, 1_500, 1, 1);
+        w.onNetworkLoss(3_000 * MS, 1, 0.005);
+        faulty(w, 8_000, 2, 1); // within a counter window, silence and three probes (5.85 s) of the end
+        inUse(w, 5_000, 1, 1);
+        inUse(w, 9_000, 2, 1);
+
+        assertThat(w.check(10_000 * MS, 0)).isEmpty();
     }
 }

@@ -146,7 +146,8 @@ final class NetworkMonitor {
      * the threshold within a few dozen tokens and were marked faulty in turn, round the ring.)
      */
     void passiveMonitor(Peer peer, int network, boolean token, long nowNanos) {
-        int usedMask = (peer.announcedMask | (1 << network)) & allMask;
+        peer.seenMask |= 1 << network;
+        int usedMask = (peer.announcedMask | peer.seenMask) & allMask;
         long credit = SHARE / Integer.bitCount(usedMask);
         long max = 0;
         for (Network n : nets) {
@@ -214,6 +215,7 @@ final class NetworkMonitor {
         peer.lastProbeSeq = seq;
         int before = peer.announcedMask;
         peer.announcedMask = RrpProbe.workingMask(frame, offset) & allMask;
+        peer.seenMask = 0;
         int recovered = peer.announcedMask & ~before;
         for (Network n : nets) {
             if (n.state == NetworkState.FAULTY && (recovered & (1 << n.index)) != 0 && silentPeer(n.index, nowNanos) == 0) {

@@ -13,6 +13,12 @@ final class Peer {
     final long firstHeardNanos;
     /** The networks it sends on, from its latest probe; all until its first probe. */
     int announcedMask;
+    /**
+     * Passive: the networks its frames came on since its latest probe. It sends on them, whatever
+     * a probe said before: a probe lost right after it re-enabled a network left that network
+     * credited as unused, and the other one fell behind by a token per two.
+     */
+    int seenMask;
     long lastProbeSeq = -1;
     /** Active mode: recent frames and the networks each came on, oldest first, bounded. */
     final Map<Fingerprint, Integer> recent;

@@ -295,6 +295,19 @@ class RedundantRingTest {
     }
 
     @Test
+    void aPeerSeenSendingOnANetworkItsLastProbeLeftOutUsesIt() {
+        ring(RrpMode.PASSIVE);
+        probe(3, 0, 0b01, 1); // node 3 sends on network 0 only...
+        for (int i = 1; i <= 40; i++) {
+            arrive(i % 2, token(3, i)); // ...then on both: its probe saying so was lost
+        }
+        // Crediting network 1 for every token on network 0 put network 0 a token behind per two.
+        assertThat(rrp.state(0)).isEqualTo(NetworkState.ACTIVE);
+        assertThat(rrp.state(1)).isEqualTo(NetworkState.ACTIVE);
+        assertThat(rrp.status().get(0).tokenLag()).isLessThanOrEqualTo(1);
+    }
+
+    @Test
     void passiveCountersForgetLossesOlderThanTheirWindow() {
         ring(RrpMode.PASSIVE);
         for (int i = 1; i <= 9; i++) {

@@ -316,7 +316,7 @@ public final class OperationalRing {
             long s = in.rtrSeq(i);
             byte[] frame = sortQueue.get(s);
             if (frame != null && allowed > 0) {
-                out.add(new Effect.Send(Effect.MULTICAST, frame));
+                out.add(new Effect.Send(Effect.MULTICAST, retransmission(frame)));
                 allowed--;
                 retransmitted++;
             } else if (s > sortQueue.released() && kept < config.retransmitEntriesMax() && !contains(rtrScratch, kept, s)) {
@@ -440,6 +440,19 @@ public final class OperationalRing {
         holding = false;
         out.add(new Effect.Send(successor, lastToken));
         out.add(new Effect.SetTimer(TimerKind.TOKEN_RETRANSMIT, config.tokenRetransmitNanos()));
+    }
+
+    /**
+     * A copy of a held frame to send again, naming this node as its sender; the frame's
+     * originator stays as it was. A sealed ring lets a node speak only for itself, so another
+     * member's frame resent under its own name was dropped by every receiver, the request came
+     * back each rotation and the ring stalled until failed-to-receive; and a redundant ring
+     * counts each frame for the node that put it on a network.
+     */
+    private byte[] retransmission(byte[] frame) {
+        byte[] copy = frame.clone();
+        mcast.wrap(ByteBuffer.wrap(copy), 0).sender(myId);
+        return copy;
     }
 
     private static boolean contains(long[] values, int count, long value) {

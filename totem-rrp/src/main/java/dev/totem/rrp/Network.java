@@ -20,6 +20,11 @@ final class Network {
     long mcastCount;
     /** Faulty network: since when every node is heard on it, or -1. */
     long healthySinceNanos = -1;
+    /**
+     * Passive, faulty network: the node whose probe said it stopped sending on it, which is why
+     * this node marked it faulty too; 0 when this node's own counters or silence decided.
+     */
+    int faultedBy;
     String lastFault = "";
 
     Network(int index) {

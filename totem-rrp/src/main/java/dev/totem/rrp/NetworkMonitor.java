@@ -217,9 +217,16 @@ final class NetworkMonitor {
         peer.announcedMask = RrpProbe.workingMask(frame, offset) & allMask;
         peer.seenMask = 0;
         int recovered = peer.announcedMask & ~before;
+        int dropped = before & ~peer.announcedMask;
         for (Network n : nets) {
             if (n.state == NetworkState.FAULTY && (recovered & (1 << n.index)) != 0 && silentPeer(n.index, nowNanos) == 0) {
                 reenable(n.index, "node " + sender + " sends on it again and every node is heard on it");
+            } else if (mode == RrpMode.PASSIVE && n.state == NetworkState.ACTIVE && (dropped & (1 << n.index)) != 0) {
+                // A node that cannot receive on a network tells only by leaving it: its frames
+                // still reach us there, and so do its probes. Multicasts on it miss that node,
+                // so the ring must leave it too (corosync's counters spread this round the ring).
+                markFaulty(n.index, "node " + sender + " stopped sending on it");
+                n.faultedBy = sender;
             }
         }
     }
@@ -257,7 +264,7 @@ final class NetworkMonitor {
                     markFaulty(n.index, "node " + silent + " heard on another network but not on this one for "
                             + config.silenceNanos() / 1_000_000 + " ms");
                 }
-            } else if (silent != 0) {
+            } else if (silent != 0 || stillFaultedBy(n, nowNanos)) {
                 n.healthySinceNanos = -1;
             } else {
                 if (n.healthySinceNanos < 0) {
@@ -270,6 +277,25 @@ final class NetworkMonitor {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the node whose leaving made {@code n} faulty here still leaves it, and is still
+     * around to say so: then hearing every node on it is not enough, as that node may hear nothing
+     * there. Its probe taking the network back re-enables it ({@link #onProbe}).
+     */
+    private boolean stillFaultedBy(Network n, long nowNanos) {
+        Peer p = n.faultedBy == 0 ? null : peers.get(n.faultedBy);
+        if (p == null || (p.announcedMask & (1 << n.index)) != 0) {
+            return false;
+        }
+        long since = nowNanos - config.silenceNanos();
+        for (long heard : p.lastHeard) {
+            if (heard >= since) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -329,6 +355,7 @@ final class NetworkMonitor {
             return;
         }
         n.state = NetworkState.FAULTY;
+        n.faultedBy = 0;
         n.faults++;
         n.lastFault = reason;
         n.healthySinceNanos = -1;
@@ -342,6 +369,7 @@ final class NetworkMonitor {
     void reenable(int network, String reason) {
         Network n = nets[network];
         n.state = NetworkState.ACTIVE;
+        n.faultedBy = 0;
         n.problemCount = 0;
         n.healthySinceNanos = -1;
         // A fresh window for every network: the faulty one fell behind while it was unused.

@@ -225,13 +225,28 @@ class RedundantRingTest {
     }
 
     @Test
-    void passiveDoesNotBlameANetworkItsSenderDoesNotUse() {
+    void passiveLeavesANetworkAPeerLeftUntilThatPeerTakesItBack() {
         ring(RrpMode.PASSIVE);
-        probe(3, 0, 0b01, 1); // node 3 sends on network 0 only
+        probesFor(700, new int[] {2, 3}, new int[] {0, 1}, 0b11);
+        // Node 3 hears nothing on network 1: it leaves it, though its frames still reach us there.
+        assertThat(transitions(probe(3, 0, 0b01, now / MS + 1)))
+                .containsExactly("rrp ACTIVE->FAULTY network 1: node 3 stopped sending on it");
         for (int i = 1; i <= 50; i++) {
-            assertThat(transitions(arrive(0, token(3, i)))).isEmpty();
+            assertThat(transitions(arrive(0, token(3, i)))).isEmpty(); // network 0 is not blamed
         }
-        assertThat(rrp.state(1)).isEqualTo(NetworkState.ACTIVE);
+        // Every node heard on network 1 for long, but node 3 still leaves it: it stays faulty.
+        List<String> heard = new ArrayList<>();
+        for (long t = 0; t < 1_500; t += 100) {
+            now += 100 * MS;
+            heard.addAll(transitions(probe(2, 0, 0b11, now / MS)));
+            heard.addAll(transitions(probe(2, 1, 0b11, now / MS)));
+            heard.addAll(transitions(probe(3, 0, 0b01, now / MS)));
+            heard.addAll(transitions(probe(3, 1, 0b01, now / MS)));
+            heard.addAll(transitions(rrp.onTimer(now, TimerKind.RRP_PROBE)));
+        }
+        assertThat(heard).isEmpty();
+        assertThat(transitions(probe(3, 1, 0b11, now / MS + 1)))
+                .containsExactly("rrp FAULTY->ACTIVE network 1: node 3 sends on it again and every node is heard on it");
     }
 
     /**
@@ -297,9 +312,13 @@ class RedundantRingTest {
     @Test
     void aPeerSeenSendingOnANetworkItsLastProbeLeftOutUsesIt() {
         ring(RrpMode.PASSIVE);
-        probe(3, 0, 0b01, 1); // node 3 sends on network 0 only...
-        for (int i = 1; i <= 40; i++) {
-            arrive(i % 2, token(3, i)); // ...then on both: its probe saying so was lost
+        for (int i = 1; i <= 11; i++) {
+            arrive(0, token(3, i)); // network 1 faulty by our own count...
+        }
+        probe(3, 0, 0b01, 1); // ...and node 3's: it sends on network 0 only
+        rrp.reenable(now, 1);
+        for (int i = 12; i <= 51; i++) {
+            arrive(i % 2, token(3, i)); // both re-enabled it; node 3's probe saying so was lost
         }
         // Crediting network 1 for every token on network 0 put network 0 a token behind per two.
         assertThat(rrp.state(0)).isEqualTo(NetworkState.ACTIVE);

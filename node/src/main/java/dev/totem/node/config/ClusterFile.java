@@ -3,6 +3,8 @@ package dev.totem.node.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,15 +26,26 @@ import java.util.TreeMap;
  *     the validator when the file is read
  * @param systemOptions {@code system {}} keys and values (sched_rr, priority); none writes no
  *     such section
+ * @param moreRings the addresses of networks 1, 2, ... ({@code ring1_addr}, ...), node id to
+ *     address, each for the nodes of {@code ring0Addresses}; with any, {@code totemOptions} should
+ *     set {@code rrp_mode} (udpu only: udp would need an interface per network)
  */
 public record ClusterFile(String clusterName, String transport, Map<Integer, String> ring0Addresses, int port,
         Optional<String> mcastAddress, long tokenTimeoutMs, Optional<Path> keyFile, Map<String, String> totemOptions,
-        Map<String, String> systemOptions) {
+        Map<String, String> systemOptions, List<Map<Integer, String>> moreRings) {
 
     /** A cluster without a {@code system {}} section. */
     public ClusterFile(String clusterName, String transport, Map<Integer, String> ring0Addresses, int port,
             Optional<String> mcastAddress, long tokenTimeoutMs, Optional<Path> keyFile, Map<String, String> totemOptions) {
         this(clusterName, transport, ring0Addresses, port, mcastAddress, tokenTimeoutMs, keyFile, totemOptions, Map.of());
+    }
+
+    /** A cluster on one network. */
+    public ClusterFile(String clusterName, String transport, Map<Integer, String> ring0Addresses, int port,
+            Optional<String> mcastAddress, long tokenTimeoutMs, Optional<Path> keyFile, Map<String, String> totemOptions,
+            Map<String, String> systemOptions) {
+        this(clusterName, transport, ring0Addresses, port, mcastAddress, tokenTimeoutMs, keyFile, totemOptions, systemOptions,
+                List.of());
     }
 
     public ClusterFile {
@@ -46,6 +59,24 @@ public record ClusterFile(String clusterName, String transport, Map<Integer, Str
         ring0Addresses = new TreeMap<>(ring0Addresses);
         totemOptions = new TreeMap<>(totemOptions);
         systemOptions = new TreeMap<>(systemOptions);
+        List<Map<Integer, String>> rings = new ArrayList<>();
+        for (Map<Integer, String> ring : moreRings) {
+            if (!ring.keySet().equals(ring0Addresses.keySet())) {
+                throw new IllegalArgumentException("network " + (rings.size() + 1) + " has addresses for nodes "
+                        + new TreeMap<>(ring).keySet() + ", network 0 for " + ring0Addresses.keySet());
+            }
+            rings.add(new TreeMap<>(ring));
+        }
+        if (!rings.isEmpty() && transport.equals("udp")) {
+            throw new IllegalArgumentException("several networks are written for udpu only");
+        }
+        moreRings = List.copyOf(rings);
+    }
+
+    /** This cluster with {@code rings} as its networks 1, 2, ... */
+    public ClusterFile withMoreRings(List<Map<Integer, String>> rings) {
+        return new ClusterFile(clusterName, transport, ring0Addresses, port, mcastAddress, tokenTimeoutMs, keyFile,
+                totemOptions, systemOptions, rings);
     }
 
     /** The file's text. */
@@ -69,8 +100,11 @@ public record ClusterFile(String clusterName, String transport, Map<Integer, Str
         }
         c.append("\t}\n}\nnodelist {\n");
         for (Map.Entry<Integer, String> e : ring0Addresses.entrySet()) {
-            c.append("\tnode {\n\t\tnodeid: ").append(e.getKey()).append("\n\t\tring0_addr: ").append(e.getValue())
-                    .append("\n\t}\n");
+            c.append("\tnode {\n\t\tnodeid: ").append(e.getKey()).append("\n\t\tring0_addr: ").append(e.getValue());
+            for (int k = 0; k < moreRings.size(); k++) {
+                c.append("\n\t\tring").append(k + 1).append("_addr: ").append(moreRings.get(k).get(e.getKey()));
+            }
+            c.append("\n\t}\n");
         }
         c.append("}\n");
         if (!systemOptions.isEmpty()) {

@@ -62,6 +62,9 @@ final class NodeCounters {
         CRYPTO_REJECTED_UNKNOWN_KEY(Kind.COUNTER, "totem.crypto.frames.rejected", "Frames that did not open", "reason", "unknown_key"),
         CRYPTO_REJECTED_BAD_TAG(Kind.COUNTER, "totem.crypto.frames.rejected", "Frames that did not open", "reason", "bad_tag"),
         CRYPTO_REJECTED_REPLAY(Kind.COUNTER, "totem.crypto.frames.rejected", "Frames that did not open", "reason", "replay"),
+        /** engine: frames that opened but named another node as their sender */
+        CRYPTO_REJECTED_SENDER_MISMATCH(Kind.COUNTER, "totem.crypto.frames.rejected", "Frames that did not open", "reason",
+                "sender_mismatch"),
         /** engine: the redundant ring */
         RRP_TOKEN_RESENDS(Kind.COUNTER, "totem.rrp.token.resends", "Tokens sent again because they did not come back around in time"),
         /** engine: the redundant ring */

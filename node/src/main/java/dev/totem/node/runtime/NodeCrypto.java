@@ -114,5 +114,8 @@ final class NodeCrypto {
         values[Stat.CRYPTO_REJECTED_UNKNOWN_KEY.ordinal()] = r.get(Rejection.UNKNOWN_KEY);
         values[Stat.CRYPTO_REJECTED_BAD_TAG.ordinal()] = r.get(Rejection.BAD_TAG);
         values[Stat.CRYPTO_REJECTED_REPLAY.ordinal()] = r.get(Rejection.REPLAY);
+        // Sealed by one member, naming another as sender: never done by our nodes (a resent frame
+        // names its sender), so a count here is a bug or a member misbehaving.
+        values[Stat.CRYPTO_REJECTED_SENDER_MISMATCH.ordinal()] = sealed.senderMismatches();
     }
 }

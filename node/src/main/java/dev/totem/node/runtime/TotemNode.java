@@ -332,6 +332,11 @@ public final class TotemNode implements AutoCloseable {
         return CompletableFuture.runAsync(() -> networks.get(network).cut(cut), loop);
     }
 
+    /** Tests only: this node receives nothing on network {@code network} (it still sends), or again all. */
+    CompletableFuture<Void> deafenNetwork(int network, boolean deaf) {
+        return CompletableFuture.runAsync(() -> networks.get(network).deaf(deaf), loop);
+    }
+
     /**
      * Leaves the ring cleanly: the engine tells the others (so they reform without waiting for
      * the token timeout), the frames are flushed, then the node closes. Idempotent.

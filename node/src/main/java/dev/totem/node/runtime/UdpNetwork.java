@@ -103,6 +103,8 @@ final class UdpNetwork {
     private long lastFaultNanos;
     /** Tests only: drop every datagram in and out, as a cut cable would. */
     private boolean cut;
+    /** Tests only: drop every datagram in, as a receiving side that failed would. */
+    private boolean deaf;
 
     /**
      * @param settings the node's settings (transport, buffers, frame size, unlisted addresses)
@@ -379,6 +381,11 @@ final class UdpNetwork {
         cut = value;
     }
 
+    /** Tests only: {@code true} drops every datagram this node receives on this network (it still sends). */
+    void deaf(boolean value) {
+        deaf = value;
+    }
+
     /**
      * Filters a datagram (our own looped back, unlisted senders), counts it, and hands it on.
      *
@@ -391,7 +398,7 @@ final class UdpNetwork {
      */
     private void received(DatagramPacket packet, boolean viaGroup) {
         InetSocketAddress from = packet.sender();
-        if (cut || viaGroup && self.equals(from)) {
+        if (cut || deaf || viaGroup && self.equals(from)) {
             return; // our own multicast, looped back; the engine already has it
         }
         if (settings.blockUnlistedIps() && !listedAddresses.contains(from.getAddress())) {
@@ -410,7 +417,7 @@ final class UdpNetwork {
         if (group != null && !viaGroup) {
             byte[] copy = ByteBufUtil.getBytes(content);
             unicast.eventLoop().execute(() -> {
-                if (!cut) {
+                if (!cut && !deaf) {
                     receiver.onFrame(net.index(), ByteBuffer.wrap(copy), length);
                 }
             });

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,19 @@ class ClusterFileTest {
         assertThat(r.config().schedRr()).isTrue();
         assertThat(NodeConfig.load(new ClusterFile("bench", "udpu", Map.of(1, "127.0.0.1"), 5405, Optional.empty(), 1000,
                 Optional.empty(), Map.of()).write(dir.resolve("normal.conf"))).config().schedRr()).isFalse();
+    }
+
+    @Test
+    void aSecondNetworkGivesEveryNodeARing1Address() throws Exception {
+        ClusterFile file = new ClusterFile("jepsen", "udpu", Map.of(1, "10.77.0.1", 2, "10.77.0.2"), 5405, Optional.empty(),
+                1000, Optional.empty(), Map.of("rrp_mode", "passive")).withMoreRings(List.of(Map.of(1, "10.78.0.1", 2, "10.78.0.2")));
+        ConfigResult r = NodeConfig.load(file.write(dir.resolve("two.conf")));
+
+        assertThat(r.ok()).as(r.errors().toString()).isTrue();
+        assertThat(r.warnings()).isEmpty();
+        assertThat(file.text()).contains("ring0_addr: 10.77.0.2\n\t\tring1_addr: 10.78.0.2");
+        assertThatThrownBy(() -> file.withMoreRings(List.of(Map.of(1, "10.78.0.1"))))
+                .hasMessageContaining("network 1 has addresses for nodes [1], network 0 for [1, 2]");
     }
 
     @Test

@@ -233,6 +233,28 @@ class RedundantRingNodesTest {
     }
 
     @Test
+    void aNodeThatHearsNothingOnOneNetworkMakesTheRingLeaveItAndNoConfigurationChanges() throws Exception {
+        startCluster(RrpMode.PASSIVE);
+        int[] from = marks();
+        nodes.get(3).deafenNetwork(1, true).get(10, TimeUnit.SECONDS);
+        deliverEverywhere("deaf", 200);
+        for (int id = 1; id <= 3; id++) {
+            awaitNetwork(id, 1, true);
+        }
+        deliverEverywhere("left", 50);
+        nodes.get(3).deafenNetwork(1, false).get(10, TimeUnit.SECONDS);
+        for (int id = 1; id <= 3; id++) {
+            awaitNetwork(id, 1, false);
+        }
+        deliverEverywhere("heard", 50);
+        assertNoConfigurationSince(from);
+        // Node 3's missing frames came from whichever member held them first on the token's way.
+        for (int id = 1; id <= 3; id++) {
+            assertThat(nodes.get(id).status().counters().get("crypto_rejected_sender_mismatch")).as("node %d", id).isZero();
+        }
+    }
+
+    @Test
     void underTheCpgServiceTheRingStillTellsTheNetworksApart() throws Exception {
         // The CPG engine on top once handed every frame down as network 0's: network 1 looked
         // silent, was marked faulty half a second after start and never came back.

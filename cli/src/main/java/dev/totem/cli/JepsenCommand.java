@@ -39,8 +39,17 @@ public final class JepsenCommand implements Callable<Integer> {
     private int durationSeconds;
 
     @Option(names = "--faults", defaultValue = "kill,pause,partition,loss",
-            description = "Faults to draw from: kill, pause, partition, loss (default ${DEFAULT-VALUE}).")
+            description = "Faults to draw from: kill, pause, partition, loss, netfail (one network fails; needs"
+                    + " --networks 2) (default ${DEFAULT-VALUE}).")
     private String faults;
+
+    @Option(names = "--networks", defaultValue = "1",
+            description = "Networks per node, 1 to 4; with 2 or more the nodes run a redundant ring (default ${DEFAULT-VALUE}).")
+    private int networks;
+
+    @Option(names = "--rrp", defaultValue = "passive",
+            description = "Redundant ring mode with --networks 2 or more: passive or active (default ${DEFAULT-VALUE}).")
+    private String rrpMode;
 
     @Option(names = "--seed", description = "The nemesis's seed (default: random, printed).")
     private Long seed;
@@ -90,8 +99,8 @@ public final class JepsenCommand implements Callable<Integer> {
         DemoCommand.writeKey(key);
         JepsenRun.Options options;
         try {
-            options = new JepsenRun.Options(nodes, durationSeconds, kinds, runSeed, dir, key, ChildJvm.command("jepsen-node", "-Xmx192m", "-XX:+UseSerialGC"), rate,
-                    plantedBug);
+            options = new JepsenRun.Options(nodes, durationSeconds, kinds, runSeed, dir, key,
+                    ChildJvm.command("jepsen-node", "-Xmx192m", "-XX:+UseSerialGC"), rate, plantedBug, networks, rrpMode);
         } catch (IllegalArgumentException e) {
             throw new UserError("jepsen: " + e.getMessage());
         }

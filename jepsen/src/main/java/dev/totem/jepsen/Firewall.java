@@ -22,19 +22,28 @@ final class Firewall {
             Shell.runWithInput(script, "ip", "netns", "exec", Lab.namespace(node), "nft", "-f", "-");
 
     private final int nodes;
+    private final int networks;
     private final Loader loader;
-    /** Per node: the nodes whose frames it drops. */
+    /** Per node: the nodes whose frames it drops (on every network). */
     private final TreeSet<Integer>[] dropFrom;
+    /** Per node: the networks on which it receives nothing. */
+    private final TreeSet<Integer>[] cutNetworks;
     /** Share of incoming UDP frames every node drops, 0 to 1. */
     private double loss;
+    /** Per network: share of its incoming UDP frames every node drops, 0 to 1. */
+    private final double[] networkLoss;
 
     @SuppressWarnings("unchecked")
-    Firewall(int nodes, Loader loader) {
+    Firewall(int nodes, int networks, Loader loader) {
         this.nodes = nodes;
+        this.networks = networks;
         this.loader = loader;
         this.dropFrom = new TreeSet[nodes + 1];
+        this.cutNetworks = new TreeSet[nodes + 1];
+        this.networkLoss = new double[networks];
         for (int n = 1; n <= nodes; n++) {
             dropFrom[n] = new TreeSet<>();
+            cutNetworks[n] = new TreeSet<>();
         }
     }
 
@@ -68,12 +77,37 @@ final class Firewall {
         applyAll();
     }
 
-    /** Lifts every partition, block and loss. */
+    /** {@code cut} nodes receive nothing on network {@code network} (what they send still leaves). */
+    void cutNetwork(int network, int[] cut) throws IOException {
+        for (int n : cut) {
+            cutNetworks[n].add(network);
+            apply(n);
+        }
+    }
+
+    /** Every node drops this share of what arrives on network {@code network}. */
+    void degradeNetwork(int network, double share) throws IOException {
+        networkLoss[network] = share;
+        applyAll();
+    }
+
+    /** Network {@code network} carries every frame to every node again. */
+    void mendNetwork(int network) throws IOException {
+        networkLoss[network] = 0;
+        for (int n = 1; n <= nodes; n++) {
+            cutNetworks[n].remove(network);
+        }
+        applyAll();
+    }
+
+    /** Lifts every partition, block, loss, cut and degraded network. */
     void heal() throws IOException {
         for (int n = 1; n <= nodes; n++) {
             dropFrom[n].clear();
+            cutNetworks[n].clear();
         }
         loss = 0;
+        java.util.Arrays.fill(networkLoss, 0);
         applyAll();
     }
 
@@ -93,10 +127,23 @@ final class Firewall {
         script.append("add table ").append(TABLE).append('\n');
         script.append("add chain ").append(TABLE).append(" input { type filter hook input priority 0 ; policy accept ; }\n");
         script.append("flush chain ").append(TABLE).append(" input\n");
+        for (int network : cutNetworks[node]) {
+            script.append("add rule ").append(TABLE).append(" input iifname \"").append(Lab.device(network)).append("\" drop\n");
+        }
+        for (int k = 0; k < networks; k++) {
+            int perMille = (int) Math.round(networkLoss[k] * 1000);
+            if (perMille > 0) {
+                script.append(String.format(Locale.ROOT,
+                        "add rule %s input iifname \"%s\" meta l4proto udp numgen random mod 1000 < %d drop%n", TABLE,
+                        Lab.device(k), perMille));
+            }
+        }
         if (!dropFrom[node].isEmpty()) {
             StringBuilder set = new StringBuilder();
             for (int from : dropFrom[node]) {
-                set.append(set.length() == 0 ? "" : ", ").append(Lab.address(from));
+                for (int k = 0; k < networks; k++) {
+                    set.append(set.length() == 0 ? "" : ", ").append(Lab.address(k, from));
+                }
             }
             script.append("add rule ").append(TABLE).append(" input ip saddr { ").append(set).append(" } drop\n");
         }

@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The run's network: one namespace per node ({@code totem-j1}, {@code totem-j2}, ...), each with
- * one interface {@code eth0} at {@code 10.77.0.<node>/24}, joined by a bridge inside a hub
- * namespace ({@code totem-jhub}), so nothing of ours is added to the host's own namespace.
+ * The run's networks: one namespace per node ({@code totem-j1}, {@code totem-j2}, ...), each with
+ * one interface per network, {@code eth<k>} at {@code 10.<77+k>.0.<node>/24}, network k's joined
+ * by bridge {@code br<k>} inside a hub namespace ({@code totem-jhub}), so nothing of ours is added
+ * to the host's own namespace.
  * Deleting the namespaces deletes the interfaces, the bridge and the nftables rules with them;
  * the processes inside are killed first.
  */
@@ -15,7 +16,8 @@ public final class Lab {
     /** Every namespace of ours starts with this; leftovers are found by it. */
     public static final String PREFIX = "totem-j";
     static final String HUB = PREFIX + "hub";
-    static final String SUBNET = "10.77.0.";
+    /** Most networks a run builds (a redundant ring over them). */
+    public static final int NETWORKS_MAX = 4;
 
     private final int nodes;
 
@@ -28,30 +30,48 @@ public final class Lab {
         return PREFIX + node;
     }
 
-    /** The address of {@code node} inside the lab. */
+    /** The address of {@code node} on network 0. */
     public static String address(int node) {
-        return SUBNET + node;
+        return address(0, node);
+    }
+
+    /** The address of {@code node} on network {@code network}. */
+    public static String address(int network, int node) {
+        return "10." + (77 + network) + ".0." + node;
+    }
+
+    /** The interface of network {@code network} inside a node's namespace. */
+    public static String device(int network) {
+        return "eth" + network;
     }
 
     /**
-     * Builds the lab for nodes 1 to {@code nodes}.
+     * Builds the lab for nodes 1 to {@code nodes} on {@code networks} networks.
      *
      * @throws IOException when a namespace or link cannot be made (not root, no iproute2, or
      *     leftovers of an earlier run: see {@link #leftovers()})
      */
-    public static Lab create(int nodes) throws IOException {
+    public static Lab create(int nodes, int networks) throws IOException {
+        if (networks < 1 || networks > NETWORKS_MAX) {
+            throw new IllegalArgumentException("networks must be 1 to " + NETWORKS_MAX + ", got " + networks);
+        }
         Lab lab = new Lab(nodes);
         try {
             Shell.run("ip", "netns", "add", HUB);
-            Shell.run("ip", "-n", HUB, "link", "add", "br0", "type", "bridge");
-            Shell.run("ip", "-n", HUB, "link", "set", "br0", "up");
+            for (int k = 0; k < networks; k++) {
+                Shell.run("ip", "-n", HUB, "link", "add", "br" + k, "type", "bridge");
+                Shell.run("ip", "-n", HUB, "link", "set", "br" + k, "up");
+            }
             for (int n = 1; n <= nodes; n++) {
                 String ns = namespace(n);
                 Shell.run("ip", "netns", "add", ns);
-                Shell.run("ip", "link", "add", "tjh" + n, "netns", HUB, "type", "veth", "peer", "name", "eth0", "netns", ns);
-                Shell.run("ip", "-n", HUB, "link", "set", "tjh" + n, "master", "br0", "up");
-                Shell.run("ip", "-n", ns, "addr", "add", address(n) + "/24", "dev", "eth0");
-                Shell.run("ip", "-n", ns, "link", "set", "eth0", "up");
+                for (int k = 0; k < networks; k++) {
+                    String hubSide = "tj" + k + "h" + n;
+                    Shell.run("ip", "link", "add", hubSide, "netns", HUB, "type", "veth", "peer", "name", device(k), "netns", ns);
+                    Shell.run("ip", "-n", HUB, "link", "set", hubSide, "master", "br" + k, "up");
+                    Shell.run("ip", "-n", ns, "addr", "add", address(k, n) + "/24", "dev", device(k));
+                    Shell.run("ip", "-n", ns, "link", "set", device(k), "up");
+                }
                 Shell.run("ip", "-n", ns, "link", "set", "lo", "up");
             }
         } catch (IOException | RuntimeException e) {

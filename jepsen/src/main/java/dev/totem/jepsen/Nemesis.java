@@ -33,6 +33,15 @@ final class Nemesis {
         void loss(double share) throws IOException;
 
         void heal() throws IOException;
+
+        /** {@code nodes} receive nothing on network {@code network}. */
+        void cutNetwork(int network, int[] nodes) throws IOException;
+
+        /** Every node drops {@code share} of what arrives on network {@code network}. */
+        void degradeNetwork(int network, double share) throws IOException;
+
+        /** Network {@code network} works again. */
+        void mendNetwork(int network) throws IOException;
     }
 
     /** The passing of real time, passed in so tests run the schedule on a virtual clock. */
@@ -58,17 +67,23 @@ final class Nemesis {
     private final List<FaultKind> kinds;
     private final Clock clock;
     private final int nodes;
+    private final int networks;
     private final SplittableRandom random;
     private final Cluster cluster;
     private final Consumer<String> say;
     private final long tokenTimeoutMs;
     private int injected;
 
-    Nemesis(List<FaultKind> kinds, int nodes, long seed, long tokenTimeoutMs, Cluster cluster, Consumer<String> say,
-            Clock clock) {
+    /** @param networks networks per node; {@link FaultKind#NETFAIL} needs two or more */
+    Nemesis(List<FaultKind> kinds, int nodes, int networks, long seed, long tokenTimeoutMs, Cluster cluster,
+            Consumer<String> say, Clock clock) {
+        if (kinds.contains(FaultKind.NETFAIL) && networks < 2) {
+            throw new IllegalArgumentException("fault netfail needs two networks or more (--networks 2)");
+        }
         this.kinds = List.copyOf(kinds);
         this.clock = clock;
         this.nodes = nodes;
+        this.networks = networks;
         this.random = new SplittableRandom(seed);
         this.tokenTimeoutMs = tokenTimeoutMs;
         this.cluster = cluster;
@@ -116,6 +131,7 @@ final class Nemesis {
                     say.accept("loss healed");
                     cluster.loss(0);
                 }
+                case NETFAIL -> netfail(lastsMs);
             }
             injected++;
             sleep(1_000 + random.nextLong(1_500));
@@ -139,6 +155,30 @@ final class Nemesis {
         sleep(lastsMs);
         say.accept("heal");
         cluster.heal();
+    }
+
+    private void netfail(long lastsMs) throws IOException, InterruptedException {
+        int network = random.nextInt(networks);
+        switch (random.nextInt(3)) {
+            case 0 -> {
+                say.accept("cut network " + network + " for " + lastsMs + " ms");
+                cluster.cutNetwork(network, java.util.stream.IntStream.rangeClosed(1, nodes).toArray());
+            }
+            case 1 -> {
+                int n = 1 + random.nextInt(nodes);
+                say.accept("node " + n + " receives nothing on network " + network + " for " + lastsMs + " ms");
+                cluster.cutNetwork(network, new int[] {n});
+            }
+            default -> {
+                double share = 0.05 + random.nextDouble() * 0.25;
+                say.accept(String.format(java.util.Locale.ROOT, "drop %.0f%% of network %d's frames for %d ms", share * 100,
+                        network, lastsMs));
+                cluster.degradeNetwork(network, share);
+            }
+        }
+        sleep(lastsMs);
+        say.accept("network " + network + " mended");
+        cluster.mendNetwork(network);
     }
 
     private int[] shuffledNodes() {

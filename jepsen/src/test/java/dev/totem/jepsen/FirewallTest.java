@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class FirewallTest {
     private final Map<Integer, String> loaded = new TreeMap<>();
-    private final Firewall firewall = new Firewall(4, loaded::put);
+    private final Firewall firewall = new Firewall(4, 1, loaded::put);
 
     @Test
     void partitionDropsFramesFromTheOtherSideOnly() throws Exception {
@@ -36,6 +36,26 @@ class FirewallTest {
         firewall.heal();
         for (int n = 1; n <= 4; n++) {
             assertThat(loaded.get(n)).doesNotContain("drop");
+        }
+    }
+
+    @Test
+    void withTwoNetworksAPartitionDropsBothAddressesAndACutIsOneInterface() throws Exception {
+        Map<Integer, String> two = new TreeMap<>();
+        Firewall f = new Firewall(3, 2, two::put);
+        f.partition(new int[][] {{1, 2}, {3}});
+        assertThat(two.get(3)).contains("ip saddr { 10.77.0.1, 10.78.0.1, 10.77.0.2, 10.78.0.2 } drop");
+
+        f.heal();
+        f.cutNetwork(1, new int[] {2});
+        assertThat(two.get(2)).contains("iifname \"eth1\" drop");
+        assertThat(f.script(1)).doesNotContain("iifname");
+        f.degradeNetwork(0, 0.2);
+        assertThat(two.get(3)).contains("iifname \"eth0\" meta l4proto udp numgen random mod 1000 < 200 drop");
+        f.mendNetwork(1);
+        f.mendNetwork(0);
+        for (int node = 1; node <= 3; node++) {
+            assertThat(two.get(node)).doesNotContain("drop");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.totem.jepsen;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -67,11 +68,26 @@ class NemesisTest {
         public void heal() {
             actions.add("heal");
         }
+
+        @Override
+        public void cutNetwork(int network, int[] nodes) {
+            actions.add("cut " + network + " " + java.util.Arrays.toString(nodes));
+        }
+
+        @Override
+        public void degradeNetwork(int network, double share) {
+            actions.add("degrade " + network);
+        }
+
+        @Override
+        public void mendNetwork(int network) {
+            actions.add("mend " + network);
+        }
     }
 
     private static Recorder run(long seed, List<FaultKind> kinds, long durationMs) throws Exception {
         Recorder r = new Recorder();
-        Nemesis n = new Nemesis(kinds, 5, seed, TOKEN_MS, r, line -> { }, r);
+        Nemesis n = new Nemesis(kinds, 5, kinds.contains(FaultKind.NETFAIL) ? 2 : 1, seed, TOKEN_MS, r, line -> { }, r);
         n.run(durationMs);
         r.actions.add("injected " + n.injected());
         return r;
@@ -92,17 +108,28 @@ class NemesisTest {
         String open = null;
         for (String a : r.actions.subList(0, r.actions.size() - 1)) {
             if (open == null) {
-                assertThat(a).matches("(kill|pause|partition|block|loss 0\\.[0-9]).*");
+                assertThat(a).matches("(kill|pause|partition|block|loss 0\\.[0-9]|cut|degrade).*");
                 open = a;
             } else {
                 String undo = open.startsWith("kill") ? "restart" + open.substring(4)
                         : open.startsWith("pause") ? "resume" + open.substring(5)
-                        : open.startsWith("loss") ? "loss 0.0" : "heal";
+                        : open.startsWith("loss") ? "loss 0.0"
+                        : open.startsWith("cut") || open.startsWith("degrade") ? "mend " + open.split(" ")[1] : "heal";
                 assertThat(a).as("after " + open).isEqualTo(undo);
                 open = null;
             }
         }
         assertThat(open).isNull();
+    }
+
+    @Test
+    void aNetworkFailsWholeForOneNodeOrDegradedAndOnlyWithTwoNetworks() throws Exception {
+        Recorder r = run(5, List.of(FaultKind.NETFAIL), 300_000);
+        assertThat(r.actions).anyMatch(a -> a.matches("cut [01] \\[1, 2, 3, 4, 5]"))
+                .anyMatch(a -> a.matches("cut [01] \\[[1-5]]")).anyMatch(a -> a.matches("degrade [01]"))
+                .anyMatch(a -> a.startsWith("cut 0")).anyMatch(a -> a.startsWith("cut 1"));
+        assertThatThrownBy(() -> new Nemesis(List.of(FaultKind.NETFAIL), 5, 1, 1, TOKEN_MS, r, line -> { }, r))
+                .hasMessageContaining("--networks 2");
     }
 
     @Test

@@ -47,6 +47,10 @@ public final class JepsenCommand implements Callable<Integer> {
             description = "Networks per node, 1 to 4; with 2 or more the nodes run a redundant ring (default ${DEFAULT-VALUE}).")
     private int networks;
 
+    @Option(names = "--base-loss", defaultValue = "0",
+            description = "Share of incoming frames every node drops all through the faults, 0 to 0.5 (default ${DEFAULT-VALUE}).")
+    private double baseLoss;
+
     @Option(names = "--rrp", defaultValue = "passive",
             description = "Redundant ring mode with --networks 2 or more: passive or active (default ${DEFAULT-VALUE}).")
     private String rrpMode;
@@ -100,7 +104,8 @@ public final class JepsenCommand implements Callable<Integer> {
         JepsenRun.Options options;
         try {
             options = new JepsenRun.Options(nodes, durationSeconds, kinds, runSeed, dir, key,
-                    ChildJvm.command("jepsen-node", "-Xmx192m", "-XX:+UseSerialGC"), rate, plantedBug, networks, rrpMode);
+                    ChildJvm.command("jepsen-node", "-Xmx192m", "-XX:+UseSerialGC"), rate, plantedBug, networks, rrpMode,
+                    baseLoss);
         } catch (IllegalArgumentException e) {
             throw new UserError("jepsen: " + e.getMessage());
         }

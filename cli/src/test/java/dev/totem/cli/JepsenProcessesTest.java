@@ -28,8 +28,12 @@ class JepsenProcessesTest {
         assumeTrue(onPath("ip") && onPath("nft"), "needs iproute2 and nftables");
         assumeTrue(Lab.leftovers().isEmpty(), "an earlier run left namespaces behind");
         CliRun cli = new CliRun();
-        int code = cli.run("jepsen", "--nodes", "3", "--duration", "20", "--faults", "partition,loss", "--rate", "300",
-                "--seed", "11", "--out", dir.toString(), "--planted-bug");
+        // Kills and partitions under a base loss: each membership change then finds the members
+        // holding different frames, which only recovery evens out. (Under one fault at a time the
+        // ring repairs its losses before most changes; the run caught the bug only while resent
+        // frames were dropped by a sealed ring, itself a bug, fixed in session 26.)
+        int code = cli.run("jepsen", "--nodes", "3", "--duration", "20", "--faults", "kill,partition", "--base-loss", "0.1",
+                "--rate", "300", "--seed", "11", "--out", dir.toString(), "--planted-bug");
         String out = cli.out.toString();
         String[] lines = out.strip().split("\n");
         Matcher m = LAST.matcher(lines[lines.length - 1]);

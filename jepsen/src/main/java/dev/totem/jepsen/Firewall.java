@@ -30,6 +30,8 @@ final class Firewall {
     private final TreeSet<Integer>[] cutNetworks;
     /** Share of incoming UDP frames every node drops, 0 to 1. */
     private double loss;
+    /** Share every node drops whatever the faults (at least): the run's base loss. */
+    private double baseLoss;
     /** Per network: share of its incoming UDP frames every node drops, 0 to 1. */
     private final double[] networkLoss;
 
@@ -100,7 +102,13 @@ final class Firewall {
         applyAll();
     }
 
-    /** Lifts every partition, block, loss, cut and degraded network. */
+    /** Every node drops at least this share of incoming UDP frames until set back to 0; {@link #heal} keeps it. */
+    void baseLoss(double share) throws IOException {
+        this.baseLoss = share;
+        applyAll();
+    }
+
+    /** Lifts every partition, block, loss, cut and degraded network (not the base loss). */
     void heal() throws IOException {
         for (int n = 1; n <= nodes; n++) {
             dropFrom[n].clear();
@@ -147,7 +155,7 @@ final class Firewall {
             }
             script.append("add rule ").append(TABLE).append(" input ip saddr { ").append(set).append(" } drop\n");
         }
-        int perMille = (int) Math.round(loss * 1000);
+        int perMille = (int) Math.round(Math.max(loss, baseLoss) * 1000);
         if (perMille > 0) {
             script.append(String.format(Locale.ROOT, "add rule %s input meta l4proto udp numgen random mod 1000 < %d drop%n",
                     TABLE, perMille));

@@ -53,9 +53,11 @@ public final class JepsenRun {
      * @param networks networks per node, 1 to {@link Lab#NETWORKS_MAX}; with two or more the nodes
      *     run a redundant ring over them
      * @param rrpMode {@code passive} or {@code active}, for two networks or more
+     * @param baseLoss share of incoming frames every node drops all through the faults (0 to 0.5),
+     *     so that membership changes find members holding different frames
      */
     public record Options(int nodes, int durationSeconds, List<FaultKind> faults, long seed, Path dir, Path keyFile,
-            List<String> nodeCommand, int rate, boolean plantedBug, int networks, String rrpMode) {
+            List<String> nodeCommand, int rate, boolean plantedBug, int networks, String rrpMode, double baseLoss) {
         public Options {
             if (nodes < 2 || nodes > 16) {
                 throw new IllegalArgumentException("--nodes must be 2 to 16, got " + nodes);
@@ -68,6 +70,9 @@ public final class JepsenRun {
             }
             if (!rrpMode.equals("passive") && !rrpMode.equals("active")) {
                 throw new IllegalArgumentException("--rrp must be passive or active, got '" + rrpMode + "'");
+            }
+            if (!(baseLoss >= 0 && baseLoss <= 0.5)) {
+                throw new IllegalArgumentException("--base-loss must be 0 to 0.5, got " + baseLoss);
             }
             if (faults.contains(FaultKind.NETFAIL) && networks < 2) {
                 throw new IllegalArgumentException("fault netfail needs two networks or more (--networks 2)");
@@ -171,7 +176,13 @@ public final class JepsenRun {
                 (System.nanoTime() - formStart) / 1e9, options.durationSeconds(), options.seed(), faultNames()));
         Nemesis nemesis = new Nemesis(options.faults(), n, options.networks(), options.seed(), TOKEN_TIMEOUT_MS, new Faults(),
                 say, Nemesis.Clock.REAL);
+        if (options.baseLoss() > 0) {
+            new Faults().baseLoss(options.baseLoss());
+        }
         nemesis.run(TimeUnit.SECONDS.toMillis(options.durationSeconds()));
+        if (options.baseLoss() > 0) {
+            new Faults().baseLoss(0);
+        }
         say.accept("faults over (" + nemesis.injected() + " injected); waiting for one ring of all " + n + " nodes");
         long healStart = System.nanoTime();
         boolean converged = await(this::converged, CONVERGE_TIMEOUT_MS);
@@ -435,6 +446,15 @@ public final class JepsenRun {
         public void heal() throws IOException {
             firewall.heal();
             global(t -> trace.heal(t));
+        }
+
+        void baseLoss(double share) throws IOException {
+            firewall.baseLoss(share);
+            global(t -> {
+                for (int k = 0; k < options.networks(); k++) {
+                    trace.netLoss(t, k, share);
+                }
+            });
         }
 
         @Override

@@ -40,6 +40,18 @@ class FirewallTest {
     }
 
     @Test
+    void theBaseLossStaysUnderTheFaultsAndALargerLossWins() throws Exception {
+        firewall.baseLoss(0.1);
+        assertThat(loaded.get(1)).contains("< 100 drop");
+        firewall.loss(0.25);
+        assertThat(loaded.get(1)).contains("< 250 drop");
+        firewall.heal();
+        assertThat(loaded.get(1)).contains("< 100 drop");
+        firewall.baseLoss(0);
+        assertThat(loaded.get(1)).doesNotContain("drop");
+    }
+
+    @Test
     void withTwoNetworksAPartitionDropsBothAddressesAndACutIsOneInterface() throws Exception {
         Map<Integer, String> two = new TreeMap<>();
         Firewall f = new Firewall(3, 2, two::put);

@@ -115,7 +115,7 @@ final class Firewall {
             cutNetworks[n].clear();
         }
         loss = 0;
-        java.util.Arrays.fill(networkLoss, 0);
+        Arrays.fill(networkLoss, 0);
         applyAll();
     }
 

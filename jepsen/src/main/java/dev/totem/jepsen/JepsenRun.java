@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * One Jepsen run: builds the lab (a namespace per node), starts a node process in each, lets the
@@ -174,14 +176,15 @@ public final class JepsenRun {
         }
         say.accept(String.format(Locale.ROOT, "ring of %d formed in %.1f s; faults for %d s (seed %d): %s", n,
                 (System.nanoTime() - formStart) / 1e9, options.durationSeconds(), options.seed(), faultNames()));
-        Nemesis nemesis = new Nemesis(options.faults(), n, options.networks(), options.seed(), TOKEN_TIMEOUT_MS, new Faults(),
+        Faults faults = new Faults();
+        Nemesis nemesis = new Nemesis(options.faults(), n, options.networks(), options.seed(), TOKEN_TIMEOUT_MS, faults,
                 say, Nemesis.Clock.REAL);
         if (options.baseLoss() > 0) {
-            new Faults().baseLoss(options.baseLoss());
+            faults.baseLoss(options.baseLoss());
         }
         nemesis.run(TimeUnit.SECONDS.toMillis(options.durationSeconds()));
         if (options.baseLoss() > 0) {
-            new Faults().baseLoss(0);
+            faults.baseLoss(0);
         }
         say.accept("faults over (" + nemesis.injected() + " injected); waiting for one ring of all " + n + " nodes");
         long healStart = System.nanoTime();
@@ -435,11 +438,7 @@ public final class JepsenRun {
         @Override
         public void loss(double share) throws IOException {
             firewall.loss(share);
-            global(t -> {
-                for (int k = 0; k < options.networks(); k++) {
-                    trace.netLoss(t, k, share); // every node drops it, whatever the network
-                }
-            });
+            traceLossEverywhere(share);
         }
 
         @Override
@@ -450,6 +449,11 @@ public final class JepsenRun {
 
         void baseLoss(double share) throws IOException {
             firewall.baseLoss(share);
+            traceLossEverywhere(share);
+        }
+
+        /** Every node drops {@code share} of what it receives, whatever the network. */
+        private void traceLossEverywhere(double share) {
             global(t -> {
                 for (int k = 0; k < options.networks(); k++) {
                     trace.netLoss(t, k, share);
@@ -463,8 +467,8 @@ public final class JepsenRun {
             if (nodes.length == options.nodes()) {
                 global(t -> trace.netLoss(t, network, 1.0));
             } else {
-                int[] others = java.util.stream.IntStream.rangeClosed(1, options.nodes())
-                        .filter(x -> java.util.Arrays.stream(nodes).noneMatch(c -> c == x)).toArray();
+                int[] others = IntStream.rangeClosed(1, options.nodes())
+                        .filter(x -> Arrays.stream(nodes).noneMatch(c -> c == x)).toArray();
                 global(t -> trace.netPartition(t, network, new int[][] {others, nodes}));
             }
         }

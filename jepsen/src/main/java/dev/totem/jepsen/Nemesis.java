@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * Injects faults one after the other for the length of a run, each drawn from the seed: which
@@ -162,7 +163,7 @@ final class Nemesis {
         switch (random.nextInt(3)) {
             case 0 -> {
                 say.accept("cut network " + network + " for " + lastsMs + " ms");
-                cluster.cutNetwork(network, java.util.stream.IntStream.rangeClosed(1, nodes).toArray());
+                cluster.cutNetwork(network, IntStream.rangeClosed(1, nodes).toArray());
             }
             case 1 -> {
                 int n = 1 + random.nextInt(nodes);

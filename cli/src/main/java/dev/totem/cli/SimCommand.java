@@ -84,6 +84,9 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--rrp", description = "Redundant ring mode: none, passive or active (default: none with one network, passive with more).")
     private String rrp;
 
+    @Option(names = "--sealed", description = "Seal every frame (AES-256-GCM) in a crypto layer between each engine and the network, as a node does.")
+    private boolean sealed;
+
     @Option(names = "--trace", description = "Write the JSON Lines trace; with several seeds FILE must contain {seed}.")
     private Path trace;
 
@@ -130,7 +133,7 @@ public final class SimCommand implements Callable<Integer> {
         Scenario scenario;
         try {
             scenario = new Scenario(nodes, messages, loss, safeRatio, sizeRange[0], sizeRange[1], profile, kind, tokenMs,
-                    networks, rrpMode, workloadLayer);
+                    networks, rrpMode, workloadLayer, sealed);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -190,9 +193,9 @@ public final class SimCommand implements Callable<Integer> {
             pool.shutdownNow();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        err.printf("sim: %.1f s, %.1f seeds/s, engine %s, faults %s, networks %d, rrp %s%s%n", seconds, count / seconds,
+        err.printf("sim: %.1f s, %.1f seeds/s, engine %s, faults %s, networks %d, rrp %s%s%s%n", seconds, count / seconds,
                 kind.name().toLowerCase(), profile.cliName(), networks, rrpMode.name().toLowerCase(),
-                locks() ? ", layer locks" : workloadLayer == Layer.CPG ? ", layer cpg" : "");
+                locks() ? ", layer locks" : workloadLayer == Layer.CPG ? ", layer cpg" : "", sealed ? ", sealed" : "");
         if (profile.failsNetworks()) {
             // These profiles start their faults once the first ring formed: what they caused.
             out.println("configs_after_fault_start=" + configsAfterFaultStart);
@@ -259,6 +262,9 @@ public final class SimCommand implements Callable<Integer> {
         }
         if (layer != null) {
             b.append(" --layer ").append(layer);
+        }
+        if (sealed) {
+            b.append(" --sealed");
         }
         return b.append(" --trace seed-").append(seed).append(".jsonl --timeline seed-").append(seed).append(".html").toString();
     }

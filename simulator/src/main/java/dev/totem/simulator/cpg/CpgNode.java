@@ -8,6 +8,7 @@ import dev.totem.cpg.CpgHandle;
 import dev.totem.cpg.CpgListener;
 import dev.totem.cpg.CpgNotice;
 import dev.totem.cpg.CpgService;
+import dev.totem.crypto.SealedEngine;
 import dev.totem.membership.TotemProcessor;
 import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Effect.ConfigurationKind;
@@ -62,12 +63,14 @@ public final class CpgNode implements TotemEngine {
 
     /**
      * @param below the engine the service runs on, not yet started: the node's processor, or its
-     *     redundant ring over the processor (as a node runs it: the frames of a process's call then
-     *     go on the networks the ring picks); the processor must carry messages of {@link
+     *     redundant ring over the processor, or the crypto layer over either (as a node runs it: the
+     *     frames of a process's call then go on the networks the ring picks, sealed); the processor
+     *     must carry messages of {@link
      *     CpgConfig#engineMessageBytesMax()} bytes
      */
     public CpgNode(TotemEngine below, CpgConfig config, Observer observer) {
-        TotemEngine p = below instanceof RedundantRing r ? r.inner() : below;
+        TotemEngine p = below instanceof SealedEngine s ? s.inner() : below;
+        p = p instanceof RedundantRing r ? r.inner() : p;
         if (!(p instanceof TotemProcessor tp)) {
             throw new IllegalArgumentException("the CPG layer runs over a TotemProcessor, not " + p);
         }

@@ -20,10 +20,20 @@ import dev.totem.rrp.RrpMode;
  *     passive or active with more
  * @param layer what the workload talks to: the engine, or CPG processes (then {@code messages}
  *     counts workload steps: joins, leaves, exits and multicasts)
+ * @param sealed every frame sealed (AES-256-GCM, a fixed key) by a crypto layer between the
+ *     engine (or its redundant ring) and the network, as a node stacks them
  */
 public record Scenario(int nodes, int messages, double lossProbability, double safeRatio, int minSizeBytes,
         int maxSizeBytes, FaultProfile faults, EngineKind engine, int tokenTimeoutMs, int networks, RrpMode rrpMode,
-        Layer layer) {
+        Layer layer, boolean sealed) {
+
+    /** A scenario whose frames go in the clear. */
+    public Scenario(int nodes, int messages, double lossProbability, double safeRatio, int minSizeBytes,
+            int maxSizeBytes, FaultProfile faults, EngineKind engine, int tokenTimeoutMs, int networks, RrpMode rrpMode,
+            Layer layer) {
+        this(nodes, messages, lossProbability, safeRatio, minSizeBytes, maxSizeBytes, faults, engine, tokenTimeoutMs,
+                networks, rrpMode, layer, false);
+    }
 
     /** A scenario whose workload talks to the engine. */
     public Scenario(int nodes, int messages, double lossProbability, double safeRatio, int minSizeBytes,

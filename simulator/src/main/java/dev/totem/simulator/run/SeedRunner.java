@@ -1,5 +1,6 @@
 package dev.totem.simulator.run;
 
+import dev.totem.crypto.SealedEngine;
 import dev.totem.membership.TotemProcessor;
 import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Guarantee;
@@ -111,17 +112,23 @@ public final class SeedRunner {
 
     /**
      * Each node's engines, bottom up: the processor ({@code override}'s when given), its redundant
-     * ring when the run has several networks, and the process layer on top, as a node stacks them.
+     * ring when the run has several networks, the crypto layer when it is sealed, and the process
+     * layer on top, as a node stacks them.
      */
     private EngineFactory factory(EngineFactory override) {
+        TotemConfig config = scenario.sealed() ? totemConfig.withFrameOverhead(SimCrypto.overheadBytes()) : totemConfig;
         if (scenario.engine() == EngineKind.SRP) {
-            return redundant(override != null ? override
-                    : (nodeId, store, random) -> new FixedRingEngine(totemConfig, nodeId, ids));
+            return sealed(redundant(override != null ? override
+                    : (nodeId, store, random) -> new FixedRingEngine(config, nodeId, ids)));
         }
-        TotemConfig processorConfig = cpg != null ? cpg.carrying(totemConfig) : totemConfig;
-        EngineFactory below = redundant(override != null ? override
-                : (nodeId, store, random) -> new TotemProcessor(processorConfig, nodeId, store, random));
+        TotemConfig processorConfig = cpg != null ? cpg.carrying(config) : config;
+        EngineFactory below = sealed(redundant(override != null ? override
+                : (nodeId, store, random) -> new TotemProcessor(processorConfig, nodeId, store, random)));
         return cpg != null ? cpg.factory(below) : below;
+    }
+
+    private EngineFactory sealed(EngineFactory below) {
+        return scenario.sealed() ? SimCrypto.sealed(below) : below;
     }
 
     /** With several networks, every engine runs under a redundant ring. */
@@ -139,6 +146,7 @@ public final class SeedRunner {
         if (e instanceof CpgNode n) {
             return n.processor();
         }
+        e = e instanceof SealedEngine s ? s.inner() : e;
         return e instanceof RedundantRing r ? r.inner() : e;
     }
 

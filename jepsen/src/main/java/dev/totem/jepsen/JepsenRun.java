@@ -1,7 +1,9 @@
 package dev.totem.jepsen;
 
 import dev.totem.node.config.ClusterFile;
+import dev.totem.protocol.api.Effect.ConfigurationKind;
 import dev.totem.simulator.check.EvsChecker;
+import dev.totem.simulator.check.History;
 import dev.totem.simulator.check.TraceReader;
 import dev.totem.simulator.check.Violation;
 import dev.totem.simulator.timeline.TimelinePage;
@@ -110,6 +112,8 @@ public final class JepsenRun {
     private Firewall firewall;
     private Path config;
     private long epochMicros;
+    /** When the nemesis began, on the run's clock. */
+    private long faultsBeganMicros;
 
     public JepsenRun(Options options, Consumer<String> say) {
         this.options = options;
@@ -179,6 +183,7 @@ public final class JepsenRun {
         Faults faults = new Faults();
         Nemesis nemesis = new Nemesis(options.faults(), n, options.networks(), options.seed(), TOKEN_TIMEOUT_MS, faults,
                 say, Nemesis.Clock.REAL);
+        faultsBeganMicros = clock.nowNanos() / 1_000;
         if (options.baseLoss() > 0) {
             faults.baseLoss(options.baseLoss());
         }
@@ -223,7 +228,7 @@ public final class JepsenRun {
         TraceReader.Result read = TraceReader.read(history);
         List<Violation> violations = new ArrayList<>(EvsChecker.check(read.history()));
         if (options.networksFailOnly()) {
-            violations.addAll(masking(history));
+            violations.addAll(masking(read.history(), faultsBeganMicros));
         }
         Path page = options.dir().resolve("timeline.html");
         TimelinePage.write(history, page, "jepsen run, seed " + options.seed());
@@ -242,28 +247,18 @@ public final class JepsenRun {
 
     /**
      * rrp-masking, as the simulator judges it: with one network failing at a time and nothing
-     * else, no node installs a regular configuration once the faults began (the nemesis's first
-     * line, node 0's); before, nodes that started apart may have formed a smaller ring first.
+     * else, no node installs a regular configuration once the faults began; before, nodes that
+     * started apart may have formed a smaller ring first.
      */
-    static List<Violation> masking(Path history) throws IOException {
-        List<String> lines = Files.readAllLines(history, StandardCharsets.UTF_8);
-        long faultsBegan = Long.MAX_VALUE;
-        for (String line : lines) {
-            if (line.contains("\"node\":0,")) {
-                faultsBegan = Math.min(faultsBegan, Long.parseLong(line.replaceFirst(".*\"t\":([0-9]+).*", "$1")));
-            }
-        }
-        Map<String, Integer> regulars = new TreeMap<>();
-        for (String line : lines) {
-            if (line.contains("\"ev\":\"config\"") && line.contains("\"kind\":\"regular\"")
-                    && Long.parseLong(line.replaceFirst(".*\"t\":([0-9]+).*", "$1")) >= faultsBegan) {
-                regulars.merge(line.replaceFirst(".*\"node\":([0-9]+).*", "$1"), 1, Integer::sum);
-            }
-        }
+    static List<Violation> masking(History history, long faultsBeganMicros) {
         List<Violation> out = new ArrayList<>();
-        for (Map.Entry<String, Integer> e : regulars.entrySet()) {
-            out.add(new Violation("rrp-masking", "node " + e.getKey() + " installed " + e.getValue()
-                    + " regular configurations after the faults began, though only one network failed at a time"));
+        for (int node : history.nodes()) {
+            long regulars = history.events(node).stream().filter(e -> e.kind() == History.Kind.CONFIG
+                    && e.configKind() == ConfigurationKind.REGULAR && e.timeMicros() >= faultsBeganMicros).count();
+            if (regulars > 0) {
+                out.add(new Violation("rrp-masking", "node " + node + " installed " + regulars
+                        + " regular configurations after the faults began, though only one network failed at a time"));
+            }
         }
         return out;
     }

@@ -124,13 +124,8 @@ public final class CpgEngine implements TotemEngine {
         return run(nowNanos, () -> take(inner.start(nowNanos)));
     }
 
-    @Override
-    public Effects onPacket(long nowNanos, ByteBuffer frame) {
-        return run(nowNanos, () -> take(inner.onPacket(nowNanos, frame)));
-    }
-
     // The network index and the ownership of the array go down unchanged: the redundant ring
-    // below judges each network by what arrives on it (the defaults would say network 0).
+    // below judges each network by what arrives on it, and an owned array spares the ring a copy.
     @Override
     public Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
         return run(nowNanos, () -> take(inner.onPacket(nowNanos, network, frame)));

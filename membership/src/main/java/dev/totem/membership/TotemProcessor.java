@@ -159,7 +159,7 @@ public final class TotemProcessor implements TotemEngine {
     }
 
     @Override
-    public Effects onPacket(long nowNanos, ByteBuffer frame) {
+    public Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
         effects.clear();
         this.nowNanos = nowNanos;
         if (left) {

@@ -59,7 +59,7 @@ public final class EchoEngine implements TotemEngine {
     }
 
     @Override
-    public Effects onPacket(long nowNanos, ByteBuffer frame) {
+    public Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
         effects.clear();
         if (pattern == Pattern.UNICAST || frame.getInt(0) == nodeId) {
             sendNext();

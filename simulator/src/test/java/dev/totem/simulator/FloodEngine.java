@@ -52,7 +52,7 @@ final class FloodEngine implements TotemEngine {
     }
 
     @Override
-    public Effects onPacket(long nowNanos, ByteBuffer frame) {
+    public Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
         int sender = frame.getInt();
         Guarantee guarantee = Guarantee.ofCode(frame.get());
         byte[] payload = new byte[frame.remaining()];

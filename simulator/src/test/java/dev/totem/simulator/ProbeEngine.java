@@ -80,7 +80,7 @@ final class ProbeEngine implements TotemEngine {
     }
 
     @Override
-    public Effects onPacket(long nowNanos, ByteBuffer frame) {
+    public Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
         byte[] bytes = new byte[frame.remaining()];
         frame.get(bytes);
         String text = new String(bytes, StandardCharsets.UTF_8);

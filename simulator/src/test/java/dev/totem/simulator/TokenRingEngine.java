@@ -59,7 +59,7 @@ final class TokenRingEngine implements TotemEngine {
     }
 
     @Override
-    public Effects onPacket(long nowNanos, ByteBuffer frame) {
+    public Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
         effects.clear();
         armTokenLoss();
         if (!holding) {

@@ -126,11 +126,6 @@ public final class SealedEngine implements TotemEngine {
     }
 
     @Override
-    public Effects onPacket(long nowNanos, ByteBuffer frame) {
-        return onPacket(nowNanos, 0, frame);
-    }
-
-    @Override
     public Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
         byte[] bytes;
         int off;

@@ -48,11 +48,6 @@ class SealedEngineTest {
         }
 
         @Override
-        public Effects onPacket(long nowNanos, ByteBuffer frame) {
-            return onPacket(nowNanos, 0, frame);
-        }
-
-        @Override
         public Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
             received.add(network + ":" + frame.remaining());
             byte[] copy = new byte[frame.remaining()];

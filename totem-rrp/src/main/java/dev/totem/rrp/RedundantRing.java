@@ -143,12 +143,6 @@ public final class RedundantRing implements TotemEngine {
         return effects;
     }
 
-    /** A frame from a driver that does not say the network: taken as network 0. */
-    @Override
-    public Effects onPacket(long nowNanos, ByteBuffer frame) {
-        return onPacket(nowNanos, 0, frame);
-    }
-
     @Override
     public Effects onOwnedFrame(long nowNanos, int network, byte[] frame) {
         ownedFrame = frame;

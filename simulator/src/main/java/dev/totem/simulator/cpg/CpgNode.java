@@ -167,11 +167,6 @@ public final class CpgNode implements TotemEngine {
     }
 
     @Override
-    public Effects onPacket(long nowNanos, ByteBuffer frame) {
-        return engine.onPacket(nowNanos, frame);
-    }
-
-    @Override
     public Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
         return engine.onPacket(nowNanos, network, frame);
     }

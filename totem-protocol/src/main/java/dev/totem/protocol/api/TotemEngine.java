@@ -17,18 +17,19 @@ public interface TotemEngine {
     Effects start(long nowNanos);
 
     /**
-     * A frame arrived from the network. {@code frame} holds it between position and limit; the
-     * engine does not keep the buffer after returning. A malformed frame is counted and dropped.
+     * A frame arrived on network {@code network} (an index, 0 first). {@code frame} holds it
+     * between position and limit; the engine does not keep the buffer after returning. A
+     * malformed frame is counted and dropped. An engine that sees one logical network (the Totem
+     * processor) ignores the index; a layer over several networks (the redundant ring) uses it,
+     * so every layer above it must pass the index down unchanged. That is why this form has no
+     * default: a layer that forwarded only {@link #onPacket(long, ByteBuffer)} once sent every
+     * frame to the redundant ring as network 0's.
      */
-    Effects onPacket(long nowNanos, ByteBuffer frame);
+    Effects onPacket(long nowNanos, int network, ByteBuffer frame);
 
-    /**
-     * A frame arrived on network {@code network} (an index, 0 first). Drivers with several
-     * networks call this one; an engine that sees one logical network (the Totem processor)
-     * ignores the index, and a layer over several networks (the redundant ring) uses it.
-     */
-    default Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
-        return onPacket(nowNanos, frame);
+    /** As {@link #onPacket(long, int, ByteBuffer)} on network 0, for drivers with one network. */
+    default Effects onPacket(long nowNanos, ByteBuffer frame) {
+        return onPacket(nowNanos, 0, frame);
     }
 
     /**

@@ -78,7 +78,7 @@ public final class FixedRingEngine implements TotemEngine {
     }
 
     @Override
-    public Effects onPacket(long nowNanos, ByteBuffer frame) {
+    public Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
         effects.clear();
         if (!gate.admit(frame)) {
             return effects;

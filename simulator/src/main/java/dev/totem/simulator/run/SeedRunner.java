@@ -68,6 +68,8 @@ public final class SeedRunner {
     private final EngineFactory factoryOverride;
     /** The redundant ring's fault detection, in a run whose networks fail one at a time; else null. */
     private final RrpWatch rrpWatch;
+    /** ring-stability, in a run without faults under light loss; else null. */
+    private final StableRingWatch stableRingWatch;
     private final TraceWriter trace;
     /** The ids of the engine workload's messages, drawn before the run. */
     private java.util.Set<String> workload = java.util.Set.of();
@@ -107,6 +109,10 @@ public final class SeedRunner {
                 ? new RrpWatch(RrpConfig.defaults(scenario.rrpMode(), scenario.networks(), totemConfig), ids) : null;
         if (rrpWatch != null) {
             sim.addListener(rrpWatch);
+        }
+        this.stableRingWatch = StableRingWatch.applies(scenario) ? new StableRingWatch(scenario.nodes()) : null;
+        if (stableRingWatch != null) {
+            sim.addListener(stableRingWatch);
         }
     }
 
@@ -245,6 +251,9 @@ public final class SeedRunner {
         violations.addAll(EvsChecker.check(history));
         if (rrpWatch != null) {
             violations.addAll(rrpWatch.check(sim.nowNanos(), recorder.configsCounted()));
+        }
+        if (stableRingWatch != null) {
+            violations.addAll(stableRingWatch.check());
         }
         if (cpg != null) {
             violations.addAll(cpg.check());

@@ -33,6 +33,12 @@ class SimPropertyTest {
         passes(new Scenario(5, 500, 0, 0.3, 64, 64, FaultProfile.NONE, EngineKind.TOTEM, 0), 1, 5);
     }
 
+    /** 2% loss and no fault: the ring repairs every loss without re-forming (ring-stability). */
+    @Test
+    void membershipUnderLightLossKeepsItsRing() {
+        passes(new Scenario(5, 500, 0.02, 0.3, 64, 64, FaultProfile.NONE, EngineKind.TOTEM, 0), 1, 10);
+    }
+
     @Test
     void membershipUnderEachFaultProfile() {
         for (FaultProfile p : new FaultProfile[] {FaultProfile.LOSS, FaultProfile.PARTITION, FaultProfile.CRASH,

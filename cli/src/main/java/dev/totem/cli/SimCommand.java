@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
         footer = {"%nWithout --faults the ordering engine runs alone on a fixed ring (--engine srp);",
             "with --faults the full processor with membership runs (--engine totem).",
             "With --networks 2..8 every node runs a redundant ring (--rrp passive or active) over",
-            "that many simulated networks; --faults netfail fails one network at a time.",
+            "that many simulated networks; --faults netfail fails one network at a time,",
+            "netfail-oneway also leaves one node deaf on a network while it is still heard there.",
             "--layer cpg runs processes in closed process groups over the CPG service of each node",
             "(always on --engine totem); --messages then counts their steps (joins, leaves, multicasts).",
             "--layer locks runs the replicated lock service of module locks on CPG; delivered= counts grants.",
@@ -69,7 +70,7 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--sizes", description = "Payload sizes A..B in bytes, drawn log-uniformly.")
     private String sizes;
 
-    @Option(names = "--faults", description = "none, loss, partition, crash, pause, chaos, netfail or netfail-all.")
+    @Option(names = "--faults", description = "none, loss, partition, crash, pause, chaos, netfail, netfail-all or netfail-oneway.")
     private String faults;
 
     @Option(names = "--engine", description = "srp (fixed ring) or totem (with membership); default by --faults.")

@@ -95,6 +95,13 @@ final class ListenerFanout implements SimulationListener {
     }
 
     @Override
+    public void onNetworkDeaf(long timeNanos, int network, int nodeId) {
+        for (SimulationListener listener : listeners) {
+            listener.onNetworkDeaf(timeNanos, network, nodeId);
+        }
+    }
+
+    @Override
     public void onNetworkLoss(long timeNanos, int network, double probability) {
         for (SimulationListener listener : listeners) {
             listener.onNetworkLoss(timeNanos, network, probability);

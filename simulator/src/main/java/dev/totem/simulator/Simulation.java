@@ -250,6 +250,26 @@ public final class Simulation {
         });
     }
 
+    /**
+     * Node {@code nodeId} hears nothing on network {@code networkIndex} from {@code atNanos} on,
+     * while what it sends there still arrives: every other node's frames to it on that network
+     * are blocked. {@link #healNetwork} lifts it.
+     */
+    public void deafenNetwork(long atNanos, int networkIndex, int nodeId) {
+        SimNetwork network = networks[networkIndex];
+        if (nodeId <= 0) {
+            throw new IllegalArgumentException("deafenNetwork needs a node id, got " + nodeId);
+        }
+        schedule(atNanos, () -> {
+            for (int other : nodeIds()) {
+                if (other != nodeId) {
+                    network.reachability().block(other, nodeId);
+                }
+            }
+            listeners.onNetworkDeaf(nowNanos, networkIndex, nodeId);
+        });
+    }
+
     /** Lifts every partition and block of network {@code networkIndex} alone. */
     public void healNetwork(long atNanos, int networkIndex) {
         SimNetwork network = networks[networkIndex];

@@ -51,6 +51,13 @@ public interface SimulationListener {
     /** Every partition and block of network {@code network} was lifted. */
     default void onNetworkHeal(long timeNanos, int network) {}
 
+    /**
+     * Node {@code nodeId} hears nothing on network {@code network} from now on, while the others
+     * still hear it there: a one-way fault (a receive path broken, or a firewall dropping what comes
+     * in), lifted by {@link #onNetworkHeal}.
+     */
+    default void onNetworkDeaf(long timeNanos, int network, int nodeId) {}
+
     /** Frame copies on network {@code network} are lost with {@code probability} from now on. */
     default void onNetworkLoss(long timeNanos, int network, double probability) {}
 }

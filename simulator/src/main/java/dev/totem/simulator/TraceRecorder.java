@@ -77,6 +77,11 @@ final class TraceRecorder implements SimulationListener {
     }
 
     @Override
+    public void onNetworkDeaf(long timeNanos, int network, int nodeId) {
+        trace.netDeaf(timeNanos, network, nodeId);
+    }
+
+    @Override
     public void onNetworkLoss(long timeNanos, int network, double probability) {
         trace.netLoss(timeNanos, network, probability);
     }

@@ -116,6 +116,22 @@ class MultiNetworkTest {
     }
 
     @Test
+    void aNodeDeafOnOneNetworkIsStillHeardThere() {
+        Simulation sim = simulation(2);
+        sim.deafenNetwork(0, 1, 2);
+        send(sim, 1_000, 1, "1 unheard");
+        send(sim, 1_000, 2, "1 heard");
+        send(sim, 1_000, 1, "0 other");
+        sim.healNetwork(300_000, 1);
+        send(sim, 400_000, 3, "1 healed");
+        sim.runUntil(1_000_000);
+        assertThat(log).containsExactlyInAnyOrder("1 got unheard on 1", "3 got unheard on 1",
+                "1 got heard on 1", "2 got heard on 1", "3 got heard on 1",
+                "1 got other on 0", "2 got other on 0", "3 got other on 0",
+                "1 got healed on 1", "2 got healed on 1", "3 got healed on 1");
+    }
+
+    @Test
     void networkFaultsAreTraced() {
         StringBuilder trace = new StringBuilder();
         Simulation sim = new Simulation(SimConfig.defaults().withNetworks(List.of(NetworkConfig.defaults(),
@@ -125,10 +141,12 @@ class MultiNetworkTest {
         sim.partitionNetwork(1_000, 1, new int[] {2, 1});
         sim.setLossProbability(2_000, 0, 0.25);
         sim.healNetwork(3_000, 1);
+        sim.deafenNetwork(4_000, 0, 2);
         sim.runUntil(10_000);
         assertThat(trace.toString()).contains("{\"t\":1,\"node\":0,\"ev\":\"net_partition\",\"network\":1,\"groups\":[[1,2]]}\n"
                 + "{\"t\":2,\"node\":0,\"ev\":\"net_loss\",\"network\":0,\"loss\":0.25}\n"
-                + "{\"t\":3,\"node\":0,\"ev\":\"net_heal\",\"network\":1}\n");
+                + "{\"t\":3,\"node\":0,\"ev\":\"net_heal\",\"network\":1}\n"
+                + "{\"t\":4,\"node\":0,\"ev\":\"net_deaf\",\"network\":0,\"deaf\":2}\n");
     }
 
     @Test

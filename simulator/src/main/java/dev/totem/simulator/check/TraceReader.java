@@ -34,7 +34,7 @@ import java.util.function.Function;
  *   <li>global {@code partition}: {@code groups}, lists of node ids; {@code block}: {@code from},
  *       {@code to}; {@code heal}; {@code quiet}: no fault from {@code t} on; {@code net_partition}:
  *       {@code network}, {@code groups}; {@code net_heal}: {@code network}; {@code net_loss}:
- *       {@code network}, {@code loss}.
+ *       {@code network}, {@code loss}; {@code net_deaf}: {@code network}, {@code deaf} (a node id).
  * </ul>
  *
  * Fields beyond these are ignored. Lines with an unknown {@code ev} are skipped and counted, so a
@@ -47,7 +47,8 @@ public final class TraceReader {
     private static final Set<String> NODE_EVENTS =
             Set.of("submit", "deliver", "config", "crash", "restart", "pause", "resume", "start");
     private static final Set<String> GLOBAL_EVENTS =
-            Set.of("partition", "block", "heal", "quiet", "net_partition", "net_heal", "net_loss");
+            Set.of("partition", "block", "heal", "quiet", "net_partition", "net_heal", "net_loss",
+                    "net_deaf");
 
     private TraceReader() {}
 
@@ -113,6 +114,10 @@ public final class TraceReader {
                 e.requiredIntArrays("groups");
             }
             case "net_heal", "net_loss" -> e.requiredInteger("network");
+            case "net_deaf" -> {
+                e.requiredInteger("network");
+                e.requiredInteger("deaf");
+            }
             case "pause", "resume", "start", "heal" -> { }
             default -> skipped.merge(ev, 1, Integer::sum);
         }

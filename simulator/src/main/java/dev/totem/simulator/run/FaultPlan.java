@@ -80,7 +80,7 @@ final class FaultPlan {
                     sim.setLossProbability(at, 0, random.nextDouble() * 0.3);
                     sim.setLossProbability(end, 0, 0);
                 }
-                case NONE, CHAOS, NETFAIL, NETFAIL_ALL -> { }
+                case NONE, CHAOS, NETFAIL, NETFAIL_ALL, NETFAIL_ONEWAY -> { }
             }
         }
     }
@@ -106,7 +106,7 @@ final class FaultPlan {
                 sim.partition(at, split(random.nextBoolean()));
                 sim.heal(end);
             } else {
-                switch (random.nextInt(3)) {
+                switch (random.nextInt(profile == FaultProfile.NETFAIL_ONEWAY ? 4 : 3)) {
                     case 0 -> {
                         sim.setLossProbability(at, net, 1.0);
                         sim.setLossProbability(end, net, base);
@@ -115,9 +115,13 @@ final class FaultPlan {
                         sim.partitionNetwork(at, net, split(random.nextBoolean()));
                         sim.healNetwork(end, net);
                     }
-                    default -> {
+                    case 2 -> {
                         sim.setLossProbability(at, net, random.nextDouble() * NETFAIL_DEGRADED_LOSS_MAX);
                         sim.setLossProbability(end, net, base);
+                    }
+                    default -> {
+                        sim.deafenNetwork(at, net, pick());
+                        sim.healNetwork(end, net);
                     }
                 }
             }

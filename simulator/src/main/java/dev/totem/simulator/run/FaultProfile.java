@@ -21,9 +21,18 @@ public enum FaultProfile {
      */
     NETFAIL,
     /** As {@link #NETFAIL}, and now and then every network is cut at once for some nodes. */
-    NETFAIL_ALL;
+    NETFAIL_ALL,
+    /**
+     * As {@link #NETFAIL}, and a quarter of the faults are one-way: a node hears nothing on one
+     * network while what it sends there still arrives (a broken receive path, a firewall on
+     * input). A separate profile, so that netfail's seeds keep their schedules.
+     */
+    NETFAIL_ONEWAY;
 
-    /** Parses the CLI spelling (none, loss, partition, crash, pause, chaos, netfail, netfail-all). */
+    /**
+     * Parses the CLI spelling (none, loss, partition, crash, pause, chaos, netfail, netfail-all,
+     * netfail-oneway).
+     */
     public static FaultProfile parse(String s) {
         for (FaultProfile p : values()) {
             if (p.cliName().equalsIgnoreCase(s.trim())) {
@@ -31,7 +40,7 @@ public enum FaultProfile {
             }
         }
         throw new IllegalArgumentException("unknown fault profile '" + s
-                + "'; expected none, loss, partition, crash, pause, chaos, netfail or netfail-all");
+                + "'; expected none, loss, partition, crash, pause, chaos, netfail, netfail-all or netfail-oneway");
     }
 
     /** The CLI spelling: the name in lower case, with a dash for the underscore. */
@@ -41,6 +50,6 @@ public enum FaultProfile {
 
     /** Whether it fails networks rather than nodes, and so starts once the first ring formed. */
     public boolean failsNetworks() {
-        return this == NETFAIL || this == NETFAIL_ALL;
+        return this == NETFAIL || this == NETFAIL_ALL || this == NETFAIL_ONEWAY;
     }
 }

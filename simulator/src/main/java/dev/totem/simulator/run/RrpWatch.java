@@ -3,6 +3,7 @@ package dev.totem.simulator.run;
 import dev.totem.protocol.api.Effect;
 import dev.totem.rrp.NetworkState;
 import dev.totem.rrp.RrpConfig;
+import dev.totem.rrp.RrpMode;
 import dev.totem.simulator.SimulationListener;
 import dev.totem.simulator.check.Violation;
 import java.util.ArrayList;
@@ -12,14 +13,15 @@ import java.util.Map;
 
 /**
  * The redundant ring's fault detection in a run whose networks fail one at a time
- * ({@link FaultProfile#NETFAIL}), judged from the network faults the simulation applied and the
- * {@code rrp} transitions the nodes reported:
+ * ({@link FaultProfile#NETFAIL}, {@link FaultProfile#NETFAIL_ONEWAY}), judged from the network
+ * faults the simulation applied and the {@code rrp} transitions the nodes reported:
  *
  * <ul>
  *   <li>rrp-detection: a network cut (all its copies lost, or split in two) for longer than the
  *       silence time and two probe intervals is marked faulty by every node before the cut ends
  *       (or one probe interval after): an operator sees the fault, in active mode too, where the
- *       other network's copies hide it from the ring;
+ *       other network's copies hide it from the ring; a node deaf on a network as long is seen
+ *       by that node, and in passive mode by every node, which must stop sending there;
  *   <li>rrp-recovery: once the faults are over, every node uses every network again;
  *   <li>rrp-accuracy: a node marks a network faulty only while a fault touches that network (a
  *       cut, a split, loss above the {@link FaultPlan#NETFAIL_BASE_LOSS_MAX} every network keeps)
@@ -35,6 +37,9 @@ final class RrpWatch implements SimulationListener {
     /** A fault on one network: the network, and when it began and ended. */
     private record Span(int network, long startNanos, long endNanos) {}
 
+    /** A node deaf on one network (it hears nothing there, it is still heard), from start to end. */
+    private record Deafness(int network, int node, long startNanos, long endNanos) {}
+
     /** Per network, when its current fault of any kind (cut, split, degraded) began; -1 while none. */
     private final long[] touchedSince;
     /** Every fault of any kind, ended or not yet. */
@@ -46,6 +51,10 @@ final class RrpWatch implements SimulationListener {
     private final long[] cutSince;
     /** The cuts (every copy lost, or the network split), which every node should see. */
     private final List<Span> cuts = new ArrayList<>();
+    /** Per network, the deaf node and since when; {node, since}, or null while none. */
+    private final long[][] deafSince;
+    /** Every one-way fault ended. */
+    private final List<Deafness> deafness = new ArrayList<>();
     /** Per node, per network, whether the node has it faulty now. */
     private final Map<Integer, boolean[]> faultyNow = new HashMap<>();
     /** Per node, per network, every change of state: {time, 1 faulty or 0 in use}. */
@@ -56,6 +65,7 @@ final class RrpWatch implements SimulationListener {
         this.ids = ids.clone();
         this.cutSince = new long[config.networks()];
         java.util.Arrays.fill(cutSince, -1);
+        this.deafSince = new long[config.networks()][];
         this.touchedSince = new long[config.networks()];
         java.util.Arrays.fill(touchedSince, -1);
         for (int id : ids) {
@@ -89,9 +99,21 @@ final class RrpWatch implements SimulationListener {
     }
 
     @Override
+    public void onNetworkDeaf(long timeNanos, int network, int nodeId) {
+        open(touchedSince, network, timeNanos);
+        if (deafSince[network] == null) {
+            deafSince[network] = new long[] {nodeId, timeNanos};
+        }
+    }
+
+    @Override
     public void onNetworkHeal(long timeNanos, int network) {
         close(cutSince, cuts, network, timeNanos);
         close(touchedSince, touches, network, timeNanos);
+        if (deafSince[network] != null) {
+            deafness.add(new Deafness(network, (int) deafSince[network][0], deafSince[network][1], timeNanos));
+            deafSince[network] = null;
+        }
     }
 
     /** A span of {@code network} begins at {@code timeNanos}, unless one is already open. */
@@ -208,6 +230,29 @@ final class RrpWatch implements SimulationListener {
                     out.add(new Violation("rrp-detection", "node " + id + " never marked network " + c.network()
                             + " faulty while it was cut from " + c.startNanos() / 1_000_000 + " to " + c.endNanos() / 1_000_000
                             + " ms"));
+                }
+            }
+        }
+        List<Deafness> deaf = new ArrayList<>(deafness);
+        for (int n = 0; n < deafSince.length; n++) {
+            if (deafSince[n] != null) {
+                deaf.add(new Deafness(n, (int) deafSince[n][0], deafSince[n][1], nowNanos));
+            }
+        }
+        for (Deafness d : deaf) {
+            if (d.endNanos() - d.startNanos() < detectable) {
+                continue;
+            }
+            // The deaf node hears no probe there; in passive mode the others follow it off the
+            // network when its probe says it left, else their frames there would miss it.
+            for (int id : ids) {
+                if ((id == d.node() || config.mode() == RrpMode.PASSIVE)
+                        && !faultyDuring(changes.get(id).get(d.network()), d.startNanos(),
+                                d.endNanos() + config.probeIntervalNanos())
+                        && out.size() < 5) {
+                    out.add(new Violation("rrp-detection", "node " + id + " never marked network " + d.network()
+                            + " faulty while node " + d.node() + " was deaf on it from " + d.startNanos() / 1_000_000
+                            + " to " + d.endNanos() / 1_000_000 + " ms"));
                 }
             }
         }

@@ -81,8 +81,9 @@ public record Scenario(int nodes, int messages, double lossProbability, double s
         if (networks == 1 && rrpMode != RrpMode.NONE) {
             throw new IllegalArgumentException("rrp " + rrpMode.name().toLowerCase() + " needs at least two networks");
         }
-        if (faults == FaultProfile.NETFAIL && networks < 2) {
-            throw new IllegalArgumentException("the netfail profile fails one network at a time: it needs at least two");
+        if ((faults == FaultProfile.NETFAIL || faults == FaultProfile.NETFAIL_ONEWAY) && networks < 2) {
+            throw new IllegalArgumentException("the " + faults.cliName() + " profile fails one network at a time: it needs"
+                    + " at least two");
         }
         if (layer == null) {
             throw new IllegalArgumentException("layer is required");

@@ -105,7 +105,7 @@ public final class SeedRunner {
         if (scenario.engine() == EngineKind.SRP) {
             sim.addListener(new SafeProbe());
         }
-        this.rrpWatch = scenario.faults() == FaultProfile.NETFAIL
+        this.rrpWatch = scenario.faults() == FaultProfile.NETFAIL || scenario.faults() == FaultProfile.NETFAIL_ONEWAY
                 ? new RrpWatch(RrpConfig.defaults(scenario.rrpMode(), scenario.networks(), totemConfig), ids) : null;
         if (rrpWatch != null) {
             sim.addListener(rrpWatch);

@@ -153,6 +153,14 @@ public final class TraceWriter {
         }
     }
 
+    /** Node {@code deaf} hears nothing on network {@code network} from now on; the others still hear it. */
+    public void netDeaf(long timeNanos, int network, int deaf) {
+        if (begin(timeNanos, GLOBAL_NODE, "net_deaf")) {
+            line.append(",\"network\":").append(network).append(",\"deaf\":").append(deaf);
+            end();
+        }
+    }
+
     /** From now on each frame copy on network {@code network} is lost with {@code probability}. */
     public void netLoss(long timeNanos, int network, double probability) {
         if (begin(timeNanos, GLOBAL_NODE, "net_loss")) {

@@ -53,6 +53,8 @@ class TraceReaderTest {
             {"t":77,"node":0,"ev":"net_partition","network":1,"groups":[[1],[2]]}
             {"t":78,"node":0,"ev":"net_loss","network":0,"loss":0.25}
             {"t":79,"node":0,"ev":"net_heal","network":1}
+            {"t":79,"node":0,"ev":"net_deaf","network":1,"deaf":2}
+            {"t":79,"node":0,"ev":"net_heal","network":1}
             {"t":80,"node":2,"ev":"pause"}
             {"t":85,"node":2,"ev":"resume"}
             {"t":90,"node":2,"ev":"crash"}
@@ -198,6 +200,7 @@ class TraceReaderTest {
                         "\"groups\" should be an array of ints, not 2"),
                 Arguments.of("{\"t\":1,\"node\":0,\"ev\":\"block\",\"from\":1}", "block without \"to\""),
                 Arguments.of("{\"t\":1,\"node\":0,\"ev\":\"net_heal\"}", "net_heal without \"network\""),
+                Arguments.of("{\"t\":1,\"node\":0,\"ev\":\"net_deaf\",\"network\":0}", "net_deaf without \"deaf\""),
                 Arguments.of("{\"t\":1,\"node\":2,\"ev\":\"net_loss\",\"network\":0}", "needs node 0"),
                 Arguments.of("{\"t\":1,\"node\":0,\"ev\":\"x\",\"deep\":" + "[".repeat(1000) + "]".repeat(1000) + "}",
                         "nested deeper"));

@@ -37,6 +37,24 @@ class RedundantRingSimTest {
         noMembershipChange(RrpMode.ACTIVE);
     }
 
+    /**
+     * One-way faults too: a node deaf on a network while the others still hear it there. In
+     * passive mode every node must leave that network (rrp-detection), else its frames there
+     * miss the deaf node: the simulator had only two-way faults until session 27, and a ring
+     * that never followed a deaf member passed every netfail seed.
+     */
+    @Test
+    void aNodeDeafOnOneNetworkIsFollowedOffItWithoutAMembershipChange() {
+        for (RrpMode mode : new RrpMode[] {RrpMode.PASSIVE, RrpMode.ACTIVE}) {
+            for (long seed = 1; seed <= 4; seed++) {
+                SeedRunner.Result r = SeedRunner.run(scenario(FaultProfile.NETFAIL_ONEWAY, mode), seed,
+                        TraceWriter.nowhere());
+                assertThat(r.violations()).as("%s seed %d", mode, seed).isEmpty();
+                assertThat(r.configsAfterFaultStart()).as("%s seed %d", mode, seed).isZero();
+            }
+        }
+    }
+
     @Test
     void withEveryNetworkCutTheMembershipChangesAndVirtualSynchronyHolds() {
         long configs = 0;

@@ -138,4 +138,37 @@ class RrpWatchTest {
 
         assertThat(w.check(10_000 * MS, 0)).isEmpty();
     }
+    @Test
+    void inPassiveModeEveryNodeMustLeaveANetworkAMemberIsDeafOn() {
+        RrpWatch w = watch();
+        w.onNetworkDeaf(1_000 * MS, 0, 2);
+        faulty(w, 1_400, 2, 0);
+        w.onNetworkHeal(3_000 * MS, 0);
+        inUse(w, 4_000, 2, 0);
+
+        List<Violation> v = w.check(10_000 * MS, 0);
+
+        assertThat(v).hasSize(1);
+        assertThat(v.get(0).property()).isEqualTo("rrp-detection");
+        assertThat(v.get(0).detail()).contains("node 1 never marked network 0", "node 2 was deaf on it",
+                "from 1000 to 3000 ms");
+    }
+
+    @Test
+    void inActiveModeOnlyTheDeafNodeMustSeeIt() {
+        RrpWatch w = new RrpWatch(RrpConfig.defaults(RrpMode.ACTIVE, 2, TotemConfig.defaults()), new int[] {1, 2});
+        w.onNetworkDeaf(1_000 * MS, 1, 2);
+        w.onNetworkHeal(3_000 * MS, 1);
+
+        List<Violation> v = w.check(10_000 * MS, 0);
+        assertThat(v).hasSize(1);
+        assertThat(v.get(0).detail()).contains("node 2 never marked network 1");
+
+        RrpWatch seen = new RrpWatch(RrpConfig.defaults(RrpMode.ACTIVE, 2, TotemConfig.defaults()), new int[] {1, 2});
+        seen.onNetworkDeaf(1_000 * MS, 1, 2);
+        faulty(seen, 1_500, 2, 1);
+        seen.onNetworkHeal(3_000 * MS, 1);
+        inUse(seen, 4_000, 2, 1);
+        assertThat(seen.check(10_000 * MS, 0)).isEmpty();
+    }
 }

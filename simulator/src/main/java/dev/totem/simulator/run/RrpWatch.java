@@ -38,7 +38,12 @@ final class RrpWatch implements SimulationListener {
     private record Span(int network, long startNanos, long endNanos) {}
 
     /** A node deaf on one network (it hears nothing there, it is still heard), from start to end. */
-    private record Deafness(int network, int node, long startNanos, long endNanos) {}
+    private record Deafness(int network, int node, long startNanos, long endNanos) {
+        /** This one-way fault, ended at {@code nanos}. */
+        Deafness endedAt(long nanos) {
+            return new Deafness(network, node, startNanos, nanos);
+        }
+    }
 
     /** Per network, when its current fault of any kind (cut, split, degraded) began; -1 while none. */
     private final long[] touchedSince;
@@ -51,8 +56,8 @@ final class RrpWatch implements SimulationListener {
     private final long[] cutSince;
     /** The cuts (every copy lost, or the network split), which every node should see. */
     private final List<Span> cuts = new ArrayList<>();
-    /** Per network, the deaf node and since when; {node, since}, or null while none. */
-    private final long[][] deafSince;
+    /** Per network, its one-way fault going on (its end not known yet), or null while none. */
+    private final Deafness[] deafNow;
     /** Every one-way fault ended. */
     private final List<Deafness> deafness = new ArrayList<>();
     /** Per node, per network, whether the node has it faulty now. */
@@ -65,7 +70,7 @@ final class RrpWatch implements SimulationListener {
         this.ids = ids.clone();
         this.cutSince = new long[config.networks()];
         java.util.Arrays.fill(cutSince, -1);
-        this.deafSince = new long[config.networks()][];
+        this.deafNow = new Deafness[config.networks()];
         this.touchedSince = new long[config.networks()];
         java.util.Arrays.fill(touchedSince, -1);
         for (int id : ids) {
@@ -101,8 +106,8 @@ final class RrpWatch implements SimulationListener {
     @Override
     public void onNetworkDeaf(long timeNanos, int network, int nodeId) {
         open(touchedSince, network, timeNanos);
-        if (deafSince[network] == null) {
-            deafSince[network] = new long[] {nodeId, timeNanos};
+        if (deafNow[network] == null) {
+            deafNow[network] = new Deafness(network, nodeId, timeNanos, -1);
         }
     }
 
@@ -110,9 +115,9 @@ final class RrpWatch implements SimulationListener {
     public void onNetworkHeal(long timeNanos, int network) {
         close(cutSince, cuts, network, timeNanos);
         close(touchedSince, touches, network, timeNanos);
-        if (deafSince[network] != null) {
-            deafness.add(new Deafness(network, (int) deafSince[network][0], deafSince[network][1], timeNanos));
-            deafSince[network] = null;
+        if (deafNow[network] != null) {
+            deafness.add(deafNow[network].endedAt(timeNanos));
+            deafNow[network] = null;
         }
     }
 
@@ -234,9 +239,9 @@ final class RrpWatch implements SimulationListener {
             }
         }
         List<Deafness> deaf = new ArrayList<>(deafness);
-        for (int n = 0; n < deafSince.length; n++) {
-            if (deafSince[n] != null) {
-                deaf.add(new Deafness(n, (int) deafSince[n][0], deafSince[n][1], nowNanos));
+        for (Deafness d : deafNow) {
+            if (d != null) {
+                deaf.add(d.endedAt(nowNanos));
             }
         }
         for (Deafness d : deaf) {

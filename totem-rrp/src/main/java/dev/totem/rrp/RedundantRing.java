@@ -169,7 +169,16 @@ public final class RedundantRing implements TotemEngine {
             monitor.onProbe(nowNanos, network, frame, offset, length);
             return flush();
         }
-        if (mode == RrpMode.NONE || Frames.check(frame, offset, length) != DecodeStatus.OK) {
+        if (mode == RrpMode.NONE) {
+            // One network: only the token resend's watch needs a look at the frame.
+            if (networkSender.watching() && Frames.check(frame, offset, length) == DecodeStatus.OK
+                    && Frames.type(frame, offset) == FrameType.ORF_TOKEN) {
+                networkSender.tokenArrived(frame, offset);
+            }
+            deliver(nowNanos, network, frame);
+            return flush();
+        }
+        if (Frames.check(frame, offset, length) != DecodeStatus.OK) {
             // A bad frame still goes in: the processor counts what it rejects.
             deliver(nowNanos, network, frame);
             return flush();

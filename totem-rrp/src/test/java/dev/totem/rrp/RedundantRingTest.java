@@ -451,4 +451,26 @@ class RedundantRingTest {
         assertThatThrownBy(() -> RrpConfig.defaults(RrpMode.PASSIVE, 1, TotemConfig.defaults()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+    /**
+     * One network: a token that does not come back around is sent again once, 50 ms on, instead
+     * of waiting the processor's token_retransmit (392 ms at token 1650 ms): 1% loss cost a 1600 B
+     * bench 15 % of its throughput and put its p99.9 at 409 ms.
+     */
+    @Test
+    void withOneNetworkALostTokenIsSentAgainOnceAfterTheResendTime() {
+        rrp = new RedundantRing(fake, RrpConfig.defaults(RrpMode.NONE, 1, TotemConfig.defaults()));
+        rrp.start(now);
+        Effects out = rrpSend(new Effect.Send(2, token(1, 5)));
+        assertThat(sent(out)).containsExactly("0 2");
+        assertThat(out.list()).contains(new Effect.SetTimer(TimerKind.RRP_TOKEN_RESEND, 50 * MS));
+        now += 50 * MS;
+        assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).containsExactly("0 2");
+        now += 50 * MS;
+        assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).isEmpty(); // then the processor's
+        assertThat(rrp.stats().tokenResends).isEqualTo(1);
+
+        rrpSend(new Effect.Send(2, token(1, 9)));
+        arrive(0, token(3, 9 + 3)); // it came back around
+        assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).isEmpty();
+    }
 }

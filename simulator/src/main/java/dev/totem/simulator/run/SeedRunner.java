@@ -118,7 +118,7 @@ public final class SeedRunner {
 
     /**
      * Each node's engines, bottom up: the processor ({@code override}'s when given), its redundant
-     * ring when the run has several networks, the crypto layer when it is sealed, and the process
+     * ring (in mode none on one network), the crypto layer when it is sealed, and the process
      * layer on top, as a node stacks them.
      */
     private EngineFactory factory(EngineFactory override) {
@@ -137,11 +137,8 @@ public final class SeedRunner {
         return scenario.sealed() ? SimCrypto.sealed(below) : below;
     }
 
-    /** With several networks, every engine runs under a redundant ring. */
+    /** Every engine runs under a redundant ring, in mode none with one network, as in a node. */
     private EngineFactory redundant(EngineFactory base) {
-        if (scenario.networks() == 1) {
-            return base;
-        }
         RrpConfig rrp = RrpConfig.defaults(scenario.rrpMode(), scenario.networks(), totemConfig);
         return (nodeId, store, random) -> new RedundantRing(base.create(nodeId, store, random), rrp);
     }

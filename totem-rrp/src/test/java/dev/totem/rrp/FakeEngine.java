@@ -38,8 +38,12 @@ final class FakeEngine implements TotemEngine {
     }
 
     static byte[] token(int sender, long tokenSeq) {
+        return token(sender, tokenSeq, 0, 0);
+    }
+
+    static byte[] token(int sender, long tokenSeq, long seq, long aru) {
         byte[] b = new byte[OrfTokenFrame.length(0)];
-        new OrfTokenFrame().wrap(ByteBuffer.wrap(b), 0).init(sender, 0).ringId(RING).tokenSeq(tokenSeq).seq(0).aru(0)
+        new OrfTokenFrame().wrap(ByteBuffer.wrap(b), 0).init(sender, 0).ringId(RING).tokenSeq(tokenSeq).seq(seq).aru(aru)
                 .aruAddr(0).backlog(0).fcc(0).retransFlag(false);
         if (Frames.check(ByteBuffer.wrap(b), 0, b.length) != DecodeStatus.OK) {
             throw new AssertionError("bad test token");

@@ -473,4 +473,34 @@ class RedundantRingTest {
         arrive(0, token(3, 9 + 3)); // it came back around
         assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).isEmpty();
     }
+    /**
+     * An idle ring's representative holds the token longer than the resend time, so the 50 ms
+     * watch made every node send every token twice and count a resend on a healthy idle ring.
+     * Its token is resent after the hold and 50 ms instead (611 ms under corosync's defaults).
+     */
+    @Test
+    void anIdleRingsTokenIsResentOnlyAfterTheRepresentativesHold() {
+        ring(RrpMode.PASSIVE);
+        long tokenSeq = 5;
+        for (int i = 0; i < NetworkSender.IDLE_TOKENS; i++, tokenSeq += 3) {
+            Effects out = rrpSend(new Effect.Send(2, FakeEngine.token(1, tokenSeq, 40, 40)));
+            assertThat(out.list()).as("token %d", i).contains(new Effect.SetTimer(TimerKind.RRP_TOKEN_RESEND, 50 * MS));
+            arrive(i % 2, FakeEngine.token(3, tokenSeq + 3, 40, 40)); // it came back around, on either network
+        }
+        long idleResend = (TotemConfig.defaults().holdMs() + 50) * MS;
+        assertThat(idleResend).isEqualTo(611 * MS);
+        Effects idle = rrpSend(new Effect.Send(2, FakeEngine.token(1, tokenSeq, 40, 40)));
+        assertThat(idle.list()).contains(new Effect.SetTimer(TimerKind.RRP_TOKEN_RESEND, idleResend));
+        String first = sent(idle).get(0);
+        now += idleResend;
+        // Once, on the other network (the token cursor's next).
+        assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).hasSize(1).doesNotContain(first);
+        assertThat(rrp.stats().tokenResends).isEqualTo(1);
+        arrive(0, FakeEngine.token(3, tokenSeq + 3, 40, 40));
+
+        // A new message (the seq moved) or one not yet delivered everywhere (aru below seq): watched.
+        tokenSeq += 3;
+        assertThat(rrpSend(new Effect.Send(2, FakeEngine.token(1, tokenSeq, 41, 40))).list())
+                .contains(new Effect.SetTimer(TimerKind.RRP_TOKEN_RESEND, 50 * MS));
+    }
 }

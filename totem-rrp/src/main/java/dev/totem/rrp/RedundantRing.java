@@ -170,9 +170,11 @@ public final class RedundantRing implements TotemEngine {
             return flush();
         }
         if (mode == RrpMode.NONE) {
-            // One network: only the token resend's watch needs a look at the frame.
-            if (networkSender.watching() && Frames.check(frame, offset, length) == DecodeStatus.OK
-                    && Frames.type(frame, offset) == FrameType.ORF_TOKEN) {
+            // One network: only the token resend's watch needs a look at the frame, and only at a
+            // token's (the type byte first: the multicasts in between are not checked twice).
+            if (networkSender.watching() && length >= Frames.HEADER_LENGTH
+                    && Frames.type(frame, offset) == FrameType.ORF_TOKEN
+                    && Frames.check(frame, offset, length) == DecodeStatus.OK) {
                 networkSender.tokenArrived(frame, offset);
             }
             deliver(nowNanos, network, frame);

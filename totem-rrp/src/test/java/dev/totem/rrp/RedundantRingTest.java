@@ -380,13 +380,10 @@ class RedundantRingTest {
         Effects out = rrpSend(new Effect.Send(2, token(1, 5)));
         assertThat(sent(out)).containsExactly("0 2");
         assertThat(out.list()).contains(new Effect.SetTimer(TimerKind.RRP_TOKEN_RESEND, 50 * MS));
-        now += 50 * MS;
-        assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).containsExactly("1 2");
-        now += 50 * MS;
-        assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).containsExactly("0 2");
-        now += 50 * MS;
-        assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).isEmpty(); // one try per network, then the processor's
-        assertThat(rrp.stats().tokenResends).isEqualTo(2);
+        // One on each network, then three more with the wait doubled, then the processor's timers.
+        assertThat(resendsUntilGivenUp(50)).containsExactly("1 2 then 50", "0 2 then 100", "1 2 then 200",
+                "0 2 then 400", "1 2 then 800");
+        assertThat(rrp.stats().tokenResends).isEqualTo(2 + NetworkSender.BACKOFF_RESENDS);
 
         rrpSend(new Effect.Send(2, token(1, 9)));
         arrive(1, token(3, 9 + 3)); // it came back around
@@ -405,6 +402,30 @@ class RedundantRingTest {
         assertThat(sent(rrpSend(new Effect.Send(2, token(1, 9))))).containsExactly("0 2");
         assertThat(rrp.status().get(0).tokensSent()).isEqualTo(2);
         assertThat(rrp.status().get(1).tokensSent()).isEqualTo(1);
+    }
+
+    /**
+     * Fires the resend timer after each wait it asks for, from {@code firstWaitMs}, until it sends
+     * nothing; returns each resend as "net dest then next wait in ms".
+     */
+    private List<String> resendsUntilGivenUp(long firstWaitMs) {
+        List<String> out = new ArrayList<>();
+        long waitMs = firstWaitMs;
+        for (int i = 0; i < 20; i++) {
+            now += waitMs * MS;
+            Effects e = rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND);
+            List<String> sends = sent(e);
+            if (sends.isEmpty()) {
+                return out;
+            }
+            for (Effect x : e.list()) {
+                if (x instanceof Effect.SetTimer t && t.kind() == TimerKind.RRP_TOKEN_RESEND) {
+                    waitMs = t.delayNanos() / MS;
+                }
+            }
+            out.add(String.join(",", sends) + " then " + waitMs);
+        }
+        throw new AssertionError("the resends never stop: " + out);
     }
 
     private Effects rrpSend(Effect send) {
@@ -463,11 +484,9 @@ class RedundantRingTest {
         Effects out = rrpSend(new Effect.Send(2, token(1, 5)));
         assertThat(sent(out)).containsExactly("0 2");
         assertThat(out.list()).contains(new Effect.SetTimer(TimerKind.RRP_TOKEN_RESEND, 50 * MS));
-        now += 50 * MS;
-        assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).containsExactly("0 2");
-        now += 50 * MS;
-        assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).isEmpty(); // then the processor's
-        assertThat(rrp.stats().tokenResends).isEqualTo(1);
+        assertThat(resendsUntilGivenUp(50)).containsExactly("0 2 then 100", "0 2 then 200", "0 2 then 400",
+                "0 2 then 800");
+        assertThat(rrp.stats().tokenResends).isEqualTo(1 + NetworkSender.BACKOFF_RESENDS);
 
         rrpSend(new Effect.Send(2, token(1, 9)));
         arrive(0, token(3, 9 + 3)); // it came back around

@@ -13,9 +13,10 @@ import java.nio.ByteBuffer;
  * {@link Effects}: passive, one working network round robin (a cursor for tokens, another for
  * the rest); active, every working network; none, network 0. It also watches the last token
  * sent and sends it again when it does not come back around within {@link
- * RrpConfig#tokenResendNanos()}, once per network and then a few times more, backing off: with one network too, where a lost token
- * otherwise stalls the ring for the processor's token_retransmit (392 ms at token 1650 ms; 1%
- * loss cost a 1600 B bench 15 % and put its p99.9 at 409 ms). Single-threaded.
+ * RrpConfig#tokenResendNanos()}, once per network, then a few times more with longer waits.
+ * It does so with one network too, where a lost token otherwise stalls the ring for the
+ * processor's token_retransmit (392 ms at token 1650 ms; 1% loss cost a 1600 B bench 15 % and
+ * put its p99.9 at 409 ms). Single-threaded.
  */
 final class NetworkSender {
     /**
@@ -69,17 +70,20 @@ final class NetworkSender {
     void send(int destination, byte[] frame) {
         FrameType type = typeOf(frame);
         boolean token = type == FrameType.ORF_TOKEN || type == FrameType.COMMIT_TOKEN;
-        int mask = monitor.sendMask();
         if (mode == RrpMode.NONE) {
             emit(0, destination, frame, token);
-        } else if (mode == RrpMode.PASSIVE) {
-            if (token) {
-                emit(tokenCursor = next(mask, tokenCursor), destination, frame, true);
-            } else {
-                emit(frameCursor = next(mask, frameCursor), destination, frame, false);
-            }
         } else {
-            emitOnEach(mask, destination, frame, token);
+            // Per frame, so only where there is a choice of networks.
+            int mask = monitor.sendMask();
+            if (mode == RrpMode.PASSIVE) {
+                if (token) {
+                    emit(tokenCursor = next(mask, tokenCursor), destination, frame, true);
+                } else {
+                    emit(frameCursor = next(mask, frameCursor), destination, frame, false);
+                }
+            } else {
+                emitOnEach(mask, destination, frame, token);
+            }
         }
         if (type == FrameType.ORF_TOKEN && destination != Effect.MULTICAST) {
             watchToken(destination, frame);

@@ -31,6 +31,8 @@ half_load() {
 }
 rate() { sizes "$1" | awk -v s="$2" '$1 == s { print $2 }'; }
 
+# Which Java ran them (figures.sh writes it): with crypto on, the figures depend on it.
+if [ -f "$DIR/java.txt" ]; then sed 's/^figures: //' "$DIR/java.txt"; echo; fi
 printf '| criterion | measured | target | verdict |\n|---|---:|---:|---|\n'
 row() { # name value target-op target
   local name=$1 value=$2 op=$3 target=$4

@@ -19,6 +19,11 @@ if [ "$SCHED_RR" = 1 ]; then RR="--sched-rr"; fi
 OUT=${OUT:-$(mktemp -d /tmp/totem-figures-XXXXXX)}
 mkdir -p "$OUT"
 echo "figures: results in $OUT; totem options: ${T:-corosync defaults}${RR:+ $RR}"
+# The Java matters with crypto on (JDK 17 runs AES-GCM about 3x slower than 18+ on VAES CPUs):
+# ./totem and JGroups' run.sh both take JAVA_HOME's, else the one on PATH.
+java_bin=java
+if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then java_bin="$JAVA_HOME/bin/java"; fi
+echo "figures: java $("$java_bin" -version 2>&1 | head -n 1)" | tee "$OUT/java.txt"
 summary() { grep -E "size=|sweep" | sed 's/^bench [0-9:]* +[ 0-9]*s  //'; }
 
 echo "== compare-jgroups"

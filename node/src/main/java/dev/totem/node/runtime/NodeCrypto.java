@@ -37,6 +37,7 @@ final class NodeCrypto {
      */
     void warmUp(int nodeId) {
         CryptoCipher cipher = setup.cipher();
+        cipher.runtimeAdvice(Runtime.version().feature()).ifPresent(log::info);
         Thread t = new Thread(() -> {
             try {
                 AeadWarmUp.run(cipher, AeadWarmUp.DEFAULT_ROUNDS);

@@ -20,17 +20,6 @@ import java.nio.ByteBuffer;
  */
 final class NetworkSender {
     /**
-     * Tokens sent in a row with the same seq, all delivered (aru = seq), after which the ring is
-     * idle: the representative holds an idle ring's token for {@code hold} (corosync's
-     * seqno_unchanged_const, 30 rotations, makes it idle), so it never came back within the
-     * resend time and every node sent every token twice, a resend counted on a healthy idle ring.
-     * Such a token is resent after {@link RrpConfig#idleTokenResendNanos()}. Not watching it at
-     * all let four losses in a rotation cost the ring again, as the processor's token_retransmit
-     * did (`--faults none --loss 0.04 --seeds 1..300`: 4 re-formations).
-     */
-    static final int IDLE_TOKENS = 30;
-
-    /**
      * Resends after one on each network, each after twice the wait of the one before (50 ms:
      * then 100, 200, 400): a token lost twice in a row (one hop in 10,000 at 1% loss) otherwise
      * waited the processor's token_retransmit. Bounded, so a token nobody can take is left to the
@@ -140,7 +129,11 @@ final class NetworkSender {
             idleSeq = seq;
             idleTokens = 0;
         }
-        long delayNanos = idleTokens >= IDLE_TOKENS ? config.idleTokenResendNanos() : config.tokenResendNanos();
+        // An idle ring's representative holds the token for hold, so it never came back within the
+        // resend time and every node sent every token twice, a resend counted on a healthy ring.
+        // Not watching it at all let four losses in a rotation cost the ring again, as the
+        // processor's token_retransmit did (`--faults none --loss 0.04 --seeds 1..300`: 4 re-formations).
+        long delayNanos = idleTokens >= config.idleTokens() ? config.idleTokenResendNanos() : config.tokenResendNanos();
         resend = new Resend(frame, destination, t.ringRep(), t.ringSeq(), t.tokenSeq(), delayNanos);
         effects.add(new Effect.SetTimer(TimerKind.RRP_TOKEN_RESEND, delayNanos));
     }

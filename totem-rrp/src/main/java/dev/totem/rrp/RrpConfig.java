@@ -19,6 +19,9 @@ import dev.totem.protocol.api.TotemConfig;
  *     eats. Copies are harmless: a receiver drops a token whose token seq it has seen.
  * @param idleTokenResendNanos the same for an idle ring's token, which the representative holds
  *     for {@code hold} before it goes around: at least {@code tokenResendNanos}
+ * @param idleTokens a token sent after this many in a row with its seq, all delivered (aru = seq),
+ *     is an idle ring's, resent after {@code idleTokenResendNanos}: the processor's
+ *     {@code seqno_unchanged_const}, the rotations after which the representative holds the token
  * @param probeIntervalNanos every node multicasts a probe on every network this often, faulty or not
  * @param silenceNanos a network is faulty when a node was heard on another network within this
  *     time but not on this one
@@ -32,7 +35,7 @@ import dev.totem.protocol.api.TotemConfig;
  * @param dedupEntriesPerSender active: recent frames remembered per sender to drop the copies
  */
 public record RrpConfig(RrpMode mode, int networks, long tokenWaitNanos, long tokenResendNanos,
-        long idleTokenResendNanos, long probeIntervalNanos, long silenceNanos, long recoveryNanos, int tokenGapThreshold, int mcastGapThreshold,
+        long idleTokenResendNanos, int idleTokens, long probeIntervalNanos, long silenceNanos, long recoveryNanos, int tokenGapThreshold, int mcastGapThreshold,
         int problemThreshold, long problemDecrementNanos, int dedupEntriesPerSender) {
 
     /** Most networks: corosync 3's knet links (8); the probe's mask of working networks is one byte. */
@@ -65,6 +68,7 @@ public record RrpConfig(RrpMode mode, int networks, long tokenWaitNanos, long to
             throw new IllegalArgumentException("idleTokenResendNanos must be at least tokenResendNanos, got "
                     + idleTokenResendNanos + " < " + tokenResendNanos);
         }
+        positive("idleTokens", idleTokens);
         positive("probeIntervalNanos", probeIntervalNanos);
         if (silenceNanos < 2 * probeIntervalNanos) {
             throw new IllegalArgumentException("silenceNanos must cover at least two probe intervals, got "
@@ -89,16 +93,17 @@ public record RrpConfig(RrpMode mode, int networks, long tokenWaitNanos, long to
     /**
      * The defaults for {@code mode} over {@code networks} networks under a processor configured
      * with {@code totem}: token wait 10 ms and token resend 50 ms (each at most a quarter and a
-     * half of token_retransmit), an idle ring's token resent after {@code hold} and 50 ms (at most
-     * token_retransmit), probes every 100 ms, silence after 550 ms (five probe rounds: three lost
-     * in a row at 1% loss faulted a sound network once an hour or so), recovery after 1 s,
-     * corosync's thresholds (10 tokens, 100 multicasts, 10 problems, decremented every 2 s).
+     * half of token_retransmit), an idle ring's token (after seqno_unchanged_const tokens with one
+     * seq) resent after {@code hold} and 50 ms (at most token_retransmit), probes every 100 ms,
+     * silence after 550 ms (five probe rounds: three lost in a row at 1% loss faulted a sound
+     * network once an hour or so), recovery after 1 s, corosync's thresholds (10 tokens, 100
+     * multicasts, 10 problems, decremented every 2 s).
      */
     public static RrpConfig defaults(RrpMode mode, int networks, TotemConfig totem) {
         long retransmit = totem.tokenRetransmitNanos();
         long resend = Math.max(1, Math.min(50_000_000L, retransmit / 2));
         long idleResend = Math.max(resend, Math.min(retransmit, totem.holdMs() * 1_000_000L + resend));
         return new RrpConfig(mode, networks, Math.max(1, Math.min(10_000_000L, retransmit / 4)), resend, idleResend,
-                100_000_000L, 550_000_000L, 1_000_000_000L, 10, 100, 10, 2_000_000_000L, 256);
+                totem.seqnoUnchangedConst(), 100_000_000L, 550_000_000L, 1_000_000_000L, 10, 100, 10, 2_000_000_000L, 256);
     }
 }

@@ -26,7 +26,11 @@ class RedundantRingTest {
     private long now;
 
     private RedundantRing ring(RrpMode mode) {
-        rrp = new RedundantRing(fake, RrpConfig.defaults(mode, 2, TotemConfig.defaults()));
+        return ring(mode, TotemConfig.defaults());
+    }
+
+    private RedundantRing ring(RrpMode mode, TotemConfig totem) {
+        rrp = new RedundantRing(fake, RrpConfig.defaults(mode, 2, totem));
         rrp.start(now);
         return rrp;
     }
@@ -499,14 +503,29 @@ class RedundantRingTest {
      */
     @Test
     void anIdleRingsTokenIsResentOnlyAfterTheRepresentativesHold() {
-        ring(RrpMode.PASSIVE);
+        assertThat(TotemConfig.defaults().seqnoUnchangedConst()).isEqualTo(30);
+        idleTokenResentAfterHold(TotemConfig.defaults());
+    }
+
+    /** A configured seqno_unchanged_const moves when the representative holds, so it moves the idle rule too. */
+    @Test
+    void theIdleRuleFollowsTheConfiguredSeqnoUnchangedConst() {
+        TotemConfig d = TotemConfig.defaults();
+        idleTokenResentAfterHold(new TotemConfig(d.tokenTimeoutMs(), d.tokenRetransmitMs(), d.holdMs(), d.joinMs(),
+                d.consensusMs(), d.mergeMs(), d.failRecvConst(), 10, d.windowSize(), d.maxMessages(), d.missCountConst(),
+                d.retransmitEntriesMax(), d.frameBytesMax(), d.messageBytesMax(), d.sendQueueFramesMax(),
+                d.sortQueueFramesMax()));
+    }
+
+    private void idleTokenResentAfterHold(TotemConfig totem) {
+        ring(RrpMode.PASSIVE, totem);
         long tokenSeq = 5;
-        for (int i = 0; i < NetworkSender.IDLE_TOKENS; i++, tokenSeq += 3) {
+        for (int i = 0; i < totem.seqnoUnchangedConst(); i++, tokenSeq += 3) {
             Effects out = rrpSend(new Effect.Send(2, FakeEngine.token(1, tokenSeq, 40, 40)));
             assertThat(out.list()).as("token %d", i).contains(new Effect.SetTimer(TimerKind.RRP_TOKEN_RESEND, 50 * MS));
             arrive(i % 2, FakeEngine.token(3, tokenSeq + 3, 40, 40)); // it came back around, on either network
         }
-        long idleResend = (TotemConfig.defaults().holdMs() + 50) * MS;
+        long idleResend = (totem.holdMs() + 50) * MS;
         assertThat(idleResend).isEqualTo(611 * MS);
         Effects idle = rrpSend(new Effect.Send(2, FakeEngine.token(1, tokenSeq, 40, 40)));
         assertThat(idle.list()).contains(new Effect.SetTimer(TimerKind.RRP_TOKEN_RESEND, idleResend));

@@ -53,7 +53,7 @@ public final class SealedEngine implements TotemEngine {
 
     /** Over an engine whose frames are all Totem frames (the processor itself). */
     public SealedEngine(TotemEngine inner, Sealer sealer, Opener opener) {
-        this(inner, sealer, opener, SealedEngine::totemSender);
+        this(inner, sealer, opener, Frames::claimedSender);
     }
 
     /**
@@ -77,15 +77,6 @@ public final class SealedEngine implements TotemEngine {
         this.sealer = sealer;
         this.opener = opener;
         this.claimedSender = claimedSender;
-    }
-
-    /** The sender a Totem frame names in its header, or 0 for anything else (the engine rejects it). */
-    public static int totemSender(ByteBuffer frame) {
-        if (frame.remaining() < Frames.HEADER_LENGTH
-                || (((frame.get(0) & 0xFF) << 8) | (frame.get(1) & 0xFF)) != Frames.MAGIC) {
-            return 0;
-        }
-        return Frames.sender(frame, 0);
     }
 
     /** The engine inside. */

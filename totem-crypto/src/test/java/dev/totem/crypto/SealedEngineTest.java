@@ -9,6 +9,7 @@ import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.TimerKind;
 import dev.totem.protocol.api.TotemEngine;
+import dev.totem.protocol.wire.Frames;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +77,7 @@ class SealedEngineTest {
         if (frame.remaining() >= 8 && (frame.getShort(0) & 0xFFFF) == OWN_MAGIC) {
             return frame.getInt(4);
         }
-        return SealedEngine.totemSender(frame);
+        return Frames.claimedSender(frame);
     }
 
     private static SealedEngine engine(Inner inner) {

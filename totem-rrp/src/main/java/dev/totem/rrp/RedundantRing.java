@@ -64,6 +64,16 @@ public final class RedundantRing implements TotemEngine {
     /** Most peers watched (corosync's PROCESSOR_COUNT_MAX); frames of others pass unwatched. */
     public static final int MAX_PEERS = Frames.MAX_PROCESSORS;
 
+    /**
+     * The node a frame passing through the ring names as its sender (position 0 to limit): a
+     * probe's, or a Totem frame's header's; 0 for anything else. A sealing layer below the ring
+     * drops an opened frame that names another node than the one that sealed it.
+     */
+    public static int claimedSender(ByteBuffer frame) {
+        int probeSender = RrpProbe.claimedSender(frame);
+        return probeSender != 0 ? probeSender : Frames.claimedSender(frame);
+    }
+
     private final TotemEngine inner;
     private final RrpConfig config;
     private final RrpMode mode;

@@ -541,4 +541,13 @@ class RedundantRingTest {
         assertThat(rrpSend(new Effect.Send(2, FakeEngine.token(1, tokenSeq, 41, 40))).list())
                 .contains(new Effect.SetTimer(TimerKind.RRP_TOKEN_RESEND, 50 * MS));
     }
+
+    /** What a sealing layer below the ring checks against the node that sealed a frame. */
+    @Test
+    void aFrameNamesItsSenderByItsProbeOrItsTotemHeader() {
+        assertThat(RedundantRing.claimedSender(ByteBuffer.wrap(RrpProbe.encode(3, 1, 0b11, 7)))).isEqualTo(3);
+        assertThat(RedundantRing.claimedSender(ByteBuffer.wrap(FakeEngine.token(2, 9)))).isEqualTo(2);
+        assertThat(RedundantRing.claimedSender(ByteBuffer.wrap(new byte[40]))).isZero();
+        assertThat(RedundantRing.claimedSender(ByteBuffer.wrap(new byte[3]))).isZero();
+    }
 }

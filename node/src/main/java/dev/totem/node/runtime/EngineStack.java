@@ -9,8 +9,6 @@ import dev.totem.protocol.api.TotemConfig;
 import dev.totem.protocol.api.TotemEngine;
 import dev.totem.rrp.RedundantRing;
 import dev.totem.rrp.RrpConfig;
-import dev.totem.rrp.RrpProbe;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.SplittableRandom;
 
@@ -58,17 +56,11 @@ final class EngineStack {
         } else {
             CryptoSetup c = settings.crypto().get();
             // Sealed as each frame is written (FrameWriter), so a burst leaves while it is sealed.
-            this.sealed = new SealedEngine(ring, sealer, Opener.create(c.cipher(), c.key()), EngineStack::claimedSender,
+            this.sealed = new SealedEngine(ring, sealer, Opener.create(c.cipher(), c.key()), RedundantRing::claimedSender,
                     SealedEngine.SealTiming.ON_WRITE);
             this.crypto = new NodeCrypto(c, sealed, log);
             this.driven = sealed;
         }
-    }
-
-    /** The sender an opened frame names: a probe's, or a Totem frame's. */
-    private static int claimedSender(ByteBuffer frame) {
-        int probeSender = RrpProbe.claimedSender(frame);
-        return probeSender != 0 ? probeSender : SealedEngine.totemSender(frame);
     }
 
     /** The processor, for its state and counters. */

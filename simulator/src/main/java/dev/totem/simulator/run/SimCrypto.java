@@ -7,9 +7,8 @@ import dev.totem.crypto.KeyFile;
 import dev.totem.crypto.Opener;
 import dev.totem.crypto.SealedEngine;
 import dev.totem.crypto.Sealer;
-import dev.totem.rrp.RrpProbe;
+import dev.totem.rrp.RedundantRing;
 import dev.totem.simulator.EngineFactory;
-import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 
 /**
@@ -44,13 +43,7 @@ final class SimCrypto {
         return (nodeId, store, random) -> {
             Sealer sealer = Sealer.create(CIPHER, key, nodeId, random);
             return new SealedEngine(below.create(nodeId, store, random), sealer, Opener.create(CIPHER, key),
-                    SimCrypto::claimedSender);
+                    RedundantRing::claimedSender);
         };
-    }
-
-    /** The sender an opened frame names: a probe's, or a Totem frame's (as the node reads it). */
-    private static int claimedSender(ByteBuffer frame) {
-        int probeSender = RrpProbe.claimedSender(frame);
-        return probeSender != 0 ? probeSender : SealedEngine.totemSender(frame);
     }
 }

@@ -110,6 +110,18 @@ public final class Frames {
         return FrameType.ofCode(Bytes.u8(buf, offset + TYPE_OFFSET));
     }
 
+    /**
+     * The sender a Totem frame names in its header (position 0 to limit), or 0 for anything that
+     * does not start with a Totem header: what a layer that authenticates nodes below the engine
+     * checks against the node that sealed the frame.
+     */
+    public static int claimedSender(ByteBuffer frame) {
+        if (frame.remaining() < HEADER_LENGTH || Bytes.u16(frame, MAGIC_OFFSET) != MAGIC) {
+            return 0;
+        }
+        return sender(frame, 0);
+    }
+
     /** The node id of the node that put the frame on the wire. */
     public static int sender(ByteBuffer buf, int offset) {
         return Bytes.i32(buf, offset + SENDER_OFFSET);

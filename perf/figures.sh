@@ -9,11 +9,17 @@
 #      SCHED_RR [0] 1 runs the nodes with system.sched_rr (./totem bench --sched-rr, root), and
 #        JGroups under chrt --rr 1; the ipc run keeps normal scheduling (see perf/README.md)
 #      CRYPTO [on] for the JGroups comparison (off: the same features as JGroups' configuration)
+#      SITTINGS [1] sittings per JGroups comparison (compare-jgroups.sh's: its table gives medians)
+#      PAIRS [1] rounds of the embedded 1600 B runs (safe, agreed, clear), one after another: the
+#        safe and crypto criteria then take the median of the rounds' ratios (one run of each
+#        spreads by 15-25 % on a 2-core host, so one round can flip a verdict either way)
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 T=${TOTEM_OPTS-"--netmtu 60000 --window 120 --max-messages 30"}
 SCHED_RR=${SCHED_RR:-0}
 CRYPTO=${CRYPTO:-on}
+SITTINGS=${SITTINGS:-1}
+PAIRS=${PAIRS:-1}
 RR=""
 if [ "$SCHED_RR" = 1 ]; then RR="--sched-rr"; fi
 OUT=${OUT:-$(mktemp -d /tmp/totem-figures-XXXXXX)}
@@ -25,16 +31,19 @@ java_bin=java
 if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then java_bin="$JAVA_HOME/bin/java"; fi
 echo "figures: java $("$java_bin" -version 2>&1 | head -n 1)" | tee "$OUT/java.txt"
 summary() { grep -E "size=|sweep" | sed 's/^bench [0-9:]* +[ 0-9]*s  //'; }
+# compare-jgroups.sh ends with its table (5 lines), and with SITTINGS > 1 each sitting's ratios.
+shown=5
+if [ "$SITTINGS" -gt 1 ]; then shown=10; fi
 
 echo "== compare-jgroups"
-SCHED_RR="$SCHED_RR" CRYPTO="$CRYPTO" DURATION=8 WARMUP=20 TOTEM_OPTS="$T" OUT="$OUT/compare" bash "$root/perf/compare-jgroups.sh" 2>&1 | tail -5
+SITTINGS="$SITTINGS" SCHED_RR="$SCHED_RR" CRYPTO="$CRYPTO" DURATION=8 WARMUP=20 TOTEM_OPTS="$T" OUT="$OUT/compare" bash "$root/perf/compare-jgroups.sh" 2>&1 | tail -n "$shown"
 if [ "$CRYPTO" = on ]; then
   # JGroups' configuration has no encryption: the like-for-like comparison is in the clear.
   echo "== compare-jgroups, totem in the clear"
-  SCHED_RR="$SCHED_RR" CRYPTO=off DURATION=8 WARMUP=20 TOTEM_OPTS="$T" OUT="$OUT/compare-clear" bash "$root/perf/compare-jgroups.sh" 2>&1 | tail -5
+  SITTINGS="$SITTINGS" SCHED_RR="$SCHED_RR" CRYPTO=off DURATION=8 WARMUP=20 TOTEM_OPTS="$T" OUT="$OUT/compare-clear" bash "$root/perf/compare-jgroups.sh" 2>&1 | tail -n "$shown"
   # The other like-for-like reading: JGroups encrypted too (SYM_ENCRYPT, FIFO; compare-jgroups.sh).
   echo "== compare-jgroups, JGroups encrypted too"
-  JGROUPS_CRYPTO=on SCHED_RR="$SCHED_RR" CRYPTO=on DURATION=8 WARMUP=20 TOTEM_OPTS="$T" OUT="$OUT/compare-encrypted" bash "$root/perf/compare-jgroups.sh" 2>&1 | tail -6
+  JGROUPS_CRYPTO=on SITTINGS="$SITTINGS" SCHED_RR="$SCHED_RR" CRYPTO=on DURATION=8 WARMUP=20 TOTEM_OPTS="$T" OUT="$OUT/compare-encrypted" bash "$root/perf/compare-jgroups.sh" 2>&1 | tail -n "$((shown + 1))"
 fi
 echo "== ipc"
 "$root/totem" bench --mode ipc --seconds 8 $T --out "$OUT/ipc" 2>&1 | summary
@@ -42,11 +51,15 @@ echo "== ipc"
 # run above is the crypto-on side).
 echo "== ipc 1600 B clear --crypto off"
 "$root/totem" bench --mode ipc --sizes 1600 --seconds 8 --crypto off $T --out "$OUT/ipc-clear" 2>&1 | summary
-for run in "safe --guarantee safe" "agreed --guarantee agreed" "clear --crypto off"; do
-  set -- $run
-  echo "== 1600 B $*"
-  name=$1; shift
-  "$root/totem" bench --sizes 1600 --seconds 8 --warmup 20 "$@" $T $RR --out "$OUT/$name" 2>&1 | summary
+for round in $(seq 1 "$PAIRS"); do
+  suffix=""
+  if [ "$round" -gt 1 ]; then suffix="-$round"; fi
+  for run in "safe --guarantee safe" "agreed --guarantee agreed" "clear --crypto off"; do
+    set -- $run
+    echo "== 1600 B $*${suffix:+ (round $round)}"
+    name=$1; shift
+    "$root/totem" bench --sizes 1600 --seconds 8 --warmup 20 "$@" $T $RR --out "$OUT/$name$suffix" 2>&1 | summary
+  done
 done
 echo "== latency against load, 1600 B"
 # The sweep offers fractions of this run's own maximum: measure it as warm as the runs above (with

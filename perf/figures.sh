@@ -31,19 +31,26 @@ java_bin=java
 if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then java_bin="$JAVA_HOME/bin/java"; fi
 echo "figures: java $("$java_bin" -version 2>&1 | head -n 1)" | tee "$OUT/java.txt"
 summary() { grep -E "size=|sweep" | sed 's/^bench [0-9:]* +[ 0-9]*s  //'; }
-# compare-jgroups.sh ends with its table (5 lines), and with SITTINGS > 1 each sitting's ratios.
-shown=5
-if [ "$SITTINGS" -gt 1 ]; then shown=10; fi
+# One JGroups comparison into OUT/$1 (its log beside it), then its table, which with SITTINGS > 1
+# also lists each sitting's ratios.
+compare() {
+  local name=$1
+  shift
+  rm -f "$OUT/$name/table.md"
+  env "$@" SITTINGS="$SITTINGS" SCHED_RR="$SCHED_RR" DURATION=8 WARMUP=20 TOTEM_OPTS="$T" OUT="$OUT/$name" \
+    bash "$root/perf/compare-jgroups.sh" >"$OUT/$name.log" 2>&1
+  cat "$OUT/$name/table.md" 2>/dev/null || tail -n 5 "$OUT/$name.log"
+}
 
 echo "== compare-jgroups"
-SITTINGS="$SITTINGS" SCHED_RR="$SCHED_RR" CRYPTO="$CRYPTO" DURATION=8 WARMUP=20 TOTEM_OPTS="$T" OUT="$OUT/compare" bash "$root/perf/compare-jgroups.sh" 2>&1 | tail -n "$shown"
+compare compare CRYPTO="$CRYPTO"
 if [ "$CRYPTO" = on ]; then
   # JGroups' configuration has no encryption: the like-for-like comparison is in the clear.
   echo "== compare-jgroups, totem in the clear"
-  SITTINGS="$SITTINGS" SCHED_RR="$SCHED_RR" CRYPTO=off DURATION=8 WARMUP=20 TOTEM_OPTS="$T" OUT="$OUT/compare-clear" bash "$root/perf/compare-jgroups.sh" 2>&1 | tail -n "$shown"
+  compare compare-clear CRYPTO=off
   # The other like-for-like reading: JGroups encrypted too (SYM_ENCRYPT, FIFO; compare-jgroups.sh).
   echo "== compare-jgroups, JGroups encrypted too"
-  JGROUPS_CRYPTO=on SITTINGS="$SITTINGS" SCHED_RR="$SCHED_RR" CRYPTO=on DURATION=8 WARMUP=20 TOTEM_OPTS="$T" OUT="$OUT/compare-encrypted" bash "$root/perf/compare-jgroups.sh" 2>&1 | tail -n "$((shown + 1))"
+  compare compare-encrypted CRYPTO=on JGROUPS_CRYPTO=on
 fi
 echo "== ipc"
 "$root/totem" bench --mode ipc --seconds 8 $T --out "$OUT/ipc" 2>&1 | summary

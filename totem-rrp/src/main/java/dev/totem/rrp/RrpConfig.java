@@ -35,8 +35,9 @@ import dev.totem.protocol.api.TotemConfig;
  * @param dedupEntriesPerSender active: recent frames remembered per sender to drop the copies
  */
 public record RrpConfig(RrpMode mode, int networks, long tokenWaitNanos, long tokenResendNanos,
-        long idleTokenResendNanos, int idleTokens, long probeIntervalNanos, long silenceNanos, long recoveryNanos, int tokenGapThreshold, int mcastGapThreshold,
-        int problemThreshold, long problemDecrementNanos, int dedupEntriesPerSender) {
+        long idleTokenResendNanos, int idleTokens, long probeIntervalNanos, long silenceNanos, long recoveryNanos,
+        int tokenGapThreshold, int mcastGapThreshold, int problemThreshold, long problemDecrementNanos,
+        int dedupEntriesPerSender) {
 
     /** Most networks: corosync 3's knet links (8); the probe's mask of working networks is one byte. */
     public static final int MAX_NETWORKS = 8;

@@ -5,19 +5,22 @@ import java.util.function.ObjIntConsumer;
 /**
  * Puts the frames of the engine's answers on the networks, for the event loop: each is sealed as
  * it is written when crypto is on ({@link EngineStack#sealForWire}, into one array the networks
- * copy from), a frame for this node itself
- * (a ring of one) goes back through the loop, and writes are flushed to the sockets once per
- * answer, before its deliveries and configuration changes, and every {@link #FLUSH_SEALED_BYTES}
- * of sealed frames. Event loop only.
+ * copy from), a frame for this node itself (a ring of one) goes back through the loop, and
+ * writes are flushed to the sockets once per answer, before its deliveries and configuration
+ * changes, and every {@link #FLUSH_BYTES} of frames. Event loop only.
  */
 final class FrameWriter {
     /**
-     * With crypto on, sealed frames are flushed to the sockets once this many bytes wait, not
-     * only at the end of the answer: sealing costs about 0.4 us per KB, so the peers get the
-     * first frames of a burst some 25 us after the token came rather than after all were sealed
-     * (which left them idle meanwhile: 14 % of two CPUs in a 1600 B bench).
+     * Frames are flushed to the sockets once this many bytes wait, not only at the end of the
+     * answer. Sealing costs about 0.4 us per KB, so with crypto on the peers get the first frames
+     * of a burst some 25 us after the token came rather than after all were sealed (which left
+     * them idle meanwhile: 14 % of two CPUs in a 1600 B bench). In the clear, a token visit's 30
+     * frames of 60 KB each took a new direct buffer while the earlier ones waited for the flush,
+     * so every copy into one went to memory out of cache: netty's copy of the sent frames fell
+     * from 9.7 % to 3.3 % of a bench's samples when they were flushed as they came
+     * (perf/README.md, session 29).
      */
-    static final int FLUSH_SEALED_BYTES = 64 << 10;
+    static final int FLUSH_BYTES = 64 << 10;
 
     private final EngineStack stack;
     private final Networks networks;
@@ -26,8 +29,8 @@ final class FrameWriter {
     private final ObjIntConsumer<byte[]> toSelf;
     /** Frames written to the sockets and not yet flushed. */
     private boolean unflushed;
-    /** Bytes sealed and written since the last flush (crypto on). */
-    private int sealedUnflushedBytes;
+    /** Bytes written since the last flush. */
+    private int unflushedBytes;
     /** Where frames for the sockets are sealed (crypto on); as large as the largest sealed so far. */
     private byte[] sealed = new byte[0];
 
@@ -47,6 +50,7 @@ final class FrameWriter {
         }
         if (!stack.sealsOnWrite()) {
             networks.send(network, destination, frame, 0, frame.length);
+            flushEvery(frame.length);
             return;
         }
         // Sealed into one reused array, which the network copies: a new 60 KB array per frame cost
@@ -58,10 +62,14 @@ final class FrameWriter {
         }
         int length = stack.sealForWire(frame, sealed);
         networks.send(network, destination, sealed, 0, length);
-        // Out before the next frame is sealed once enough waits: the peers open these meanwhile.
-        sealedUnflushedBytes += length;
-        if (sealedUnflushedBytes >= FLUSH_SEALED_BYTES) {
-            sealedUnflushedBytes = 0;
+        flushEvery(length);
+    }
+
+    /** Flushes the writes once {@link #FLUSH_BYTES} wait: the peers take these in while the next are sealed or copied. */
+    private void flushEvery(int length) {
+        unflushedBytes += length;
+        if (unflushedBytes >= FLUSH_BYTES) {
+            unflushedBytes = 0;
             networks.flushWritten();
         }
     }
@@ -76,7 +84,7 @@ final class FrameWriter {
     /** Flushes every network's writes to its sockets. */
     void flush() {
         unflushed = false;
-        sealedUnflushedBytes = 0;
+        unflushedBytes = 0;
         networks.flush();
     }
 }

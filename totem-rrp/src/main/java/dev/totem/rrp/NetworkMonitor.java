@@ -225,8 +225,7 @@ final class NetworkMonitor {
                 // A node that cannot receive on a network tells only by leaving it: its frames
                 // still reach us there, and so do its probes. Multicasts on it miss that node,
                 // so the ring must leave it too (corosync's counters spread this round the ring).
-                markFaulty(n.index, "node " + sender + " stopped sending on it");
-                n.faultedBy = sender;
+                markFaulty(n.index, "node " + sender + " stopped sending on it", sender);
             }
         }
     }
@@ -350,12 +349,20 @@ final class NetworkMonitor {
     }
 
     private void markFaulty(int network, String reason) {
+        markFaulty(network, reason, 0);
+    }
+
+    /**
+     * @param faultedBy the node whose leaving the network made it faulty here (0 when none): while
+     *     it stays away, hearing every node there does not bring the network back
+     */
+    private void markFaulty(int network, String reason, int faultedBy) {
         Network n = nets[network];
         if (n.state == NetworkState.FAULTY) {
             return;
         }
         n.state = NetworkState.FAULTY;
-        n.faultedBy = 0;
+        n.faultedBy = faultedBy;
         n.faults++;
         n.lastFault = reason;
         n.healthySinceNanos = -1;

@@ -48,25 +48,22 @@ final class FrameWriter {
             toSelf.accept(stack.wireFrame(frame), network); // the loop keeps it: an array of its own
             return;
         }
-        if (!stack.sealsOnWrite()) {
-            networks.send(network, destination, frame, 0, frame.length);
-            flushEvery(frame.length);
-            return;
+        byte[] out = frame;
+        int length = frame.length;
+        if (stack.sealsOnWrite()) {
+            // Sealed into one reused array, which the network copies: a new 60 KB array per frame
+            // cost its zeroing, in memory the young generation had not touched for a while, at half
+            // the cost of the cipher itself on a JDK with the fused AES-GCM stub (perf/README.md,
+            // session 22).
+            int needed = stack.sealedBytesMax(frame.length);
+            if (sealed.length < needed) {
+                sealed = new byte[needed];
+            }
+            length = stack.sealForWire(frame, sealed);
+            out = sealed;
         }
-        // Sealed into one reused array, which the network copies: a new 60 KB array per frame cost
-        // its zeroing, in memory the young generation had not touched for a while, at half the
-        // cost of the cipher itself on a JDK with the fused AES-GCM stub (perf/README.md, session 22).
-        int needed = stack.sealedBytesMax(frame.length);
-        if (sealed.length < needed) {
-            sealed = new byte[needed];
-        }
-        int length = stack.sealForWire(frame, sealed);
-        networks.send(network, destination, sealed, 0, length);
-        flushEvery(length);
-    }
-
-    /** Flushes the writes once {@link #FLUSH_BYTES} wait: the peers take these in while the next are sealed or copied. */
-    private void flushEvery(int length) {
+        networks.send(network, destination, out, 0, length);
+        // Out once enough waits: the peers take these in while the next are sealed or copied.
         unflushedBytes += length;
         if (unflushedBytes >= FLUSH_BYTES) {
             unflushedBytes = 0;

@@ -10,7 +10,7 @@ import java.util.List;
  * it collected every 45 ms and the collector threads took a tenth of all CPU at 8000 B. With a
  * young generation of 1 GB it collects every half second: embedded, in the clear, two alternating
  * pairs, 1600 B 947k / 913k msgs/s before against 1,079k / 1,155k, 8000 B 205k / 232k against
- * 242k / 253k (perf/README.md, session 21). The heap is fixed at start (-Xms), as JGroups' bench
+ * 242k / 253k (perf/HISTORY.md, session 21). The heap is fixed at start (-Xms), as JGroups' bench
  * runs its members, so that the young generation is never larger than the heap.
  *
  * <p>The heap's pages are touched at start ({@code -XX:+AlwaysPreTouch}) and the collector keeps
@@ -19,7 +19,7 @@ import java.util.List;
  * generation 20-25 s in, took 40-200 ms, in all six JVMs of an ipc run at once (they allocate at
  * the same pace); a client that stopped reading for that long fell 64 MB behind and its node
  * disconnected it, in half of the ipc runs at 1600 B with crypto on. With both: ten runs of ten
- * passed, collections of 5-15 ms in the counted window (perf/README.md, session 23). The heap
+ * passed, collections of 5-15 ms in the counted window (perf/HISTORY.md, session 23). The heap
  * is in transparent huge pages ({@code -XX:+UseTransparentHugePages}; where the kernel has none,
  * the JVM says so on stderr and goes on): a node writes each received frame into fresh heap, a
  * TLB miss every 4 KB otherwise; crypto on, alternating pairs, 1600 B embedded 690k against 718k

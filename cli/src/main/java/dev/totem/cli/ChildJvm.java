@@ -29,7 +29,7 @@ final class ChildJvm {
      * Nodes, bench clients and lock replicas keep what they allocate for a ring rotation or two:
      * messages in flight, requests. G1 promoted that and paused a busy lock replica for 50-150 ms
      * every half second, where the parallel collector collects in 5-6 ms. In ipc mode at 64 B,
-     * nodes and clients with it carried 8-13 % more than with G1 (perf/README.md, session 19).
+     * nodes and clients with it carried 8-13 % more than with G1 (perf/HISTORY.md, session 19).
      * No generation sizes here: they belong with the heap size each caller picks (the bench's
      * nodes: {@link BenchHeaps}).
      */

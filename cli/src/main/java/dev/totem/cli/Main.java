@@ -66,7 +66,7 @@ public final class Main implements Callable<Integer> {
      */
     public static void main(String[] args) {
         // Netty samples one buffer in 128 for leak reports, each with a stack trace: 1.4 % of a
-        // node's CPU at 8000 B (perf/README.md). Set before netty reads it; tests, which do not
+        // node's CPU at 8000 B (perf/HISTORY.md, session 27). Set before netty reads it; tests, which do not
         // start here, keep the sampling, and -Dio.netty.leakDetection.level=simple brings it back.
         if (System.getProperty(NETTY_LEAK_DETECTION) == null) {
             System.setProperty(NETTY_LEAK_DETECTION, "disabled");

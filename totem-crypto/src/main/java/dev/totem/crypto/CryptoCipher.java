@@ -69,7 +69,7 @@ public enum CryptoCipher {
         String measured = this == AES256_GCM ? "6.4 against 18.3 GB/s" : "0.46 against 4.2 GB/s";
         return Optional.of("crypto_cipher " + configName + " on Java " + javaFeature + " runs without the vector code of"
                 + " Java " + fastFrom + " and newer: on a CPU with AVX-512 (and VAES for aes256) Java 21 or newer"
-                + " seals and opens frames several times faster (" + measured + " measured on one host, perf/README.md);"
+                + " seals and opens frames several times faster (" + measured + " measured on one host, totem-crypto/README.md);"
                 + " ./totem runs the Java of JAVA_HOME");
     }
 

@@ -18,7 +18,7 @@ final class FrameWriter {
      * frames of 60 KB each took a new direct buffer while the earlier ones waited for the flush,
      * so every copy into one went to memory out of cache: netty's copy of the sent frames fell
      * from 9.7 % to 3.3 % of a bench's samples when they were flushed as they came
-     * (perf/README.md, session 29).
+     * (perf/HISTORY.md, session 29).
      */
     static final int FLUSH_BYTES = 64 << 10;
 
@@ -53,7 +53,7 @@ final class FrameWriter {
         if (stack.sealsOnWrite()) {
             // Sealed into one reused array, which the network copies: a new 60 KB array per frame
             // cost its zeroing, in memory the young generation had not touched for a while, at half
-            // the cost of the cipher itself on a JDK with the fused AES-GCM stub (perf/README.md,
+            // the cost of the cipher itself on a JDK with the fused AES-GCM stub (perf/HISTORY.md,
             // session 22).
             int needed = stack.sealedBytesMax(frame.length);
             if (sealed.length < needed) {

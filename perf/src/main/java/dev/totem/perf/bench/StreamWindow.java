@@ -6,7 +6,7 @@ package dev.totem.perf.bench;
  * so cpgbench there never has more waiting. Deeper queues add no throughput, only waiting: with
  * 2,000 messages of 8000 B each one waited 300 ms in the node, and the copying collector moved
  * them again and again (IPC at 8000 B, alternating: 29k and 26k msgs/s before the byte bound, 33k
- * after; perf/README.md, session 15).
+ * after; perf/HISTORY.md, session 15).
  */
 public final class StreamWindow {
     /** At most this many unanswered multicasts, however small. */

@@ -24,6 +24,9 @@ import java.util.function.BooleanSupplier;
  * its {@link NodeCpg.Loop}.
  */
 final class EngineDriver implements NodeCpg.Loop {
+    /** Submits of one drain that share a reading of the clock. */
+    static final int SUBMITS_PER_CLOCK_READ = 64;
+
     /** The processor, for its state before each input (logged with an engine failure). */
     private final TotemProcessor engine;
     /** What the loop drives: the top of the stack, under the CPG service or not. */
@@ -45,6 +48,8 @@ final class EngineDriver implements NodeCpg.Loop {
     /** A task to run the CPG clients' callbacks is queued on the loop. */
     private boolean cpgDispatchScheduled;
     private MembershipState stateBeforeInput = MembershipState.GATHER;
+    /** The time of the submits of one drain (a drain is a stretch). */
+    private final StretchClock submitClock = new StretchClock(System::nanoTime, SUBMITS_PER_CLOCK_READ);
 
     /**
      * Builds the frame writer and the timers here: both call back into this driver (a token for
@@ -159,6 +164,7 @@ final class EngineDriver implements NodeCpg.Loop {
 
     /** On the loop: the accepted submits to the engine, in order, as its send queue has room. */
     void drainSubmits() {
+        submitClock.newStretch();
         if (submits.drain(this::submitOnLoop, this::submitDropped)) {
             loop.execute(this::drainSubmits);
         }
@@ -183,7 +189,7 @@ final class EngineDriver implements NodeCpg.Loop {
         stateBeforeInput = engine.state();
         Effects effects;
         try {
-            effects = driven.submit(System.nanoTime(), payload, guarantee);
+            effects = driven.submit(submitClock.nowNanos(), payload, guarantee);
         } catch (RuntimeException e) {
             engineFailed("a submit of " + payload.length + " bytes", e);
             return SubmitStatus.NOT_READY;

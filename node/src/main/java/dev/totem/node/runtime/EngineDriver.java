@@ -112,7 +112,7 @@ final class EngineDriver implements NodeCpg.Loop {
     /** The node closes: no more inputs, the queued submits dropped, every timer disarmed. */
     void stop() {
         engineRunning = false;
-        submits.clear(true);
+        submits.clearOnLoop();
         timers.disarmAll();
     }
 

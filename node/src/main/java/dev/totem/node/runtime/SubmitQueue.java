@@ -137,16 +137,19 @@ final class SubmitQueue {
     }
 
     /**
-     * Any thread: drops every queued message, the node left or closed before the engine took
-     * them. The chunk the loop has taken goes only when the loop calls it ({@code onLoop}): no
-     * other thread touches it, and the node hands the engine nothing more once it has left.
+     * Any thread: drops the messages still in the queue, when the node stops taking submits. The
+     * chunk the loop has taken stays: no other thread touches it, and the loop drops it with
+     * {@link #clearOnLoop} when it stops or leaves.
      */
-    void clear(boolean onLoop) {
+    void clear() {
         queue.clear();
-        if (onLoop) {
-            taken.clear();
-            takenCount = 0;
-        }
         bytes.set(0);
+    }
+
+    /** Loop: drops every queued message, the taken chunk included: the node left or closed. */
+    void clearOnLoop() {
+        taken.clear();
+        takenCount = 0;
+        clear();
     }
 }

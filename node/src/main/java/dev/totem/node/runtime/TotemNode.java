@@ -256,14 +256,14 @@ public final class TotemNode implements AutoCloseable {
         }
         if (phase != Phase.RUNNING) {
             // The loop may have drained the queue for the last time before our offer.
-            submits.clear(false);
+            submits.clear();
             return SubmitStatus.NOT_READY;
         }
         if (submits.claimDrain()) {
             try {
                 loop.execute(driver::drainSubmits);
             } catch (RejectedExecutionException e) {
-                submits.clear(false);
+                submits.clear();
                 return SubmitStatus.NOT_READY;
             }
         }
@@ -511,7 +511,7 @@ public final class TotemNode implements AutoCloseable {
     private void leaveOnLoop() {
         if (driver.leaveEngine()) {
             phase(Phase.LEFT, "left ring " + engine.ringId() + " cleanly");
-            submits.clear(true);
+            submits.clearOnLoop();
         }
         // Close once the leave frames are on the wire (the flush above wrote them to the sockets).
         networks.whenWritten(this::shutdownOnLoop);

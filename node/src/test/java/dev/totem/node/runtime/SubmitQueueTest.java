@@ -108,7 +108,7 @@ class SubmitQueueTest {
     }
 
     @Test
-    void clearFromAnotherThreadLeavesTheLoopsChunkAndTheLoopDropsIt() {
+    void clearLeavesTheLoopsChunkAndClearOnLoopDropsIt() {
         SubmitQueue q = new SubmitQueue(100, 1 << 20, 1000);
         for (int i = 0; i < 20; i++) {
             q.offer(message(i), Guarantee.AGREED);
@@ -117,9 +117,9 @@ class SubmitQueueTest {
         engine.room = 5;
         q.drain(engine, NOT_DROPPED);
         assertThat(q.size()).isEqualTo(15);
-        q.clear(false);
+        q.clear();
         assertThat(q.size()).as("the 15 the loop took stay its own").isEqualTo(15);
-        q.clear(true);
+        q.clearOnLoop();
         assertThat(q.size()).isZero();
         engine.room = Integer.MAX_VALUE;
         assertThat(q.drain(engine, NOT_DROPPED)).isFalse();

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -30,10 +31,13 @@ import java.util.function.ToDoubleFunction;
  * <p>Thread safety: counters and gauges read an immutable {@link Snapshot} through a volatile
  * field, which the event loop replaces once a second; a scrape on the HTTP thread therefore never
  * touches engine state, and sees numbers at most a second old. Only the delivery latency timer
- * is recorded directly (Micrometer timers are thread safe).
+ * is recorded directly (Micrometer timers are thread safe), against a {@link CoarseWallClock} that
+ * each snapshot advances.
  */
 final class NodeMetrics {
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final CoarseWallClock clock = new CoarseWallClock(System::currentTimeMillis);
+    private final PrometheusMeterRegistry registry =
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), clock);
     private final Timer deliveryLatency;
     private volatile Snapshot snapshot;
     private volatile double tokenRotationsPerSecond;
@@ -123,6 +127,7 @@ final class NodeMetrics {
 
     /** Publishes the loop's latest numbers; returns the frames retransmitted per second since the last one. */
     double publish(Snapshot next) {
+        clock.advance();
         Snapshot previous = snapshot;
         double seconds = (next.nanoTime() - previous.nanoTime()) / 1e9;
         if (seconds > 0) {

@@ -3,6 +3,7 @@ package dev.totem.cli;
 import dev.totem.jepsen.FaultKind;
 import dev.totem.jepsen.JepsenRun;
 import dev.totem.jepsen.Lab;
+import dev.totem.jepsen.Shell;
 import dev.totem.simulator.check.Violation;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -79,6 +80,11 @@ public final class JepsenCommand implements Callable<Integer> {
         console = spec.commandLine().getOut();
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new UserError("jepsen: needs root (it makes network namespaces and nftables rules); run it with sudo");
+        }
+        List<String> missing = Shell.missingCommands(System.getenv("PATH"));
+        if (!missing.isEmpty()) {
+            throw new UserError("jepsen: needs the commands ip and nft, and " + String.join(" and ", missing)
+                    + (missing.size() > 1 ? " are" : " is") + " not on PATH; on Debian: apt-get install " + Shell.PACKAGES);
         }
         if (cleanup) {
             List<String> removed = Lab.removeAll();

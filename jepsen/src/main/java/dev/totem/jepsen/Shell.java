@@ -1,8 +1,11 @@
 package dev.totem.jepsen;
 
 import java.io.IOException;
+import java.io.File;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -11,11 +14,46 @@ import java.util.concurrent.TimeUnit;
  * Runs the system commands a run needs ({@code ip}, {@code nft}, {@code kill}) and turns a
  * failure into an exception that names the command and quotes its error output.
  */
-final class Shell {
+public final class Shell {
     /** No command of ours takes longer; one that does is stuck. */
     static final long COMMAND_TIMEOUT_SECONDS = 20;
 
     private Shell() {}
+
+    /** The commands a run needs, with the Debian packages that hold them. */
+    static final List<String> REQUIRED = List.of("ip", "nft");
+
+    /** The Debian packages of {@link #REQUIRED}, for the message that names what is missing. */
+    public static final String PACKAGES = "iproute2 nftables";
+
+    /**
+     * Which of the commands a run needs ({@link #REQUIRED}) are not executable files in any
+     * directory of {@code searchPath} (a {@code PATH} value; null: none), in their order.
+     */
+    public static List<String> missingCommands(String searchPath) {
+        List<String> missing = new ArrayList<>(REQUIRED.size());
+        for (String command : REQUIRED) {
+            if (!onPath(command, searchPath)) {
+                missing.add(command);
+            }
+        }
+        return missing;
+    }
+
+    private static boolean onPath(String command, String searchPath) {
+        if (searchPath == null) {
+            return false;
+        }
+        for (String dir : searchPath.split(File.pathSeparator)) {
+            if (!dir.isEmpty()) {
+                Path candidate = Path.of(dir, command);
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 
     /** Runs {@code command}; returns its standard output. */
     static String run(String... command) throws IOException {
@@ -43,7 +81,7 @@ final class Shell {
             p = pb.start();
         } catch (IOException e) {
             throw new IOException("cannot run '" + command[0] + "': " + e.getMessage()
-                    + " (Debian: apt-get install iproute2 nftables)", e);
+                    + " (Debian: apt-get install " + PACKAGES + ")", e);
         }
         try (var stdin = p.getOutputStream()) {
             if (input != null) {

@@ -45,6 +45,24 @@ class SealedRingSimTest {
         }
     }
 
+    /**
+     * The fault profiles the unsealed property test runs (loss bursts, partitions, crashes with
+     * restarts, pauses), sealed: every frame kept across a ring change, recovered and resent must
+     * open at the member it reaches, whoever sends it.
+     */
+    @Test
+    void theSealedRingKeepsEveryPropertyUnderEachFaultProfile() {
+        for (FaultProfile p : new FaultProfile[] {FaultProfile.LOSS, FaultProfile.PARTITION, FaultProfile.CRASH,
+            FaultProfile.PAUSE}) {
+            Scenario scenario = sealed(0, p, 1, Layer.ENGINE);
+            for (long seed = 1; seed <= 5; seed++) {
+                SeedRunner.Result r = SeedRunner.run(scenario, seed, TraceWriter.nowhere());
+                assertThat(r.violations()).as("seed %d of %s", seed, p).isEmpty();
+                assertThat(r.delivered()).as("seed %d of %s delivered", seed, p).isPositive();
+            }
+        }
+    }
+
     /** The node's whole stack: CPG over the crypto layer over the redundant ring over the processor. */
     @Test
     void theCpgLayerOverASealedRedundantRingMasksANetworkFailing() {

@@ -83,8 +83,9 @@ public final class JepsenCommand implements Callable<Integer> {
         }
         List<String> missing = Shell.missingCommands(System.getenv("PATH"));
         if (!missing.isEmpty()) {
-            throw new UserError("jepsen: needs the commands ip and nft, and " + String.join(" and ", missing)
-                    + (missing.size() > 1 ? " are" : " is") + " not on PATH; on Debian: apt-get install " + Shell.PACKAGES);
+            throw new UserError("jepsen: needs the commands " + String.join(" and ", Shell.REQUIRED) + ", and "
+                    + String.join(" and ", missing) + (missing.size() > 1 ? " are" : " is")
+                    + " not on PATH; on Debian: apt-get install " + Shell.PACKAGES);
         }
         if (cleanup) {
             List<String> removed = Lab.removeAll();

@@ -1,7 +1,7 @@
 package dev.totem.jepsen;
 
-import java.io.IOException;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +20,8 @@ public final class Shell {
 
     private Shell() {}
 
-    /** The commands a run needs, with the Debian packages that hold them. */
-    static final List<String> REQUIRED = List.of("ip", "nft");
+    /** The commands a run needs (and {@code --cleanup} some of them). */
+    public static final List<String> REQUIRED = List.of("ip", "nft");
 
     /** The Debian packages of {@link #REQUIRED}, for the message that names what is missing. */
     public static final String PACKAGES = "iproute2 nftables";

@@ -54,12 +54,7 @@ class SealedRingSimTest {
     void theSealedRingKeepsEveryPropertyUnderEachFaultProfile() {
         for (FaultProfile p : new FaultProfile[] {FaultProfile.LOSS, FaultProfile.PARTITION, FaultProfile.CRASH,
             FaultProfile.PAUSE}) {
-            Scenario scenario = sealed(0, p, 1, Layer.ENGINE);
-            for (long seed = 1; seed <= 5; seed++) {
-                SeedRunner.Result r = SeedRunner.run(scenario, seed, TraceWriter.nowhere());
-                assertThat(r.violations()).as("seed %d of %s", seed, p).isEmpty();
-                assertThat(r.delivered()).as("seed %d of %s delivered", seed, p).isPositive();
-            }
+            SimPropertyTest.passes(sealed(0, p, 1, Layer.ENGINE), 1, 5);
         }
     }
 

@@ -22,7 +22,7 @@ public final class CryptoCommand {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--socket", paramLabel = "PATH", description = "The node's admin socket (default: ${DEFAULT-VALUE}).")
+        @Option(names = {"--socket", "--admin-socket"}, paramLabel = "PATH", description = "The node's admin socket (default: ${DEFAULT-VALUE}).")
         private Path socket = AdminClient.DEFAULT_SOCKET;
 
         @Override

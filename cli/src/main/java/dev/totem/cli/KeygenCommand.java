@@ -34,7 +34,9 @@ import picocli.CommandLine.Spec;
  * <p>The file is created with mode 0400 in the same system call that creates it, so the key is
  * never readable by others, not even for a moment. Without {@code --force} an existing file is
  * left alone; with it, the key is written to a new file beside the old one and moved over it, so
- * the path always holds a whole key.
+ * the path always holds a whole key. A missing directory is created (mode 0755, as
+ * {@code /etc/corosync}), so that the path the node's error names for a missing key, {@code
+ * /etc/totem/authkey}, can be written on a fresh machine.
  */
 @Command(
         name = "keygen",
@@ -44,6 +46,7 @@ import picocli.CommandLine.Spec;
             "Keys written by corosync-keygen (128 to 4096 bytes) are accepted too."})
 public final class KeygenCommand implements Callable<Integer> {
     private static final Set<PosixFilePermission> OWNER_READ_ONLY = PosixFilePermissions.fromString("r--------");
+    private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
 
     @Spec
     private CommandSpec spec;
@@ -84,6 +87,7 @@ public final class KeygenCommand implements Callable<Integer> {
                     + KeyFile.MIN_BYTES + " to " + KeyFile.MAX_BYTES + " bytes (default " + KeyFile.DEFAULT_BYTES + ")");
         }
         Path target = workingDirectory.resolve(output).normalize();
+        Path createdDirectory = createParent(target);
         byte[] key = new byte[length];
         random.nextBytes(key);
         boolean replaced;
@@ -92,9 +96,30 @@ public final class KeygenCommand implements Callable<Integer> {
         } finally {
             Arrays.fill(key, (byte) 0);
         }
+        if (createdDirectory != null) {
+            spec.commandLine().getOut().println("created directory " + createdDirectory + " (mode 0755)");
+        }
         spec.commandLine().getOut().println("wrote a " + length + "-byte key to " + target + " (mode 0400"
                 + (replaced ? ", replacing the old key" : "") + "); copy it to every node of the cluster");
         return ExitCode.OK;
+    }
+
+    /** Creates the directory {@code target} goes in when it is missing; returns it then, else null. */
+    private static Path createParent(Path target) {
+        Path parent = target.getParent();
+        if (parent == null || Files.isDirectory(parent)) {
+            return null;
+        }
+        try {
+            Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
+            return parent;
+        } catch (FileAlreadyExistsException e) {
+            throw new UserError("cannot write " + target + ": " + e.getFile() + " is not a directory", e);
+        } catch (AccessDeniedException e) {
+            throw new UserError("cannot write " + target + ": cannot create directory " + parent + ": permission denied", e);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new UserError("cannot write " + target + ": cannot create directory " + parent + ": " + e.getMessage(), e);
+        }
     }
 
     /** Creates {@code target}, which must not exist. */

@@ -24,7 +24,7 @@ public final class RrpCommand {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--socket", paramLabel = "PATH", description = "The node's admin socket (default: ${DEFAULT-VALUE}).")
+        @Option(names = {"--socket", "--admin-socket"}, paramLabel = "PATH", description = "The node's admin socket (default: ${DEFAULT-VALUE}).")
         private Path socket = AdminClient.DEFAULT_SOCKET;
 
         @Option(names = "--network", paramLabel = "N", description = "Only network N (0 for ring0, 1 for ring1, ...).")

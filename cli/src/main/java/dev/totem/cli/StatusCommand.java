@@ -33,7 +33,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--socket", paramLabel = "PATH",
+    @Option(names = {"--socket", "--admin-socket"}, paramLabel = "PATH",
             description = "The node's admin socket (default: ${DEFAULT-VALUE}).")
     private Path socket = AdminClient.DEFAULT_SOCKET;
 

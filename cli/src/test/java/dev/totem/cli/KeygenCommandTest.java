@@ -104,13 +104,26 @@ class KeygenCommandTest {
     }
 
     @Test
-    void missingDirectoryIsOneLine() {
+    void aMissingDirectoryIsCreated() throws Exception {
         Path key = dir.resolve("no/such/dir/authkey");
+
+        assertThat(keygen("-o", key.toString())).isEqualTo(0);
+
+        assertThat(Files.size(key)).isEqualTo(KeyFile.DEFAULT_BYTES);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("r--------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key.getParent()))).isEqualTo("rwxr-xr-x");
+        assertThat(out.toString()).startsWith("created directory " + key.getParent() + " (mode 0755)");
+    }
+
+    @Test
+    void aFileInThePathIsOneLine() throws Exception {
+        Files.writeString(dir.resolve("plain"), "x");
+        Path key = dir.resolve("plain/authkey");
 
         assertThat(keygen("-o", key.toString())).isEqualTo(1);
 
         assertThat(err.toString().lines())
-                .containsExactly("totem: cannot write " + key + ": directory " + key.getParent() + " does not exist");
+                .containsExactly("totem: cannot write " + key + ": " + dir.resolve("plain") + " is not a directory");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.totem.node.config.NodeConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,11 +71,18 @@ public final class ConfigCommand implements Callable<Integer> {
         private record Line(ConfigProblem problem, String severity) {
         }
 
-        private static ConfigResult load(Path file) {
+        /**
+         * Reads and checks a configuration file, for every command that takes one.
+         *
+         * @throws UserError naming the file and why it cannot be read
+         */
+        static ConfigResult load(Path file) {
             try {
                 return NodeConfig.load(file);
             } catch (NoSuchFileException e) {
                 throw new UserError("cannot read " + file + ": no such file", e);
+            } catch (AccessDeniedException e) {
+                throw new UserError("cannot read " + file + ": permission denied", e);
             } catch (CharacterCodingException e) {
                 throw new UserError("cannot read " + file + ": not UTF-8 text", e);
             } catch (IOException e) {

@@ -4,7 +4,6 @@ import dev.totem.node.admin.AdminClient;
 import dev.totem.node.config.ConfigException;
 import dev.totem.node.config.ConfigProblem;
 import dev.totem.node.config.ConfigResult;
-import dev.totem.node.config.NodeConfig;
 import dev.totem.node.runtime.NodeLog;
 import dev.totem.node.runtime.SettingsFromConfig;
 import dev.totem.node.runtime.TotemNode;
@@ -55,12 +54,7 @@ public final class NodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        ConfigResult result;
-        try {
-            result = NodeConfig.load(config);
-        } catch (IOException e) {
-            throw new UserError("cannot read " + config + ": " + e.getMessage(), e);
-        }
+        ConfigResult result = ConfigCommand.Check.load(config);
         for (ConfigProblem w : result.warnings()) {
             err.println(w.describe("warning"));
         }

@@ -84,6 +84,15 @@ class ConfigCommandTest {
     }
 
     @Test
+    void aNodeGivenAMissingFileSaysSoAsCheckDoes() {
+        String file = dir.resolve("nope.conf").toString();
+
+        assertThat(run("node", "-c", file)).isEqualTo(1);
+
+        assertThat(err.toString().lines()).containsExactly("totem: cannot read " + file + ": no such file");
+    }
+
+    @Test
     void theShippedExamplesPass() {
         assertThat(run("config", "check", "../node/examples/totem-udpu-loopback.conf")).isZero();
         assertThat(run("config", "check", "../node/examples/totem-udp-loopback.conf")).isZero();

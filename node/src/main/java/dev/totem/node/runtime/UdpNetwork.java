@@ -22,6 +22,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.InterfaceAddress;
@@ -202,8 +203,14 @@ final class UdpNetwork {
     private static Channel bind(Bootstrap bootstrap, InetSocketAddress address, String what) throws IOException {
         ChannelFuture f = bootstrap.bind(address).awaitUninterruptibly();
         if (!f.isSuccess()) {
-            throw new IOException("cannot bind the " + what + " socket at " + describe(address) + ": "
-                    + f.cause().getMessage(), f.cause());
+            String reason = String.valueOf(f.cause().getMessage());
+            // The one case with an obvious next step: something, often this node started twice, has the port.
+            String hint = f.cause() instanceof BindException || reason.contains("Address already in use")
+                    ? " (another process has this address and port, often the same node started twice;"
+                            + " ss -ulpn 'sport = :" + address.getPort() + "' shows which)"
+                    : "";
+            throw new IOException("cannot bind the " + what + " socket at " + describe(address) + ": " + reason + hint,
+                    f.cause());
         }
         return f.channel();
     }

@@ -250,7 +250,8 @@ class TotemNodeTest {
         try (DatagramSocket taken = new DatagramSocket(address)) {
             assertThat(taken.isBound()).isTrue();
             assertThatThrownBy(node::start).isInstanceOf(IOException.class)
-                    .hasMessageContaining(address.getAddress().getHostAddress() + ":" + address.getPort());
+                    .hasMessageContaining(address.getAddress().getHostAddress() + ":" + address.getPort())
+                    .hasMessageContaining("ss -ulpn 'sport = :" + address.getPort() + "' shows which");
         }
         assertThat(node.status().state()).isEqualTo("CLOSED");
     }

@@ -52,7 +52,8 @@ public record CryptoSettings(CryptoCipher cipher, CryptoHash hash, List<String> 
      *
      * @param cipher the value of {@code crypto_cipher}; null or blank means the default
      *     {@code aes256}; case and surrounding blanks are ignored
-     * @param hash the value of {@code crypto_hash}; null or blank means {@code none}
+     * @param hash the value of {@code crypto_hash}; null or blank means {@code none}, and then no
+     *     note is made of it (a note on a key the file does not hold only puzzles its reader)
      * @return the settings with notes for the log
      * @throws CryptoConfigException with a message naming the setting, the value and the
      *     accepted values
@@ -70,8 +71,10 @@ public record CryptoSettings(CryptoCipher cipher, CryptoHash hash, List<String> 
             notes.add("crypto_cipher none: frames are sent in the clear and are not authenticated;"
                     + " anyone on the network can read them and inject frames");
         } else if (h == CryptoHash.NONE) {
-            notes.add("crypto_hash none with crypto_cipher " + c.configName() + " is fine: the AEAD tag"
-                    + " authenticates every frame (corosync would require a hash)");
+            if (hash != null && !hash.isBlank()) {
+                notes.add("crypto_hash none with crypto_cipher " + c.configName() + " is fine: the AEAD tag"
+                        + " authenticates every frame (corosync would require a hash)");
+            }
         } else {
             notes.add("crypto_hash " + h.configName() + ": accepted for corosync compatibility, but no HMAC is"
                     + " computed; the 16-byte AEAD tag of crypto_cipher " + c.configName()

@@ -30,7 +30,10 @@ class CryptoSettingsTest {
 
     @Test
     void absentSettingsMeanAes256GcmWithoutHash() throws Exception {
-        assertThat(CryptoSettings.from(null, " ")).isEqualTo(CryptoSettings.from("aes256", "none"));
+        CryptoSettings absent = CryptoSettings.from(null, " ");
+        assertThat(absent.cipher()).isEqualTo(CryptoCipher.AES256_GCM);
+        assertThat(absent.hash()).isEqualTo(CryptoHash.NONE);
+        assertThat(absent.notes()).as("no note on a crypto_hash the file does not hold").isEmpty();
         assertThat(CryptoSettings.defaults().cipher()).isEqualTo(CryptoCipher.AES256_GCM);
     }
 

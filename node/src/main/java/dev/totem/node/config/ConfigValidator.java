@@ -407,7 +407,7 @@ final class ConfigValidator {
         boolean off = secauth.map("off"::equals).orElse(false);
         String effectiveCipher = cipher.orElse(off ? "none" : "aes256");
         String effectiveHash = hash.orElse(effectiveCipher.equals("none") ? "none" : "sha256");
-        CryptoConfig crypto = new CryptoConfig(effectiveCipher, effectiveHash, keyfile, secauth.map("on"::equals));
+        CryptoConfig crypto = new CryptoConfig(effectiveCipher, effectiveHash, hash.isPresent(), keyfile, secauth.map("on"::equals));
         if (keyfile.isPresent() && !crypto.enabled()) {
             values.warning(totem.entry("keyfile").get().line(), "keyfile is given but crypto is off (crypto_cipher and "
                     + "crypto_hash are none); ignored");

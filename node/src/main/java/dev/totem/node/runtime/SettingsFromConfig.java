@@ -86,7 +86,8 @@ public final class SettingsFromConfig {
         List<String> notes = new java.util.ArrayList<>();
         if (config.crypto().enabled()) {
             try {
-                CryptoSettings crypto = CryptoSettings.from(config.crypto().cipher(), config.crypto().hash());
+                CryptoSettings crypto = CryptoSettings.from(config.crypto().cipher(),
+                        config.crypto().hashWritten() ? config.crypto().hash() : null);
                 notes.addAll(crypto.notes());
                 Path keyfile = config.crypto().keyfile().map(Path::of).orElse(DEFAULT_KEYFILE);
                 String cluster = config.clusterName().orElse("");

@@ -59,7 +59,7 @@ class NodeConfigTest {
                 new InterfaceConfig(0, Optional.of(ip("10.10.10.0")), Optional.empty(), 5405, 1));
         assertThat(config.nodes()).extracting(NodeEntry::nodeId).containsExactly(1, 2, 3);
         assertThat(config.nodes().get(2).ring0()).isEqualTo(ip("10.10.10.3"));
-        assertThat(config.crypto()).isEqualTo(CryptoConfig.NONE);
+        assertThat(config.crypto()).isEqualTo(new CryptoConfig("none", "none", true, Optional.empty(), Optional.empty()));
         assertThat(config.logging()).isEqualTo(new LoggingConfig(true, true,
                 Optional.of("/var/log/cluster/corosync.log"), LoggingConfig.Debug.OFF, true));
         assertThat(config.totem().tokenTimeoutMs()).isEqualTo(3650);
@@ -237,9 +237,9 @@ class NodeConfigTest {
     @Test
     void secauthMeansAes256WithSha256UnlessTheCipherIsGiven() {
         assertThat(ok(udpu(2, "secauth: on", "keyfile: /etc/corosync/authkey")).crypto()).isEqualTo(new CryptoConfig(
-                "aes256", "sha256", Optional.of("/etc/corosync/authkey"), Optional.of(true)));
+                "aes256", "sha256", false, Optional.of("/etc/corosync/authkey"), Optional.of(true)));
         assertThat(ok(udpu(2, "secauth: on", "crypto_cipher: chacha20", "crypto_hash: sha512")).crypto())
-                .isEqualTo(new CryptoConfig("chacha20", "sha512", Optional.empty(), Optional.of(true)));
+                .isEqualTo(new CryptoConfig("chacha20", "sha512", true, Optional.empty(), Optional.of(true)));
         assertThat(ok(udpu(2, "secauth: off")).crypto().enabled()).isFalse();
     }
 

@@ -7,10 +7,13 @@ import dev.totem.node.config.NodeConfig;
 import dev.totem.rrp.RrpMode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A file with two networks gives a node one socket set per network, each at its own ringN_addr. */
 class SettingsFromConfigTest {
@@ -19,15 +22,32 @@ class SettingsFromConfigTest {
             + " node {\n  nodeid: 2\n  ring0_addr: 127.0.0.2\n  ring1_addr: 127.1.0.2\n }\n}\n";
 
     private static RuntimeSettings settings(String totem) {
-        ConfigResult result = NodeConfig.parse("t.conf", "totem {\n crypto_cipher: none\n" + totem + "}\n" + NODES);
+        return node2("totem {\n crypto_cipher: none\n" + totem + "}\n").settings();
+    }
+
+    /** Node 2's settings from a file of {@code totem} and {@link #NODES}. */
+    private static SettingsFromConfig.Result node2(String totem) {
+        ConfigResult result = NodeConfig.parse("t.conf", totem + NODES);
         assertThat(result.errors()).isEmpty();
         SettingsFromConfig.Overrides overrides = new SettingsFromConfig.Overrides(OptionalInt.of(2), Path.of("state"),
                 OptionalInt.empty(), Optional.empty(), false, Optional.empty());
-        return SettingsFromConfig.settings(result.config(), overrides).settings();
+        return SettingsFromConfig.settings(result.config(), overrides);
     }
 
     private static InetSocketAddress at(String address, int port) throws Exception {
         return new InetSocketAddress(InetAddress.getByName(address), port);
+    }
+
+    @Test
+    void cryptoNotesOnlyWhatTheFileSays(@TempDir Path dir) throws Exception {
+        Path key = dir.resolve("authkey");
+        Files.write(key, new byte[256]);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("r--------"));
+        String totem = "totem {\n transport: udpu\n keyfile: " + key + "\n";
+
+        assertThat(node2(totem + "}\n").notes()).as("crypto_hash not written: nothing to say about it").isEmpty();
+        assertThat(node2(totem + " crypto_hash: sha256\n}\n").notes()).singleElement().asString()
+                .contains("no HMAC is computed");
     }
 
     @Test

@@ -22,7 +22,6 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.InterfaceAddress;
@@ -204,8 +203,9 @@ final class UdpNetwork {
         ChannelFuture f = bootstrap.bind(address).awaitUninterruptibly();
         if (!f.isSuccess()) {
             String reason = String.valueOf(f.cause().getMessage());
-            // The one case with an obvious next step: something, often this node started twice, has the port.
-            String hint = f.cause() instanceof BindException || reason.contains("Address already in use")
+            // The one case with an obvious next step: something, often this node started twice, has the
+            // port. (A BindException may also say the address is not this host's: no hint then.)
+            String hint = reason.contains("Address already in use")
                     ? " (another process has this address and port, often the same node started twice;"
                             + " ss -ulpn 'sport = :" + address.getPort() + "' shows which)"
                     : "";

@@ -6,6 +6,7 @@ import dev.totem.node.config.ConfigProblem;
 import dev.totem.node.config.ConfigResult;
 import dev.totem.node.runtime.NodeLog;
 import dev.totem.node.runtime.SettingsFromConfig;
+import dev.totem.node.runtime.SystemdNotifier;
 import dev.totem.node.runtime.TotemNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -80,6 +81,9 @@ public final class NodeCommand implements Callable<Integer> {
         err.flush();
         NodeLog.installOneLineConsoleFormat();
         TotemNode node = new TotemNode(settings.settings());
+        Optional<SystemdNotifier> systemd = systemdNotifier(err);
+        systemd.ifPresent(n -> Runtime.getRuntime().addShutdownHook(new Thread(() -> n.stopping().ifPresent(
+                reason -> warn(err, reason)), "totem-systemd-stopping")));
         node.installShutdownHook();
         try {
             node.start();
@@ -87,9 +91,28 @@ public final class NodeCommand implements Callable<Integer> {
             node.close();
             throw new UserError("node " + node.nodeId() + " could not start: " + e.getMessage(), e);
         }
+        systemd.ifPresent(n -> {
+            node.addListener(n.statusListener(reason -> warn(err, reason)));
+            n.ready("sockets bound; forming a ring").ifPresent(reason -> warn(err, reason));
+        });
         installReloadOnSighup(node, err);
         node.terminationFuture().join();
         return 0;
+    }
+
+    /** The systemd notifier when the node runs as a {@code Type=notify} service, else empty. */
+    private static Optional<SystemdNotifier> systemdNotifier(PrintWriter err) {
+        try {
+            return SystemdNotifier.fromEnvironment(System.getenv());
+        } catch (IOException e) {
+            warn(err, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static void warn(PrintWriter err, String message) {
+        err.println("warning: " + message);
+        err.flush();
     }
 
     /** SIGHUP reloads the key file, as {@code ./totem crypto reload} does. */

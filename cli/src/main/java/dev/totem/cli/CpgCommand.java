@@ -2,6 +2,7 @@ package dev.totem.cli;
 
 import dev.totem.cpg.CpgAddress;
 import dev.totem.cpg.CpgError;
+import dev.totem.cpg.CpgEvent;
 import dev.totem.cpg.CpgHandle;
 import dev.totem.cpg.CpgListener;
 import dev.totem.cpg.CpgResult;
@@ -10,6 +11,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -20,9 +23,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ./totem cpg members GROUP}: the members of a process group, as a node's CPG service knows them. */
-@Command(name = "cpg", mixinStandardHelpOptions = true, description = "Ask a node's CPG service (members GROUP).",
-        subcommands = CpgCommand.Members.class)
+/**
+ * {@code ./totem cpg members GROUP} and {@code ./totem cpg groups}: the members of one process
+ * group, or every group and its members, as a node's CPG service knows them (corosync-cpgtool).
+ */
+@Command(name = "cpg", mixinStandardHelpOptions = true, description = "Ask a node's CPG service (members GROUP, groups).",
+        subcommands = {CpgCommand.Members.class, CpgCommand.Groups.class})
 public final class CpgCommand implements Callable<Integer> {
     /** Where {@code ./totem node} serves CPG unless told otherwise. */
     public static final Path DEFAULT_SOCKET = Path.of("/run/totem/cpg.sock");
@@ -37,6 +43,15 @@ public final class CpgCommand implements Callable<Integer> {
         spec.commandLine().usage(spec.commandLine().getOut());
         return ExitCode.USAGE;
     }
+
+    /** For a tool that only asks: it joins no group, so no event comes. */
+    private static final CpgListener NO_EVENTS = new CpgListener() {
+        @Override
+        public void onDeliver(CpgEvent.Deliver deliver) {}
+
+        @Override
+        public void onConfchg(CpgEvent.Confchg confchg) {}
+    };
 
     /** Connects to the node's CPG socket, with a clear error when nobody serves it. */
     static CpgClient connect(Path socket, CpgListener listener) {
@@ -73,21 +88,45 @@ public final class CpgCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (CpgHandle c = connect(socket, new CpgListener() {
-                @Override
-                public void onDeliver(dev.totem.cpg.CpgEvent.Deliver deliver) {}
-
-                @Override
-                public void onConfchg(dev.totem.cpg.CpgEvent.Confchg confchg) {}
-            })) {
+            try (CpgHandle c = connect(socket, NO_EVENTS)) {
                 List<CpgAddress> members = c.membership(group);
                 out.println("Group '" + group + "' on node " + c.localNodeId() + ": " + members.size() + " member(s)");
-                for (CpgAddress a : members) {
-                    out.println("  " + a.nodeId() + "/" + a.pid());
+                printMembers(out, members);
+            }
+            out.flush();
+            return ExitCode.OK;
+        }
+    }
+
+    /** {@code cpg groups}: every group with its members, as corosync-cpgtool lists them. */
+    @Command(name = "groups", mixinStandardHelpOptions = true, description = "List every group and its members.")
+    static final class Groups implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--socket", paramLabel = "PATH", description = "The node's CPG socket (default: ${DEFAULT-VALUE}).")
+        private Path socket = DEFAULT_SOCKET;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (CpgHandle c = connect(socket, NO_EVENTS)) {
+                SortedMap<String, List<CpgAddress>> groups = c.groups();
+                out.println("Groups on node " + c.localNodeId() + ": " + groups.size());
+                for (Map.Entry<String, List<CpgAddress>> g : groups.entrySet()) {
+                    out.println("Group '" + g.getKey() + "': " + g.getValue().size() + " member(s)");
+                    printMembers(out, g.getValue());
                 }
             }
             out.flush();
             return ExitCode.OK;
+        }
+    }
+
+    /** One line per member, {@code node/pid}, indented. */
+    private static void printMembers(PrintWriter out, List<CpgAddress> members) {
+        for (CpgAddress a : members) {
+            out.println("  " + a.nodeId() + "/" + a.pid());
         }
     }
 }

@@ -181,5 +181,10 @@ class CpgProcessesTest {
         CliRun members = new CliRun();
         assertThat(members.run("cpg", "members", "--socket", socket(2).toString(), GROUP)).isZero();
         assertThat(members.out.toString()).contains("2 member(s)", "  1/" + a.pid(), "  2/" + b.pid());
+
+        CliRun groups = new CliRun();
+        assertThat(groups.run("cpg", "groups", "--socket", socket(2).toString())).isZero();
+        assertThat(groups.out.toString().lines()).containsExactly("Groups on node 2: 1",
+                "Group '" + GROUP + "': 2 member(s)", "  1/" + a.pid(), "  2/" + b.pid());
     }
 }

@@ -2,6 +2,7 @@ package dev.totem.cpg;
 
 import dev.totem.protocol.api.Guarantee;
 import java.util.List;
+import java.util.SortedMap;
 
 /**
  * One local process's connection to its node's CPG service, used inside the node's JVM
@@ -24,6 +25,12 @@ public interface CpgHandle extends AutoCloseable {
 
     /** The members of {@code group} as this node knows them (cpg_membership_get). */
     List<CpgAddress> membership(String group);
+
+    /**
+     * Every group this node knows with at least one member, by name, with its members as {@link
+     * #membership} gives them (corosync's cpg_iteration over all groups, as corosync-cpgtool lists them).
+     */
+    SortedMap<String, List<CpgAddress>> groups();
 
     /** This node's id (cpg_local_get). */
     int localNodeId();

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -259,6 +260,15 @@ public final class CpgService {
     /** Every group with at least one member, sorted. */
     public List<String> groups() {
         return List.copyOf(table.keySet());
+    }
+
+    /** Every group with at least one member, sorted, with its members as {@link #membership} gives them. */
+    public SortedMap<String, List<CpgAddress>> groupMembers() {
+        SortedMap<String, List<CpgAddress>> out = new TreeMap<>();
+        for (String group : table.keySet()) {
+            out.put(group, membership(group));
+        }
+        return Collections.unmodifiableSortedMap(out);
     }
 
     /** The state of {@code client} in {@code group}. */

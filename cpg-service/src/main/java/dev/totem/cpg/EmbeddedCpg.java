@@ -2,6 +2,7 @@ package dev.totem.cpg;
 
 import dev.totem.protocol.api.Guarantee;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -115,6 +116,11 @@ public final class EmbeddedCpg {
         @Override
         public List<CpgAddress> membership(String group) {
             return service.membership(group);
+        }
+
+        @Override
+        public SortedMap<String, List<CpgAddress>> groups() {
+            return service.groupMembers();
         }
 
         @Override

@@ -30,6 +30,7 @@ class EmbeddedCpgTest {
                         List.of(new CpgAddress(1, 42, Reason.JOIN))),
                 new CpgEvent.Deliver("g", 1, 42, "hi".getBytes(StandardCharsets.UTF_8)));
         assertThat(h.membership("g")).containsExactly(CpgAddress.member(1, 42));
+        assertThat(h.groups()).containsExactly(java.util.Map.entry("g", List.of(CpgAddress.member(1, 42))));
         assertThat(h.state("g")).isEqualTo(ConnectionState.JOIN_COMPLETED);
 
         h.close();
@@ -38,6 +39,7 @@ class EmbeddedCpgTest {
         assertThat(h.mcast("g", new byte[1], Guarantee.AGREED).error()).isEqualTo(CpgError.BAD_HANDLE);
         c.settle();
         assertThat(h.membership("g")).isEmpty();
+        assertThat(h.groups()).as("no member, no group").isEmpty();
         assertThat(cpg.openHandles()).isZero();
         CpgHandle again = cpg.open(ClientId.of(42), new RecordingListener());
         assertThat(again.join("g").ok()).isTrue();

@@ -55,6 +55,11 @@ class LockServiceTest {
         }
 
         @Override
+        public java.util.SortedMap<String, List<CpgAddress>> groups() {
+            return new java.util.TreeMap<>(java.util.Map.of("locks", membership("locks")));
+        }
+
+        @Override
         public int localNodeId() {
             return NODE;
         }

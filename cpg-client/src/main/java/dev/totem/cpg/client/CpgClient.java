@@ -17,6 +17,7 @@ import dev.totem.cpg.ipc.wire.ClientMessage;
 import dev.totem.cpg.ipc.wire.Hello;
 import dev.totem.cpg.ipc.wire.Join;
 import dev.totem.cpg.ipc.wire.Leave;
+import dev.totem.cpg.ipc.wire.GroupsGet;
 import dev.totem.cpg.ipc.wire.MembershipGet;
 import dev.totem.cpg.ipc.wire.Reply;
 import dev.totem.cpg.ipc.wire.ServerMessage;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -196,6 +198,15 @@ public final class CpgClient implements CpgHandle {
             throw new IllegalStateException("membership of " + group + ": " + (r == null ? lostResult() : IpcCodec.result(r)));
         }
         return IpcCodec.addresses(r.getMembersList());
+    }
+
+    @Override
+    public SortedMap<String, List<CpgAddress>> groups() {
+        Reply r = call(ClientMessage.newBuilder().setGroupsGet(GroupsGet.getDefaultInstance()));
+        if (r == null || !IpcCodec.result(r).ok()) {
+            throw new IllegalStateException("groups: " + (r == null ? lostResult() : IpcCodec.result(r)));
+        }
+        return IpcCodec.groups(r.getGroupsList());
     }
 
     @Override

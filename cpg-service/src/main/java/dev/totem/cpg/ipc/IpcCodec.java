@@ -10,13 +10,18 @@ import dev.totem.cpg.Reason;
 import dev.totem.cpg.ipc.wire.Address;
 import dev.totem.cpg.ipc.wire.Confchg;
 import dev.totem.cpg.ipc.wire.Deliver;
+import dev.totem.cpg.ipc.wire.GroupMembers;
 import dev.totem.cpg.ipc.wire.Reply;
 import dev.totem.cpg.ipc.wire.ServerMessage;
 import dev.totem.cpg.ipc.wire.TotemConfchg;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.RingId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Conversions between the CPG API types and the IPC messages of {@code cpg_ipc.proto}, shared by
@@ -85,6 +90,24 @@ public final class IpcCodec {
     }
 
     /** Addresses from the wire, in order; an unknown reason reads as UNDEFINED. */
+    /** Groups and their members, for a GroupsGet reply. */
+    public static List<GroupMembers> wireGroups(SortedMap<String, List<CpgAddress>> groups) {
+        List<GroupMembers> out = new ArrayList<>(groups.size());
+        for (Map.Entry<String, List<CpgAddress>> g : groups.entrySet()) {
+            out.add(GroupMembers.newBuilder().setGroup(g.getKey()).addAllMembers(wire(g.getValue())).build());
+        }
+        return out;
+    }
+
+    /** The groups of a GroupsGet reply, by name. */
+    public static SortedMap<String, List<CpgAddress>> groups(List<GroupMembers> list) {
+        SortedMap<String, List<CpgAddress>> out = new TreeMap<>();
+        for (GroupMembers g : list) {
+            out.put(g.getGroup(), addresses(g.getMembersList()));
+        }
+        return Collections.unmodifiableSortedMap(out);
+    }
+
     public static List<CpgAddress> addresses(List<Address> list) {
         List<CpgAddress> out = new ArrayList<>(list.size());
         for (Address a : list) {

@@ -283,6 +283,8 @@ final class IpcConnection extends ChannelInboundHandlerAdapter implements FrameD
                     .addAllMembers(IpcCodec.wire(handle.membership(m.getMembershipGet().getGroup()))));
             case STATE_GET -> reply(IpcCodec.reply(requestId, CpgResult.OK)
                     .setState(IpcCodec.wire(handle.state(m.getStateGet().getGroup()))));
+            case GROUPS_GET -> reply(IpcCodec.reply(requestId, CpgResult.OK)
+                    .addAllGroups(IpcCodec.wireGroups(handle.groups())));
             default -> fail(CpgError.INVALID_PARAM, "unknown request " + r.body());
         }
         return true;

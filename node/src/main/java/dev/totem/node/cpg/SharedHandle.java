@@ -10,6 +10,7 @@ import dev.totem.cpg.CpgListener;
 import dev.totem.cpg.CpgResult;
 import dev.totem.protocol.api.Guarantee;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link #join}, {@link #leave}, {@link #close} queue behind the handle's multicasts and
  *       wait for the service's answer (a loop round trip). Called on the loop (in a listener),
  *       they run at once, or answer TRY_AGAIN while multicasts of this handle are still queued.</li>
- *   <li>{@link #membership} and {@link #state} ask the loop; {@link #localNodeId} does not.</li>
+ *   <li>{@link #membership}, {@link #groups} and {@link #state} ask the loop; {@link #localNodeId} does not.</li>
  *   <li>Listener callbacks run on the node's loop thread: keep them short (hand heavy work to
  *       another thread), as a slow callback delays the token.</li>
  * </ul>
@@ -127,6 +128,11 @@ final class SharedHandle implements CpgHandle {
     @Override
     public List<CpgAddress> membership(String group) {
         return node.onLoop(() -> node.engine().service().membership(group));
+    }
+
+    @Override
+    public SortedMap<String, List<CpgAddress>> groups() {
+        return node.onLoop(() -> node.engine().service().groupMembers());
     }
 
     @Override

@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -110,6 +111,10 @@ class CpgIpcTest {
         assertThat(ea.texts()).isEqualTo(eb.texts()).containsExactlyInAnyOrder("one", "two");
         assertThat(a.membership("g")).containsExactly(CpgAddress.member(1, a.clientId().pid()),
                 CpgAddress.member(1, b.clientId().pid()));
+        join(b, eb, "f");
+        assertThat(a.groups()).as("every group, by name, with its members").containsExactly(
+                Map.entry("f", List.of(CpgAddress.member(1, b.clientId().pid()))),
+                Map.entry("g", List.of(CpgAddress.member(1, a.clientId().pid()), CpgAddress.member(1, b.clientId().pid()))));
 
         assertThat(b.leave("g")).isEqualTo(CpgResult.OK);
         await().atMost(WAIT).until(() -> ea.sawLeft("g", 1, b.clientId().pid(), Reason.LEAVE));

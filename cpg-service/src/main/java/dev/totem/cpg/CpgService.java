@@ -257,6 +257,11 @@ public final class CpgService {
         return Collections.unmodifiableList(out);
     }
 
+    /** How many groups have at least one member. */
+    public int groupCount() {
+        return table.size();
+    }
+
     /** Every group with at least one member, sorted. */
     public List<String> groups() {
         return List.copyOf(table.keySet());

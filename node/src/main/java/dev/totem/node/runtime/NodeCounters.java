@@ -89,7 +89,21 @@ final class NodeCounters {
         /** engine */
         RING_SEQ(Kind.GAUGE, "totem.ring.seq", "Sequence number of the installed ring"),
         /** engine */
-        OPERATIONAL(Kind.GAUGE, "totem.membership.operational", "1 when the ring is operational");
+        OPERATIONAL(Kind.GAUGE, "totem.membership.operational", "1 when the ring is operational"),
+        /** CPG service (0 on a node without one) */
+        CPG_GROUPS(Kind.GAUGE, "totem.cpg.groups", "Process groups with at least one member, cluster-wide as this node knows them"),
+        /** CPG service */
+        CPG_CLIENTS(Kind.GAUGE, "totem.cpg.clients", "Open CPG handles of local processes (IPC connections and embedded handles)"),
+        /** CPG service */
+        CPG_MESSAGES_DELIVERED(Kind.COUNTER, "totem.cpg.messages.delivered",
+                "Group messages handed to local clients (once per message, not per receiver)"),
+        /** CPG service */
+        CPG_SYNCS_COMPLETED(Kind.COUNTER, "totem.cpg.syncs", "CPG syncs after a configuration change", "outcome", "completed"),
+        /** CPG service */
+        CPG_SYNCS_ABORTED(Kind.COUNTER, "totem.cpg.syncs", "CPG syncs after a configuration change", "outcome", "aborted"),
+        /** CPG service */
+        CPG_CLIENTS_DISCONNECTED(Kind.COUNTER, "totem.cpg.clients.disconnected",
+                "Clients disconnected because they did not keep up");
 
         static final Stat[] ALL = values();
 

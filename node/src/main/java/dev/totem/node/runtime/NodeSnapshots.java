@@ -1,7 +1,10 @@
 package dev.totem.node.runtime;
 
+import dev.totem.cpg.CpgService;
+import dev.totem.cpg.CpgStats;
 import dev.totem.membership.MembershipState;
 import dev.totem.membership.TotemProcessor;
+import dev.totem.node.cpg.NodeCpg;
 import dev.totem.node.runtime.NodeCounters.Snapshot;
 import dev.totem.node.runtime.NodeCounters.Stat;
 import dev.totem.protocol.api.RingId;
@@ -31,9 +34,11 @@ final class NodeSnapshots {
     private final SubmitQueue submits;
     private final NetworkReport networkReport;
     private final NodeEvents events;
+    /** Null on a node without a CPG service. */
+    private final NodeCpg cpg;
 
     NodeSnapshots(int nodeId, Transport transport, TotemProcessor engine, RedundantRing ring, NodeCounters counters,
-            NodeCrypto crypto, SubmitQueue submits, NetworkReport networkReport, NodeEvents events) {
+            NodeCrypto crypto, SubmitQueue submits, NetworkReport networkReport, NodeEvents events, NodeCpg cpg) {
         this.nodeId = nodeId;
         this.transport = transport;
         this.engine = engine;
@@ -43,6 +48,7 @@ final class NodeSnapshots {
         this.submits = submits;
         this.networkReport = networkReport;
         this.events = events;
+        this.cpg = cpg;
     }
 
     /** @param engineRunning whether the engine runs (started, not left or closed) */
@@ -64,6 +70,16 @@ final class NodeSnapshots {
         v[Stat.RING_MEMBERS.ordinal()] = events.members().length;
         v[Stat.RING_SEQ.ordinal()] = ringId().seq();
         v[Stat.OPERATIONAL.ordinal()] = engineRunning && engine.state() == MembershipState.OPERATIONAL ? 1 : 0;
+        if (cpg != null) {
+            CpgService service = cpg.engine().service();
+            CpgStats cs = service.stats();
+            v[Stat.CPG_GROUPS.ordinal()] = service.groupCount();
+            v[Stat.CPG_CLIENTS.ordinal()] = cpg.engine().cpg().openHandles();
+            v[Stat.CPG_MESSAGES_DELIVERED.ordinal()] = cs.messagesDelivered;
+            v[Stat.CPG_SYNCS_COMPLETED.ordinal()] = cs.syncsCompleted;
+            v[Stat.CPG_SYNCS_ABORTED.ordinal()] = cs.syncsAborted;
+            v[Stat.CPG_CLIENTS_DISCONNECTED.ordinal()] = cs.clientsDisconnected;
+        }
         long[] rejected = new long[DecodeStatus.values().length];
         for (Map.Entry<DecodeStatus, Long> e : engine.rejected().entrySet()) {
             rejected[e.getKey().ordinal()] = e.getValue();

@@ -150,7 +150,7 @@ public final class TotemNode implements AutoCloseable {
             cpg.attach(loop, driver);
         }
         this.snapshots = new NodeSnapshots(nodeId, settings.transport(), engine, stack.ring(), counters, crypto, submits,
-                networkReport, events);
+                networkReport, events, cpg);
         this.metrics = new NodeMetrics(nodeId, snapshot(System.nanoTime()));
     }
 

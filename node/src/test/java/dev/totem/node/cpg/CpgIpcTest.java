@@ -115,6 +115,9 @@ class CpgIpcTest {
         assertThat(a.groups()).as("every group, by name, with its members").containsExactly(
                 Map.entry("f", List.of(CpgAddress.member(1, b.clientId().pid()))),
                 Map.entry("g", List.of(CpgAddress.member(1, a.clientId().pid()), CpgAddress.member(1, b.clientId().pid()))));
+        Map<String, Long> counters = node.status().counters();
+        assertThat(counters).containsEntry("cpg_groups", 2L).containsEntry("cpg_clients", 2L);
+        assertThat(counters.get("cpg_messages_delivered")).as("one, two; the joins are no messages").isEqualTo(2L);
 
         assertThat(b.leave("g")).isEqualTo(CpgResult.OK);
         await().atMost(WAIT).until(() -> ea.sawLeft("g", 1, b.clientId().pid(), Reason.LEAVE));

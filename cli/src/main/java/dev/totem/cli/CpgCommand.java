@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -79,8 +79,8 @@ public final class CpgCommand implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--socket", paramLabel = "PATH", description = "The node's CPG socket (default: ${DEFAULT-VALUE}).")
-        private Path socket = DEFAULT_SOCKET;
+        @Mixin
+        private CpgSocketOption socket;
 
         @Parameters(paramLabel = "GROUP", description = "The group name.")
         private String group;
@@ -88,7 +88,7 @@ public final class CpgCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (CpgHandle c = connect(socket, NO_EVENTS)) {
+            try (CpgHandle c = connect(socket.path(), NO_EVENTS)) {
                 List<CpgAddress> members = c.membership(group);
                 out.println("Group '" + group + "' on node " + c.localNodeId() + ": " + members.size() + " member(s)");
                 printMembers(out, members);
@@ -104,13 +104,13 @@ public final class CpgCommand implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--socket", paramLabel = "PATH", description = "The node's CPG socket (default: ${DEFAULT-VALUE}).")
-        private Path socket = DEFAULT_SOCKET;
+        @Mixin
+        private CpgSocketOption socket;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (CpgHandle c = connect(socket, NO_EVENTS)) {
+            try (CpgHandle c = connect(socket.path(), NO_EVENTS)) {
                 SortedMap<String, List<CpgAddress>> groups = c.groups();
                 out.println("Groups on node " + c.localNodeId() + ": " + groups.size());
                 for (Map.Entry<String, List<CpgAddress>> g : groups.entrySet()) {

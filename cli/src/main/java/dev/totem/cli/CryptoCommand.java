@@ -1,11 +1,9 @@
 package dev.totem.cli;
 
-import dev.totem.node.admin.AdminClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ./totem crypto reload}: a running node loads its key file again (key rotation). */
@@ -22,12 +20,12 @@ public final class CryptoCommand {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = {"--socket", "--admin-socket"}, paramLabel = "PATH", description = "The node's admin socket (default: ${DEFAULT-VALUE}).")
-        private Path socket = AdminClient.DEFAULT_SOCKET;
+        @Mixin
+        private AdminSocketOption socket;
 
         @Override
         public Integer call() {
-            String answer = AdminCall.ask(socket, "crypto-reload", Duration.ofSeconds(10));
+            String answer = AdminCall.ask(socket.path(), "crypto-reload", Duration.ofSeconds(10));
             spec.commandLine().getOut().println(answer);
             return 0;
         }

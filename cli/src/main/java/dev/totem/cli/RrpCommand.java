@@ -1,11 +1,10 @@
 package dev.totem.cli;
 
-import dev.totem.node.admin.AdminClient;
 import dev.totem.node.admin.AdminServer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,8 +23,8 @@ public final class RrpCommand {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = {"--socket", "--admin-socket"}, paramLabel = "PATH", description = "The node's admin socket (default: ${DEFAULT-VALUE}).")
-        private Path socket = AdminClient.DEFAULT_SOCKET;
+        @Mixin
+        private AdminSocketOption socket;
 
         @Option(names = "--network", paramLabel = "N", description = "Only network N (0 for ring0, 1 for ring1, ...).")
         private Integer network;
@@ -36,7 +35,7 @@ public final class RrpCommand {
                 throw new UserError("--network must be 0 to 7, got " + network);
             }
             String request = AdminServer.RRP_REENABLE + (network == null ? "" : " " + network);
-            String answer = AdminCall.ask(socket, request, Duration.ofSeconds(10));
+            String answer = AdminCall.ask(socket.path(), request, Duration.ofSeconds(10));
             spec.commandLine().getOut().println(answer);
             return 0;
         }

@@ -5,11 +5,11 @@ import dev.totem.node.runtime.NodeStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,9 +34,8 @@ public final class StatusCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"--socket", "--admin-socket"}, paramLabel = "PATH",
-            description = "The node's admin socket (default: ${DEFAULT-VALUE}).")
-    private Path socket = AdminClient.DEFAULT_SOCKET;
+    @Mixin
+    private AdminSocketOption socket;
 
     @Option(names = "--all", description = "Show every counter, not only the key ones.")
     private boolean all;
@@ -45,11 +44,11 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         NodeStatus status;
         try {
-            status = AdminClient.status(socket);
+            status = AdminClient.status(socket.path());
         } catch (NoSuchFileException e) {
-            throw new UserError("no admin socket at " + socket + ": is the node running? (pass --socket PATH)", e);
+            throw new UserError("no admin socket at " + socket.path() + ": is the node running? (pass --socket PATH)", e);
         } catch (IOException e) {
-            throw new UserError("cannot get the status from " + socket + ": " + e.getMessage(), e);
+            throw new UserError("cannot get the status from " + socket.path() + ": " + e.getMessage(), e);
         }
         print(spec.commandLine().getOut(), status, all);
         return ExitCode.OK;

@@ -10,13 +10,13 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,8 +33,8 @@ public final class TestcpgCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--socket", paramLabel = "PATH", description = "The node's CPG socket (default: ${DEFAULT-VALUE}).")
-    private Path socket = CpgCommand.DEFAULT_SOCKET;
+    @Mixin
+    private CpgSocketOption socket;
 
     @Option(names = "--safe", description = "Multicast with safe delivery (default: agreed).")
     private boolean safe;
@@ -81,7 +81,7 @@ public final class TestcpgCommand implements Callable<Integer> {
                 disconnected.countDown();
             }
         };
-        try (CpgClient client = CpgCommand.connect(socket, listener)) {
+        try (CpgClient client = CpgCommand.connect(socket.path(), listener)) {
             say("Local node id is " + client.localNodeId() + ", pid " + client.clientId().pid());
             CpgResult joined = CpgCommand.retrying(() -> client.join(group));
             if (!joined.ok()) {

@@ -76,6 +76,12 @@ class LauncherScriptTest {
         return p.exitValue();
     }
 
+    /** A source changed after the jar was built. */
+    private void sourceNewerThanJar() throws IOException {
+        Files.setLastModifiedTime(source, FileTime.from(Instant.now().minusSeconds(10)));
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(30)));
+    }
+
     private List<String> calls() throws IOException {
         return Files.exists(log) ? Files.readAllLines(log) : List.of();
     }
@@ -90,8 +96,7 @@ class LauncherScriptTest {
 
     @Test
     void aNewerSourceBuildsOnceAndTheCopyFollowsTheNewJar() throws Exception {
-        Files.setLastModifiedTime(source, FileTime.from(Instant.now().minusSeconds(10)));
-        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(30)));
+        sourceNewerThanJar();
 
         assertThat(run()).isZero();
         assertThat(run()).as("built: the second run builds nothing").isZero();
@@ -102,8 +107,7 @@ class LauncherScriptTest {
 
     @Test
     void noBuildRunsTheJarAsBuiltEvenWhenASourceIsNewer() throws Exception {
-        Files.setLastModifiedTime(source, FileTime.from(Instant.now().minusSeconds(10)));
-        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(30)));
+        sourceNewerThanJar();
 
         assertThat(run("TOTEM_NO_BUILD", "1")).isZero();
 
@@ -113,8 +117,7 @@ class LauncherScriptTest {
 
     @Test
     void launchersStartedTogetherBuildOnce() throws Exception {
-        Files.setLastModifiedTime(source, FileTime.from(Instant.now().minusSeconds(10)));
-        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(30)));
+        sourceNewerThanJar();
 
         List<Process> launchers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

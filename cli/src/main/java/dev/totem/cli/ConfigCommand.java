@@ -48,8 +48,9 @@ public final class ConfigCommand implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
 
-        @Parameters(paramLabel = "FILE", description = "The configuration file, e.g. node/examples/totem-udpu-loopback.conf.")
-        private Path file;
+        @Parameters(paramLabel = "FILE", arity = "0..1", description = "The configuration file (default: ${DEFAULT-VALUE}, the node's), "
+                + "e.g. node/examples/totem-udpu-loopback.conf.")
+        private Path file = NodeCommand.DEFAULT_CONFIG;
 
         @Override
         public Integer call() {

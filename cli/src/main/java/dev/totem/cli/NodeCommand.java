@@ -31,8 +31,12 @@ public final class NodeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The configuration file.")
-    private Path config;
+    /** Where a node reads its configuration unless told otherwise (corosync's is /etc/corosync/corosync.conf). */
+    static final Path DEFAULT_CONFIG = Path.of("/etc/totem/totem.conf");
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "The configuration file (default: ${DEFAULT-VALUE}).")
+    private Path config = DEFAULT_CONFIG;
 
     @Option(names = "--nodeid", description = "This node's id, when no ring0_addr of the nodelist is a local address "
             + "(several nodes on one host).")

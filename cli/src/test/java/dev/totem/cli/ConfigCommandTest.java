@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +82,17 @@ class ConfigCommandTest {
 
         assertThat(err.toString().lines()).containsExactly("totem: cannot read " + file + ": no such file");
         assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void withoutAFileBothReadTheNodesDefault() {
+        Assumptions.assumeFalse(Files.exists(NodeCommand.DEFAULT_CONFIG), "a machine without " + NodeCommand.DEFAULT_CONFIG);
+        String missing = "totem: cannot read " + NodeCommand.DEFAULT_CONFIG + ": no such file";
+
+        assertThat(run("config", "check")).isEqualTo(1);
+        assertThat(run("node")).isEqualTo(1);
+
+        assertThat(err.toString().lines()).containsExactly(missing, missing);
     }
 
     @Test

@@ -88,6 +88,8 @@ public final class NodeCommand implements Callable<Integer> {
         Optional<SystemdNotifier> systemd = systemdNotifier(err);
         systemd.ifPresent(n -> Runtime.getRuntime().addShutdownHook(new Thread(() -> n.stopping().ifPresent(
                 reason -> warn(err, reason)), "totem-systemd-stopping")));
+        // Before start, so that no configuration goes unreported.
+        systemd.ifPresent(n -> node.addListener(n.statusListener(reason -> warn(err, reason))));
         node.installShutdownHook();
         try {
             node.start();
@@ -95,10 +97,7 @@ public final class NodeCommand implements Callable<Integer> {
             node.close();
             throw new UserError("node " + node.nodeId() + " could not start: " + e.getMessage(), e);
         }
-        systemd.ifPresent(n -> {
-            node.addListener(n.statusListener(reason -> warn(err, reason)));
-            n.ready("sockets bound; forming a ring").ifPresent(reason -> warn(err, reason));
-        });
+        systemd.ifPresent(n -> n.ready("sockets bound; forming a ring").ifPresent(reason -> warn(err, reason)));
         installReloadOnSighup(node, err);
         node.terminationFuture().join();
         return 0;

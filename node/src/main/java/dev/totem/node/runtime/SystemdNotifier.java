@@ -31,6 +31,7 @@ public final class SystemdNotifier implements AutoCloseable {
     private final Socket socket;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(MESSAGE_BYTES_MAX);
     private boolean failed;
+    private boolean statusSent;
 
     private SystemdNotifier(byte[] address, Socket socket) {
         this.address = address;
@@ -59,13 +60,14 @@ public final class SystemdNotifier implements AutoCloseable {
         return Optional.of(new SystemdNotifier(address, Socket.newSocketDomainDgram()));
     }
 
-    /** {@code READY=1} with a first status line. */
+    /** {@code READY=1}, with {@code status} unless a status line went out already (a ring formed first). */
     public synchronized Optional<String> ready(String status) {
-        return send("READY=1\nSTATUS=" + status);
+        return send(statusSent ? "READY=1" : "READY=1\nSTATUS=" + status);
     }
 
     /** A {@code STATUS=} line. */
     public synchronized Optional<String> status(String status) {
+        statusSent = true;
         return send("STATUS=" + status);
     }
 

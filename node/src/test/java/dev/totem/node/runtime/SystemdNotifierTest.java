@@ -88,6 +88,17 @@ class SystemdNotifierTest {
     }
 
     @Test
+    void readyAfterARingFormedKeepsTheRingsStatus() throws Exception {
+        try (SystemdNotifier n = SystemdNotifier.fromEnvironment(
+                Map.of(SystemdNotifier.NOTIFY_SOCKET, socketPath.toString())).orElseThrow()) {
+            n.status("operational");
+            n.ready("sockets bound");
+        }
+
+        assertThat(received()).containsExactly("STATUS=operational", "READY=1");
+    }
+
+    @Test
     void aMissingSocketIsReportedOnceThenQuiet() throws Exception {
         Path gone = dir.resolve("no-such-socket");
         try (SystemdNotifier n = SystemdNotifier.fromEnvironment(

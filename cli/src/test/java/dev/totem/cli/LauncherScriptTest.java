@@ -129,6 +129,7 @@ class LauncherScriptTest {
         }
 
         assertThat(calls()).filteredOn("mvn"::equals).hasSize(1);
+        assertThat(Files.readAllLines(root.resolve("out.log"))).filteredOn(l -> l.startsWith("totem: building")).hasSize(1);
         assertThat(calls()).filteredOn(c -> c.startsWith("java ")).containsOnly("java " + runJar).hasSize(3);
     }
 }

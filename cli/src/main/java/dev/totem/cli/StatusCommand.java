@@ -2,10 +2,12 @@ package dev.totem.cli;
 
 import dev.totem.node.admin.AdminClient;
 import dev.totem.node.runtime.NodeStatus;
+import dev.totem.simulator.trace.JsonText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -40,6 +42,9 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Show every counter, not only the key ones.")
     private boolean all;
 
+    @Option(names = "--json", description = "One JSON object with every field and counter, for scripts.")
+    private boolean json;
+
     @Override
     public Integer call() {
         NodeStatus status;
@@ -50,8 +55,53 @@ public final class StatusCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserError("cannot get the status from " + socket.path() + ": " + e.getMessage(), e);
         }
-        print(spec.commandLine().getOut(), status, all);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(json(status));
+            out.flush();
+        } else {
+            print(out, status, all);
+        }
         return ExitCode.OK;
+    }
+
+    /**
+     * {@code {"node_id":2,"transport":"udpu","ring_id":"1:9","state":"OPERATIONAL","members":[1,2,3],
+     * "networks":[{"id":0,"address":"...","status":"...","faulty":false,"counters":{...}}],"counters":{...}}}
+     */
+    static String json(NodeStatus s) {
+        StringBuilder b = new StringBuilder("{\"node_id\":").append(s.nodeId()).append(",\"transport\":");
+        JsonText.appendString(b, s.transport().configName());
+        b.append(",\"ring_id\":");
+        JsonText.appendString(b, s.ringId().toString());
+        b.append(",\"state\":");
+        JsonText.appendString(b, s.state());
+        b.append(",\"members\":").append(s.members().toString().replace(" ", "")).append(",\"networks\":[");
+        for (int i = 0; i < s.networks().size(); i++) {
+            NodeStatus.NetworkStatus n = s.networks().get(i);
+            b.append(i == 0 ? "" : ",").append("{\"id\":").append(n.id()).append(",\"address\":");
+            JsonText.appendString(b, n.address());
+            b.append(",\"status\":");
+            JsonText.appendString(b, n.status());
+            b.append(",\"faulty\":").append(n.faulty()).append(",\"counters\":");
+            counters(b, n.counters());
+            b.append('}');
+        }
+        b.append("],\"counters\":");
+        counters(b, s.counters());
+        return b.append('}').toString();
+    }
+
+    private static void counters(StringBuilder b, Map<String, Long> counters) {
+        b.append('{');
+        boolean first = true;
+        for (Map.Entry<String, Long> c : counters.entrySet()) {
+            b.append(first ? "" : ",");
+            JsonText.appendString(b, c.getKey());
+            b.append(':').append(c.getValue());
+            first = false;
+        }
+        b.append('}');
     }
 
     static void print(PrintWriter out, NodeStatus s, boolean allCounters) {

@@ -13,6 +13,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import dev.totem.simulator.trace.TraceLines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +81,15 @@ class StatusCommandTest {
             out.getBuffer().setLength(0);
             assertThat(run("status", "--socket", socket.toString(), "--all")).isZero();
             assertThat(out.toString()).contains("bytes_sent");
+
+            out.getBuffer().setLength(0);
+            assertThat(run("status", "--admin-socket", socket.toString(), "--json")).isZero();
+            String json = out.toString().strip();
+            assertThat(json).startsWith("{\"node_id\":1,\"transport\":\"udpu\",\"ring_id\":\"1:")
+                    .contains("\"members\":[1],\"networks\":[{\"id\":0,\"address\":\"127.0.0.1:" + port + "\"")
+                    .contains("\"faulty\":false", "\"bytes_sent\":", "\"token_rotations\":");
+            // Well-formed JSON: the trace reader's parser takes it as a field of a line.
+            TraceLines.parse("{\"t\":0,\"node\":1,\"ev\":\"status\",\"status\":" + json + "}", 1);
         }
     }
 }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -76,7 +75,9 @@ public final class StatusCommand implements Callable<Integer> {
         JsonText.appendString(b, s.ringId().toString());
         b.append(",\"state\":");
         JsonText.appendString(b, s.state());
-        b.append(",\"members\":").append(s.members().toString().replace(" ", "")).append(",\"networks\":[");
+        b.append(",\"members\":");
+        JsonText.appendIntArray(b, s.members().stream().mapToInt(Integer::intValue).toArray());
+        b.append(",\"networks\":[");
         for (int i = 0; i < s.networks().size(); i++) {
             NodeStatus.NetworkStatus n = s.networks().get(i);
             b.append(i == 0 ? "" : ",").append("{\"id\":").append(n.id()).append(",\"address\":");
@@ -84,24 +85,12 @@ public final class StatusCommand implements Callable<Integer> {
             b.append(",\"status\":");
             JsonText.appendString(b, n.status());
             b.append(",\"faulty\":").append(n.faulty()).append(",\"counters\":");
-            counters(b, n.counters());
+            JsonText.appendLongObject(b, n.counters());
             b.append('}');
         }
         b.append("],\"counters\":");
-        counters(b, s.counters());
+        JsonText.appendLongObject(b, s.counters());
         return b.append('}').toString();
-    }
-
-    private static void counters(StringBuilder b, Map<String, Long> counters) {
-        b.append('{');
-        boolean first = true;
-        for (Map.Entry<String, Long> c : counters.entrySet()) {
-            b.append(first ? "" : ",");
-            JsonText.appendString(b, c.getKey());
-            b.append(':').append(c.getValue());
-            first = false;
-        }
-        b.append('}');
     }
 
     static void print(PrintWriter out, NodeStatus s, boolean allCounters) {

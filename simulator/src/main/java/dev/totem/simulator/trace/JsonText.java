@@ -1,6 +1,11 @@
 package dev.totem.simulator.trace;
 
-/** Appends JSON string literals (public: cpgbench's {@code --json} uses it too) and integer arrays: all the trace needs. */
+import java.util.Map;
+
+/**
+ * Appends JSON string literals, integer arrays and objects of counters: what the trace needs, and
+ * what cpgbench's and status's {@code --json} use.
+ */
 public final class JsonText {
     private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
@@ -37,7 +42,7 @@ public final class JsonText {
     }
 
     /** Appends {@code values} as a JSON array of integers. */
-    static void appendIntArray(StringBuilder out, int[] values) {
+    public static void appendIntArray(StringBuilder out, int[] values) {
         out.append('[');
         for (int i = 0; i < values.length; i++) {
             if (i > 0) {
@@ -46,5 +51,20 @@ public final class JsonText {
             out.append(values[i]);
         }
         out.append(']');
+    }
+
+    /** Appends {@code counters} as a JSON object of integers, in the map's order. */
+    public static void appendLongObject(StringBuilder out, Map<String, Long> counters) {
+        out.append('{');
+        boolean first = true;
+        for (Map.Entry<String, Long> c : counters.entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            appendString(out, c.getKey());
+            out.append(':').append(c.getValue());
+            first = false;
+        }
+        out.append('}');
     }
 }

@@ -262,11 +262,6 @@ public final class CpgService {
         return table.size();
     }
 
-    /** Every group with at least one member, sorted. */
-    public List<String> groups() {
-        return List.copyOf(table.keySet());
-    }
-
     /** Every group with at least one member, sorted, with its members as {@link #membership} gives them. */
     public SortedMap<String, List<CpgAddress>> groupMembers() {
         SortedMap<String, List<CpgAddress>> out = new TreeMap<>();

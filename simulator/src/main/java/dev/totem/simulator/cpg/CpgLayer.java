@@ -140,10 +140,7 @@ public final class CpgLayer implements ProcessLayer, SimulationListener, CpgNode
                 return false;
             }
             ring = s.ring().toString();
-            Map<String, List<CpgAddress>> mine = new TreeMap<>();
-            for (String g : s.groups()) {
-                mine.put(g, s.membership(g));
-            }
+            Map<String, List<CpgAddress>> mine = s.groupMembers();
             if (table != null && !table.equals(mine)) {
                 return false;
             }

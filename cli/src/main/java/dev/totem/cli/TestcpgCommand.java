@@ -57,7 +57,7 @@ public final class TestcpgCommand implements Callable<Integer> {
 
             @Override
             public void onConfchg(CpgEvent.Confchg c) {
-                StringBuilder b = new StringBuilder("ConfchgCallback: group '" + c.group() + "'\n");
+                StringBuilder b = new StringBuilder("ConfchgCallback: group '" + c.group() + "' view " + c.view() + "\n");
                 for (CpgAddress a : c.left()) {
                     b.append(String.format(Locale.ROOT, "left node/pid %d/%d reason: %d (%s)%n", a.nodeId(), a.pid(),
                             a.reason().code(), a.reason().name().toLowerCase(Locale.ROOT)));

@@ -115,18 +115,24 @@ public sealed interface CpgEvent {
      * @param members the members after the change (reason {@link Reason#UNDEFINED})
      * @param left the processes that left, with their reasons
      * @param joined the processes that joined, with their reasons
+     * @param view names the group view this confchg installs, alike at every node that installs
+     *     it: the configuration the node was in and how many of its messages the node had
+     *     delivered when it made the event, e.g. {@code r1:12@8} (simulator/README.md, trace
+     *     format, {@code cpg_confchg}); an extension of ours, corosync has no such name. Empty
+     *     when unknown.
      */
-    record Confchg(String group, List<CpgAddress> members, List<CpgAddress> left, List<CpgAddress> joined)
+    record Confchg(String group, List<CpgAddress> members, List<CpgAddress> left, List<CpgAddress> joined, String view)
             implements CpgEvent {
         public Confchg {
             members = List.copyOf(members);
             left = List.copyOf(left);
             joined = List.copyOf(joined);
+            view = view == null ? "" : view;
         }
 
         @Override
         public int sizeBytes() {
-            return group.length() + 16 * (members.size() + left.size() + joined.size()) + 32;
+            return group.length() + view.length() + 16 * (members.size() + left.size() + joined.size()) + 32;
         }
     }
 

@@ -69,6 +69,7 @@ public final class CpgService {
     private SyncPhase phase = SyncPhase.NO_RING;
     /** The last regular configuration's ring, or null. */
     private RingId ring;
+    private final ViewStamp viewStamp = new ViewStamp();
     /** Nodes of the current configuration (after a transitional one: its members). */
     private int[] configurationMembers = new int[0];
     /** The regular configuration whose JOINLISTs are being collected; null when no sync runs. */
@@ -311,6 +312,7 @@ public final class CpgService {
 
     /** Feeds one engine effect; only {@link Effect.Deliver} and {@link Effect.ConfigurationChange} matter. */
     public void onEffect(Effect effect) {
+        viewStamp.onEffect(effect);
         if (effect instanceof Effect.Deliver d) {
             onDeliver(d.sender(), d.payloadSlice(), d.guarantee());
         } else if (effect instanceof Effect.ConfigurationChange c) {
@@ -570,7 +572,7 @@ public final class CpgService {
         List<CpgAddress> j = new ArrayList<>(joined);
         Collections.sort(l);
         Collections.sort(j);
-        CpgEvent.Confchg event = new CpgEvent.Confchg(group, list, l, j);
+        CpgEvent.Confchg event = new CpgEvent.Confchg(group, list, l, j, viewStamp.current());
         for (ClientId id : to) {
             enqueue(id, event);
         }

@@ -53,8 +53,19 @@ final class Cluster {
             });
         }
 
-        /** Every event of {@code pid} since the last call. */
+        /**
+         * Every event of {@code pid} since the last call, confchgs with their view names blanked
+         * (tests of membership need not spell them; {@link #eventsNamed} keeps them).
+         */
         List<CpgEvent> events(int pid) {
+            List<CpgEvent> out = eventsNamed(pid);
+            out.replaceAll(e -> e instanceof CpgEvent.Confchg c
+                    ? new CpgEvent.Confchg(c.group(), c.members(), c.left(), c.joined(), "") : e);
+            return out;
+        }
+
+        /** Every event of {@code pid} since the last call, as the service made it. */
+        List<CpgEvent> eventsNamed(int pid) {
             List<CpgEvent> out = new ArrayList<>();
             CpgEvent e;
             while ((e = service.poll(ClientId.of(pid))) != null) {

@@ -112,7 +112,7 @@ class CpgEngineTest {
         Effects fx = engine.onTimer(3, TimerKind.TOKEN_LOSS);
         assertThat(fx.list()).noneMatch(e -> e instanceof Effect.Deliver);
         assertThat(listener.events).containsExactly(
-                new CpgEvent.Confchg("g", List.of(CpgAddress.member(1, 9)), List.of(), List.of(new CpgAddress(1, 9, Reason.JOIN))),
+                new CpgEvent.Confchg("g", List.of(CpgAddress.member(1, 9)), List.of(), List.of(new CpgAddress(1, 9, Reason.JOIN)), "r1:4@2"),
                 new CpgEvent.Deliver("g", 1, 9, new byte[] {7}));
         assertThat(engine.submit(4, new byte[1], Guarantee.AGREED).submitStatus()).isEqualTo(SubmitStatus.NOT_READY);
     }
@@ -158,7 +158,7 @@ class CpgEngineTest {
         engine.dispatch(4);
         assertThat(engine.dispatched()).isEqualTo(2);
         assertThat(listener.events).containsExactly(
-                new CpgEvent.Confchg("g", List.of(CpgAddress.member(1, 9)), List.of(), List.of(new CpgAddress(1, 9, Reason.JOIN))),
+                new CpgEvent.Confchg("g", List.of(CpgAddress.member(1, 9)), List.of(), List.of(new CpgAddress(1, 9, Reason.JOIN)), "r1:4@2"),
                 new CpgEvent.Deliver("g", 1, 9, new byte[] {7}));
         engine.onTimer(5, TimerKind.TOKEN_LOSS);
         engine.dispatch(6);

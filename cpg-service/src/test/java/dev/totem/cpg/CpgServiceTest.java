@@ -23,7 +23,7 @@ class CpgServiceTest {
 
     private static CpgEvent.Confchg confchg(String group, List<CpgAddress> members, List<CpgAddress> left,
             List<CpgAddress> joined) {
-        return new CpgEvent.Confchg(group, members, left, joined);
+        return new CpgEvent.Confchg(group, members, left, joined, "");
     }
 
     private static byte[] bytes(String s) {
@@ -42,6 +42,34 @@ class CpgServiceTest {
             assertThat(c.node(id).service.phase()).isEqualTo(SyncPhase.SYNCED);
         }
         return c;
+    }
+
+    /**
+     * A confchg names the view it installs by the configuration and the node's delivery count in
+     * it, so the same change reads alike at every node, and a later one differently.
+     */
+    @Test
+    void confchgsNameTheirViewAlikeAtEveryNode() {
+        Cluster c = synced(1, 2, 3);
+        String ring = c.node(1).ringId.toString();
+        assertThat(c.node(1).service.join(pid(11), G)).isEqualTo(CpgResult.OK);
+        assertThat(c.node(2).service.join(pid(21), G)).isEqualTo(CpgResult.OK);
+        c.order(1);
+        List<CpgEvent> at1 = c.node(1).eventsNamed(11);
+        List<CpgEvent> at2 = c.node(2).eventsNamed(21);
+        String joinedBoth = ((CpgEvent.Confchg) at1.get(1)).view();
+        // Three JOINLISTs of the sync, then the two joins: the second join makes the view.
+        assertThat(((CpgEvent.Confchg) at1.get(0)).view()).isEqualTo("r" + ring + "@4");
+        assertThat(joinedBoth).isEqualTo("r" + ring + "@5");
+        assertThat(((CpgEvent.Confchg) at2.get(0)).view()).isEqualTo(joinedBoth);
+
+        assertThat(c.node(3).service.join(pid(31), G)).isEqualTo(CpgResult.OK);
+        c.order(1);
+        assertThat(((CpgEvent.Confchg) c.node(1).eventsNamed(11).get(0)).view()).isEqualTo("r" + ring + "@6");
+        c.configure(new int[] {1, 2});
+        List<CpgEvent> after = c.node(1).eventsNamed(11);
+        assertThat(after).hasSize(1);
+        assertThat(((CpgEvent.Confchg) after.get(0)).view()).isEqualTo("t" + c.node(1).ringId + "<" + ring + "@0");
     }
 
     @Test

@@ -27,7 +27,7 @@ class EmbeddedCpgTest {
         cpg.dispatch();
         assertThat(r.events).containsExactly(
                 new CpgEvent.Confchg("g", List.of(CpgAddress.member(1, 42)), List.of(),
-                        List.of(new CpgAddress(1, 42, Reason.JOIN))),
+                        List.of(new CpgAddress(1, 42, Reason.JOIN)), "r1:4@2"),
                 new CpgEvent.Deliver("g", 1, 42, "hi".getBytes(StandardCharsets.UTF_8)));
         assertThat(h.membership("g")).containsExactly(CpgAddress.member(1, 42));
         assertThat(h.groups()).containsExactly(java.util.Map.entry("g", List.of(CpgAddress.member(1, 42))));

@@ -89,7 +89,7 @@ class LockServiceTest {
             return h;
         }, config);
         CpgAddress me = CpgAddress.member(NODE, PID);
-        h.listener.onConfchg(new CpgEvent.Confchg(config.group(), List.of(me), List.of(), List.of(me)));
+        h.listener.onConfchg(new CpgEvent.Confchg(config.group(), List.of(me), List.of(), List.of(me), "r1:4@1"));
         while (!h.sent.isEmpty()) {
             h.deliverNext(config.group());
         }

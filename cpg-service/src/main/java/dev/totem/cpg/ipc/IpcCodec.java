@@ -128,7 +128,7 @@ public final class IpcCodec {
                     .setSenderPid(d.senderPid()).setPayload(UnsafeByteOperations.unsafeWrap(d.payloadView())));
         } else if (event instanceof CpgEvent.Confchg c) {
             m.setConfchg(Confchg.newBuilder().setGroup(c.group()).addAllMembers(wire(c.members()))
-                    .addAllLeft(wire(c.left())).addAllJoined(wire(c.joined())));
+                    .addAllLeft(wire(c.left())).addAllJoined(wire(c.joined())).setView(c.view()));
         } else if (event instanceof CpgEvent.TotemConfchg t) {
             m.setTotemConfchg(TotemConfchg.newBuilder().setRingRep(t.ring().rep()).setRingSeq(t.ring().seq())
                     .addAllMembers(t.members()));
@@ -146,7 +146,7 @@ public final class IpcCodec {
             case CONFCHG -> {
                 Confchg c = m.getConfchg();
                 return new CpgEvent.Confchg(c.getGroup(), addresses(c.getMembersList()), addresses(c.getLeftList()),
-                        addresses(c.getJoinedList()));
+                        addresses(c.getJoinedList()), c.getView());
             }
             case TOTEM_CONFCHG -> {
                 TotemConfchg t = m.getTotemConfchg();

@@ -241,10 +241,10 @@ public final class LockLayer implements ProcessLayer, SimulationListener, CpgNod
     }
 
     @Override
-    public void confchg(int node, int pid, String view, CpgEvent.Confchg c) {
+    public void confchg(int node, int pid, CpgEvent.Confchg c) {
         Proc p = procs.get(key(node, pid));
         if (p != null) {
-            p.view = c.group() + ":" + view;
+            p.view = c.group() + ":" + c.view();
             p.k = 0;
             p.service.onConfchg(c);
             checker.afterInput(p.name, p.view + "#" + p.k, p.service.replica(), p.service.leases());

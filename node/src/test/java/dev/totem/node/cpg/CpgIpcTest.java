@@ -152,6 +152,12 @@ class CpgIpcTest {
         CpgClient ipc = client(ei);
         join(embedded, ee, "g");
         join(ipc, ei, "g");
+        // The confchg of the IPC client's join names its view alike for both, over the socket too.
+        List<CpgEvent.Confchg> seenEmbedded = ee.confchgs("g");
+        String view = ei.confchgs("g").get(0).view();
+        assertThat(view).matches("r\\d+:\\d+@\\d+");
+        assertThat(seenEmbedded.get(seenEmbedded.size() - 1).view()).isEqualTo(view);
+        assertThat(seenEmbedded.get(0).view()).isNotEqualTo(view);
 
         for (int i = 0; i < 100; i++) {
             assertThat(embedded.mcast("g", text("e" + i), Guarantee.AGREED)).isEqualTo(CpgResult.OK);

@@ -325,10 +325,10 @@ public final class CpgLayer implements ProcessLayer, SimulationListener, CpgNode
     }
 
     @Override
-    public void confchg(int node, int pid, String view, CpgEvent.Confchg c) {
+    public void confchg(int node, int pid, CpgEvent.Confchg c) {
         long now = sim.nowNanos();
-        history.confchg(now / 1_000, node, pid, c.group(), view, c.members(), c.left(), c.joined());
-        trace.cpgConfchg(now, node, pid, c.group(), view, c.members(), c.left(), c.joined());
+        history.confchg(now / 1_000, node, pid, c.group(), c.view(), c.members(), c.left(), c.joined());
+        trace.cpgConfchg(now, node, pid, c.group(), c.view(), c.members(), c.left(), c.joined());
     }
 
     @Override

@@ -10,8 +10,6 @@ import dev.totem.cpg.CpgNotice;
 import dev.totem.cpg.CpgService;
 import dev.totem.crypto.SealedEngine;
 import dev.totem.membership.TotemProcessor;
-import dev.totem.protocol.api.Effect;
-import dev.totem.protocol.api.Effect.ConfigurationKind;
 import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.TimerKind;
@@ -28,11 +26,9 @@ import java.util.function.Consumer;
  * a {@link TotemEngine} the simulator drives as any other ({@link CpgEngine} underneath). Each
  * process holds a {@link CpgHandle}; what the processes see goes to the {@link Observer}.
  *
- * <p>Each confchg is named by the group view it installs: the configuration it happens in
- * ({@code r<ring>} for a regular one, {@code t<ring><<previous regular ring>} for a
- * transitional one, as the EVS checker names them) and how many messages of that configuration
- * the node had delivered when it happened ({@code @n}). Members of one configuration deliver
- * the same messages in the same order, so a view named alike at two nodes must be the same view.
+ * <p>Each confchg is named by the group view it installs, as the service names it
+ * ({@link CpgEvent.Confchg#view()}): the configuration it happens in and how many messages of
+ * that configuration the node had delivered then.
  */
 public final class CpgNode implements TotemEngine {
 
@@ -41,8 +37,8 @@ public final class CpgNode implements TotemEngine {
         /** Process {@code pid} of {@code node} delivered {@code deliver}. */
         void deliver(int node, int pid, CpgEvent.Deliver deliver);
 
-        /** Process {@code pid} of {@code node} delivered {@code confchg}, which installs {@code view}. */
-        void confchg(int node, int pid, String view, CpgEvent.Confchg confchg);
+        /** Process {@code pid} of {@code node} delivered {@code confchg} (which names the view it installs). */
+        void confchg(int node, int pid, CpgEvent.Confchg confchg);
 
         /** The node's service said something to its log. */
         default void notice(int node, CpgNotice notice) {}
@@ -52,9 +48,6 @@ public final class CpgNode implements TotemEngine {
     private final CpgEngine engine;
     private final Observer observer;
     private final TreeMap<Integer, CpgHandle> processes = new TreeMap<>();
-    private String configuration = "none";
-    private String previousRegular = "none";
-    private long delivered;
 
     /** The CPG node a simulated node runs; null when {@code engine} is not one (a node that is down). */
     public static CpgNode of(TotemEngine engine) {
@@ -78,7 +71,6 @@ public final class CpgNode implements TotemEngine {
         this.observer = observer;
         Consumer<CpgNotice> notices = n -> observer.notice(processor.nodeId(), n);
         this.engine = new CpgEngine(below, config, notices);
-        engine.tap(this::number);
     }
 
     /** {@code totemConfig}, raised if needed so that its processor carries full CPG messages of {@code config}. */
@@ -118,7 +110,7 @@ public final class CpgNode implements TotemEngine {
 
             @Override
             public void onConfchg(CpgEvent.Confchg c) {
-                observer.confchg(node, pid, configuration + "@" + delivered, c);
+                observer.confchg(node, pid, c);
             }
 
             @Override
@@ -140,20 +132,6 @@ public final class CpgNode implements TotemEngine {
     /** Runs the processes' calls at {@code nowNanos}; returns the effects they caused. */
     public Effects client(long nowNanos, Consumer<CpgNode> action) {
         return engine.client(nowNanos, cpg -> action.accept(this));
-    }
-
-    private void number(Effect e) {
-        if (e instanceof Effect.ConfigurationChange c) {
-            if (c.kind() == ConfigurationKind.REGULAR) {
-                configuration = "r" + c.ring();
-                previousRegular = c.ring().toString();
-            } else {
-                configuration = "t" + c.ring() + "<" + previousRegular;
-            }
-            delivered = 0;
-        } else {
-            delivered++;
-        }
     }
 
     @Override

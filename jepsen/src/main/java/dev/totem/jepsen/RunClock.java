@@ -13,10 +13,35 @@ public final class RunClock {
     private final long offsetNanos;
     private final long anchorNanoTime;
 
-    /** A clock of the run that started at {@code epochMicros} (microseconds since 1970). */
+    /** Readings of the two clocks taken to find the pair read closest together. */
+    private static final int ANCHOR_TRIES = 16;
+
+    /**
+     * A clock of the run that started at {@code epochMicros} (microseconds since 1970).
+     *
+     * <p>The wall clock and {@code nanoTime} are read side by side, and a pause between the two
+     * readings (the first {@code Instant.now()} loads classes; the thread may be descheduled)
+     * would shift every time of this process by its length: a CPG trace once showed a message
+     * delivered a millisecond before its sender's record of sending it. So the pair read closest
+     * together, of several, anchors the clock.
+     */
     public RunClock(long epochMicros) {
-        this.anchorNanoTime = System.nanoTime();
-        this.offsetNanos = (wallMicros() - epochMicros) * 1_000;
+        wallMicros(); // loads what the wall clock's first reading needs
+        long bestGap = Long.MAX_VALUE;
+        long anchor = 0;
+        long wall = 0;
+        for (int i = 0; i < ANCHOR_TRIES; i++) {
+            long before = System.nanoTime();
+            long w = wallMicros();
+            long after = System.nanoTime();
+            if (after - before < bestGap) {
+                bestGap = after - before;
+                anchor = before + (after - before) / 2;
+                wall = w;
+            }
+        }
+        this.anchorNanoTime = anchor;
+        this.offsetNanos = (wall - epochMicros) * 1_000;
     }
 
     /** The wall clock in microseconds since 1970: what a run hands its processes as epoch. */

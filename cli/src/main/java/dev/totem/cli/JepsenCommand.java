@@ -5,6 +5,7 @@ import dev.totem.jepsen.JepsenRun;
 import dev.totem.jepsen.Lab;
 import dev.totem.jepsen.Shell;
 import dev.totem.simulator.check.Violation;
+import dev.totem.simulator.run.Layer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +63,15 @@ public final class JepsenCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Folder for configuration, traces, logs and the timeline (default: a new temporary folder).")
     private Path out;
 
-    @Option(names = "--rate", defaultValue = "100", description = "Messages each node submits per second (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "100",
+            description = "Messages each node submits per second; with --layer cpg, its processes' steps (default ${DEFAULT-VALUE}).")
     private int rate;
+
+    @Option(names = "--layer", defaultValue = "engine",
+            description = "engine: each node submits raw messages; cpg: each node runs the CPG service with 2 or 3 local"
+                    + " processes (one over the IPC socket) joining, leaving and multicasting to groups, checked as"
+                    + " ./totem sim --layer cpg checks them (default ${DEFAULT-VALUE}).")
+    private String layer;
 
     @Option(names = "--cleanup", description = "Only remove what an earlier run left (namespaces, rules, processes), then exit.")
     private boolean cleanup;
@@ -112,13 +120,13 @@ public final class JepsenCommand implements Callable<Integer> {
         try {
             options = new JepsenRun.Options(nodes, durationSeconds, kinds, runSeed, dir, key,
                     ChildJvm.command("jepsen-node", "-Xmx192m", "-XX:+UseSerialGC"), rate, plantedBug, networks, rrpMode,
-                    baseLoss);
+                    baseLoss, Layer.parse(layer));
         } catch (IllegalArgumentException e) {
             throw new UserError("jepsen: " + e.getMessage());
         }
         say("seed " + runSeed + "; files in " + dir + "; replay the fault schedule with --seed " + runSeed);
         JepsenRun.Outcome outcome = new JepsenRun(options, this::say).run();
-        for (Map.Entry<String, Integer> e : JepsenRun.byProperty(outcome.violations()).entrySet()) {
+        for (Map.Entry<String, Integer> e : JepsenRun.byProperty(outcome.violations(), options.layer()).entrySet()) {
             say(String.format("  %-18s %s", e.getKey(), e.getValue() == 0 ? "ok" : e.getValue() + " violations"));
         }
         for (Violation v : outcome.violations().stream().limit(20).toList()) {

@@ -2,7 +2,9 @@ package dev.totem.cli;
 
 import dev.totem.jepsen.JepsenNode;
 import dev.totem.membership.TotemProcessor.PlantedBug;
+import dev.totem.simulator.run.Layer;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,6 +37,9 @@ public final class JepsenNodeCommand implements Callable<Integer> {
     @Option(names = "--planted-bug", defaultValue = "none", description = "none or skip-recovery (tests of the checker).")
     private String plantedBug;
 
+    @Option(names = "--layer", defaultValue = "engine", description = "engine (raw submits) or cpg (processes in groups).")
+    private String layer;
+
     @Override
     public Integer call() throws Exception {
         PlantedBug bug = switch (plantedBug) {
@@ -42,8 +47,11 @@ public final class JepsenNodeCommand implements Callable<Integer> {
             case "skip-recovery" -> PlantedBug.SKIP_RECOVERY;
             default -> throw new UserError("--planted-bug must be none or skip-recovery, got '" + plantedBug + "'");
         };
-        new JepsenNode(new JepsenNode.Options(node.settings(false), incarnation, epochMicros, trace, rate, safeRatio, seed, bug),
-                System.out).run();
+        Layer l = Layer.parse(layer);
+        // The CPG socket lives beside the node's state: one per node, all namespaces share the file system.
+        Optional<Path> socket = l == Layer.CPG ? Optional.of(node.stateDir.resolve("cpg.sock")) : Optional.empty();
+        new JepsenNode(new JepsenNode.Options(node.settings(l == Layer.CPG, socket), incarnation, epochMicros, trace, rate,
+                safeRatio, seed, bug, l, socket), System.out).run();
         return 0;
     }
 }

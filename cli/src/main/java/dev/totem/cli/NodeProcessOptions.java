@@ -30,11 +30,16 @@ final class NodeProcessOptions {
      * @param cpg run the CPG service (for code in the node's JVM; no IPC socket), else raw submit
      */
     RuntimeSettings settings(boolean cpg) throws Exception {
+        return settings(cpg, Optional.empty());
+    }
+
+    /** As {@link #settings(boolean)}, the CPG service also serving other processes on {@code cpgSocket}. */
+    RuntimeSettings settings(boolean cpg, Optional<Path> cpgSocket) throws Exception {
         ConfigResult result = NodeConfig.load(config);
         if (!result.ok()) {
             throw new UserError(config + ": " + result.errors());
         }
         return SettingsFromConfig.settings(result.config(), new SettingsFromConfig.Overrides(
-                OptionalInt.of(nodeId), stateDir, OptionalInt.empty(), Optional.empty(), cpg, Optional.empty())).settings();
+                OptionalInt.of(nodeId), stateDir, OptionalInt.empty(), Optional.empty(), cpg, cpgSocket)).settings();
     }
 }

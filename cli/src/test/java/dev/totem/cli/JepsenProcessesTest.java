@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.totem.jepsen.Lab;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +47,42 @@ class JepsenProcessesTest {
         assertThat(Lab.leftovers()).isEmpty();
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("jepsen-node")))
                 .isEmpty();
+    }
+
+    /**
+     * CPG processes in real nodes (one over the IPC socket, the others in the node's JVM) under
+     * kills, pauses and partitions: the history holds their joins, multicasts and confchgs named
+     * by view, each process delivered the late messages of its groups, and every CPG property
+     * holds; with the recovery bug planted, the CPG checker catches it from the processes' views.
+     */
+    @Test
+    void cpgProcessesInRealNodesAreCheckedAndCatchAPlantedRecoveryBug() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        assumeTrue(onPath("ip") && onPath("nft"), "needs iproute2 and nftables");
+        assumeTrue(Lab.leftovers().isEmpty(), "an earlier run left namespaces behind");
+        Path clean = dir.resolve("clean");
+        CliRun cli = new CliRun();
+        int code = cli.run("jepsen", "--layer", "cpg", "--nodes", "3", "--duration", "15", "--faults", "kill,pause,partition",
+                "--rate", "200", "--seed", "21", "--out", clean.toString());
+        String out = cli.out.toString();
+        String[] lines = out.strip().split("\n");
+        Matcher m = LAST.matcher(lines[lines.length - 1]);
+        assertThat(m.matches()).as(out + cli.err).isTrue();
+        assertThat(Long.parseLong(m.group(4))).as(out).isZero();
+        assertThat(code).isZero();
+        assertThat(out).contains("cpg-view-agreement ok").contains("cpg-liveness       ok");
+        String history = Files.readString(clean.resolve("history.jsonl"));
+        assertThat(history).contains("\"ev\":\"cpg_join\"").contains("\"ev\":\"cpg_gone\"")
+                .containsPattern("\"ev\":\"cpg_confchg\",\"pid\":\\d+,\"group\":\"\\w+\",\"view\":\"r\\d+:\\d+@\\d+\"")
+                .containsPattern("\"ev\":\"cpg_deliver\".*\"id\":\"late-");
+
+        CliRun bug = new CliRun();
+        int bugCode = bug.run("jepsen", "--layer", "cpg", "--nodes", "3", "--duration", "20", "--faults", "kill,partition",
+                "--base-loss", "0.1", "--rate", "300", "--seed", "11", "--out", dir.resolve("bug").toString(), "--planted-bug");
+        String bugOut = bug.out.toString();
+        assertThat(bugCode).as(bugOut + bug.err).isEqualTo(1);
+        assertThat(bugOut).contains("violation: cpg-");
+        assertThat(Lab.leftovers()).isEmpty();
     }
 
     private static boolean onPath(String tool) {

@@ -2,10 +2,12 @@ package dev.totem.jepsen;
 
 import dev.totem.node.config.ClusterFile;
 import dev.totem.protocol.api.Effect.ConfigurationKind;
+import dev.totem.simulator.check.CpgChecker;
 import dev.totem.simulator.check.EvsChecker;
 import dev.totem.simulator.check.History;
 import dev.totem.simulator.check.TraceReader;
 import dev.totem.simulator.check.Violation;
+import dev.totem.simulator.run.Layer;
 import dev.totem.simulator.timeline.TimelinePage;
 import dev.totem.simulator.trace.TraceSink;
 import dev.totem.simulator.trace.TraceWriter;
@@ -25,6 +27,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 /**
@@ -59,9 +62,13 @@ public final class JepsenRun {
      * @param rrpMode {@code passive} or {@code active}, for two networks or more
      * @param baseLoss share of incoming frames every node drops all through the faults (0 to 0.5),
      *     so that membership changes find members holding different frames
+     * @param layer {@code ENGINE}: each node submits raw messages; {@code CPG}: each node runs the
+     *     CPG service with local processes in groups ({@link CpgWorkload}), checked by {@link
+     *     CpgChecker} too
      */
     public record Options(int nodes, int durationSeconds, List<FaultKind> faults, long seed, Path dir, Path keyFile,
-            List<String> nodeCommand, int rate, boolean plantedBug, int networks, String rrpMode, double baseLoss) {
+            List<String> nodeCommand, int rate, boolean plantedBug, int networks, String rrpMode, double baseLoss,
+            Layer layer) {
         public Options {
             if (nodes < 2 || nodes > 16) {
                 throw new IllegalArgumentException("--nodes must be 2 to 16, got " + nodes);
@@ -197,15 +204,19 @@ public final class JepsenRun {
         say.accept(converged
                 ? String.format(Locale.ROOT, "converged in %.1f s: %s", (System.nanoTime() - healStart) / 1e9, processes[1].lastRegular())
                 : "no single ring after " + CONVERGE_TIMEOUT_MS / 1000 + " s; the checker will say why");
-        synchronized (this) {
-            trace.quiet(clock.nowNanos());
-        }
-        Thread.sleep(QUIET_WORKLOAD_MS); // more workload in the converged ring: pacing, not synchronisation
-        for (int node = 1; node <= n; node++) {
-            processes[node].command("fin");
-        }
-        if (!await(this::finsDelivered, CONVERGE_TIMEOUT_MS)) {
-            say.accept("not every node delivered every final marker; the checker will say why");
+        if (options.layer() == Layer.CPG) {
+            endCpg();
+        } else {
+            synchronized (this) {
+                trace.quiet(clock.nowNanos());
+            }
+            Thread.sleep(QUIET_WORKLOAD_MS); // more workload in the converged ring: pacing, not synchronisation
+            for (int node = 1; node <= n; node++) {
+                processes[node].command("fin");
+            }
+            if (!await(this::finsDelivered, CONVERGE_TIMEOUT_MS)) {
+                say.accept("not every node delivered every final marker; the checker will say why");
+            }
         }
         for (int node = 1; node <= n; node++) {
             processes[node].command("freeze");
@@ -220,6 +231,39 @@ public final class JepsenRun {
         return judge(nemesis.injected());
     }
 
+    /**
+     * The end of a CPG run: the workload stops and every node settles (no join or leave on the
+     * way), so the late messages that follow come after every membership change in the total
+     * order; then the quiet point, and every process's late messages, until each process
+     * delivered those of all members of its views.
+     */
+    private void endCpg() throws IOException, InterruptedException {
+        for (int node = 1; node <= options.nodes(); node++) {
+            processes[node].command("stop");
+        }
+        if (!await(() -> allSaid(NodeProcess::settled), CONVERGE_TIMEOUT_MS)) {
+            say.accept("not every node settled its processes' joins and leaves; the checker will say why");
+        }
+        synchronized (this) {
+            trace.quiet(clock.nowNanos());
+        }
+        for (int node = 1; node <= options.nodes(); node++) {
+            processes[node].command("fin");
+        }
+        if (!await(() -> allSaid(NodeProcess::lateDone), CONVERGE_TIMEOUT_MS)) {
+            say.accept("not every process delivered every late message of its groups; the checker will say why");
+        }
+    }
+
+    private boolean allSaid(Predicate<NodeProcess> said) {
+        for (int node = 1; node <= options.nodes(); node++) {
+            if (!said.test(processes[node])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private Outcome judge(int faults) throws IOException {
         Path history = options.dir().resolve("history.jsonl");
         HistoryMerge.Result merged = HistoryMerge.merge(traces, history);
@@ -230,15 +274,23 @@ public final class JepsenRun {
         if (options.networksFailOnly()) {
             violations.addAll(masking(read.history(), faultsBeganMicros));
         }
+        if (options.layer() == Layer.CPG) {
+            if (!read.hasCpg()) {
+                violations.add(new Violation("cpg-liveness", "the processes recorded nothing"));
+            }
+            violations.addAll(CpgChecker.check(read.cpg()));
+        }
         Path page = options.dir().resolve("timeline.html");
         TimelinePage.write(history, page, "jepsen run, seed " + options.seed());
         say.accept("timeline: " + page);
         long submitted = 0;
         long delivered = 0;
+        String submit = options.layer() == Layer.CPG ? "\"ev\":\"cpg_mcast\"" : "\"ev\":\"submit\"";
+        String deliver = options.layer() == Layer.CPG ? "\"ev\":\"cpg_deliver\"" : "\"ev\":\"deliver\"";
         for (String line : Files.readAllLines(history, StandardCharsets.UTF_8)) {
-            if (line.contains("\"ev\":\"submit\"")) {
+            if (line.contains(submit)) {
                 submitted++;
-            } else if (line.contains("\"ev\":\"deliver\"")) {
+            } else if (line.contains(deliver)) {
                 delivered++;
             }
         }
@@ -263,11 +315,16 @@ public final class JepsenRun {
         return out;
     }
 
-    /** The properties the checker judges, with their violation counts, in the checker's order. */
-    public static Map<String, Integer> byProperty(List<Violation> violations) {
+    /** The properties the checkers judge on {@code layer}, with their violation counts, in the checkers' order. */
+    public static Map<String, Integer> byProperty(List<Violation> violations, Layer layer) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (String p : EvsChecker.PROPERTIES) {
             counts.put(p, 0);
+        }
+        if (layer == Layer.CPG) {
+            for (String p : CpgChecker.PROPERTIES) {
+                counts.put(p, 0);
+            }
         }
         for (Violation v : violations) {
             counts.merge(v.property(), 1, Integer::sum);
@@ -291,6 +348,9 @@ public final class JepsenRun {
                 "--seed", Long.toString(options.seed())));
         if (options.plantedBug()) {
             cmd.addAll(List.of("--planted-bug", "skip-recovery"));
+        }
+        if (options.layer() == Layer.CPG) {
+            cmd.addAll(List.of("--layer", "cpg"));
         }
         processes[node] = NodeProcess.start(node, incarnation, cmd, nodeTrace,
                 options.dir().resolve("node" + node + "." + incarnation + ".log"));

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * One incarnation of a node's process, started inside the node's namespace with
  * {@code ip netns exec} (which execs the JVM, so the process handle is the JVM's own). Reads the
  * lines the process reports ({@link JepsenNode}) and keeps what the run waits on: the last
- * regular configuration and the final markers delivered.
+ * regular configuration, the final markers delivered and, with the CPG layer, how far its end went.
  */
 final class NodeProcess {
     private final int node;
@@ -28,6 +28,8 @@ final class NodeProcess {
     private final Thread reader;
     private volatile String lastRegular = "";
     private volatile boolean frozen;
+    private volatile boolean settled;
+    private volatile boolean lateDone;
     private volatile String progress = "-";
     private final Set<Integer> finsFrom = ConcurrentHashMap.newKeySet();
 
@@ -80,6 +82,16 @@ final class NodeProcess {
         return frozen;
     }
 
+    /** With the CPG layer: its workload stopped and no local join or leave is on the way. */
+    boolean settled() {
+        return settled;
+    }
+
+    /** With the CPG layer: every local process delivered the late messages of all members of its views. */
+    boolean lateDone() {
+        return lateDone;
+    }
+
     String progress() {
         return progress;
     }
@@ -119,6 +131,10 @@ final class NodeProcess {
                     finsFrom.add(Integer.parseInt(line.substring(4).strip()));
                 } else if (line.equals("FROZEN")) {
                     frozen = true;
+                } else if (line.equals("SETTLED")) {
+                    settled = true;
+                } else if (line.equals("LATE-DONE")) {
+                    lateDone = true;
                 } else if (line.startsWith("PROGRESS ")) {
                     progress = line.substring("PROGRESS ".length());
                 }

@@ -42,6 +42,11 @@ import java.util.TreeSet;
  * </ul>
  */
 public final class CpgChecker {
+    /** Every property it checks, in the order above. */
+    public static final List<String> PROPERTIES = List.of("cpg-view-agreement", "cpg-virtual-synchrony", "cpg-confchg",
+            "cpg-confchg-reason", "cpg-member-delivery", "cpg-self-delivery", "cpg-total-order", "cpg-fifo",
+            "cpg-no-duplicate", "cpg-no-invented", "cpg-liveness");
+
     /** What the checker knows of one process. */
     private static final class Proc {
         final String name;

@@ -1,0 +1,343 @@
+package dev.totem.jepsen;
+
+import dev.totem.cpg.ClientId;
+import dev.totem.cpg.ConnectionState;
+import dev.totem.cpg.CpgAddress;
+import dev.totem.cpg.CpgError;
+import dev.totem.cpg.CpgEvent;
+import dev.totem.cpg.CpgHandle;
+import dev.totem.cpg.CpgListener;
+import dev.totem.cpg.CpgResult;
+import dev.totem.cpg.client.CpgClient;
+import dev.totem.node.cpg.NodeCpg;
+import dev.totem.protocol.api.Guarantee;
+import dev.totem.simulator.Payloads;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The CPG workload of one node process ({@code ./totem jepsen --layer cpg}): two or three local
+ * processes in closed process groups, one a client over the node's IPC socket and the others
+ * handles inside the node's JVM, that join, multicast to, leave and rejoin the groups {@link
+ * #GROUPS}; embedded ones also exit without leaving, and a new one takes the place. Everything is
+ * recorded in the simulator's {@code cpg_*} trace lines for {@code CpgChecker}.
+ *
+ * <p>An action is written before it is made, and a call answered TRY_AGAIN (during a sync) is
+ * made again until the node takes it, so a SIGKILL leaves a history in which every join, leave
+ * and multicast anyone saw is on record. Confchgs are named by the view the node's service
+ * stamped on them ({@link CpgEvent.Confchg#view()}), which a checker can match across nodes.
+ *
+ * <p>The end, which the run drives: {@link #stop} ends the workload; once every node reports
+ * its processes settled (no join or leave on the way), the run writes the quiet point and each
+ * process multicasts one late message to each of its groups ({@link #sendLate}); {@link
+ * #lateDone} tells when every process delivered the late message of every member of its view.
+ * Because every node settled before any late message was sent, each late message follows every
+ * join in the total order, so each member delivers each other member's.
+ */
+final class CpgWorkload {
+    /** The groups the processes use. */
+    static final List<String> GROUPS = List.of("alpha", "beta", "gamma");
+    /** Id prefix of late messages: {@code late-<node>/<pid>/<group>}. */
+    static final String LATE_PREFIX = "late-";
+    /** Embedded processes' ids start above Linux's largest pid, so the IPC client's real pid never meets one. */
+    static final int EMBEDDED_PID_BASE = 5_000_000;
+    /** Embedded ids per incarnation of the node process: ids are never reused on a node. */
+    static final int EMBEDDED_PIDS_PER_INCARNATION = 10_000;
+    private static final double EXIT = 0.02;
+    private static final double LEAVE = 0.08;
+    private static final int PAYLOAD_BYTES_MAX = 2000;
+    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    private final NodeCpg cpg;
+    private final Optional<Path> socket;
+    private final int nodeId;
+    private final int incarnation;
+    private final double safeRatio;
+    private final SplittableRandom random;
+    private final NodeTrace trace;
+    private final Consumer<String> say;
+    private final List<Proc> procs = new CopyOnWriteArrayList<>();
+    private final AtomicLong multicasts = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private int embeddedStarted;
+    private long nextMessage;
+    private volatile boolean lateSent;
+
+    /**
+     * @param cpg the node's CPG service
+     * @param socket its IPC socket, for the one client over IPC; empty: embedded processes only
+     * @param nodeId this node
+     * @param incarnation this process's number among the node's processes
+     * @param safeRatio share of multicasts with the safe guarantee
+     * @param seed seeds the workload's choices
+     * @param trace where the lines go
+     * @param say reports problems (one line each)
+     */
+    CpgWorkload(NodeCpg cpg, Optional<Path> socket, int nodeId, int incarnation, double safeRatio, long seed,
+            NodeTrace trace, Consumer<String> say) {
+        this.cpg = cpg;
+        this.socket = socket;
+        this.nodeId = nodeId;
+        this.incarnation = incarnation;
+        this.safeRatio = safeRatio;
+        this.random = new SplittableRandom(seed * 31 + nodeId * 1_000_003L + incarnation);
+        this.trace = trace;
+        this.say = say;
+    }
+
+    /** Starts the processes: the IPC client (when there is a socket) and one or two embedded ones. */
+    void start() throws IOException {
+        if (socket.isPresent()) {
+            Proc p = new Proc(true);
+            p.open(CpgClient.connect(socket.get(), p));
+            procs.add(p);
+        }
+        int embedded = 1 + random.nextInt(2) + (socket.isPresent() ? 0 : 1);
+        for (int i = 0; i < embedded; i++) {
+            spawnEmbedded();
+        }
+    }
+
+    /** Multicasts accepted so far. */
+    long multicasts() {
+        return multicasts.get();
+    }
+
+    /** Group messages delivered so far, over the processes. */
+    long delivered() {
+        return delivered.get();
+    }
+
+    /**
+     * One workload step, on the workload's thread: a random process exits, joins, leaves or
+     * multicasts, by its state in a random group.
+     *
+     * @return false once the trace is frozen
+     */
+    boolean step() {
+        Proc p = procs.get(random.nextInt(procs.size()));
+        if (random.nextDouble() < EXIT) {
+            return p.ipc || exit(p);
+        }
+        String group = GROUPS.get(random.nextInt(GROUPS.size()));
+        ConnectionState state = p.handle.state(group);
+        switch (state) {
+            case UNJOINED -> {
+                return call(p, "join " + group, (t, now) -> t.cpgJoin(now, nodeId, p.pid, group), () -> p.handle.join(group));
+            }
+            case JOIN_COMPLETED -> {
+                if (random.nextDouble() < LEAVE) {
+                    return call(p, "leave " + group, (t, now) -> t.cpgLeave(now, nodeId, p.pid, group),
+                            () -> p.handle.leave(group));
+                }
+                return mcast(p, group, "m" + nodeId + "." + incarnation + "-" + nextMessage++);
+            }
+            case JOIN_STARTED, LEAVE_STARTED -> {
+                return true;
+            }
+        }
+        throw new IllegalStateException("unknown state " + state);
+    }
+
+    /** Whether no process has a join or leave on the way. */
+    boolean settled() {
+        for (Proc p : procs) {
+            for (String g : GROUPS) {
+                ConnectionState s = p.handle.state(g);
+                if (s == ConnectionState.JOIN_STARTED || s == ConnectionState.LEAVE_STARTED) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Each process multicasts one late message to each group it is in; after the workload stopped and every node settled. */
+    void sendLate() {
+        for (Proc p : procs) {
+            for (String g : GROUPS) {
+                if (p.handle.state(g) == ConnectionState.JOIN_COMPLETED
+                        && !mcast(p, g, LATE_PREFIX + nodeId + "/" + p.pid + "/" + g)) {
+                    return;
+                }
+            }
+        }
+        lateSent = true;
+    }
+
+    /** Whether the late messages were sent and every process delivered the late message of each member of its views. */
+    boolean lateDone() {
+        if (!lateSent) {
+            return false;
+        }
+        for (Proc p : procs) {
+            if (!p.heardEveryMember()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Closes every process's handle without recording anything (the trace is frozen by then). */
+    void close() {
+        for (Proc p : procs) {
+            p.closing = true;
+            p.handle.close();
+        }
+    }
+
+    private void spawnEmbedded() {
+        int pid = EMBEDDED_PID_BASE + incarnation * EMBEDDED_PIDS_PER_INCARNATION + embeddedStarted++;
+        if (embeddedStarted >= EMBEDDED_PIDS_PER_INCARNATION) {
+            throw new IllegalStateException("node " + nodeId + " started " + embeddedStarted + " processes, more than ids allow");
+        }
+        Proc p = new Proc(false);
+        p.open(cpg.open(ClientId.of(pid), p));
+        procs.add(p);
+    }
+
+    /** The process exits without leaving (recorded first), and a new one takes its place. */
+    private boolean exit(Proc p) {
+        // Under the trace's lock, with the line: a callback the node is making meanwhile is
+        // not recorded after it (a process that went away sees nothing more).
+        if (!trace.write((t, now) -> {
+            p.closing = true;
+            t.cpgGone(now, nodeId, p.pid);
+        }, true)) {
+            return false;
+        }
+        p.handle.close();
+        procs.remove(p);
+        spawnEmbedded();
+        return true;
+    }
+
+    private boolean mcast(Proc p, String group, String id) {
+        int min = id.length() + 1;
+        int size = (int) Math.round(Math.exp(Math.log(min) + random.nextDouble() * (Math.log(PAYLOAD_BYTES_MAX) - Math.log(min))));
+        byte[] payload = Payloads.build(id, Math.max(min, size));
+        Guarantee g = random.nextDouble() < safeRatio ? Guarantee.SAFE : Guarantee.AGREED;
+        boolean ok = call(p, "mcast to " + group, (t, now) -> t.cpgMcast(now, nodeId, p.pid, group, id),
+                () -> p.handle.mcast(group, payload, g));
+        if (ok) {
+            multicasts.incrementAndGet();
+        }
+        return ok;
+    }
+
+    /**
+     * Records {@code line}, then makes {@code call} until the node takes it (TRY_AGAIN means a
+     * sync or a full ring: soon again). False when the trace is frozen, or the node refused it
+     * otherwise (said, as a workload that asks for what its state forbids is a bug of this class).
+     */
+    private boolean call(Proc p, String what, NodeTrace.Line line, Supplier<CpgResult> call) {
+        if (!trace.write(line, true)) {
+            return false;
+        }
+        while (true) {
+            CpgResult r = call.get();
+            if (r.ok()) {
+                return true;
+            }
+            if (r.error() != CpgError.TRY_AGAIN) {
+                say.accept("ERROR process " + nodeId + "/" + p.pid + ": " + what + " refused: " + r);
+                return false;
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(RETRY_NANOS); // the ring is syncing or full: try again soon
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private static long key(int node, int pid) {
+        return ((long) node << 32) | (pid & 0xffffffffL);
+    }
+
+    /** One local process: its handle, and what it saw that the end needs. */
+    private final class Proc implements CpgListener {
+        final boolean ipc;
+        CpgHandle handle;
+        int pid;
+        volatile boolean closing;
+        /** group -> members of its current view (keys); guarded by this */
+        private final Map<String, Set<Long>> views = new HashMap<>();
+        /** group -> senders whose late message it delivered; guarded by this */
+        private final Map<String, Set<Long>> lateFrom = new HashMap<>();
+
+        Proc(boolean ipc) {
+            this.ipc = ipc;
+        }
+
+        void open(CpgHandle h) {
+            this.handle = h;
+            this.pid = h.clientId().pid();
+        }
+
+        @Override
+        public void onDeliver(CpgEvent.Deliver d) {
+            String id = Payloads.id(d.payload());
+            trace.write((t, now) -> {
+                if (!closing) {
+                    t.cpgDeliver(now, nodeId, pid, d.group(), id, d.senderNode(), d.senderPid());
+                }
+            }, false);
+            delivered.incrementAndGet();
+            if (id.startsWith(LATE_PREFIX)) {
+                synchronized (this) {
+                    lateFrom.computeIfAbsent(d.group(), g -> new HashSet<>()).add(key(d.senderNode(), d.senderPid()));
+                }
+            }
+        }
+
+        @Override
+        public void onConfchg(CpgEvent.Confchg c) {
+            trace.write((t, now) -> {
+                if (!closing) {
+                    t.cpgConfchg(now, nodeId, pid, c.group(), c.view(), c.members(), c.left(), c.joined());
+                }
+            }, false);
+            Set<Long> members = new HashSet<>();
+            for (CpgAddress a : c.members()) {
+                members.add(key(a.nodeId(), a.pid()));
+            }
+            synchronized (this) {
+                if (members.contains(key(nodeId, pid))) {
+                    views.put(c.group(), members);
+                } else {
+                    views.remove(c.group());
+                }
+            }
+        }
+
+        @Override
+        public void onDisconnected(String reason) {
+            if (!closing) {
+                say.accept("ERROR process " + nodeId + "/" + pid + " was disconnected by its node: " + reason);
+            }
+        }
+
+        synchronized boolean heardEveryMember() {
+            for (Map.Entry<String, Set<Long>> v : views.entrySet()) {
+                if (!lateFrom.getOrDefault(v.getKey(), Set.of()).containsAll(v.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

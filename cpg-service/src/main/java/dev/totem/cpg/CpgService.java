@@ -13,7 +13,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -62,7 +61,7 @@ public final class CpgService {
     private final CpgStats stats = new CpgStats();
 
     /** The group table: every process of every group, as agreed at the last sync and changed since in total order. */
-    private final TreeMap<String, TreeSet<Member>> table = new TreeMap<>();
+    private final GroupTable table = new GroupTable();
     /** Decodes the group names of delivered multicasts; consecutive ones of a group share a String. */
     private final Utf8Names groupNames = new Utf8Names();
 
@@ -145,8 +144,7 @@ public final class CpgService {
         if (refused != null) {
             return refused;
         }
-        TreeSet<Member> members = table.get(group);
-        if (members != null && members.contains(new Member(localNodeId, client.pid()))) {
+        if (table.contains(group, new Member(localNodeId, client.pid()))) {
             return CpgResult.of(CpgError.TRY_AGAIN, "an earlier " + client + " has not finished leaving group \"" + group + "\"");
         }
         if (local.memberships() >= config.localMembershipsMax()) {
@@ -247,15 +245,7 @@ public final class CpgService {
 
     /** The members of {@code group} as this node knows them, sorted (corosync's cpg_membership_get). */
     public List<CpgAddress> membership(String group) {
-        TreeSet<Member> members = table.get(group);
-        if (members == null) {
-            return List.of();
-        }
-        List<CpgAddress> out = new ArrayList<>(members.size());
-        for (Member m : members) {
-            out.add(m.address(Reason.UNDEFINED));
-        }
-        return Collections.unmodifiableList(out);
+        return table.membership(group);
     }
 
     /** How many groups have at least one member. */
@@ -265,11 +255,7 @@ public final class CpgService {
 
     /** Every group with at least one member, sorted, with its members as {@link #membership} gives them. */
     public SortedMap<String, List<CpgAddress>> groupMembers() {
-        SortedMap<String, List<CpgAddress>> out = new TreeMap<>();
-        for (String group : table.keySet()) {
-            out.put(group, membership(group));
-        }
-        return Collections.unmodifiableSortedMap(out);
+        return table.groupMembers();
     }
 
     /** The state of {@code client} in {@code group}. */
@@ -356,25 +342,8 @@ public final class CpgService {
 
     /** At a transitional configuration, while synchronised: the processes of the nodes that left go, one confchg per group. */
     private void nodesDown(int[] left) {
-        if (left.length == 0) {
-            return;
-        }
-        for (String group : List.copyOf(table.keySet())) {
-            TreeSet<Member> members = table.get(group);
-            List<CpgAddress> gone = new ArrayList<>();
-            for (Iterator<Member> it = members.iterator(); it.hasNext(); ) {
-                Member m = it.next();
-                if (contains(left, m.node())) {
-                    gone.add(m.address(Reason.NODEDOWN));
-                    it.remove();
-                }
-            }
-            if (!gone.isEmpty()) {
-                confchg(group, members, gone, List.of());
-            }
-            if (members.isEmpty()) {
-                table.remove(group);
-            }
+        if (left.length > 0) {
+            table.removeNodes(left, (group, remaining, gone) -> confchg(group, remaining, gone, List.of()));
         }
     }
 
@@ -422,27 +391,23 @@ public final class CpgService {
 
     private void procJoin(int node, Exec.ProcJoin j) {
         Member m = new Member(node, j.pid());
-        TreeSet<Member> members = table.computeIfAbsent(j.group(), g -> new TreeSet<>());
-        boolean added = members.add(m);
+        TreeSet<Member> members = table.add(j.group(), m);
         if (node == localNodeId) {
             ClientId id = ClientId.of(j.pid());
             if (local.state(id, j.group()) == ConnectionState.JOIN_STARTED) {
                 local.setState(id, j.group(), ConnectionState.JOIN_COMPLETED);
             }
         }
-        if (added) {
+        if (members != null) {
             confchg(j.group(), members, List.of(), List.of(m.address(Reason.JOIN)));
         }
     }
 
     private void procLeave(int node, Exec.ProcLeave l) {
         Member m = new Member(node, l.pid());
-        TreeSet<Member> members = table.get(l.group());
-        if (members != null && members.remove(m)) {
+        TreeSet<Member> members = table.remove(l.group(), m);
+        if (members != null) {
             confchg(l.group(), members, List.of(m.address(l.reason())), List.of());
-            if (members.isEmpty()) {
-                table.remove(l.group());
-            }
         }
         if (node == localNodeId) {
             ClientId id = ClientId.of(l.pid());
@@ -453,8 +418,7 @@ public final class CpgService {
     }
 
     private void deliver(int node, Exec.Mcast m) {
-        TreeSet<Member> members = table.get(m.group());
-        if (members == null || !members.contains(new Member(node, m.pid()))) {
+        if (!table.contains(m.group(), new Member(node, m.pid()))) {
             stats.droppedNotMember++;
             return;
         }
@@ -483,14 +447,10 @@ public final class CpgService {
      * had ({@link JoinListUnion}).
      */
     private void completeSync() {
-        for (JoinListUnion.GroupChange change : JoinListUnion.changes(table, joinLists, configurationMembers)) {
+        for (JoinListUnion.GroupChange change : JoinListUnion.changes(table.groups(), joinLists, configurationMembers)) {
             String group = change.group();
             TreeSet<Member> after = change.after();
-            if (after.isEmpty()) {
-                table.remove(group);
-            } else {
-                table.put(group, after);
-            }
+            table.replace(group, after);
             // Local joins and leaves caught by the configuration change end here.
             for (ClientId id : local.inGroup(group)) {
                 if (local.state(id, group) == ConnectionState.JOIN_STARTED && after.contains(new Member(localNodeId, id.pid()))) {
@@ -555,8 +515,7 @@ public final class CpgService {
     }
 
     private boolean isMember(String group, int pid) {
-        TreeSet<Member> members = table.get(group);
-        return members != null && members.contains(new Member(localNodeId, pid));
+        return table.contains(group, new Member(localNodeId, pid));
     }
 
     private void confchg(String group, TreeSet<Member> members, List<CpgAddress> left, List<CpgAddress> joined) {

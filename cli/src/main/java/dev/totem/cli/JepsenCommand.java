@@ -68,9 +68,9 @@ public final class JepsenCommand implements Callable<Integer> {
     private int rate;
 
     @Option(names = "--layer", defaultValue = "engine",
-            description = "engine: each node submits raw messages; cpg: each node runs the CPG service with 2 or 3 local"
-                    + " processes (one over the IPC socket) joining, leaving and multicasting to groups, checked as"
-                    + " ./totem sim --layer cpg checks them (default ${DEFAULT-VALUE}).")
+            description = "engine: each node submits raw messages; cpg: each node runs the CPG service with 2 or 3"
+                    + " processes in its JVM and one client process over its socket, joining, leaving, multicasting"
+                    + " and exiting, checked as ./totem sim --layer cpg checks them (default ${DEFAULT-VALUE}).")
     private String layer;
 
     @Option(names = "--cleanup", description = "Only remove what an earlier run left (namespaces, rules, processes), then exit.")
@@ -120,7 +120,7 @@ public final class JepsenCommand implements Callable<Integer> {
         try {
             options = new JepsenRun.Options(nodes, durationSeconds, kinds, runSeed, dir, key,
                     ChildJvm.command("jepsen-node", "-Xmx192m", "-XX:+UseSerialGC"), rate, plantedBug, networks, rrpMode,
-                    baseLoss, Layer.parse(layer));
+                    baseLoss, Layer.parse(layer), ChildJvm.command("jepsen-client", "-Xmx96m", "-XX:+UseSerialGC"));
         } catch (IllegalArgumentException e) {
             throw new UserError("jepsen: " + e.getMessage());
         }

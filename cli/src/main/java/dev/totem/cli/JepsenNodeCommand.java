@@ -1,6 +1,7 @@
 package dev.totem.cli;
 
 import dev.totem.jepsen.JepsenNode;
+import dev.totem.jepsen.JepsenRun;
 import dev.totem.membership.TotemProcessor.PlantedBug;
 import dev.totem.simulator.run.Layer;
 import java.nio.file.Path;
@@ -19,20 +20,8 @@ public final class JepsenNodeCommand implements Callable<Integer> {
     @Option(names = "--incarnation", required = true)
     private int incarnation;
 
-    @Option(names = "--epoch-micros", required = true)
-    private long epochMicros;
-
-    @Option(names = "--trace", required = true)
-    private Path trace;
-
-    @Option(names = "--rate", defaultValue = "100")
-    private int rate;
-
-    @Option(names = "--safe-ratio", defaultValue = "0.3")
-    private double safeRatio;
-
-    @Option(names = "--seed", defaultValue = "1")
-    private long seed;
+    @Mixin
+    private JepsenWorkloadOptions run;
 
     @Option(names = "--planted-bug", defaultValue = "none", description = "none or skip-recovery (tests of the checker).")
     private String plantedBug;
@@ -48,10 +37,11 @@ public final class JepsenNodeCommand implements Callable<Integer> {
             default -> throw new UserError("--planted-bug must be none or skip-recovery, got '" + plantedBug + "'");
         };
         Layer l = Layer.parse(layer);
-        // The CPG socket lives beside the node's state: one per node, all namespaces share the file system.
-        Optional<Path> socket = l == Layer.CPG ? Optional.of(node.stateDir.resolve("cpg.sock")) : Optional.empty();
-        new JepsenNode(new JepsenNode.Options(node.settings(l == Layer.CPG, socket), incarnation, epochMicros, trace, rate,
-                safeRatio, seed, bug, l, socket), System.out).run();
+        // The CPG socket lives beside the node's state, one per node (the namespaces share the
+        // file system), where the run's client processes find it.
+        Optional<Path> socket = l == Layer.CPG ? Optional.of(JepsenRun.cpgSocket(node.stateDir)) : Optional.empty();
+        new JepsenNode(new JepsenNode.Options(node.settings(l == Layer.CPG, socket), incarnation, run.epochMicros, run.trace,
+                run.rate, run.safeRatio, run.seed, bug, l), System.out).run();
         return 0;
     }
 }

@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             DemoNodeCommand.class,
             JepsenCommand.class,
             JepsenNodeCommand.class,
+            JepsenClientCommand.class,
             BenchCommand.class,
             BenchNodeCommand.class,
             BenchClientCommand.class,

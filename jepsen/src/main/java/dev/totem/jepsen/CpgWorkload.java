@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,11 +27,13 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The CPG workload of one node process ({@code ./totem jepsen --layer cpg}): two or three local
- * processes in closed process groups, one a client over the node's IPC socket and the others
- * handles inside the node's JVM, that join, multicast to, leave and rejoin the groups {@link
- * #GROUPS}; embedded ones also exit without leaving, and a new one takes the place. Everything is
- * recorded in the simulator's {@code cpg_*} trace lines for {@code CpgChecker}.
+ * The CPG workload of one process of a run ({@code ./totem jepsen --layer cpg}): processes in
+ * closed process groups that join, multicast to, leave and rejoin the groups {@link #GROUPS}, and
+ * exit without leaving. Either {@link #embedded}, two or three handles inside a node's JVM (an
+ * exit closes one and a new one takes its place), or {@link #overIpc}, one client over a node's
+ * socket in a process of its own (an exit ends that process at once, as a crash would; the run
+ * starts another). Everything is recorded in the simulator's {@code cpg_*} trace lines for
+ * {@code CpgChecker}.
  *
  * <p>An action is written before it is made, and a call answered TRY_AGAIN (during a sync) is
  * made again until the node takes it, so a SIGKILL leaves a history in which every join, leave
@@ -47,6 +48,14 @@ import java.util.function.Supplier;
  * join in the total order, so each member delivers each other member's.
  */
 final class CpgWorkload {
+    /** Why a client process ends on its own. */
+    enum End {
+        /** A workload step: the process exits without leaving. */
+        EXIT,
+        /** The node closed the connection (it died, or refused the client). */
+        DISCONNECTED
+    }
+
     /** The groups the processes use. */
     static final List<String> GROUPS = List.of("alpha", "beta", "gamma");
     /** Id prefix of late messages: {@code late-<node>/<pid>/<group>}. */
@@ -55,14 +64,19 @@ final class CpgWorkload {
     static final int EMBEDDED_PID_BASE = 5_000_000;
     /** Embedded ids per incarnation of the node process: ids are never reused on a node. */
     static final int EMBEDDED_PIDS_PER_INCARNATION = 10_000;
-    private static final double EXIT = 0.02;
+    /** Share of an embedded process's steps that exit; a client process exits less, as it costs a JVM start. */
+    private static final double EXIT_EMBEDDED = 0.02;
+    private static final double EXIT_CLIENT = 0.005;
     private static final double LEAVE = 0.08;
     private static final int PAYLOAD_BYTES_MAX = 2000;
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final NodeCpg cpg;
-    private final Optional<Path> socket;
-    private final int nodeId;
+    private final Consumer<End> halt;
+    private final double exitShare;
+    /** Set before the workload's thread starts (over IPC, once connected). */
+    private int nodeId;
+    private String idPrefix;
     private final int incarnation;
     private final double safeRatio;
     private final SplittableRandom random;
@@ -75,39 +89,74 @@ final class CpgWorkload {
     private long nextMessage;
     private volatile boolean lateSent;
 
+    private CpgWorkload(NodeCpg cpg, Consumer<End> halt, int nodeId, String idPrefix, int incarnation, double safeRatio,
+            SplittableRandom random, NodeTrace trace, Consumer<String> say) {
+        this.cpg = cpg;
+        this.halt = halt;
+        this.exitShare = cpg != null ? EXIT_EMBEDDED : EXIT_CLIENT;
+        this.nodeId = nodeId;
+        this.idPrefix = idPrefix;
+        this.incarnation = incarnation;
+        this.safeRatio = safeRatio;
+        this.random = random;
+        this.trace = trace;
+        this.say = say;
+    }
+
     /**
+     * Two or three processes inside a node's JVM.
+     *
      * @param cpg the node's CPG service
-     * @param socket its IPC socket, for the one client over IPC; empty: embedded processes only
-     * @param nodeId this node
-     * @param incarnation this process's number among the node's processes
+     * @param nodeId the node
+     * @param incarnation the node process's number among the node's processes
      * @param safeRatio share of multicasts with the safe guarantee
      * @param seed seeds the workload's choices
      * @param trace where the lines go
      * @param say reports problems (one line each)
      */
-    CpgWorkload(NodeCpg cpg, Optional<Path> socket, int nodeId, int incarnation, double safeRatio, long seed,
-            NodeTrace trace, Consumer<String> say) {
-        this.cpg = cpg;
-        this.socket = socket;
-        this.nodeId = nodeId;
-        this.incarnation = incarnation;
-        this.safeRatio = safeRatio;
-        this.random = new SplittableRandom(seed * 31 + nodeId * 1_000_003L + incarnation);
-        this.trace = trace;
-        this.say = say;
+    static CpgWorkload embedded(NodeCpg cpg, int nodeId, int incarnation, double safeRatio, long seed, NodeTrace trace,
+            Consumer<String> say) {
+        SplittableRandom random = new SplittableRandom(seed * 31 + nodeId * 1_000_003L + incarnation);
+        CpgWorkload w = new CpgWorkload(cpg, null, nodeId, "m" + nodeId + "." + incarnation, incarnation, safeRatio, random,
+                trace, say);
+        int processes = 2 + random.nextInt(2);
+        for (int i = 0; i < processes; i++) {
+            w.spawnEmbedded();
+        }
+        return w;
     }
 
-    /** Starts the processes: the IPC client (when there is a socket) and one or two embedded ones. */
-    void start() throws IOException {
-        if (socket.isPresent()) {
-            Proc p = new Proc(true);
-            p.open(CpgClient.connect(socket.get(), p));
-            procs.add(p);
+    /**
+     * One process over a node's IPC socket, in a process of its own; its pid is that process's,
+     * as the node reads it from the socket. Connects, waiting up to {@code waitMillis} for the
+     * node to serve the socket.
+     *
+     * @param halt ends the process at once: an exit without leaving (as a crash), or the node
+     *     closed the connection
+     * @throws IOException when the node did not answer in time
+     */
+    static CpgWorkload overIpc(Path socket, long waitMillis, double safeRatio, long seed, NodeTrace trace,
+            Consumer<String> say, Consumer<End> halt) throws IOException, InterruptedException {
+        SplittableRandom random = new SplittableRandom(seed * 31 + ProcessHandle.current().pid());
+        CpgWorkload w = new CpgWorkload(null, halt, 0, "", 0, safeRatio, random, trace, say);
+        Proc p = w.new Proc(true);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        while (true) {
+            try {
+                p.open(CpgClient.connect(socket, p));
+                break;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("no CPG service answered on " + socket + " in " + waitMillis + " ms: "
+                            + e.getMessage(), e);
+                }
+                TimeUnit.MILLISECONDS.sleep(100); // the node is still starting: try again
+            }
         }
-        int embedded = 1 + random.nextInt(2) + (socket.isPresent() ? 0 : 1);
-        for (int i = 0; i < embedded; i++) {
-            spawnEmbedded();
-        }
+        w.nodeId = p.handle.localNodeId();
+        w.idPrefix = "c" + w.nodeId + "." + p.pid;
+        w.procs.add(p);
+        return w;
     }
 
     /** Multicasts accepted so far. */
@@ -128,8 +177,8 @@ final class CpgWorkload {
      */
     boolean step() {
         Proc p = procs.get(random.nextInt(procs.size()));
-        if (random.nextDouble() < EXIT) {
-            return p.ipc || exit(p);
+        if (random.nextDouble() < exitShare) {
+            return exit(p);
         }
         String group = GROUPS.get(random.nextInt(GROUPS.size()));
         ConnectionState state = p.handle.state(group);
@@ -142,7 +191,7 @@ final class CpgWorkload {
                     return call(p, "leave " + group, (t, now) -> t.cpgLeave(now, nodeId, p.pid, group),
                             () -> p.handle.leave(group));
                 }
-                return mcast(p, group, "m" + nodeId + "." + incarnation + "-" + nextMessage++);
+                return mcast(p, group, idPrefix + "-" + nextMessage++);
             }
             case JOIN_STARTED, LEAVE_STARTED -> {
                 return true;
@@ -208,7 +257,10 @@ final class CpgWorkload {
         procs.add(p);
     }
 
-    /** The process exits without leaving (recorded first), and a new one takes its place. */
+    /**
+     * The process exits without leaving (recorded first), and a new one takes its place; over
+     * IPC the whole process ends, at once.
+     */
     private boolean exit(Proc p) {
         // Under the trace's lock, with the line: a callback the node is making meanwhile is
         // not recorded after it (a process that went away sees nothing more).
@@ -216,6 +268,10 @@ final class CpgWorkload {
             p.closing = true;
             t.cpgGone(now, nodeId, p.pid);
         }, true)) {
+            return false;
+        }
+        if (p.ipc) {
+            halt.accept(End.EXIT);
             return false;
         }
         p.handle.close();
@@ -239,8 +295,9 @@ final class CpgWorkload {
 
     /**
      * Records {@code line}, then makes {@code call} until the node takes it (TRY_AGAIN means a
-     * sync or a full ring: soon again). False when the trace is frozen, or the node refused it
-     * otherwise (said, as a workload that asks for what its state forbids is a bug of this class).
+     * sync or a full ring: soon again). False when the trace is frozen. Any other refusal is said
+     * and the workload goes on: a workload that asks for what its state forbids is a bug of this
+     * class, and a node that refuses what it should take is one the checker then reports.
      */
     private boolean call(Proc p, String what, NodeTrace.Line line, Supplier<CpgResult> call) {
         if (!trace.write(line, true)) {
@@ -252,8 +309,9 @@ final class CpgWorkload {
                 return true;
             }
             if (r.error() != CpgError.TRY_AGAIN) {
+                // The action is on record but did not happen: the checker will say what it broke.
                 say.accept("ERROR process " + nodeId + "/" + p.pid + ": " + what + " refused: " + r);
-                return false;
+                return true;
             }
             try {
                 TimeUnit.NANOSECONDS.sleep(RETRY_NANOS); // the ring is syncing or full: try again soon
@@ -328,6 +386,9 @@ final class CpgWorkload {
         public void onDisconnected(String reason) {
             if (!closing) {
                 say.accept("ERROR process " + nodeId + "/" + pid + " was disconnected by its node: " + reason);
+                if (ipc) {
+                    halt.accept(End.DISCONNECTED); // a client process without its node has nothing left to do
+                }
             }
         }
 

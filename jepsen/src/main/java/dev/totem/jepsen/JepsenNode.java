@@ -9,30 +9,24 @@ import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.simulator.run.Layer;
-import dev.totem.simulator.trace.TraceSink;
-import dev.totem.simulator.trace.TraceWriter;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 /**
  * One node process of a Jepsen run: runs a {@link TotemNode}, multicasts agreed and safe messages
  * at a steady rate, and records what it does and sees in the trace format of the simulator
  * (submit, deliver, config, token_lost, transition), times taken from the run's {@link RunClock}.
- * With the CPG layer the node runs the CPG service instead and the messages come from local
- * processes in groups ({@link CpgWorkload}, {@code cpg_*} lines).
+ * With the CPG layer the node runs the CPG service instead (its socket serves the run's client
+ * processes, {@link JepsenClient}) and its own messages come from processes in groups inside its
+ * JVM ({@link CpgWorkload}, {@code cpg_*} lines, driven by {@link CpgDriver}).
  *
  * <p>The trace file is always a prefix of what happened: a submit line is written to the OS
  * before the message is offered (so a message delivered anywhere was recorded as submitted),
@@ -43,12 +37,10 @@ import java.util.function.BooleanSupplier;
  * multicasts this process's final marker, {@code freeze} flushes and closes the trace (nothing
  * is recorded after it) and answers {@code FROZEN}. On stdout the process reports {@code CONFIG
  * <kind> <ring> <members>}, {@code FIN <sender>} for each final marker delivered, and {@code
- * PROGRESS submitted=S delivered=D} once a second. With the CPG layer, {@code stop} is answered
- * {@code SETTLED} once the workload ended and no local join or leave is on the way, and {@code
- * fin} makes every process multicast its late messages, answered {@code LATE-DONE} once every
- * process delivered those of all members of its views.
+ * PROGRESS submitted=S delivered=D} once a second. With the CPG layer, {@code stop} and {@code
+ * fin} are {@link CpgDriver}'s.
  */
-public final class JepsenNode implements NodeTrace {
+public final class JepsenNode {
     /** Id prefix of final markers: {@code fin-<node>.<incarnation>}. */
     static final String FIN_PREFIX = "fin-";
 
@@ -59,47 +51,45 @@ public final class JepsenNode implements NodeTrace {
      * @param incarnation this process's number among the node's processes, 0 for the first
      * @param epochMicros the run's epoch (see {@link RunClock})
      * @param trace the file this process records into (created; one per process)
-     * @param ratePerSecond messages submitted per second
+     * @param ratePerSecond messages submitted per second (CPG: workload steps)
      * @param safeRatio share of them sent with safe delivery
      * @param seed seeds the choice of guarantees
      * @param plantedBug a deliberate bug, to show the checker catches it; NONE normally
      * @param layer {@code ENGINE}: raw submits; {@code CPG}: processes in groups (the settings run
      *     the CPG service)
-     * @param cpgSocket with CPG, the IPC socket the node serves, for one of its processes
      */
     public record Options(RuntimeSettings settings, int incarnation, long epochMicros, Path trace, int ratePerSecond,
-            double safeRatio, long seed, PlantedBug plantedBug, Layer layer, Optional<Path> cpgSocket) {}
+            double safeRatio, long seed, PlantedBug plantedBug, Layer layer) {}
 
     private final Options options;
     private final int nodeId;
-    private final RunClock clock;
     private final PrintStream out;
     private final AtomicBoolean submitting = new AtomicBoolean(true);
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
-    private final Object traceLock = new Object();
-    private BufferedWriter file;
-    private TraceWriter trace;
-    private CpgWorkload cpg;
+    private TraceFile trace;
 
     public JepsenNode(Options options, PrintStream out) {
         this.options = options;
         this.nodeId = options.settings().nodeId();
-        this.clock = new RunClock(options.epochMicros());
         this.out = out;
     }
 
     /** Runs until stdin closes or says {@code freeze}, then leaves the node running until killed. */
     public void run() throws IOException, InterruptedException {
-        file = Files.newBufferedWriter(options.trace(), StandardCharsets.UTF_8);
-        trace = new TraceWriter(TraceSink.writer(file));
+        trace = new TraceFile(options.trace(), new RunClock(options.epochMicros()));
         TotemNode node = new TotemNode(options.settings().withPlantedBug(options.plantedBug()));
         node.addListener(new Recorder());
         node.start();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         if (options.layer() == Layer.CPG) {
-            cpg = new CpgWorkload(node.cpg().orElseThrow(() -> new IllegalStateException("the settings run no CPG service")),
-                    options.cpgSocket(), nodeId, options.incarnation(), options.safeRatio(), options.seed(), this, this::say);
-            cpg.start();
+            CpgWorkload cpg = CpgWorkload.embedded(node.cpg().orElseThrow(() -> new IllegalStateException(
+                    "the settings run no CPG service")), nodeId, options.incarnation(), options.safeRatio(), options.seed(),
+                    trace, this::say);
+            new CpgDriver(cpg, trace, options.ratePerSecond(), this::say).serve(in);
+            cpg.close();
+            node.close();
+            return;
         }
         Thread workload = new Thread(() -> workload(node), "jepsen-workload");
         workload.setDaemon(true);
@@ -107,24 +97,10 @@ public final class JepsenNode implements NodeTrace {
         Thread progress = new Thread(this::progress, "jepsen-progress");
         progress.setDaemon(true);
         progress.start();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             switch (line.strip()) {
-                case "stop" -> {
-                    submitting.set(false);
-                    if (cpg != null) {
-                        workload.join();
-                        atEnd("SETTLED", cpg::settled);
-                    }
-                }
+                case "stop" -> submitting.set(false);
                 case "fin" -> {
-                    if (cpg != null) {
-                        atEnd("LATE-DONE", () -> {
-                            cpg.sendLate();
-                            return true;
-                        }, cpg::lateDone);
-                        continue;
-                    }
                     // After the workload's last message, so submit order stays sending order.
                     submitting.set(false);
                     workload.join();
@@ -138,51 +114,7 @@ public final class JepsenNode implements NodeTrace {
             }
         }
         freeze();
-        if (cpg != null) {
-            cpg.close();
-        }
         node.close();
-    }
-
-    /**
-     * On a thread of its own, so that stdin is still read: runs {@code steps} in turn, each polled
-     * until it holds, then says {@code done}. Stops when the trace is frozen.
-     */
-    @SafeVarargs
-    private void atEnd(String done, BooleanSupplier... steps) {
-        Thread t = new Thread(() -> {
-            for (BooleanSupplier step : steps) {
-                while (!step.getAsBoolean()) {
-                    if (frozen()) {
-                        return;
-                    }
-                    sleepNanos(TimeUnit.MILLISECONDS.toNanos(10)); // polling the processes' state, as the run polls ours
-                }
-            }
-            say(done);
-        }, "jepsen-end");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private boolean frozen() {
-        synchronized (traceLock) {
-            return trace == null;
-        }
-    }
-
-    @Override
-    public boolean write(NodeTrace.Line line, boolean toOs) {
-        synchronized (traceLock) {
-            if (trace == null) {
-                return false;
-            }
-            line.write(trace, clock.nowNanos());
-            if (toOs) {
-                flushLocked();
-            }
-            return true;
-        }
     }
 
     private void workload(TotemNode node) {
@@ -191,36 +123,24 @@ public final class JepsenNode implements NodeTrace {
         long next = System.nanoTime();
         long k = 0;
         while (submitting.get()) {
-            if (cpg != null) {
-                if (!cpg.step()) {
-                    return;
-                }
-                next = pace(next, periodNanos);
-                continue;
-            }
             String id = "n" + nodeId + "." + options.incarnation() + "-" + k++;
             Guarantee g = random.nextDouble() < options.safeRatio() ? Guarantee.SAFE : Guarantee.AGREED;
             if (!submitUntilAccepted(node, id, g)) {
                 return;
             }
-            next = pace(next, periodNanos);
+            next += periodNanos;
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                CpgDriver.sleepNanos(wait); // pacing the workload, not synchronising anything
+            } else {
+                next = System.nanoTime();
+            }
         }
-    }
-
-    /** Waits until {@code next + periodNanos}, the time of the next step, which it returns. */
-    private static long pace(long next, long periodNanos) {
-        next += periodNanos;
-        long wait = next - System.nanoTime();
-        if (wait > 0) {
-            sleepNanos(wait); // pacing the workload, not synchronising anything
-            return next;
-        }
-        return System.nanoTime();
     }
 
     /** Records {@code id} as submitted, then offers it until the engine accepts it; false once frozen. */
     private boolean submitUntilAccepted(TotemNode node, String id, Guarantee g) {
-        if (!write((t, now) -> t.submit(now, nodeId, id, g), true)) {
+        if (!trace.write((t, now) -> t.submit(now, nodeId, id, g), true)) {
             return false;
         }
         byte[] payload = id.getBytes(StandardCharsets.UTF_8);
@@ -233,7 +153,7 @@ public final class JepsenNode implements NodeTrace {
             if (status == SubmitStatus.TOO_LARGE) {
                 throw new IllegalStateException("a " + payload.length + "-byte message is too large");
             }
-            sleepNanos(TimeUnit.MILLISECONDS.toNanos(5)); // the ring is full or forming: try again soon
+            CpgDriver.sleepNanos(TimeUnit.MILLISECONDS.toNanos(5)); // the ring is full or forming: try again soon
             if (Thread.currentThread().isInterrupted()) {
                 return false;
             }
@@ -242,34 +162,15 @@ public final class JepsenNode implements NodeTrace {
 
     private void progress() {
         while (true) {
-            sleepNanos(TimeUnit.SECONDS.toNanos(1));
-            synchronized (traceLock) {
-                flushLocked();
-            }
-            say(cpg == null ? "PROGRESS submitted=" + submitted.get() + " delivered=" + delivered.get()
-                    : "PROGRESS submitted=" + cpg.multicasts() + " delivered=" + cpg.delivered());
+            CpgDriver.sleepNanos(TimeUnit.SECONDS.toNanos(1));
+            trace.flush();
+            say("PROGRESS submitted=" + submitted.get() + " delivered=" + delivered.get());
         }
     }
 
     private void freeze() throws IOException {
-        synchronized (traceLock) {
-            if (trace != null) {
-                trace = null;
-                file.close();
-            }
-        }
+        trace.freeze();
         submitting.set(false);
-    }
-
-    private void flushLocked() {
-        if (trace == null) {
-            return;
-        }
-        try {
-            file.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing the trace " + options.trace() + " failed", e);
-        }
     }
 
     private void say(String line) {
@@ -279,20 +180,12 @@ public final class JepsenNode implements NodeTrace {
         }
     }
 
-    private static void sleepNanos(long nanos) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Writes what the node's application sees into the trace, on the node's event loop. */
     private final class Recorder implements NodeListener {
         @Override
         public void onDeliver(Effect.Deliver d) {
             String id = new String(d.payload(), StandardCharsets.UTF_8);
-            write((t, now) -> t.deliver(now, nodeId, id, d.sender(), d.guarantee(), d.ring()), false);
+            trace.write((t, now) -> t.deliver(now, nodeId, id, d.sender(), d.guarantee(), d.ring()), false);
             delivered.incrementAndGet();
             if (id.startsWith(FIN_PREFIX)) {
                 say("FIN " + d.sender());
@@ -301,18 +194,18 @@ public final class JepsenNode implements NodeTrace {
 
         @Override
         public void onConfigurationChange(Effect.ConfigurationChange c) {
-            write((t, now) -> t.config(now, nodeId, c.kind(), c.ring(), c.members()), false);
+            trace.write((t, now) -> t.config(now, nodeId, c.kind(), c.ring(), c.members()), false);
             say(ConfigLine.of(c));
         }
 
         @Override
         public void onTokenLost(Effect.TokenLost lost) {
-            write((t, now) -> t.tokenLost(now, nodeId, lost.ring()), false);
+            trace.write((t, now) -> t.tokenLost(now, nodeId, lost.ring()), false);
         }
 
         @Override
         public void onTransition(Effect.Transition t) {
-            write((w, now) -> w.transition(now, nodeId, t.machine(), t.from(), t.to(), t.reason()), false);
+            trace.write((w, now) -> w.transition(now, nodeId, t.machine(), t.from(), t.to(), t.reason()), false);
         }
     }
 }

@@ -63,12 +63,14 @@ public final class JepsenRun {
      * @param baseLoss share of incoming frames every node drops all through the faults (0 to 0.5),
      *     so that membership changes find members holding different frames
      * @param layer {@code ENGINE}: each node submits raw messages; {@code CPG}: each node runs the
-     *     CPG service with local processes in groups ({@link CpgWorkload}), checked by {@link
-     *     CpgChecker} too
+     *     CPG service with processes in groups inside it and a client process over its socket
+     *     ({@link CpgWorkload}, {@link JepsenClient}), checked by {@link CpgChecker} too
+     * @param clientCommand with CPG, the command that runs {@code jepsen-client}, as {@code
+     *     nodeCommand}
      */
     public record Options(int nodes, int durationSeconds, List<FaultKind> faults, long seed, Path dir, Path keyFile,
             List<String> nodeCommand, int rate, boolean plantedBug, int networks, String rrpMode, double baseLoss,
-            Layer layer) {
+            Layer layer, List<String> clientCommand) {
         public Options {
             if (nodes < 2 || nodes > 16) {
                 throw new IllegalArgumentException("--nodes must be 2 to 16, got " + nodes);
@@ -89,6 +91,7 @@ public final class JepsenRun {
                 throw new IllegalArgumentException("fault netfail needs two networks or more (--networks 2)");
             }
             faults = List.copyOf(faults);
+            clientCommand = List.copyOf(clientCommand);
         }
 
         /** Whether one network failing at a time is the only fault: then no configuration may change. */
@@ -112,6 +115,11 @@ public final class JepsenRun {
     private final Consumer<String> say;
     private final NodeProcess[] processes;
     private final int[] incarnations;
+    /** With CPG: each node's client process (null while it has none), and how many each node had. */
+    private final NodeProcess[] clients;
+    private final int[] clientsStarted;
+    /** Whether client processes that ended are replaced (from the first ring to the end's stop). */
+    private boolean replacingClients;
     private final List<Path> traces = new ArrayList<>();
     private RunClock clock;
     private TraceWriter trace;
@@ -127,6 +135,13 @@ public final class JepsenRun {
         this.say = say;
         this.processes = new NodeProcess[options.nodes() + 1];
         this.incarnations = new int[options.nodes() + 1];
+        this.clients = new NodeProcess[options.nodes() + 1];
+        this.clientsStarted = new int[options.nodes() + 1];
+    }
+
+    /** Where a node of the CPG layer serves its socket, given its state directory. */
+    public static Path cpgSocket(Path stateDir) {
+        return stateDir.resolve("cpg.sock");
     }
 
     /**
@@ -187,6 +202,9 @@ public final class JepsenRun {
         }
         say.accept(String.format(Locale.ROOT, "ring of %d formed in %.1f s; faults for %d s (seed %d): %s", n,
                 (System.nanoTime() - formStart) / 1e9, options.durationSeconds(), options.seed(), faultNames()));
+        if (options.layer() == Layer.CPG) {
+            startClients();
+        }
         Faults faults = new Faults();
         Nemesis nemesis = new Nemesis(options.faults(), n, options.networks(), options.seed(), TOKEN_TIMEOUT_MS, faults,
                 say, Nemesis.Clock.REAL);
@@ -218,12 +236,13 @@ public final class JepsenRun {
                 say.accept("not every node delivered every final marker; the checker will say why");
             }
         }
-        for (int node = 1; node <= n; node++) {
-            processes[node].command("freeze");
+        List<NodeProcess> all = options.layer() == Layer.CPG ? cpgProcesses() : Arrays.asList(processes).subList(1, n + 1);
+        for (NodeProcess p : all) {
+            p.command("freeze");
         }
-        await(this::frozen, 10_000);
-        for (int node = 1; node <= n; node++) {
-            processes[node].kill();
+        await(() -> all.stream().allMatch(p -> p.frozen() || !p.alive()), 10_000);
+        for (NodeProcess p : all) {
+            p.kill();
         }
         synchronized (this) {
             traceFile.close();
@@ -238,8 +257,11 @@ public final class JepsenRun {
      * delivered those of all members of its views.
      */
     private void endCpg() throws IOException, InterruptedException {
-        for (int node = 1; node <= options.nodes(); node++) {
-            processes[node].command("stop");
+        synchronized (this) {
+            replacingClients = false;
+        }
+        for (NodeProcess p : cpgProcesses()) {
+            p.command("stop");
         }
         if (!await(() -> allSaid(NodeProcess::settled), CONVERGE_TIMEOUT_MS)) {
             say.accept("not every node settled its processes' joins and leaves; the checker will say why");
@@ -247,21 +269,87 @@ public final class JepsenRun {
         synchronized (this) {
             trace.quiet(clock.nowNanos());
         }
-        for (int node = 1; node <= options.nodes(); node++) {
-            processes[node].command("fin");
+        for (NodeProcess p : cpgProcesses()) {
+            p.command("fin");
         }
         if (!await(() -> allSaid(NodeProcess::lateDone), CONVERGE_TIMEOUT_MS)) {
             say.accept("not every process delivered every late message of its groups; the checker will say why");
         }
     }
 
-    private boolean allSaid(Predicate<NodeProcess> said) {
+    /** The node processes and the client processes still running. */
+    private synchronized List<NodeProcess> cpgProcesses() {
+        List<NodeProcess> out = new ArrayList<>();
         for (int node = 1; node <= options.nodes(); node++) {
-            if (!said.test(processes[node])) {
+            out.add(processes[node]);
+            if (clients[node] != null && clients[node].alive()) {
+                out.add(clients[node]);
+            }
+        }
+        return out;
+    }
+
+    /** Whether every node process said it, and every client process that still runs (one that ended has nothing to say). */
+    private synchronized boolean allSaid(Predicate<NodeProcess> said) {
+        for (int node = 1; node <= options.nodes(); node++) {
+            NodeProcess c = clients[node];
+            if (!said.test(processes[node]) || (c != null && c.alive() && !said.test(c))) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Starts a client process for every node, and a thread that replaces those that end on their own. */
+    private void startClients() throws IOException {
+        synchronized (this) {
+            replacingClients = true;
+            for (int node = 1; node <= options.nodes(); node++) {
+                launchClient(node);
+            }
+        }
+        Thread keeper = new Thread(() -> {
+            try {
+                while (keepClients()) {
+                    Thread.sleep(100); // polling the client processes for exits
+                }
+            } catch (InterruptedException | IOException e) {
+                say.accept("client processes are no longer replaced: " + e);
+            }
+        }, "jepsen-clients");
+        keeper.setDaemon(true);
+        keeper.start();
+    }
+
+    /** Replaces each client process that ended while its node runs; false once clients are no longer replaced. */
+    private synchronized boolean keepClients() throws IOException {
+        if (!replacingClients) {
+            return false;
+        }
+        for (int node = 1; node <= options.nodes(); node++) {
+            NodeProcess c = clients[node];
+            if (c != null && !c.alive() && processes[node].alive()) {
+                int code = c.exitCode();
+                if (code != JepsenClient.EXIT_ON_PURPOSE) {
+                    say.accept("client process " + c.name() + " of node " + node + " ended with code " + code
+                            + " (see its log); another takes its place");
+                }
+                launchClient(node);
+            }
+        }
+        return true;
+    }
+
+    private void launchClient(int node) throws IOException {
+        int k = clientsStarted[node]++;
+        Path clientTrace = options.dir().resolve("client" + node + "." + k + ".jsonl");
+        traces.add(clientTrace);
+        List<String> cmd = new ArrayList<>(options.clientCommand());
+        cmd.addAll(List.of("--socket", cpgSocket(options.dir().resolve("state" + node)).toString(),
+                "--epoch-micros", Long.toString(epochMicros), "--trace", clientTrace.toString(),
+                "--rate", Integer.toString(Math.max(1, options.rate() / 2)),
+                "--seed", Long.toString(options.seed() * 131 + node * 17L + k)));
+        clients[node] = NodeProcess.start(node, k, cmd, clientTrace, options.dir().resolve("client" + node + "." + k + ".log"));
     }
 
     private Outcome judge(int faults) throws IOException {
@@ -385,15 +473,6 @@ public final class JepsenRun {
         return true;
     }
 
-    private boolean frozen() {
-        for (int node = 1; node <= options.nodes(); node++) {
-            if (!processes[node].frozen()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Polls {@code condition} every 50 ms for up to {@code timeoutMs}, showing progress every 5 s. */
     private boolean await(BooleanSupplier condition, long timeoutMs) throws InterruptedException {
         long start = System.nanoTime();
@@ -428,7 +507,10 @@ public final class JepsenRun {
 
     /** Kills what is left and removes the lab; safe to call more than once. */
     private synchronized void cleanUp() {
-        for (NodeProcess p : processes) {
+        replacingClients = false;
+        List<NodeProcess> all = new ArrayList<>(Arrays.asList(processes));
+        all.addAll(Arrays.asList(clients));
+        for (NodeProcess p : all) {
             if (p != null && p.alive()) {
                 try {
                     p.resume(); // a stopped process must run to die cleanly of SIGKILL's reaping
@@ -456,14 +538,26 @@ public final class JepsenRun {
     private final class Faults implements Nemesis.Cluster {
         @Override
         public void kill(int node) throws InterruptedException {
-            processes[node].kill();
+            synchronized (JepsenRun.this) {
+                // The node first: a client killed before it would be a process gone (PROCDOWN)
+                // the others might hear of before the crash is on record.
+                processes[node].kill();
+                if (clients[node] != null) {
+                    clients[node].kill();
+                }
+            }
             global(t -> trace.crash(t, node));
         }
 
         @Override
         public void restart(int node) throws IOException {
             global(t -> trace.restart(t, node));
-            launch(node);
+            synchronized (JepsenRun.this) {
+                launch(node);
+                if (replacingClients) {
+                    launchClient(node);
+                }
+            }
         }
 
         @Override

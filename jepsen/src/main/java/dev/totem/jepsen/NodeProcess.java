@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One incarnation of a node's process, started inside the node's namespace with
+ * One incarnation of a node's process (or, with the CPG layer, of a client process of the node,
+ * which speaks the same lines), started inside the node's namespace with
  * {@code ip netns exec} (which execs the JVM, so the process handle is the JVM's own). Reads the
  * lines the process reports ({@link JepsenNode}) and keeps what the run waits on: the last
  * regular configuration, the final markers delivered and, with the CPG layer, how far its end went.
@@ -66,6 +67,17 @@ final class NodeProcess {
 
     boolean alive() {
         return process.isAlive();
+    }
+
+    /** The exit code of a process that ended; -1 while it runs. */
+    int exitCode() {
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
+    /** The process's trace file name without its extension, e.g. {@code node2.1} or {@code client2.0}. */
+    String name() {
+        String f = trace.getFileName().toString();
+        return f.endsWith(".jsonl") ? f.substring(0, f.length() - ".jsonl".length()) : f;
     }
 
     /** Members of the last regular configuration it reported, as {@code [1, 2, 3]}, and its ring. */

@@ -115,11 +115,8 @@ public final class JepsenRun {
     private final Consumer<String> say;
     private final NodeProcess[] processes;
     private final int[] incarnations;
-    /** With CPG: each node's client process (null while it has none), and how many each node had. */
-    private final NodeProcess[] clients;
-    private final int[] clientsStarted;
-    /** Whether client processes that ended are replaced (from the first ring to the end's stop). */
-    private boolean replacingClients;
+    /** With CPG, the nodes' client processes (from the first ring on). */
+    private volatile ClientProcesses clients;
     private final List<Path> traces = new ArrayList<>();
     private RunClock clock;
     private TraceWriter trace;
@@ -135,8 +132,6 @@ public final class JepsenRun {
         this.say = say;
         this.processes = new NodeProcess[options.nodes() + 1];
         this.incarnations = new int[options.nodes() + 1];
-        this.clients = new NodeProcess[options.nodes() + 1];
-        this.clientsStarted = new int[options.nodes() + 1];
     }
 
     /** Where a node of the CPG layer serves its socket, given its state directory. */
@@ -203,7 +198,11 @@ public final class JepsenRun {
         say.accept(String.format(Locale.ROOT, "ring of %d formed in %.1f s; faults for %d s (seed %d): %s", n,
                 (System.nanoTime() - formStart) / 1e9, options.durationSeconds(), options.seed(), faultNames()));
         if (options.layer() == Layer.CPG) {
-            startClients();
+            ClientProcesses c = new ClientProcesses(options, epochMicros, node -> processes[node].alive(), say);
+            synchronized (this) {
+                clients = c;
+            }
+            c.start();
         }
         Faults faults = new Faults();
         Nemesis nemesis = new Nemesis(options.faults(), n, options.networks(), options.seed(), TOKEN_TIMEOUT_MS, faults,
@@ -236,7 +235,10 @@ public final class JepsenRun {
                 say.accept("not every node delivered every final marker; the checker will say why");
             }
         }
-        List<NodeProcess> all = options.layer() == Layer.CPG ? cpgProcesses() : Arrays.asList(processes).subList(1, n + 1);
+        List<NodeProcess> all = new ArrayList<>(Arrays.asList(processes).subList(1, n + 1));
+        if (clients != null) {
+            all.addAll(clients.running());
+        }
         for (NodeProcess p : all) {
             p.command("freeze");
         }
@@ -257,9 +259,7 @@ public final class JepsenRun {
      * delivered those of all members of its views.
      */
     private void endCpg() throws IOException, InterruptedException {
-        synchronized (this) {
-            replacingClients = false;
-        }
+        clients.stopReplacing();
         for (NodeProcess p : cpgProcesses()) {
             p.command("stop");
         }
@@ -277,83 +277,28 @@ public final class JepsenRun {
         }
     }
 
-    /** The node processes and the client processes still running. */
-    private synchronized List<NodeProcess> cpgProcesses() {
-        List<NodeProcess> out = new ArrayList<>();
-        for (int node = 1; node <= options.nodes(); node++) {
-            out.add(processes[node]);
-            if (clients[node] != null && clients[node].alive()) {
-                out.add(clients[node]);
-            }
-        }
+    /** The node processes and the client processes that run. */
+    private List<NodeProcess> cpgProcesses() {
+        List<NodeProcess> out = new ArrayList<>(Arrays.asList(processes).subList(1, options.nodes() + 1));
+        out.addAll(clients.running());
         return out;
     }
 
-    /** Whether every node process said it, and every client process that still runs (one that ended has nothing to say). */
-    private synchronized boolean allSaid(Predicate<NodeProcess> said) {
+    /** Whether every node process said it, and every client process that runs. */
+    private boolean allSaid(Predicate<NodeProcess> said) {
         for (int node = 1; node <= options.nodes(); node++) {
-            NodeProcess c = clients[node];
-            if (!said.test(processes[node]) || (c != null && c.alive() && !said.test(c))) {
+            if (!said.test(processes[node])) {
                 return false;
             }
         }
-        return true;
-    }
-
-    /** Starts a client process for every node, and a thread that replaces those that end on their own. */
-    private void startClients() throws IOException {
-        synchronized (this) {
-            replacingClients = true;
-            for (int node = 1; node <= options.nodes(); node++) {
-                launchClient(node);
-            }
-        }
-        Thread keeper = new Thread(() -> {
-            try {
-                while (keepClients()) {
-                    Thread.sleep(100); // polling the client processes for exits
-                }
-            } catch (InterruptedException | IOException e) {
-                say.accept("client processes are no longer replaced: " + e);
-            }
-        }, "jepsen-clients");
-        keeper.setDaemon(true);
-        keeper.start();
-    }
-
-    /** Replaces each client process that ended while its node runs; false once clients are no longer replaced. */
-    private synchronized boolean keepClients() throws IOException {
-        if (!replacingClients) {
-            return false;
-        }
-        for (int node = 1; node <= options.nodes(); node++) {
-            NodeProcess c = clients[node];
-            if (c != null && !c.alive() && processes[node].alive()) {
-                int code = c.exitCode();
-                if (code != JepsenClient.EXIT_ON_PURPOSE) {
-                    say.accept("client process " + c.name() + " of node " + node + " ended with code " + code
-                            + " (see its log); another takes its place");
-                }
-                launchClient(node);
-            }
-        }
-        return true;
-    }
-
-    private void launchClient(int node) throws IOException {
-        int k = clientsStarted[node]++;
-        Path clientTrace = options.dir().resolve("client" + node + "." + k + ".jsonl");
-        traces.add(clientTrace);
-        List<String> cmd = new ArrayList<>(options.clientCommand());
-        cmd.addAll(List.of("--socket", cpgSocket(options.dir().resolve("state" + node)).toString(),
-                "--epoch-micros", Long.toString(epochMicros), "--trace", clientTrace.toString(),
-                "--rate", Integer.toString(Math.max(1, options.rate() / 2)),
-                "--seed", Long.toString(options.seed() * 131 + node * 17L + k)));
-        clients[node] = NodeProcess.start(node, k, cmd, clientTrace, options.dir().resolve("client" + node + "." + k + ".log"));
+        return clients.allSaid(said);
     }
 
     private Outcome judge(int faults) throws IOException {
         Path history = options.dir().resolve("history.jsonl");
+        if (clients != null) {
+            traces.addAll(clients.traces());
+        }
         HistoryMerge.Result merged = HistoryMerge.merge(traces, history);
         say.accept("history: " + merged.lines() + " lines from " + traces.size() + " traces in " + history
                 + (merged.partialLinesDropped() > 0 ? " (" + merged.partialLinesDropped() + " cut-short last lines of killed processes left out)" : ""));
@@ -507,9 +452,11 @@ public final class JepsenRun {
 
     /** Kills what is left and removes the lab; safe to call more than once. */
     private synchronized void cleanUp() {
-        replacingClients = false;
         List<NodeProcess> all = new ArrayList<>(Arrays.asList(processes));
-        all.addAll(Arrays.asList(clients));
+        if (clients != null) {
+            clients.stopReplacing();
+            all.addAll(clients.all());
+        }
         for (NodeProcess p : all) {
             if (p != null && p.alive()) {
                 try {
@@ -538,13 +485,11 @@ public final class JepsenRun {
     private final class Faults implements Nemesis.Cluster {
         @Override
         public void kill(int node) throws InterruptedException {
-            synchronized (JepsenRun.this) {
-                // The node first: a client killed before it would be a process gone (PROCDOWN)
-                // the others might hear of before the crash is on record.
-                processes[node].kill();
-                if (clients[node] != null) {
-                    clients[node].kill();
-                }
+            // The node first: a client killed before it would be a process gone (PROCDOWN) the
+            // others might hear of before the crash is on record.
+            processes[node].kill();
+            if (clients != null) {
+                clients.kill(node);
             }
             global(t -> trace.crash(t, node));
         }
@@ -552,11 +497,9 @@ public final class JepsenRun {
         @Override
         public void restart(int node) throws IOException {
             global(t -> trace.restart(t, node));
-            synchronized (JepsenRun.this) {
-                launch(node);
-                if (replacingClients) {
-                    launchClient(node);
-                }
+            launch(node);
+            if (clients != null) {
+                clients.restarted(node);
             }
         }
 

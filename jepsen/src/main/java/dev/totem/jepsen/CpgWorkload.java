@@ -60,7 +60,7 @@ final class CpgWorkload {
     static final List<String> GROUPS = List.of("alpha", "beta", "gamma");
     /** Id prefix of late messages: {@code late-<node>/<pid>/<group>}. */
     static final String LATE_PREFIX = "late-";
-    /** Embedded processes' ids start above Linux's largest pid, so the IPC client's real pid never meets one. */
+    /** Embedded processes' ids start above Linux's largest pid, so a client process's real pid never meets one. */
     static final int EMBEDDED_PID_BASE = 5_000_000;
     /** Embedded ids per incarnation of the node process: ids are never reused on a node. */
     static final int EMBEDDED_PIDS_PER_INCARNATION = 10_000;
@@ -74,9 +74,9 @@ final class CpgWorkload {
     private final NodeCpg cpg;
     private final Consumer<End> halt;
     private final double exitShare;
-    /** Set before the workload's thread starts (over IPC, once connected). */
-    private int nodeId;
-    private String idPrefix;
+    /** Set before the workload's thread starts (over IPC, once connected; read by the client's event thread). */
+    private volatile int nodeId;
+    private volatile String idPrefix;
     private final int incarnation;
     private final double safeRatio;
     private final SplittableRandom random;

@@ -3,6 +3,7 @@ package dev.totem.jepsen;
 import dev.totem.node.config.ClusterFile;
 import dev.totem.protocol.api.Effect.ConfigurationKind;
 import dev.totem.simulator.check.CpgChecker;
+import dev.totem.simulator.check.CpgHistory;
 import dev.totem.simulator.check.EvsChecker;
 import dev.totem.simulator.check.History;
 import dev.totem.simulator.check.TraceReader;
@@ -18,11 +19,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -308,6 +312,7 @@ public final class JepsenRun {
             violations.addAll(masking(read.history(), faultsBeganMicros));
         }
         if (options.layer() == Layer.CPG) {
+            say.accept(cpgSummary(read.cpg(), clients.traces().size()));
             if (!read.hasCpg()) {
                 violations.add(new Violation("cpg-liveness", "the processes recorded nothing"));
             }
@@ -328,6 +333,22 @@ public final class JepsenRun {
             }
         }
         return new Outcome(faults, submitted, delivered, violations, history);
+    }
+
+    /** What the CPG processes of a history did, in one line: how much the checker had to judge. */
+    static String cpgSummary(CpgHistory history, int clientProcesses) {
+        Map<CpgHistory.Kind, Integer> counts = new EnumMap<>(CpgHistory.Kind.class);
+        Set<Long> processes = new HashSet<>();
+        for (CpgHistory.Event e : history.events()) {
+            counts.merge(e.kind(), 1, Integer::sum);
+            if (e.kind() != CpgHistory.Kind.CRASH) {
+                processes.add(((long) e.node() << 32) | (e.pid() & 0xffffffffL));
+            }
+        }
+        return "cpg: " + processes.size() + " processes (" + clientProcesses + " client processes started), "
+                + counts.getOrDefault(CpgHistory.Kind.JOIN, 0) + " joins, " + counts.getOrDefault(CpgHistory.Kind.LEAVE, 0)
+                + " leaves, " + counts.getOrDefault(CpgHistory.Kind.GONE, 0) + " exits, "
+                + counts.getOrDefault(CpgHistory.Kind.CONFCHG, 0) + " confchgs delivered";
     }
 
     /**

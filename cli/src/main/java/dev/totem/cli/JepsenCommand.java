@@ -42,7 +42,8 @@ public final class JepsenCommand implements Callable<Integer> {
 
     @Option(names = "--faults", defaultValue = "kill,pause,partition,loss",
             description = "Faults to draw from: kill, pause, partition, loss, netfail (one network fails; needs"
-                    + " --networks 2) (default ${DEFAULT-VALUE}).")
+                    + " --networks 2), stall (a CPG client process stops reading; needs --layer cpg)"
+                    + " (default ${DEFAULT-VALUE}).")
     private String faults;
 
     @Option(names = "--networks", defaultValue = "1",

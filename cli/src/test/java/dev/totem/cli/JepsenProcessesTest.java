@@ -63,14 +63,14 @@ class JepsenProcessesTest {
     }
 
     /**
-     * CPG processes in real nodes under kills, pauses and partitions: handles inside each node's
+     * CPG processes in real nodes under kills, pauses, partitions and stalled clients: handles inside each node's
      * JVM and a client process over each node's socket (replaced when it exits), whose joins,
      * multicasts and confchgs (named by view) are in the history, each process delivered the late
      * messages of its groups, and every CPG property holds; nothing is left running.
      */
     @Test
     void cpgProcessesInRealNodesAndClientProcessesKeepEveryCpgProperty() throws Exception {
-        Run r = jepsen("--layer", "cpg", "--nodes", "3", "--duration", "15", "--faults", "kill,pause,partition",
+        Run r = jepsen("--layer", "cpg", "--nodes", "3", "--duration", "15", "--faults", "kill,pause,partition,stall",
                 "--rate", "200", "--seed", "21", "--out", dir.toString());
         assertThat(r.violations()).as(r.out()).isZero();
         assertThat(r.code()).isZero();

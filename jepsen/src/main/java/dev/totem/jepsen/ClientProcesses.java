@@ -24,6 +24,8 @@ final class ClientProcesses {
     private final int[] started;
     private final List<Path> traces = new ArrayList<>();
     private boolean replacing;
+    /** Each node's client process stopped by {@link #stall}, until resumed. */
+    private final NodeProcess[] stalled;
 
     /**
      * @param options the run's options (nodes, folder, client command, rate, seed)
@@ -38,6 +40,7 @@ final class ClientProcesses {
         this.say = say;
         this.clients = new NodeProcess[options.nodes() + 1];
         this.started = new int[options.nodes() + 1];
+        this.stalled = new NodeProcess[options.nodes() + 1];
     }
 
     /** Starts a client for every node, and a thread that replaces those that end on their own. */
@@ -72,6 +75,26 @@ final class ClientProcesses {
     synchronized void kill(int node) throws InterruptedException {
         if (clients[node] != null) {
             clients[node].kill();
+        }
+    }
+
+    /** SIGSTOPs {@code node}'s client process; false when none runs. */
+    synchronized boolean stall(int node) throws IOException {
+        NodeProcess c = clients[node];
+        if (c == null || !c.alive()) {
+            return false;
+        }
+        c.pause();
+        stalled[node] = c;
+        return true;
+    }
+
+    /** SIGCONTs the client process {@link #stall} stopped (the same process, whatever ran since). */
+    synchronized void resumeStalled(int node) throws IOException {
+        NodeProcess c = stalled[node];
+        stalled[node] = null;
+        if (c != null && c.alive()) {
+            c.resume();
         }
     }
 

@@ -18,7 +18,14 @@ public enum FaultKind {
      * One network fails while the others work (runs with {@code --networks 2} or more): cut for
      * every node, cut for one node's receiving side, or degraded by 5 to 30% loss.
      */
-    NETFAIL;
+    NETFAIL,
+    /**
+     * With the CPG layer: SIGSTOP one node's client process, so it stops reading its socket while
+     * its node goes on sending it events, then SIGCONT; it must catch up and lose nothing.
+     */
+    STALL;
+
+    private static final String KNOWN = "kill, pause, partition, loss, netfail, stall";
 
     /** The command-line name. */
     public String cliName() {
@@ -26,7 +33,7 @@ public enum FaultKind {
     }
 
     /**
-     * Parses {@code kill,pause,partition,loss,netfail}.
+     * Parses {@code kill,pause,partition,loss,netfail,stall}.
      *
      * @throws IllegalArgumentException naming the unknown fault and the known ones
      */
@@ -40,12 +47,11 @@ public enum FaultKind {
             try {
                 kinds.add(FaultKind.valueOf(w.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown fault '" + word.strip() + "'; known: kill, pause, partition, loss,"
-                        + " netfail");
+                throw new IllegalArgumentException("unknown fault '" + word.strip() + "'; known: " + KNOWN);
             }
         }
         if (kinds.isEmpty()) {
-            throw new IllegalArgumentException("--faults lists no fault; known: kill, pause, partition, loss, netfail");
+            throw new IllegalArgumentException("--faults lists no fault; known: " + KNOWN);
         }
         return kinds;
     }

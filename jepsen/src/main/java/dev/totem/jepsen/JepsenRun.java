@@ -94,6 +94,9 @@ public final class JepsenRun {
             if (faults.contains(FaultKind.NETFAIL) && networks < 2) {
                 throw new IllegalArgumentException("fault netfail needs two networks or more (--networks 2)");
             }
+            if (faults.contains(FaultKind.STALL) && layer != Layer.CPG) {
+                throw new IllegalArgumentException("fault stall stops CPG client processes: it needs --layer cpg");
+            }
             faults = List.copyOf(faults);
             clientCommand = List.copyOf(clientCommand);
         }
@@ -590,6 +593,16 @@ public final class JepsenRun {
         public void degradeNetwork(int network, double share) throws IOException {
             firewall.degradeNetwork(network, share);
             global(t -> trace.netLoss(t, network, share));
+        }
+
+        @Override
+        public boolean stallClient(int node) throws IOException {
+            return clients != null && clients.stall(node);
+        }
+
+        @Override
+        public void resumeClient(int node) throws IOException {
+            clients.resumeStalled(node);
         }
 
         @Override

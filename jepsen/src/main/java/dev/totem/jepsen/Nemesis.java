@@ -43,6 +43,12 @@ final class Nemesis {
 
         /** Network {@code network} works again. */
         void mendNetwork(int network) throws IOException;
+
+        /** SIGSTOP {@code node}'s client process (CPG layer); false when it has none running. */
+        boolean stallClient(int node) throws IOException;
+
+        /** SIGCONT the client process {@link #stallClient} stopped. */
+        void resumeClient(int node) throws IOException;
     }
 
     /** The passing of real time, passed in so tests run the schedule on a virtual clock. */
@@ -133,6 +139,15 @@ final class Nemesis {
                     cluster.loss(0);
                 }
                 case NETFAIL -> netfail(lastsMs);
+                case STALL -> {
+                    int n = 1 + random.nextInt(nodes);
+                    if (cluster.stallClient(n)) {
+                        say.accept("stall the client process of node " + n + " (SIGSTOP) for " + lastsMs + " ms");
+                        sleep(lastsMs);
+                        say.accept("resume the client process of node " + n + " (SIGCONT)");
+                        cluster.resumeClient(n);
+                    }
+                }
             }
             injected++;
             sleep(1_000 + random.nextLong(1_500));

@@ -83,6 +83,17 @@ class NemesisTest {
         public void mendNetwork(int network) {
             actions.add("mend " + network);
         }
+
+        @Override
+        public boolean stallClient(int node) {
+            actions.add("stall " + node);
+            return true;
+        }
+
+        @Override
+        public void resumeClient(int node) {
+            actions.add("unstall " + node);
+        }
     }
 
     private static Recorder run(long seed, List<FaultKind> kinds, long durationMs) throws Exception {
@@ -108,11 +119,12 @@ class NemesisTest {
         String open = null;
         for (String a : r.actions.subList(0, r.actions.size() - 1)) {
             if (open == null) {
-                assertThat(a).matches("(kill|pause|partition|block|loss 0\\.[0-9]|cut|degrade).*");
+                assertThat(a).matches("(kill|pause|partition|block|loss 0\\.[0-9]|cut|degrade|stall).*");
                 open = a;
             } else {
                 String undo = open.startsWith("kill") ? "restart" + open.substring(4)
                         : open.startsWith("pause") ? "resume" + open.substring(5)
+                        : open.startsWith("stall") ? "unstall" + open.substring(5)
                         : open.startsWith("loss") ? "loss 0.0"
                         : open.startsWith("cut") || open.startsWith("degrade") ? "mend " + open.split(" ")[1] : "heal";
                 assertThat(a).as("after " + open).isEqualTo(undo);

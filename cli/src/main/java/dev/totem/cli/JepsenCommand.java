@@ -1,6 +1,7 @@
 package dev.totem.cli;
 
 import dev.totem.jepsen.FaultKind;
+import dev.totem.jepsen.HistoryJudge;
 import dev.totem.jepsen.JepsenRun;
 import dev.totem.jepsen.Lab;
 import dev.totem.jepsen.Shell;
@@ -127,7 +128,7 @@ public final class JepsenCommand implements Callable<Integer> {
         }
         say("seed " + runSeed + "; files in " + dir + "; replay the fault schedule with --seed " + runSeed);
         JepsenRun.Outcome outcome = new JepsenRun(options, this::say).run();
-        for (Map.Entry<String, Integer> e : JepsenRun.byProperty(outcome.violations(), options.layer()).entrySet()) {
+        for (Map.Entry<String, Integer> e : HistoryJudge.byProperty(outcome.violations(), options.layer()).entrySet()) {
             say(String.format("  %-18s %s", e.getKey(), e.getValue() == 0 ? "ok" : e.getValue() + " violations"));
         }
         for (Violation v : outcome.violations().stream().limit(20).toList()) {

@@ -21,7 +21,7 @@ class CpgSummaryTest {
         h.leave(5, 1, 11, "g");
         h.gone(6, 2, 21);
         h.crash(7, 3);
-        assertThat(JepsenRun.cpgSummary(h, 4))
+        assertThat(HistoryJudge.cpgSummary(h, 4))
                 .isEqualTo("cpg: 2 processes (4 client processes started), 2 joins, 1 leaves, 1 exits, 1 confchgs delivered");
     }
 }

@@ -20,7 +20,7 @@ class MaskingTest {
         history.config(4, 1, ConfigurationKind.REGULAR, "1:9", new int[] {1, 2});
         history.deliver(5, 2, "n1.0-1", 1, dev.totem.protocol.api.Guarantee.AGREED, "1:5");
 
-        List<Violation> v = JepsenRun.masking(history, 3);
+        List<Violation> v = HistoryJudge.masking(history, 3);
 
         assertThat(v).extracting(Violation::property).containsExactly("rrp-masking");
         assertThat(v.get(0).detail()).contains("node 1 installed 1 regular configurations after the faults began");

@@ -21,7 +21,7 @@ final class CpgDriver {
 
     private final CpgWorkload workload;
     private final TraceFile trace;
-    private final long periodNanos;
+    private final int ratePerSecond;
     private final Consumer<String> say;
     private final AtomicBoolean running = new AtomicBoolean(true);
 
@@ -34,7 +34,7 @@ final class CpgDriver {
     CpgDriver(CpgWorkload workload, TraceFile trace, int ratePerSecond, Consumer<String> say) {
         this.workload = workload;
         this.trace = trace;
-        this.periodNanos = TimeUnit.SECONDS.toNanos(1) / Math.max(1, ratePerSecond);
+        this.ratePerSecond = ratePerSecond;
         this.say = say;
     }
 
@@ -65,21 +65,15 @@ final class CpgDriver {
     }
 
     private void steps() {
-        long next = System.nanoTime();
+        Pacer pacer = new Pacer(ratePerSecond);
         while (running.get() && workload.step()) {
-            next += periodNanos;
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                sleepNanos(wait); // pacing the workload, not synchronising anything
-            } else {
-                next = System.nanoTime();
-            }
+            pacer.await();
         }
     }
 
     private void progress() {
         while (true) {
-            sleepNanos(TimeUnit.SECONDS.toNanos(1));
+            Pacer.sleepNanos(TimeUnit.SECONDS.toNanos(1));
             trace.flush();
             say.accept("PROGRESS submitted=" + workload.multicasts() + " delivered=" + workload.delivered());
         }
@@ -93,7 +87,7 @@ final class CpgDriver {
                     if (trace.frozen()) {
                         return;
                     }
-                    sleepNanos(POLL_NANOS); // polling the processes' state, as the run polls ours
+                    Pacer.sleepNanos(POLL_NANOS); // polling the processes' state, as the run polls ours
                 }
             }
             say.accept(done);
@@ -105,13 +99,5 @@ final class CpgDriver {
         t.setDaemon(true);
         t.start();
         return t;
-    }
-
-    static void sleepNanos(long nanos) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

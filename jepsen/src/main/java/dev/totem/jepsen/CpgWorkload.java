@@ -322,7 +322,8 @@ final class CpgWorkload {
         }
     }
 
-    private static long key(int node, int pid) {
+    /** One key for a process of the run: its node and its pid. */
+    static long key(int node, int pid) {
         return ((long) node << 32) | (pid & 0xffffffffL);
     }
 

@@ -80,7 +80,7 @@ public final class HistoryJudge {
         for (CpgHistory.Event e : history.events()) {
             counts.merge(e.kind(), 1, Integer::sum);
             if (e.kind() != CpgHistory.Kind.CRASH) {
-                processes.add(((long) e.node() << 32) | (e.pid() & 0xffffffffL));
+                processes.add(CpgWorkload.key(e.node(), e.pid()));
             }
         }
         return "cpg: " + processes.size() + " processes (" + clientProcesses + " client processes started), "

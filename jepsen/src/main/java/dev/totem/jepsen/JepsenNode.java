@@ -119,8 +119,7 @@ public final class JepsenNode {
 
     private void workload(TotemNode node) {
         SplittableRandom random = new SplittableRandom(options.seed() * 31 + nodeId * 1_000_003L + options.incarnation());
-        long periodNanos = TimeUnit.SECONDS.toNanos(1) / Math.max(1, options.ratePerSecond());
-        long next = System.nanoTime();
+        Pacer pacer = new Pacer(options.ratePerSecond());
         long k = 0;
         while (submitting.get()) {
             String id = "n" + nodeId + "." + options.incarnation() + "-" + k++;
@@ -128,13 +127,7 @@ public final class JepsenNode {
             if (!submitUntilAccepted(node, id, g)) {
                 return;
             }
-            next += periodNanos;
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                CpgDriver.sleepNanos(wait); // pacing the workload, not synchronising anything
-            } else {
-                next = System.nanoTime();
-            }
+            pacer.await();
         }
     }
 
@@ -153,7 +146,7 @@ public final class JepsenNode {
             if (status == SubmitStatus.TOO_LARGE) {
                 throw new IllegalStateException("a " + payload.length + "-byte message is too large");
             }
-            CpgDriver.sleepNanos(TimeUnit.MILLISECONDS.toNanos(5)); // the ring is full or forming: try again soon
+            Pacer.sleepNanos(TimeUnit.MILLISECONDS.toNanos(5)); // the ring is full or forming: try again soon
             if (Thread.currentThread().isInterrupted()) {
                 return false;
             }
@@ -162,7 +155,7 @@ public final class JepsenNode {
 
     private void progress() {
         while (true) {
-            CpgDriver.sleepNanos(TimeUnit.SECONDS.toNanos(1));
+            Pacer.sleepNanos(TimeUnit.SECONDS.toNanos(1));
             trace.flush();
             say("PROGRESS submitted=" + submitted.get() + " delivered=" + delivered.get());
         }

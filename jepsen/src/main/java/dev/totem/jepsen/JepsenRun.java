@@ -233,10 +233,7 @@ public final class JepsenRun {
                 say.accept("not every node delivered every final marker; the checker will say why");
             }
         }
-        List<NodeProcess> all = new ArrayList<>(Arrays.asList(processes).subList(1, n + 1));
-        if (clients != null) {
-            all.addAll(clients.running());
-        }
+        List<NodeProcess> all = runningProcesses();
         for (NodeProcess p : all) {
             p.command("freeze");
         }
@@ -258,7 +255,7 @@ public final class JepsenRun {
      */
     private void endCpg() throws IOException, InterruptedException {
         clients.stopReplacing();
-        for (NodeProcess p : cpgProcesses()) {
+        for (NodeProcess p : runningProcesses()) {
             p.command("stop");
         }
         if (!await(() -> allSaid(NodeProcess::settled), CONVERGE_TIMEOUT_MS)) {
@@ -267,7 +264,7 @@ public final class JepsenRun {
         synchronized (this) {
             trace.quiet(clock.nowNanos());
         }
-        for (NodeProcess p : cpgProcesses()) {
+        for (NodeProcess p : runningProcesses()) {
             p.command("fin");
         }
         if (!await(() -> allSaid(NodeProcess::lateDone), CONVERGE_TIMEOUT_MS)) {
@@ -275,10 +272,12 @@ public final class JepsenRun {
         }
     }
 
-    /** The node processes and the client processes that run. */
-    private List<NodeProcess> cpgProcesses() {
+    /** The node processes, and with the CPG layer the client processes that run. */
+    private List<NodeProcess> runningProcesses() {
         List<NodeProcess> out = new ArrayList<>(Arrays.asList(processes).subList(1, options.nodes() + 1));
-        out.addAll(clients.running());
+        if (clients != null) {
+            out.addAll(clients.running());
+        }
         return out;
     }
 

@@ -12,7 +12,7 @@ public enum FrameType {
     /** The representative of an idle ring advertises it so that partitions can merge. */
     MERGE_DETECT(2, 24),
     /** A membership proposal while gathering; with the LEAVE flag, a node leaving on purpose. */
-    JOIN(3, 28),
+    JOIN(3, 32),
     /** The token that forms a new ring and collects each member's old-ring state. */
     COMMIT_TOKEN(4, 36),
     /** Wakes a representative that holds the token on an idle ring. */

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * A membership join, multicast while gathering; with {@code leave}, the sender announces that it
- * leaves on purpose. {@code 28 + 4(P + F)} bytes:
+ * leaves on purpose. {@code 32 + 4(P + F) + 8H} bytes:
  * <pre>
  *  off   size field
  *   0    12   header (type JOIN, flag LEAVE when leaving)
@@ -15,8 +15,12 @@ import java.util.Objects;
  *  16     8   ringSeq
  *  24     2   procCount P   at most {@link Frames#MAX_PROCESSORS}
  *  26     2   failedCount F at most {@link Frames#MAX_PROCESSORS}
- *  28    4P   proc list: node ids the sender believes reachable, none 0
- *  28+4P 4F   failed list: node ids the sender considers failed, none 0
+ *  28     2   heldCount H   at most {@link Frames#MAX_PROCESSORS}
+ *  30     2   reserved, 0
+ *  32    4P   proc list: node ids the sender believes reachable, none 0
+ *  32+4P 4F   failed list: node ids the sender considers failed, none 0
+ *  ..    8H   held list: a node id (none 0) the sender holds off merging with, and the hold's
+ *             milliseconds left (1..{@link #HOLD_MILLIS_MAX})
  * </pre>
  * The arrays are not copied; treat them as immutable.
  *
@@ -25,21 +29,40 @@ import java.util.Objects;
  * @param ring the sender's current ring, {@link RingId#NONE} before its first ring
  * @param procList node ids the sender believes reachable
  * @param failedList node ids the sender considers failed
+ * @param heldList node ids the sender holds off merging with (they are in its failed list too)
+ * @param heldMillis for each of {@code heldList}, the milliseconds its hold has left
  */
-public record JoinMessage(int sender, boolean leave, RingId ring, int[] procList, int[] failedList) {
+public record JoinMessage(int sender, boolean leave, RingId ring, int[] procList, int[] failedList, int[] heldList,
+        int[] heldMillis) {
+    /** The longest hold a join may carry: an hour. */
+    public static final int HOLD_MILLIS_MAX = 3_600_000;
     private static final int PROC_COUNT = 24;
     private static final int FAILED_COUNT = 26;
-    private static final int LISTS = 28;
+    private static final int HELD_COUNT = 28;
+    private static final int RESERVED = 30;
+    private static final int LISTS = 32;
+    private static final int[] NONE = new int[0];
 
     public JoinMessage {
         Objects.requireNonNull(ring, "ring");
         Objects.requireNonNull(procList, "procList");
         Objects.requireNonNull(failedList, "failedList");
+        Objects.requireNonNull(heldList, "heldList");
+        Objects.requireNonNull(heldMillis, "heldMillis");
+        if (heldList.length != heldMillis.length) {
+            throw new IllegalArgumentException("a hold time for each held node: " + heldList.length + " nodes, "
+                    + heldMillis.length + " times");
+        }
+    }
+
+    /** A join that holds nobody off. */
+    public JoinMessage(int sender, boolean leave, RingId ring, int[] procList, int[] failedList) {
+        this(sender, leave, ring, procList, failedList, NONE, NONE);
     }
 
     /** Bytes of a join with these list sizes. */
-    public static int length(int procCount, int failedCount) {
-        return FrameType.JOIN.fixedLength() + 4 * (procCount + failedCount);
+    public static int length(int procCount, int failedCount, int heldCount) {
+        return FrameType.JOIN.fixedLength() + 4 * (procCount + failedCount) + 8 * heldCount;
     }
 
     /**
@@ -49,12 +72,27 @@ public record JoinMessage(int sender, boolean leave, RingId ring, int[] procList
      *     list entry, a list longer than {@link Frames#MAX_PROCESSORS})
      */
     public byte[] encode() {
+        if (heldList.length > Frames.MAX_PROCESSORS) {
+            throw new IllegalArgumentException("more than " + Frames.MAX_PROCESSORS + " held nodes: " + heldList.length);
+        }
+        for (int i = 0; i < heldList.length; i++) {
+            if (heldList[i] == 0 || heldMillis[i] < 1 || heldMillis[i] > HOLD_MILLIS_MAX) {
+                throw new IllegalArgumentException("held node " + heldList[i] + " for " + heldMillis[i]
+                        + " ms: a non-zero node for 1.." + HOLD_MILLIS_MAX + " ms");
+            }
+        }
         ByteBuffer frame = Frames.newFrame(FrameType.JOIN, leave ? Frames.FLAG_LEAVE : 0,
-                length(procList.length, failedList.length), sender, ring);
+                length(procList.length, failedList.length, heldList.length), sender, ring);
         Bytes.putU16(frame, PROC_COUNT, procList.length);
         Bytes.putU16(frame, FAILED_COUNT, failedList.length);
+        Bytes.putU16(frame, HELD_COUNT, heldList.length);
         Bytes.putI32s(frame, LISTS, procList);
         Bytes.putI32s(frame, LISTS + 4 * procList.length, failedList);
+        int held = LISTS + 4 * (procList.length + failedList.length);
+        for (int i = 0; i < heldList.length; i++) {
+            Bytes.putI32(frame, held + 8 * i, heldList[i]);
+            Bytes.putI32(frame, held + 8 * i + 4, heldMillis[i]);
+        }
         return Frames.finish(frame);
     }
 
@@ -63,23 +101,42 @@ public record JoinMessage(int sender, boolean leave, RingId ring, int[] procList
         Frames.requireType(buf, offset, FrameType.JOIN);
         int procCount = Bytes.u16(buf, offset + PROC_COUNT);
         int failedCount = Bytes.u16(buf, offset + FAILED_COUNT);
+        int heldCount = Bytes.u16(buf, offset + HELD_COUNT);
+        int held = offset + LISTS + 4 * (procCount + failedCount);
+        int[] heldList = heldCount == 0 ? NONE : new int[heldCount];
+        int[] heldMillis = heldCount == 0 ? NONE : new int[heldCount];
+        for (int i = 0; i < heldCount; i++) {
+            heldList[i] = Bytes.i32(buf, held + 8 * i);
+            heldMillis[i] = Bytes.i32(buf, held + 8 * i + 4);
+        }
         return new JoinMessage(Frames.sender(buf, offset), (Frames.flags(buf, offset) & Frames.FLAG_LEAVE) != 0,
                 Frames.ringId(buf, offset), Bytes.i32s(buf, offset + LISTS, procCount),
-                Bytes.i32s(buf, offset + LISTS + 4 * procCount, failedCount));
+                Bytes.i32s(buf, offset + LISTS + 4 * procCount, failedCount), heldList, heldMillis);
     }
 
     /** The JOIN-specific part of {@link Frames#check}; header and fixed length already checked. */
     static DecodeStatus checkBody(ByteBuffer buf, int offset, int length) {
         int procCount = Bytes.u16(buf, offset + PROC_COUNT);
         int failedCount = Bytes.u16(buf, offset + FAILED_COUNT);
-        if (procCount > Frames.MAX_PROCESSORS || failedCount > Frames.MAX_PROCESSORS) {
+        int heldCount = Bytes.u16(buf, offset + HELD_COUNT);
+        if (procCount > Frames.MAX_PROCESSORS || failedCount > Frames.MAX_PROCESSORS || heldCount > Frames.MAX_PROCESSORS) {
             return DecodeStatus.COUNT_OVER_LIMIT;
         }
-        if (length != length(procCount, failedCount)) {
+        if (length != length(procCount, failedCount, heldCount)) {
             return DecodeStatus.LENGTH_MISMATCH;
         }
-        for (int at = offset + LISTS; at < offset + length; at += 4) {
+        if (Bytes.u16(buf, offset + RESERVED) != 0) {
+            return DecodeStatus.BAD_FIELD;
+        }
+        int held = offset + LISTS + 4 * (procCount + failedCount);
+        for (int at = offset + LISTS; at < held; at += 4) {
             if (Bytes.i32(buf, at) == 0) {
+                return DecodeStatus.BAD_FIELD;
+            }
+        }
+        for (int at = held; at < offset + length; at += 8) {
+            int millis = Bytes.i32(buf, at + 4);
+            if (Bytes.i32(buf, at) == 0 || millis < 1 || millis > HOLD_MILLIS_MAX) {
                 return DecodeStatus.BAD_FIELD;
             }
         }
@@ -89,17 +146,21 @@ public record JoinMessage(int sender, boolean leave, RingId ring, int[] procList
     @Override
     public boolean equals(Object o) {
         return o instanceof JoinMessage j && j.sender == sender && j.leave == leave && j.ring.equals(ring)
-                && Arrays.equals(j.procList, procList) && Arrays.equals(j.failedList, failedList);
+                && Arrays.equals(j.procList, procList) && Arrays.equals(j.failedList, failedList)
+                && Arrays.equals(j.heldList, heldList) && Arrays.equals(j.heldMillis, heldMillis);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(sender, leave, ring, Arrays.hashCode(procList), Arrays.hashCode(failedList));
+        return Objects.hash(sender, leave, ring, Arrays.hashCode(procList), Arrays.hashCode(failedList),
+                Arrays.hashCode(heldList), Arrays.hashCode(heldMillis));
     }
 
     @Override
     public String toString() {
         return "JoinMessage[sender=" + sender + (leave ? ", LEAVE" : "") + ", ring=" + ring
-                + ", procList=" + Arrays.toString(procList) + ", failedList=" + Arrays.toString(failedList) + "]";
+                + ", procList=" + Arrays.toString(procList) + ", failedList=" + Arrays.toString(failedList)
+                + (heldList.length == 0 ? "" : ", heldList=" + Arrays.toString(heldList) + ", heldMillis="
+                        + Arrays.toString(heldMillis)) + "]";
     }
 }

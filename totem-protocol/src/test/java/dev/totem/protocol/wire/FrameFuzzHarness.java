@@ -30,7 +30,7 @@ final class FrameFuzzHarness {
         DecodeStatus check(ByteBuffer buf, int offset, int length);
     }
 
-    private static final int[] COUNT_FIELDS = {24, 26, 32, 34, 62};
+    private static final int[] COUNT_FIELDS = {24, 26, 28, 32, 34, 62};
     private static final int[] EDGE_COUNTS = {0, 1, 2, 127, 128, 129, 383, 384, 385, 0x7FFF, 0x8000, 0xFFFF};
     private static final byte[] EDGE_BYTES = {0, 1, 2, 5, 6, (byte) 0x7E, (byte) 0x70, (byte) 0x7F, (byte) 0x80, (byte) 0xFF};
     private static final int MAX_OFFSET = 64;
@@ -131,7 +131,7 @@ final class FrameFuzzHarness {
             }
             case 4 -> { // splice: our head, another frame's tail
                 byte[] other = corpus[r.nextInt(corpus.length)];
-                int cut = r.nextInt(length + 1);
+                int cut = r.nextInt(Math.min(length, scratch.length - offset - other.length) + 1);
                 int from = r.nextInt(other.length + 1);
                 System.arraycopy(other, from, scratch, offset + cut, other.length - from);
                 return cut + other.length - from;

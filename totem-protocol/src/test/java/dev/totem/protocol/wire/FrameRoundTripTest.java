@@ -70,7 +70,9 @@ class FrameRoundTripTest {
         SplittableRandom r = new SplittableRandom(7);
         int[] maxIds = new int[Frames.MAX_PROCESSORS];
         Arrays.fill(maxIds, -1);
-        JoinMessage join = new JoinMessage(-1, true, new RingId(-1, -1), maxIds, maxIds);
+        int[] maxMillis = new int[Frames.MAX_PROCESSORS];
+        Arrays.fill(maxMillis, JoinMessage.HOLD_MILLIS_MAX);
+        JoinMessage join = new JoinMessage(-1, true, new RingId(-1, -1), maxIds, maxIds, maxIds, maxMillis);
         assertRecord(r, join.encode(), FrameType.JOIN, JoinMessage::decode, join);
 
         int[] members = RandomFrames.ascendingNodeIds(r, Frames.MAX_PROCESSORS);

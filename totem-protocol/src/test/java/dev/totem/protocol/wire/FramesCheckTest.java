@@ -48,6 +48,8 @@ class FramesCheckTest {
                 arguments("JOIN, empty lists, ring 0:0", join(0, 0)),
                 arguments("JOIN, 384 + 384 ids", join(384, 384)),
                 arguments("JOIN with LEAVE", join(1, 1).u16(4, Frames.FLAG_LEAVE)),
+                arguments("JOIN holding 2 off", join(2, 2, 2)),
+                arguments("JOIN 384 + 384 ids, 384 held", join(384, 384, 384)),
                 arguments("COMMIT_TOKEN, one member", commitToken(1)),
                 arguments("COMMIT_TOKEN, 384 members, membIndex = N", commitToken(384).u16(34, 384)),
                 arguments("COMMIT_TOKEN, members ascending as u32", commitToken(2).u32(36, 0x7FFF_FFFF).u32(40, 0x8000_0000)),
@@ -70,7 +72,7 @@ class FramesCheckTest {
                 arguments("ORF token of 40 bytes", RawFrame.withRing(FrameType.ORF_TOKEN, 40, 7, 1, 5), TRUNCATED),
                 arguments("MCAST of 39 bytes", RawFrame.withRing(FrameType.MCAST, 39, 7, 1, 5), TRUNCATED),
                 arguments("MERGE_DETECT of 23 bytes", RawFrame.header(FrameType.MERGE_DETECT, 23, 7), TRUNCATED),
-                arguments("JOIN of 27 bytes", RawFrame.header(FrameType.JOIN, 27, 7), TRUNCATED),
+                arguments("JOIN of 31 bytes", RawFrame.header(FrameType.JOIN, 31, 7), TRUNCATED),
                 arguments("COMMIT_TOKEN of 35 bytes", RawFrame.withRing(FrameType.COMMIT_TOKEN, 35, 7, 1, 5), TRUNCATED),
                 // OVERSIZED
                 arguments("65536 bytes", mcast(65536 - 40).u16(6, 0), OVERSIZED),
@@ -93,12 +95,14 @@ class FramesCheckTest {
                 arguments("ORF rtrCount 2 in a frame for 1", orfToken(1).u16(62, 2), LENGTH_MISMATCH),
                 arguments("ORF rtrCount 0 in a frame for 1", orfToken(1).u16(62, 0), LENGTH_MISMATCH),
                 arguments("JOIN counts 1 + 2 in a frame for 1 + 1", join(1, 1).u16(26, 2), LENGTH_MISMATCH),
+                arguments("JOIN counts 1 held in a frame for none", join(1, 1).u16(28, 1), LENGTH_MISMATCH),
                 arguments("COMMIT memberCount 2 in a frame for 1", commitToken(1).u16(32, 2), LENGTH_MISMATCH),
                 // COUNT_OVER_LIMIT
                 arguments("ORF 129 retransmit requests", orfToken(129), COUNT_OVER_LIMIT),
                 arguments("ORF rtrCount 0xFFFF", orfToken(0).u16(62, 0xFFFF), COUNT_OVER_LIMIT),
                 arguments("JOIN 385 processors", join(385, 0), COUNT_OVER_LIMIT),
                 arguments("JOIN 385 failed", join(0, 385), COUNT_OVER_LIMIT),
+                arguments("JOIN 385 held", join(0, 0, 385), COUNT_OVER_LIMIT),
                 arguments("COMMIT 385 members", commitToken(385), COUNT_OVER_LIMIT),
                 // BAD_FIELD: header
                 arguments("unknown flag bit 1", join(0, 0).u16(4, 2), BAD_FIELD),
@@ -128,8 +132,12 @@ class FramesCheckTest {
                 arguments("MCAST encapsulating an MCAST with extra bytes", mcast(41).u8(37, 1).bytes(40, mcast(0).bytes()), BAD_FIELD),
                 arguments("MCAST encapsulated twice", mcast(80).u8(37, 1).bytes(40, mcast(40).u8(37, 1).bytes(40, mcast(0).bytes()).bytes()), BAD_FIELD),
                 // BAD_FIELD: JOIN
-                arguments("JOIN proc id 0", join(2, 1).u32(32, 0), BAD_FIELD),
-                arguments("JOIN failed id 0", join(2, 1).u32(36, 0), BAD_FIELD),
+                arguments("JOIN proc id 0", join(2, 1).u32(36, 0), BAD_FIELD),
+                arguments("JOIN failed id 0", join(2, 1).u32(40, 0), BAD_FIELD),
+                arguments("JOIN held id 0", join(2, 1, 2).u32(52, 0), BAD_FIELD),
+                arguments("JOIN held for 0 ms", join(2, 1, 2).u32(48, 0), BAD_FIELD),
+                arguments("JOIN held for over an hour", join(2, 1, 2).u32(56, 3_600_001), BAD_FIELD),
+                arguments("JOIN reserved field set", join(2, 1).u16(30, 1), BAD_FIELD),
                 // BAD_FIELD: COMMIT_TOKEN
                 arguments("COMMIT no members", commitToken(0), BAD_FIELD),
                 arguments("COMMIT membIndex N + 1", commitToken(2).u16(34, 3), BAD_FIELD),

@@ -35,10 +35,19 @@ final class HandMadeFrames {
 
     /** A join proposing processors 1..P and failed 101..100+F. */
     static RawFrame join(int procCount, int failedCount) {
-        RawFrame f = RawFrame.withRing(FrameType.JOIN, 28 + 4 * (procCount + failedCount), SENDER, 0, 0)
-                .u16(24, procCount).u16(26, failedCount);
+        return join(procCount, failedCount, 0);
+    }
+
+    /** A join proposing processors 1..P, failed 101..100+F, and holding 201..200+H off for 1000 ms each. */
+    static RawFrame join(int procCount, int failedCount, int heldCount) {
+        RawFrame f = RawFrame.withRing(FrameType.JOIN, 32 + 4 * (procCount + failedCount) + 8 * heldCount, SENDER, 0, 0)
+                .u16(24, procCount).u16(26, failedCount).u16(28, heldCount);
         for (int i = 0; i < procCount + failedCount; i++) {
-            f.u32(28 + 4 * i, i < procCount ? 1 + i : 101 + i - procCount);
+            f.u32(32 + 4 * i, i < procCount ? 1 + i : 101 + i - procCount);
+        }
+        int held = 32 + 4 * (procCount + failedCount);
+        for (int i = 0; i < heldCount; i++) {
+            f.u32(held + 8 * i, 201 + i).u32(held + 8 * i + 4, 1000);
         }
         return f;
     }

@@ -64,8 +64,17 @@ class WireLayoutTest {
     @Test
     void joinWithLeave() {
         byte[] frame = new JoinMessage(SENDER, true, RING, new int[] {0x31323334, -1}, new int[] {0x41424344}).encode();
-        byte[] expected = RawFrame.withRing(FrameType.JOIN, 40, SENDER, REP, RING_SEQ).u16(4, 1).u16(24, 2).u16(26, 1)
-                .u32(28, 0x31323334).u32(32, -1).u32(36, 0x41424344).bytes();
+        byte[] expected = RawFrame.withRing(FrameType.JOIN, 44, SENDER, REP, RING_SEQ).u16(4, 1).u16(24, 2).u16(26, 1)
+                .u32(32, 0x31323334).u32(36, -1).u32(40, 0x41424344).bytes();
+        assertThat(frame).isEqualTo(expected);
+    }
+
+    @Test
+    void joinWithHolds() {
+        byte[] frame = new JoinMessage(SENDER, false, RING, new int[] {7}, new int[] {0x41424344}, new int[] {0x41424344},
+                new int[] {JoinMessage.HOLD_MILLIS_MAX}).encode();
+        byte[] expected = RawFrame.withRing(FrameType.JOIN, 48, SENDER, REP, RING_SEQ).u16(24, 1).u16(26, 1).u16(28, 1)
+                .u32(32, 7).u32(36, 0x41424344).u32(40, 0x41424344).u32(44, 3_600_000).bytes();
         assertThat(frame).isEqualTo(expected);
     }
 

@@ -304,8 +304,12 @@ public final class RedundantRing implements TotemEngine {
             if (e instanceof Effect.Send send) {
                 networkSender.send(send.destination(), send.frame());
             } else {
-                if (e instanceof Effect.TokenLost) {
-                    networkSender.forgetToken(); // that ring is gone; the processor gathers
+                if (e instanceof Effect.TokenLost
+                        || (e instanceof Effect.CancelTimer c && c.kind() == TimerKind.TOKEN_RETRANSMIT)) {
+                    // That ring is gone (the processor gathers), or its token needs no resend (held):
+                    // a copy resent later would reach nodes of the next ring as a foreign token of
+                    // this one, from a node maybe not in the next, and start a gather there.
+                    networkSender.forgetToken();
                 }
                 effects.add(e);
             }

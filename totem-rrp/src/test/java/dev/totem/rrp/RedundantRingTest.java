@@ -497,6 +497,24 @@ class RedundantRingTest {
         assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).isEmpty();
     }
     /**
+     * The processor gave its token up as it sent it (it failed to receive and gathers, or it holds
+     * the token): a copy resent 50 ms later reached nodes of the next ring as a foreign token of
+     * this one, from a node not in the next, and pulled them into gather again (simulator seed 56
+     * of `--faults partition`, once a node that fails to receive leaves the ring).
+     */
+    @Test
+    void aTokenTheProcessorGaveUpIsNotResent() {
+        rrp = new RedundantRing(fake, RrpConfig.defaults(RrpMode.NONE, 1, TotemConfig.defaults()));
+        rrp.start(now);
+        fake.toSend.add(new Effect.Send(2, token(1, 5)));
+        fake.toSend.add(new Effect.CancelTimer(TimerKind.TOKEN_RETRANSMIT));
+        assertThat(sent(rrp.submit(now, new byte[0], Guarantee.AGREED))).containsExactly("0 2");
+        now += 50 * MS;
+        assertThat(sent(rrp.onTimer(now, TimerKind.RRP_TOKEN_RESEND))).isEmpty();
+        assertThat(rrp.stats().tokenResends).isZero();
+    }
+
+    /**
      * An idle ring's representative holds the token longer than the resend time, so the 50 ms
      * watch made every node send every token twice and count a resend on a healthy idle ring.
      * Its token is resent after the hold and 50 ms instead (611 ms under corosync's defaults).

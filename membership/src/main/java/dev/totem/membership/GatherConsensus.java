@@ -4,6 +4,7 @@ import dev.totem.protocol.api.RingId;
 import dev.totem.protocol.wire.JoinMessage;
 import java.util.Arrays;
 import java.util.TreeSet;
+import java.util.function.IntPredicate;
 
 /**
  * Gather's bookkeeping, as corosync's my_proc_list, my_failed_list and my_consensus_list: the
@@ -12,12 +13,19 @@ import java.util.TreeSet;
  */
 final class GatherConsensus {
     private final int myId;
+    /** Whether a node is held off ({@link MergeHoldOff}): once proposed, it is failed at once. */
+    private final IntPredicate heldOff;
     private final TreeSet<Integer> proc = new TreeSet<>();
     private final TreeSet<Integer> failed = new TreeSet<>();
     private final TreeSet<Integer> consensus = new TreeSet<>();
     /** The proc and failed sets of the last commit; null before the first. */
     private int[] committedProc;
     private int[] committedFailed;
+    /**
+     * Failed to receive: this node names itself failed, so the others form their ring without it,
+     * and forms a ring of its own (corosync's FAILED TO RECEIVE); until the next install.
+     */
+    private boolean selfExcluded;
     /** Whether this node ever committed to a ring (created or received a commit token). */
     private boolean committedOnce;
     /**
@@ -29,12 +37,25 @@ final class GatherConsensus {
     private long firstJoinHeardNanos = -1;
 
     GatherConsensus(int myId) {
-        this.myId = myId;
+        this(myId, node -> false);
     }
 
-    /** Adds {@code node} to the proc set. */
+    /** @param heldOff whether a node is held off now: proposed, it goes to the failed set at once */
+    GatherConsensus(int myId, IntPredicate heldOff) {
+        this.myId = myId;
+        this.heldOff = heldOff;
+    }
+
+    /** Adds {@code node} to the proc set (and the failed set, when it is held off). */
     void propose(int node) {
         proc.add(node);
+        failIfHeld(node);
+    }
+
+    private void failIfHeld(int node) {
+        if (node != myId && heldOff.test(node)) {
+            failed.add(node);
+        }
     }
 
     /** Whether {@code node} is in the proc or the failed set. */
@@ -61,14 +82,21 @@ final class GatherConsensus {
     /** A new gather round: we propose ourselves, and so far only we agree. */
     void restart() {
         proc.add(myId);
-        failed.remove(myId);
+        if (selfExcluded) {
+            failed.add(myId);
+        } else {
+            failed.remove(myId);
+        }
+        for (int p : proc) {
+            failIfHeld(p); // a hold may have begun since the node was proposed
+        }
         consensus.clear();
         consensus.add(myId);
     }
 
-    /** Our join: the proc and failed sets. */
-    JoinMessage join(RingId myRingId) {
-        return new JoinMessage(myId, false, myRingId, NodeSet.toArray(proc), NodeSet.toArray(failed));
+    /** Our join: the proc and failed sets, and the holds to announce ({@code held} and the milliseconds each has left). */
+    JoinMessage join(RingId myRingId, int[] held, int[] heldMillis) {
+        return new JoinMessage(myId, false, myRingId, NodeSet.toArray(proc), NodeSet.toArray(failed), held, heldMillis);
     }
 
     /**
@@ -126,7 +154,10 @@ final class GatherConsensus {
         if (failed.contains(j.sender())) {
             return;
         }
-        proc.addAll(NodeSet.of(j.procList()));
+        for (int p : j.procList()) {
+            proc.add(p);
+            failIfHeld(p);
+        }
         TreeSet<Integer> jf = NodeSet.of(j.failedList());
         if (jf.contains(myId)) {
             failed.add(j.sender()); // it cannot hear us: exclude it as it excludes us
@@ -156,7 +187,7 @@ final class GatherConsensus {
      */
     boolean mayCommit(long nowNanos, long joinNanos) {
         TreeSet<Integer> members = proposed();
-        if (members.size() > 1 && consensus.containsAll(members) && members.first() == myId) {
+        if (!selfExcluded && members.size() > 1 && consensus.containsAll(members) && members.first() == myId) {
             return committedOnce || nowNanos - firstJoinHeardNanos >= joinNanos;
         }
         return false;
@@ -174,8 +205,19 @@ final class GatherConsensus {
         return Arrays.equals(j.procList(), committedProc) && Arrays.equals(j.failedList(), committedFailed);
     }
 
+    /** This node failed to receive: it names itself failed until its next ring (see {@link #selfExcluded}). */
+    void excludeSelf() {
+        selfExcluded = true;
+    }
+
+    /** Whether this node named itself failed: it forms a ring alone once the others agree, or at the consensus timeout. */
+    boolean selfExcluded() {
+        return selfExcluded;
+    }
+
     /** A ring is installed: its members are the proc set, nobody is failed. */
     void installed(int[] members) {
+        selfExcluded = false;
         proc.clear();
         for (int m : members) {
             proc.add(m);

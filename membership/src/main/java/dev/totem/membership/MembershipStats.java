@@ -11,11 +11,16 @@ public final class MembershipStats {
     public long recoveryFramesRecovered;
     public long lateOldRingFramesDropped;
     public long failedToReceive;
+    /** Holds that began (or grew) on a node shut out again ({@code MergeHoldOff}). */
+    public long holdOffsStarted;
+    /** Joins and frames of other rings ignored because their sender was held off. */
+    public long heldOffFramesIgnored;
 
     @Override
     public String toString() {
         return "gathers=" + gathers + " joinsSent=" + joinsSent + " joinsReceived=" + joinsReceived
                 + " consensusTimeouts=" + consensusTimeouts + " rings=" + ringsInstalled + " recoveryOriginated="
-                + recoveryFramesOriginated + " recovered=" + recoveryFramesRecovered;
+                + recoveryFramesOriginated + " recovered=" + recoveryFramesRecovered + " holdOffs=" + holdOffsStarted
+                + " heldOffIgnored=" + heldOffFramesIgnored;
     }
 }

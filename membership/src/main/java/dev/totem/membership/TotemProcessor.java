@@ -43,8 +43,15 @@ public final class TotemProcessor implements TotemEngine {
     public enum PlantedBug {
         NONE,
         /** Survivors do not resend old-ring messages during recovery. */
-        SKIP_RECOVERY
+        SKIP_RECOVERY,
+        /** No merge hold-off: a node shut out again and again is let in to try each time, as in corosync. */
+        NO_MERGE_HOLD_OFF
     }
+
+    /** The longest hold off a node that keeps being shut out ({@link MergeHoldOff}), in consensus timeouts. */
+    static final int HOLD_MAX_CONSENSUS_TIMEOUTS = 16;
+    /** The machine name of a hold's {@link Effect.Transition}: the node logs it as a warning. */
+    public static final String HOLD_OFF_MACHINE = "merge-hold-off";
 
     private final TotemConfig config;
     private final PlantedBug plantedBug;
@@ -67,6 +74,7 @@ public final class TotemProcessor implements TotemEngine {
     private int[] newMembers;
     private final RingSeqs ringSeqs;
     private final GatherConsensus gather;
+    private final MergeHoldOff holdOff;
     private final CommitTokenRelay commitRelay;
     /** The recovery under way; null outside RECOVERY. */
     private Recovery recovery;
@@ -101,7 +109,11 @@ public final class TotemProcessor implements TotemEngine {
         this.outbox = new Outbox(config);
         this.appQueue = outbox.queue();
         this.assembler = new Assembler(config.messageBytesMax());
-        this.gather = new GatherConsensus(myId);
+        this.holdOff = new MergeHoldOff(myId, config.consensusNanos(), HOLD_MAX_CONSENSUS_TIMEOUTS * config.consensusNanos());
+        this.gather = new GatherConsensus(myId, node -> holdOff.holds(node, this.nowNanos));
+        if (plantedBug == PlantedBug.NO_MERGE_HOLD_OFF) {
+            holdOff.disable();
+        }
         this.commitRelay = new CommitTokenRelay(myId, config.tokenRetransmitNanos());
     }
 
@@ -202,13 +214,16 @@ public final class TotemProcessor implements TotemEngine {
             ring.onToken(nowNanos, frame, offset, effects);
             if (ring.failedToReceive(nowNanos)) {
                 membershipStats.failedToReceive++;
-                gatherEnter("failed to receive: aru stuck at " + ring.myAru() + " for " + config.failRecvConst() + " ms");
+                gather.excludeSelf();
+                gatherEnter("failed to receive: aru stuck at " + ring.myAru() + " for " + config.failRecvConst()
+                        + " ms; leaving the ring to the others and forming one alone");
             }
         } else if (state == MembershipState.RECOVERY && r.equals(newRingId)) {
             recovery.ring.onToken(nowNanos, frame, offset, effects);
             if (recovery.ring.failedToReceive(nowNanos)) {
                 membershipStats.failedToReceive++;
-                gatherEnter("failed to receive in recovery");
+                gather.excludeSelf();
+                gatherEnter("failed to receive in recovery; leaving the ring to the others and forming one alone");
                 return;
             }
             installIfRecovered();
@@ -258,6 +273,11 @@ public final class TotemProcessor implements TotemEngine {
         if (memberOfMine && r.seq() <= myRingId.seq()) {
             return; // a late frame of a ring we already left
         }
+        if (holdOff.holds(sender, nowNanos)) {
+            membershipStats.heldOffFramesIgnored++;
+            return;
+        }
+        holdOff.heard(sender);
         switch (state) {
             case OPERATIONAL -> {
                 gather.propose(sender);
@@ -278,11 +298,29 @@ public final class TotemProcessor implements TotemEngine {
     private void onJoin(JoinMessage j) {
         ringSeqs.saw(j.ring());
         membershipStats.joinsReceived++;
+        if (holdOff.holds(j.sender(), nowNanos)) {
+            membershipStats.heldOffFramesIgnored++;
+            return;
+        }
+        if (j.leave()) {
+            holdOff.left(j.sender()); // leaving on purpose is no sign of a bad link
+        } else {
+            holdOff.heard(j.sender());
+        }
+        if (ring != null && j.ring().equals(myRingId)) {
+            // A member of our ring: hold off whom it holds off, as long as it does.
+            for (int i = 0; i < j.heldList().length; i++) {
+                holdOff.adopt(j.heldList()[i], nowNanos + j.heldMillis()[i] * 1_000_000L, ring.members());
+            }
+        }
         gather.heardJoin(nowNanos);
         switch (state) {
             case OPERATIONAL -> {
                 if (NodeSet.containsUnsorted(j.failedList(), myId)) {
                     return; // it wants us out: it forms its ring, we notice its foreign frames
+                }
+                if (!NodeSet.contains(ring.members(), j.sender()) && NodeSet.containsUnsorted(j.failedList(), j.sender())) {
+                    return; // not ours, and it names itself failed (it failed to receive): it forms a ring alone
                 }
                 if (NodeSet.contains(ring.members(), j.sender()) && j.ring().seq() < myRingId.seq()) {
                     return; // stale join from before our ring formed
@@ -484,12 +522,19 @@ public final class TotemProcessor implements TotemEngine {
 
     private void sendJoin() {
         membershipStats.joinsSent++;
-        effects.add(new Effect.Send(Effect.MULTICAST, gather.join(myRingId).encode()));
+        int[] held = holdOff.held(nowNanos);
+        int[] millis = new int[held.length];
+        for (int i = 0; i < held.length; i++) {
+            millis[i] = Math.min(JoinMessage.HOLD_MILLIS_MAX, holdOff.millisLeft(held[i], nowNanos));
+        }
+        effects.add(new Effect.Send(Effect.MULTICAST, gather.join(myRingId, held, millis).encode()));
     }
 
     /** The lowest member commits once every proposed member sent a join equal to ours. */
     private void checkConsensus() {
-        if (state == MembershipState.GATHER && gather.mayCommit(nowNanos, config.joinNanos())) {
+        if (state == MembershipState.GATHER && gather.selfExcluded() && gather.agreed()) {
+            createCommitToken(alone()); // the others agreed to go on without us
+        } else if (state == MembershipState.GATHER && gather.mayCommit(nowNanos, config.joinNanos())) {
             createCommitToken(gather.proposed());
         }
     }
@@ -499,6 +544,10 @@ public final class TotemProcessor implements TotemEngine {
             return;
         }
         membershipStats.consensusTimeouts++;
+        if (gather.selfExcluded()) {
+            createCommitToken(alone());
+            return;
+        }
         if (!gather.agreed()) {
             gather.failUnanswered();
         } else if (gather.proposed().size() > 1) {
@@ -514,6 +563,13 @@ public final class TotemProcessor implements TotemEngine {
     }
 
     // ---------------------------------------------------------------- commit
+
+    /** The members of a ring of this node alone. */
+    private TreeSet<Integer> alone() {
+        TreeSet<Integer> me = new TreeSet<>();
+        me.add(myId);
+        return me;
+    }
 
     private void createCommitToken(TreeSet<Integer> members) {
         RingId ringId = new RingId(myId, ringSeqs.next(myRingId));
@@ -560,6 +616,12 @@ public final class TotemProcessor implements TotemEngine {
         recovery = null;
         myRingId = newRingId;
         gather.installed(newMembers);
+        for (int node : holdOff.installed(newMembers, nowNanos)) {
+            membershipStats.holdOffsStarted++;
+            effects.add(new Effect.Transition(HOLD_OFF_MACHINE, "MERGING", "HELD_OFF", "node " + node
+                    + " held off merging for " + holdOff.millisLeft(node, nowNanos) + " ms: shut out of "
+                    + holdOff.exclusions(node) + " rings in a row while it was heard (a one-way or partial link?)"));
+        }
         transition(MembershipState.OPERATIONAL, "ring " + newRingId + " installed");
         ring.switchToOperational(appQueue, effects);
         if (newMembers[0] == myId) {

@@ -91,4 +91,50 @@ class GatherConsensusTest {
         assertThat(leave.procList()).containsExactly(1, 3);
         assertThat(leave.failedList()).containsExactly(2);
     }
+
+    @Test
+    void aHeldOffNodeIsFailedAsSoonAsItIsProposedByUsOrByAJoin() {
+        java.util.Set<Integer> held = new java.util.HashSet<>(java.util.Set.of(4));
+        GatherConsensus g = new GatherConsensus(1, held::contains);
+        g.propose(2);
+        g.propose(4);
+        g.restart();
+        assertThat(g.isFailed(4)).isTrue();
+        assertThat(g.proposed()).containsExactly(1, 2);
+
+        held.add(5);
+        g.merge(join(2, new int[] {1, 2, 5}, new int[0]));
+        assertThat(g.isFailed(5)).as("proposed by another's join").isTrue();
+        assertThat(g.proposed()).containsExactly(1, 2);
+        assertThat(g.join(RING, new int[] {4, 5}, new int[] {900, 40}).failedList()).containsExactly(4, 5);
+
+        held.add(2);
+        g.restart();
+        assertThat(g.proposed()).as("a hold begun since 2 was proposed").containsExactly(1);
+    }
+
+    @Test
+    void aNodeThatFailedToReceiveNamesItselfFailedUntilItsNextRing() {
+        GatherConsensus g = gathering(1, 2, 3);
+        g.excludeSelf();
+        g.restart();
+        JoinMessage ours = g.join(RING, new int[0], new int[0]);
+        assertThat(ours.failedList()).containsExactly(1);
+        assertThat(g.proposed()).containsExactly(2, 3);
+        assertThat(g.agree(join(2, new int[] {1, 2, 3}, new int[] {1}))).isTrue();
+        assertThat(g.agree(join(3, new int[] {1, 2, 3}, new int[] {1}))).isTrue();
+        assertThat(g.agreed()).as("the others go on without us").isTrue();
+        assertThat(g.mayCommit(Long.MAX_VALUE / 2, JOIN_NANOS)).as("the lowest, but not a member").isFalse();
+
+        g.restart();
+        assertThat(g.isFailed(1)).as("still out after another gather round").isTrue();
+        g.installed(new int[] {1});
+        g.restart();
+        assertThat(g.selfExcluded()).isFalse();
+        assertThat(g.isFailed(1)).isFalse();
+
+        GatherConsensus other = gathering(2, 1, 3);
+        other.merge(ours);
+        assertThat(other.proposed()).as("the others merge our own failure").containsExactly(2, 3);
+    }
 }

@@ -78,6 +78,12 @@ final class NodeCounters {
         /** engine */
         MEMBERSHIP_GATHERS(Kind.COUNTER, "totem.membership.gathers", "Entries into the gather state"),
         /** engine */
+        MEMBERSHIP_HOLD_OFFS(Kind.COUNTER, "totem.membership.holdoffs",
+                "Holds begun on a node shut out of the ring again while it was heard (a one-way or partial link)"),
+        /** engine */
+        MEMBERSHIP_HELD_OFF_FRAMES(Kind.COUNTER, "totem.membership.heldoff.frames",
+                "Joins and frames of other rings ignored because their sender was held off"),
+        /** engine */
         SEND_QUEUE_FRAMES(Kind.GAUGE, "totem.send.queue.frames", "Frames waiting for the token"),
         SOCKET_RECEIVE_BUFFER_BYTES(Kind.GAUGE, "totem.network.socket.buffer.bytes",
                 "SO_RCVBUF/SO_SNDBUF as read back (Linux doubles it; NIO halves it again)", "direction", "receive"),

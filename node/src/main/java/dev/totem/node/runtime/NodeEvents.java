@@ -1,6 +1,7 @@
 package dev.totem.node.runtime;
 
 import dev.totem.membership.MembershipState;
+import dev.totem.membership.TotemProcessor;
 import dev.totem.node.runtime.NodeCounters.Stat;
 import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Effect.ConfigurationKind;
@@ -94,7 +95,9 @@ final class NodeEvents {
 
     /** @param logged whether the transition was logged already (the network report logs its own) */
     void transition(Effect.Transition transition, boolean logged) {
-        if (!logged) {
+        if (!logged && TotemProcessor.HOLD_OFF_MACHINE.equals(transition.machine())) {
+            log.warning("membership: " + transition.reason()); // the ring shuts a live node out: a link to look at
+        } else if (!logged) {
             log.debug(transition.machine() + " " + transition.from() + " -> " + transition.to() + ": "
                     + transition.reason());
         }

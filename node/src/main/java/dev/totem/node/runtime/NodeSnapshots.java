@@ -61,6 +61,8 @@ final class NodeSnapshots {
         v[Stat.RETRANSMIT_REQUESTS.ordinal()] = s.retransmitRequests;
         v[Stat.FRAMES_REJECTED.ordinal()] = s.framesRejected;
         v[Stat.MEMBERSHIP_GATHERS.ordinal()] = engine.membershipStats().gathers;
+        v[Stat.MEMBERSHIP_HOLD_OFFS.ordinal()] = engine.membershipStats().holdOffsStarted;
+        v[Stat.MEMBERSHIP_HELD_OFF_FRAMES.ordinal()] = engine.membershipStats().heldOffFramesIgnored;
         if (crypto != null) {
             crypto.fill(v);
         }

@@ -1,0 +1,151 @@
+package dev.totem.membership;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Which nodes this node holds off merging with, and until when: a node that keeps being shut out
+ * of the ring while it is plainly alive.
+ *
+ * <p>Why: under a one-way link fault (B hears nothing from A, everyone else hears both) Totem, as
+ * corosync, re-forms without end: A's frames pull the others into gather, B never hears A's join,
+ * the consensus timeout shuts A out, and A's next frame starts it again; the ring spends most of
+ * its time gathering. A node that heard A (any frame, in the membership change that ended without
+ * it) counts A excluded when it installs a ring that is larger than the part it left out;
+ * the second exclusion in a row starts a hold of one consensus timeout, each further one doubles
+ * it, up to {@code holdMaxNanos}. While it holds A off, the node ignores A's joins and foreign
+ * frames (they start no gather), and names A failed in every gather, so the ring forms without A
+ * at once instead of after a consensus timeout.
+ *
+ * <p>Holds travel in joins, and a node takes on the longer hold of a member of its own ring, so
+ * the members of a ring hold a node off until about the same time: otherwise the first whose hold
+ * ended would try A alone, be overruled by those still holding, and start a longer hold; the
+ * members' holds would drift apart and the ring would never try A with everybody again. The
+ * smaller part never holds the larger off (it is not larger than what it left out), so when the
+ * link is repaired and the larger part's hold ends, the merge succeeds. An exclusion made by a
+ * hold is no new evidence and is not counted.
+ *
+ * <p>Holds only withhold frames, as loss does, so no ordering property depends on them; they
+ * delay a merge by at most {@code holdMaxNanos}. Pure; the caller passes the time.
+ */
+final class MergeHoldOff {
+    private final int myId;
+    private final long holdBaseNanos;
+    private final long holdMaxNanos;
+    /** Nodes heard from (a join, or a frame of another ring) since the last ring was installed. */
+    private final Set<Integer> heard = new TreeSet<>();
+    private final Map<Integer, Long> holdUntilNanos = new TreeMap<>();
+    /** Exclusions in a row of each node, and when the last was. */
+    private final Map<Integer, Integer> exclusions = new TreeMap<>();
+    private final Map<Integer, Long> lastExclusionNanos = new TreeMap<>();
+    /** Set by a test's planted bug only: no hold ever starts. */
+    private boolean disabled;
+
+    /**
+     * @param holdBaseNanos the first hold (at the second exclusion in a row)
+     * @param holdMaxNanos the longest hold; an exclusion more than twice this after the last one starts a new count
+     */
+    MergeHoldOff(int myId, long holdBaseNanos, long holdMaxNanos) {
+        if (holdBaseNanos <= 0 || holdMaxNanos < holdBaseNanos) {
+            throw new IllegalArgumentException("hold base " + holdBaseNanos + " ns and max " + holdMaxNanos + " ns");
+        }
+        this.myId = myId;
+        this.holdBaseNanos = holdBaseNanos;
+        this.holdMaxNanos = holdMaxNanos;
+    }
+
+    /** No hold ever starts from now on (a planted bug, for the simulator's own tests). */
+    void disable() {
+        disabled = true;
+    }
+
+    /** {@code node} left on purpose: it was not shut out. */
+    void left(int node) {
+        heard.remove(node);
+    }
+
+    /** Whether this node holds {@code node} off at {@code nowNanos}. */
+    boolean holds(int node, long nowNanos) {
+        Long until = holdUntilNanos.get(node);
+        return until != null && nowNanos < until;
+    }
+
+    /** A frame from {@code node} arrived (it is alive), and was not held off. */
+    void heard(int node) {
+        if (node != myId) {
+            heard.add(node);
+        }
+    }
+
+    /**
+     * Takes on a hold a member of this node's ring announced in its join, when it ends later than
+     * ours; never one of {@code ringMembers} (the ring we are in) or this node.
+     */
+    void adopt(int node, long untilNanos, int[] ringMembers) {
+        if (node == myId || NodeSet.contains(ringMembers, node)) {
+            return;
+        }
+        holdUntilNanos.merge(node, untilNanos, Math::max);
+    }
+
+    /** The nodes held off at {@code nowNanos}, ascending. */
+    int[] held(long nowNanos) {
+        return holdUntilNanos.entrySet().stream().filter(e -> nowNanos < e.getValue()).mapToInt(Map.Entry::getKey).toArray();
+    }
+
+    /** The milliseconds left of the hold of {@code node}, at least 1 (a hold that ends within a millisecond is announced as one). */
+    int millisLeft(int node, long nowNanos) {
+        long left = holdUntilNanos.getOrDefault(node, nowNanos) - nowNanos;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
+    }
+
+    /**
+     * A ring of {@code members} (ascending) is installed: each node heard since the last one and
+     * left out of it counts one exclusion, when the ring is larger than the nodes it left out and
+     * no hold left it out. Returns the nodes whose hold started (or grew) now.
+     */
+    int[] installed(int[] members, long nowNanos) {
+        TreeSet<Integer> leftOut = new TreeSet<>(heard);
+        for (int m : members) {
+            leftOut.remove(m);
+            holdUntilNanos.remove(m);
+        }
+        heard.clear();
+        holdUntilNanos.values().removeIf(until -> until <= nowNanos);
+        if (disabled || leftOut.isEmpty() || members.length <= leftOut.size()) {
+            return new int[0];
+        }
+        TreeSet<Integer> started = new TreeSet<>();
+        for (int node : leftOut) {
+            if (holds(node, nowNanos)) {
+                continue;
+            }
+            Long last = lastExclusionNanos.get(node);
+            int count = last != null && nowNanos - last <= 2 * holdMaxNanos ? exclusions.getOrDefault(node, 0) + 1 : 1;
+            exclusions.put(node, count);
+            lastExclusionNanos.put(node, nowNanos);
+            if (count >= 2) {
+                holdUntilNanos.put(node, nowNanos + holdNanos(count));
+                started.add(node);
+            }
+        }
+        return NodeSet.toArray(started);
+    }
+
+    /** The hold after {@code count} exclusions in a row (at least 2): the base, doubled per further one, capped. */
+    long holdNanos(int count) {
+        int doublings = Math.min(count - 2, 62);
+        long hold = holdBaseNanos;
+        for (int i = 0; i < doublings && hold < holdMaxNanos; i++) {
+            hold *= 2;
+        }
+        return Math.min(hold, holdMaxNanos);
+    }
+
+    /** Exclusions in a row counted for {@code node}. */
+    int exclusions(int node) {
+        return exclusions.getOrDefault(node, 0);
+    }
+}

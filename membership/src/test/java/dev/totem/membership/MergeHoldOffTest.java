@@ -1,0 +1,125 @@
+package dev.totem.membership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class MergeHoldOffTest {
+    private static final long BASE = 6_000_000_000L;
+    private static final long MAX = 16 * BASE;
+    private static final int[] RING = {2, 3, 4, 5};
+
+    /** Node 3's hold-off, which heard {@code node} before each of {@code times} installs of RING. */
+    private static MergeHoldOff shutOut(int node, long... times) {
+        MergeHoldOff h = new MergeHoldOff(3, BASE, MAX);
+        for (long t : times) {
+            h.heard(node);
+            h.installed(RING, t);
+        }
+        return h;
+    }
+
+    @Test
+    void theSecondExclusionInARowStartsAHoldThatDoublesUpToTheMaximum() {
+        MergeHoldOff h = new MergeHoldOff(3, BASE, MAX);
+        h.heard(1);
+        assertThat(h.installed(RING, 1_000)).as("one exclusion may be bad luck").isEmpty();
+        assertThat(h.holds(1, 1_001)).isFalse();
+        h.heard(1);
+        assertThat(h.installed(RING, 2_000)).containsExactly(1);
+        assertThat(h.holds(1, 2_000 + BASE - 1)).isTrue();
+        assertThat(h.holds(1, 2_000 + BASE)).isFalse();
+        assertThat(h.millisLeft(1, 2_000)).isEqualTo(6_000);
+        assertThat(h.holdNanos(3)).isEqualTo(2 * BASE);
+        assertThat(h.holdNanos(6)).isEqualTo(MAX);
+        assertThat(h.holdNanos(60)).isEqualTo(MAX);
+    }
+
+    @Test
+    void aNodeNotHeardOrLeavingOnPurposeOrInTheRingIsNoExclusion() {
+        MergeHoldOff h = new MergeHoldOff(3, BASE, MAX);
+        for (long t = 1; t <= 3; t++) {
+            h.heard(2); // in the ring
+            h.heard(6);
+            h.left(6); // its leave join came after
+            assertThat(h.installed(RING, t)).isEmpty();
+        }
+        assertThat(h.exclusions(6)).isZero();
+        assertThat(h.exclusions(2)).isZero();
+        assertThat(h.exclusions(1)).as("never heard: crashed, say").isZero();
+    }
+
+    @Test
+    void theSmallerPartNeverHoldsTheLargerOff() {
+        MergeHoldOff alone = new MergeHoldOff(1, BASE, MAX);
+        for (long t = 1; t <= 4; t++) {
+            for (int n : RING) {
+                alone.heard(n);
+            }
+            assertThat(alone.installed(new int[] {1}, t)).isEmpty();
+        }
+        MergeHoldOff half = new MergeHoldOff(1, BASE, MAX);
+        for (long t = 1; t <= 4; t++) {
+            half.heard(3);
+            half.heard(4);
+            assertThat(half.installed(new int[] {1, 2}, t)).as("two against two").isEmpty();
+        }
+    }
+
+    @Test
+    void exclusionsFarApartStartTheCountAgain() {
+        MergeHoldOff h = shutOut(1, 0);
+        h.heard(1);
+        assertThat(h.installed(RING, 2 * MAX + 1)).as("the last was longer ago than twice the longest hold").isEmpty();
+        assertThat(h.exclusions(1)).isEqualTo(1);
+    }
+
+    @Test
+    void anExclusionMadeByAHoldIsNoNewEvidence() {
+        MergeHoldOff h = shutOut(1, 0, 10);
+        assertThat(h.exclusions(1)).isEqualTo(2);
+        h.heard(1);
+        h.installed(RING, 20);
+        assertThat(h.exclusions(1)).as("still held when shut out").isEqualTo(2);
+    }
+
+    @Test
+    void holdsOfRingMatesAreAdoptedWhenLongerButNeverOnARingMemberOrOnUs() {
+        MergeHoldOff h = shutOut(1, 0, 10); // held until 10 + BASE
+        h.adopt(1, 5, RING);
+        assertThat(h.holds(1, 10 + BASE - 1)).as("a shorter hold changes nothing").isTrue();
+        h.adopt(1, 10 + 3 * BASE, RING);
+        assertThat(h.holds(1, 10 + 3 * BASE - 1)).isTrue();
+        h.adopt(4, 10 + BASE, RING);
+        h.adopt(3, 10 + BASE, RING);
+        assertThat(h.holds(4, 11)).as("a member of our ring").isFalse();
+        assertThat(h.holds(3, 11)).as("ourselves").isFalse();
+        h.adopt(7, 100, RING);
+        assertThat(h.held(50)).containsExactly(1, 7);
+        assertThat(h.held(100)).containsExactly(1);
+    }
+
+    @Test
+    void aNodeLetInEndsItsHold() {
+        MergeHoldOff h = shutOut(1, 0, 10);
+        h.installed(new int[] {1, 2, 3, 4, 5}, 20);
+        assertThat(h.holds(1, 21)).isFalse();
+    }
+
+    @Test
+    void aDisabledHoldOffNeverHolds() {
+        MergeHoldOff h = new MergeHoldOff(3, BASE, MAX);
+        h.disable();
+        for (long t = 1; t <= 4; t++) {
+            h.heard(1);
+            assertThat(h.installed(RING, t)).isEmpty();
+        }
+    }
+
+    @Test
+    void theBoundsMustMakeSense() {
+        assertThatThrownBy(() -> new MergeHoldOff(1, 0, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MergeHoldOff(1, 2, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

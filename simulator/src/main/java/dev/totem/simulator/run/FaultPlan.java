@@ -42,6 +42,15 @@ final class FaultPlan {
     void schedule(Simulation sim, long startNanos, long phaseNanos) {
         if (profile.failsNetworks()) {
             scheduleNetworkFaults(sim, startNanos, phaseNanos);
+        } else if (profile == FaultProfile.ONEWAY) {
+            int from = pick();
+            int to = pick();
+            while (ids.length > 1 && to == from) {
+                to = pick();
+            }
+            if (to != from) {
+                sim.block(startNanos + random.nextLong(tokenNanos), from, to);
+            }
         } else {
             scheduleNodeFaults(sim, phaseNanos);
         }
@@ -80,7 +89,7 @@ final class FaultPlan {
                     sim.setLossProbability(at, 0, random.nextDouble() * 0.3);
                     sim.setLossProbability(end, 0, 0);
                 }
-                case NONE, CHAOS, NETFAIL, NETFAIL_ALL, NETFAIL_ONEWAY -> { }
+                case NONE, CHAOS, NETFAIL, NETFAIL_ALL, NETFAIL_ONEWAY, ONEWAY -> { }
             }
         }
     }

@@ -27,11 +27,18 @@ public enum FaultProfile {
      * network while what it sends there still arrives (a broken receive path, a firewall on
      * input). A separate profile, so that netfail's seeds keep their schedules.
      */
-    NETFAIL_ONEWAY;
+    NETFAIL_ONEWAY,
+    /**
+     * One link fails in one direction (one node hears nothing from another; everyone else hears
+     * both) for a fault phase three times the usual length, then heals. Besides the EVS properties,
+     * {@code oneway-stability} ({@link OneWayWatch}): the nodes the fault does not touch re-form a
+     * bounded number of times, as the merge hold-off allows, instead of without end.
+     */
+    ONEWAY;
 
     /**
      * Parses the CLI spelling (none, loss, partition, crash, pause, chaos, netfail, netfail-all,
-     * netfail-oneway).
+     * netfail-oneway, oneway).
      */
     public static FaultProfile parse(String s) {
         for (FaultProfile p : values()) {
@@ -40,7 +47,7 @@ public enum FaultProfile {
             }
         }
         throw new IllegalArgumentException("unknown fault profile '" + s
-                + "'; expected none, loss, partition, crash, pause, chaos, netfail, netfail-all or netfail-oneway");
+                + "'; expected none, loss, partition, crash, pause, chaos, netfail, netfail-all, netfail-oneway or oneway");
     }
 
     /** The CLI spelling: the name in lower case, with a dash for the underscore. */

@@ -70,6 +70,8 @@ public final class SeedRunner {
     private final RrpWatch rrpWatch;
     /** ring-stability, in a run without faults under light loss; else null. */
     private final StableRingWatch stableRingWatch;
+    /** oneway-stability, in a run of the one-way link fault; else null. */
+    private final OneWayWatch oneWayWatch;
     private final TraceWriter trace;
     /** The ids of the engine workload's messages, drawn before the run. */
     private java.util.Set<String> workload = java.util.Set.of();
@@ -113,6 +115,10 @@ public final class SeedRunner {
         this.stableRingWatch = StableRingWatch.applies(scenario) ? new StableRingWatch(scenario.nodes()) : null;
         if (stableRingWatch != null) {
             sim.addListener(stableRingWatch);
+        }
+        this.oneWayWatch = scenario.faults() == FaultProfile.ONEWAY ? new OneWayWatch(ids) : null;
+        if (oneWayWatch != null) {
+            sim.addListener(oneWayWatch);
         }
     }
 
@@ -188,7 +194,8 @@ public final class SeedRunner {
     private Result run() {
         History history = recorder.history();
         sim.addNodes(ids);
-        long faultPhase = 20 * tokenNanos();
+        // A one-way link fault lasts long enough for the merge hold-off to reach its longer holds.
+        long faultPhase = (scenario.faults() == FaultProfile.ONEWAY ? 60 : 20) * tokenNanos();
         long step = tokenNanos() / POLLS_PER_TOKEN;
         if (cpg != null) {
             cpg.scheduleWorkload(scenario.messages(), faultPhase, ids);
@@ -251,6 +258,9 @@ public final class SeedRunner {
         }
         if (stableRingWatch != null) {
             violations.addAll(stableRingWatch.check());
+        }
+        if (oneWayWatch != null) {
+            violations.addAll(oneWayWatch.check());
         }
         if (cpg != null) {
             violations.addAll(cpg.check());

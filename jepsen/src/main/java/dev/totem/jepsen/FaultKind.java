@@ -23,9 +23,15 @@ public enum FaultKind {
      * With the CPG layer: SIGSTOP one node's client process, so it stops reading its socket while
      * its node goes on sending it events, then SIGCONT; it must catch up and lose nothing.
      */
-    STALL;
+    STALL,
+    /**
+     * Block frames from one node to another, one way, for 20 to 40 s: long enough for the merge
+     * hold-off's holds to grow, so the ring must stay put without the shut-out node and take it
+     * back once the link heals.
+     */
+    ONEWAY;
 
-    private static final String KNOWN = "kill, pause, partition, loss, netfail, stall";
+    private static final String KNOWN = "kill, pause, partition, loss, netfail, stall, oneway";
 
     /** The command-line name. */
     public String cliName() {
@@ -33,7 +39,7 @@ public enum FaultKind {
     }
 
     /**
-     * Parses {@code kill,pause,partition,loss,netfail,stall}.
+     * Parses {@code kill,pause,partition,loss,netfail,stall,oneway}.
      *
      * @throws IllegalArgumentException naming the unknown fault and the known ones
      */

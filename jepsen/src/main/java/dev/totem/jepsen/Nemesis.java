@@ -78,6 +78,8 @@ final class Nemesis {
     private final SplittableRandom random;
     private final Cluster cluster;
     private final Consumer<String> say;
+    /** The shortest one-way block of {@link FaultKind#ONEWAY}; the longest is twice it. */
+    static final long ONEWAY_MIN_MS = 20_000;
     private final long tokenTimeoutMs;
     private int injected;
 
@@ -139,6 +141,15 @@ final class Nemesis {
                     cluster.loss(0);
                 }
                 case NETFAIL -> netfail(lastsMs);
+                case ONEWAY -> {
+                    if (nodes >= 2) {
+                        long ms = ONEWAY_MIN_MS + random.nextLong(ONEWAY_MIN_MS);
+                        block(ms);
+                        sleep(ms);
+                        say.accept("heal");
+                        cluster.heal();
+                    }
+                }
                 case STALL -> {
                     int n = 1 + random.nextInt(nodes);
                     if (cluster.stallClient(n)) {
@@ -157,10 +168,7 @@ final class Nemesis {
     private void partition(long lastsMs) throws IOException, InterruptedException {
         int shape = random.nextInt(3);
         if (shape == 2 && nodes >= 2) {
-            int from = 1 + random.nextInt(nodes);
-            int to = 1 + (from + random.nextInt(nodes - 1)) % nodes;
-            say.accept("block frames from node " + from + " to node " + to + " (one way) for " + lastsMs + " ms");
-            cluster.block(from, to);
+            block(lastsMs);
         } else {
             int[] order = shuffledNodes();
             int minority = shape == 1 || nodes < 3 ? 1 : 1 + random.nextInt((nodes - 1) / 2);
@@ -171,6 +179,14 @@ final class Nemesis {
         sleep(lastsMs);
         say.accept("heal");
         cluster.heal();
+    }
+
+    /** Blocks frames from one node to another; the caller heals. */
+    private void block(long lastsMs) throws IOException {
+        int from = 1 + random.nextInt(nodes);
+        int to = 1 + (from + random.nextInt(nodes - 1)) % nodes;
+        say.accept("block frames from node " + from + " to node " + to + " (one way) for " + lastsMs + " ms");
+        cluster.block(from, to);
     }
 
     private void netfail(long lastsMs) throws IOException, InterruptedException {

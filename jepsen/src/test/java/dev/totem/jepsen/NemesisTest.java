@@ -54,9 +54,14 @@ class NemesisTest {
             actions.add("partition " + java.util.Arrays.deepToString(groups));
         }
 
+        long blockedAtMs = -1;
+        long longestBlockMs;
+        long shortestBlockMs = Long.MAX_VALUE;
+
         @Override
         public void block(int from, int to) {
             actions.add("block " + from + "->" + to);
+            blockedAtMs = nowMs;
         }
 
         @Override
@@ -67,6 +72,11 @@ class NemesisTest {
         @Override
         public void heal() {
             actions.add("heal");
+            if (blockedAtMs >= 0) {
+                longestBlockMs = Math.max(longestBlockMs, nowMs - blockedAtMs);
+                shortestBlockMs = Math.min(shortestBlockMs, nowMs - blockedAtMs);
+                blockedAtMs = -1;
+            }
         }
 
         @Override
@@ -113,7 +123,9 @@ class NemesisTest {
 
     @Test
     void twoMinutesInjectAtLeastTwentyFaultsEachUndoneBeforeTheNext() throws Exception {
-        Recorder r = run(7, List.of(FaultKind.values()), 120_000);
+        List<FaultKind> shortOnes = new ArrayList<>(List.of(FaultKind.values()));
+        shortOnes.remove(FaultKind.ONEWAY);
+        Recorder r = run(7, shortOnes, 120_000);
         String last = r.actions.get(r.actions.size() - 1);
         assertThat(Integer.parseInt(last.substring("injected ".length()))).isGreaterThanOrEqualTo(20);
         String open = null;
@@ -156,5 +168,15 @@ class NemesisTest {
             }
         }
         assertThat(r.actions).anyMatch(a -> a.startsWith("block")).anyMatch(a -> a.startsWith("partition"));
+    }
+
+    @Test
+    void aOneWayBlockLastsTwentyToFortySecondsThenHeals() throws Exception {
+        Recorder r = run(9, List.of(FaultKind.ONEWAY), 300_000);
+        assertThat(r.actions).allMatch(a -> a.matches("block [1-5]->[1-5]|heal|injected [0-9]+"))
+                .noneMatch(a -> a.matches("block ([1-5])->\\1"));
+        assertThat(r.shortestBlockMs).isGreaterThanOrEqualTo(Nemesis.ONEWAY_MIN_MS);
+        assertThat(r.longestBlockMs).isLessThan(2 * Nemesis.ONEWAY_MIN_MS).isGreaterThan(Nemesis.ONEWAY_MIN_MS);
+        assertThat(r.actions.stream().filter(a -> a.startsWith("block")).count()).isGreaterThanOrEqualTo(6);
     }
 }

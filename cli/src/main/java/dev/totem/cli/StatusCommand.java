@@ -6,7 +6,10 @@ import dev.totem.simulator.trace.JsonText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -66,7 +69,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     /**
      * {@code {"node_id":2,"transport":"udpu","ring_id":"1:9","state":"OPERATIONAL","members":[1,2,3],
-     * "networks":[{"id":0,"address":"...","status":"...","faulty":false,"counters":{...}}],"counters":{...}}}
+     * "held_off_ms":{"4":5940},"networks":[{"id":0,"address":"...","status":"...","faulty":false,"counters":{...}}],"counters":{...}}}
      */
     static String json(NodeStatus s) {
         StringBuilder b = new StringBuilder("{\"node_id\":").append(s.nodeId()).append(",\"transport\":");
@@ -77,6 +80,10 @@ public final class StatusCommand implements Callable<Integer> {
         JsonText.appendString(b, s.state());
         b.append(",\"members\":");
         JsonText.appendIntArray(b, s.members().stream().mapToInt(Integer::intValue).toArray());
+        b.append(",\"held_off_ms\":");
+        Map<String, Long> held = new LinkedHashMap<>();
+        s.heldOff().forEach((node, ms) -> held.put(Integer.toString(node), ms));
+        JsonText.appendLongObject(b, held);
         b.append(",\"networks\":[");
         for (int i = 0; i < s.networks().size(); i++) {
             NodeStatus.NetworkStatus n = s.networks().get(i);
@@ -99,6 +106,13 @@ public final class StatusCommand implements Callable<Integer> {
         out.println("Ring ID " + s.ringId() + ", state " + s.state());
         out.println("Members (" + s.members().size() + "): "
                 + String.join(" ", s.members().stream().map(String::valueOf).toList()));
+        if (!s.heldOff().isEmpty()) {
+            // Why a node does not come back: the ring keeps shutting it out (membership/README.md).
+            out.println("Held off: " + String.join(", ", s.heldOff().entrySet().stream()
+                    .map(h -> "node " + h.getKey() + " for " + String.format(Locale.ROOT, "%.1f", h.getValue() / 1000.0)
+                            + " s more")
+                    .toList()) + " (shut out of the ring again and again while alive: a one-way or partial link?)");
+        }
         boolean redundant = s.networks().size() > 1;
         for (NodeStatus.NetworkStatus n : s.networks()) {
             out.println("RING ID " + n.id());

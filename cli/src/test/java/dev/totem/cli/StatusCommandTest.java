@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.totem.node.runtime.NodeListener;
 import dev.totem.node.runtime.NodeRunner;
+import dev.totem.node.runtime.NodeStatus;
 import dev.totem.node.runtime.TotemNode;
 import dev.totem.node.runtime.Transport;
 import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Effect.ConfigurationKind;
+import dev.totem.protocol.api.RingId;
 import dev.totem.protocol.api.TotemConfig;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import dev.totem.simulator.trace.TraceLines;
@@ -86,10 +90,22 @@ class StatusCommandTest {
             assertThat(run("status", "--admin-socket", socket.toString(), "--json")).isZero();
             String json = out.toString().strip();
             assertThat(json).startsWith("{\"node_id\":1,\"transport\":\"udpu\",\"ring_id\":\"1:")
-                    .contains("\"members\":[1],\"networks\":[{\"id\":0,\"address\":\"127.0.0.1:" + port + "\"")
+                    .contains("\"members\":[1],\"held_off_ms\":{},\"networks\":[{\"id\":0,\"address\":\"127.0.0.1:" + port + "\"")
                     .contains("\"faulty\":false", "\"bytes_sent\":", "\"token_rotations\":");
             // Well-formed JSON: the trace reader's parser takes it as a field of a line.
             TraceLines.parse("{\"t\":0,\"node\":1,\"ev\":\"status\",\"status\":" + json + "}", 1);
         }
+    }
+
+    /** Why a node does not come back: the status names the nodes held off and for how long. */
+    @Test
+    void nodesHeldOffAreShownWithTheTimeLeft() {
+        NodeStatus s = new NodeStatus(2, Transport.UDPU, new RingId(1, 8), "OPERATIONAL", List.of(2, 3, 4, 5),
+                List.of(new NodeStatus.NetworkStatus(0, "127.0.0.1:5405", NodeStatus.NetworkStatus.ACTIVE)), Map.of(),
+                Map.of(1, 5_940L));
+        StringWriter text = new StringWriter();
+        StatusCommand.print(new java.io.PrintWriter(text), s, false);
+        assertThat(text.toString()).contains("Members (4): 2 3 4 5\nHeld off: node 1 for 5.9 s more (shut out");
+        assertThat(StatusCommand.json(s)).contains("\"members\":[2,3,4,5],\"held_off_ms\":{\"1\":5940},");
     }
 }

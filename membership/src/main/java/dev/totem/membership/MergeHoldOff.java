@@ -90,6 +90,15 @@ final class MergeHoldOff {
         holdUntilNanos.merge(node, untilNanos, Math::max);
     }
 
+    /** The nodes held off at {@code nowNanos}, ascending, each with the milliseconds its hold has left. */
+    Map<Integer, Long> heldMillis(long nowNanos) {
+        Map<Integer, Long> m = new TreeMap<>();
+        for (int node : held(nowNanos)) {
+            m.put(node, (long) millisLeft(node, nowNanos));
+        }
+        return m;
+    }
+
     /** The nodes held off at {@code nowNanos}, ascending. */
     int[] held(long nowNanos) {
         return holdUntilNanos.entrySet().stream().filter(e -> nowNanos < e.getValue()).mapToInt(Map.Entry::getKey).toArray();

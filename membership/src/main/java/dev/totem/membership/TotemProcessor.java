@@ -139,6 +139,14 @@ public final class TotemProcessor implements TotemEngine {
         return membershipStats;
     }
 
+    /**
+     * The nodes this node holds off merging with at {@code nowNanos} (shut out of its ring again
+     * and again while alive; membership/README.md), ascending, each with the milliseconds left.
+     */
+    public Map<Integer, Long> heldOffMillis(long nowNanos) {
+        return holdOff.heldMillis(nowNanos);
+    }
+
     public Map<DecodeStatus, Long> rejected() {
         return gate.rejected();
     }

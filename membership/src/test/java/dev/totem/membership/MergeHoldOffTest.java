@@ -98,6 +98,7 @@ class MergeHoldOffTest {
         h.adopt(7, 100, RING);
         assertThat(h.held(50)).containsExactly(1, 7);
         assertThat(h.held(100)).containsExactly(1);
+        assertThat(h.heldMillis(50)).containsExactly(java.util.Map.entry(1, 3 * BASE / 1_000_000), java.util.Map.entry(7, 1L));
     }
 
     @Test

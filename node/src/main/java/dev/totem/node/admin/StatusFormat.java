@@ -45,6 +45,9 @@ final class StatusFormat {
             members.append(members.length() == 0 ? "" : " ").append(m);
         }
         line(out, "members", members.toString());
+        for (Map.Entry<Integer, Long> h : s.heldOff().entrySet()) {
+            line(out, "held_off", h.getKey() + " " + h.getValue());
+        }
         for (NetworkStatus n : s.networks()) {
             line(out, "network", n.id() + " " + n.address().replace(' ', '_') + " " + oneLine(n.status()));
             for (Map.Entry<String, Long> c : n.counters().entrySet()) {
@@ -75,6 +78,7 @@ final class StatusFormat {
         List<NetworkStatus> networks = new ArrayList<>();
         Map<Integer, Map<String, Long>> networkCounters = new LinkedHashMap<>();
         Map<String, Long> counters = new LinkedHashMap<>();
+        Map<Integer, Long> heldOff = new LinkedHashMap<>();
         boolean ended = false;
         for (String line : text.split("\n")) {
             if (line.equals(END)) {
@@ -100,6 +104,10 @@ final class StatusFormat {
                                 members.add(Integer.parseInt(m));
                             }
                         }
+                    }
+                    case "held_off" -> {
+                        String[] parts = value.split(" ", 2);
+                        heldOff.put(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
                     }
                     case "network" -> {
                         String[] parts = value.split(" ", 3);
@@ -129,6 +137,6 @@ final class StatusFormat {
         for (NetworkStatus n : networks) {
             withCounters.add(new NetworkStatus(n.id(), n.address(), n.status(), networkCounters.getOrDefault(n.id(), Map.of())));
         }
-        return new NodeStatus(nodeId, transport, ringId, state, members, withCounters, counters);
+        return new NodeStatus(nodeId, transport, ringId, state, members, withCounters, counters, heldOff);
     }
 }

@@ -110,7 +110,7 @@ final class NodeSnapshots {
             memberList.add(m);
         }
         return new NodeStatus(nodeId, transport, ringId(), state, memberList,
-                networkReport.status(nowNanos, faultWindowSeconds), values);
+                networkReport.status(nowNanos, faultWindowSeconds), values, engine.heldOffMillis(nowNanos));
     }
 
     private RingId ringId() {

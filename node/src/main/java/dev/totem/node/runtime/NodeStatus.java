@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param networks one entry per network, ring0 first
  * @param counters the node's counters by name (frames_sent_unicast, token_rotations, ...), in a
  *     stable order
+ * @param heldOff the nodes this node holds off merging with (shut out of its ring again and again
+ *     while alive: a one-way or partial link), ascending, each with the milliseconds its hold has left
  */
 public record NodeStatus(
         int nodeId,
@@ -28,7 +30,8 @@ public record NodeStatus(
         String state,
         List<Integer> members,
         List<NetworkStatus> networks,
-        Map<String, Long> counters) {
+        Map<String, Long> counters,
+        Map<Integer, Long> heldOff) {
 
     public NodeStatus {
         Objects.requireNonNull(transport, "transport");
@@ -37,6 +40,13 @@ public record NodeStatus(
         members = List.copyOf(members);
         networks = List.copyOf(networks);
         counters = Collections.unmodifiableMap(new LinkedHashMap<>(counters));
+        heldOff = Collections.unmodifiableMap(new java.util.TreeMap<>(heldOff));
+    }
+
+    /** A status of a node that holds nobody off. */
+    public NodeStatus(int nodeId, Transport transport, RingId ringId, String state, List<Integer> members,
+            List<NetworkStatus> networks, Map<String, Long> counters) {
+        this(nodeId, transport, ringId, state, members, networks, counters, Map.of());
     }
 
     /** A counter by name, 0 when absent. */

@@ -43,6 +43,17 @@ class StatusFormatTest {
     }
 
     @Test
+    void nodesHeldOffAreOneLineEach() {
+        NodeStatus s = sample();
+        NodeStatus held = new NodeStatus(s.nodeId(), s.transport(), s.ringId(), s.state(), s.members(), s.networks(),
+                s.counters(), Map.of(7, 5_940L, 4, 12L));
+        String text = StatusFormat.format(held);
+        assertThat(text).contains("members 1 2 3\nheld_off 4 12\nheld_off 7 5940\nnetwork 0");
+        assertThat(StatusFormat.parse(text)).isEqualTo(held);
+        assertThat(StatusFormat.parse(text).heldOff()).containsExactly(Map.entry(4, 12L), Map.entry(7, 5_940L));
+    }
+
+    @Test
     void unknownKeysAreIgnoredAndATruncatedAnswerIsRefused() {
         String text = StatusFormat.format(sample()).replace("end\n", "uptime 5\nend\n");
         assertThat(StatusFormat.parse(text)).isEqualTo(sample());

@@ -1,5 +1,6 @@
 package dev.totem.membership;
 
+import dev.totem.protocol.wire.JoinMessage;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -66,6 +67,30 @@ final class MergeHoldOff {
         heard.remove(node);
     }
 
+    /**
+     * A join arrived: whether to take it in (its sender is not held off). Notes its sender heard,
+     * or gone on purpose when it leaves, and takes on its holds when it is a member of our ring.
+     *
+     * @param ringMembers our ring's members when the sender is one of them (its join names our
+     *     ring), else null
+     */
+    boolean admit(JoinMessage j, int[] ringMembers, long nowNanos) {
+        if (holds(j.sender(), nowNanos)) {
+            return false;
+        }
+        if (j.leave()) {
+            left(j.sender()); // leaving on purpose is no sign of a bad link
+        } else {
+            heard(j.sender());
+        }
+        if (ringMembers != null) {
+            for (int i = 0; i < j.heldList().length; i++) {
+                adopt(j.heldList()[i], nowNanos + j.heldMillis()[i] * 1_000_000L, ringMembers);
+            }
+        }
+        return true;
+    }
+
     /** Whether this node holds {@code node} off at {@code nowNanos}. */
     boolean holds(int node, long nowNanos) {
         Long until = holdUntilNanos.get(node);
@@ -102,6 +127,15 @@ final class MergeHoldOff {
     /** The nodes held off at {@code nowNanos}, ascending. */
     int[] held(long nowNanos) {
         return holdUntilNanos.entrySet().stream().filter(e -> nowNanos < e.getValue()).mapToInt(Map.Entry::getKey).toArray();
+    }
+
+    /** The milliseconds left of each of {@code nodes}' holds, as a join carries them (1..{@link JoinMessage#HOLD_MILLIS_MAX}). */
+    int[] millisLeft(int[] nodes, long nowNanos) {
+        int[] millis = new int[nodes.length];
+        for (int i = 0; i < nodes.length; i++) {
+            millis[i] = Math.min(JoinMessage.HOLD_MILLIS_MAX, millisLeft(nodes[i], nowNanos));
+        }
+        return millis;
     }
 
     /** The milliseconds left of the hold of {@code node}, at least 1 (a hold that ends within a millisecond is announced as one). */

@@ -306,20 +306,9 @@ public final class TotemProcessor implements TotemEngine {
     private void onJoin(JoinMessage j) {
         ringSeqs.saw(j.ring());
         membershipStats.joinsReceived++;
-        if (holdOff.holds(j.sender(), nowNanos)) {
+        if (!holdOff.admit(j, ring != null && j.ring().equals(myRingId) ? ring.members() : null, nowNanos)) {
             membershipStats.heldOffFramesIgnored++;
             return;
-        }
-        if (j.leave()) {
-            holdOff.left(j.sender()); // leaving on purpose is no sign of a bad link
-        } else {
-            holdOff.heard(j.sender());
-        }
-        if (ring != null && j.ring().equals(myRingId)) {
-            // A member of our ring: hold off whom it holds off, as long as it does.
-            for (int i = 0; i < j.heldList().length; i++) {
-                holdOff.adopt(j.heldList()[i], nowNanos + j.heldMillis()[i] * 1_000_000L, ring.members());
-            }
         }
         gather.heardJoin(nowNanos);
         switch (state) {
@@ -531,11 +520,7 @@ public final class TotemProcessor implements TotemEngine {
     private void sendJoin() {
         membershipStats.joinsSent++;
         int[] held = holdOff.held(nowNanos);
-        int[] millis = new int[held.length];
-        for (int i = 0; i < held.length; i++) {
-            millis[i] = Math.min(JoinMessage.HOLD_MILLIS_MAX, holdOff.millisLeft(held[i], nowNanos));
-        }
-        effects.add(new Effect.Send(Effect.MULTICAST, gather.join(myRingId, held, millis).encode()));
+        effects.add(new Effect.Send(Effect.MULTICAST, gather.join(myRingId, held, holdOff.millisLeft(held, nowNanos)).encode()));
     }
 
     /** The lowest member commits once every proposed member sent a join equal to ours. */

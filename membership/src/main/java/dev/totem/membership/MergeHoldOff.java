@@ -1,5 +1,6 @@
 package dev.totem.membership;
 
+import dev.totem.protocol.wire.Frames;
 import dev.totem.protocol.wire.JoinMessage;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +33,11 @@ import java.util.TreeSet;
  * delay a merge by at most {@code holdMaxNanos}. Pure; the caller passes the time.
  */
 final class MergeHoldOff {
+    /**
+     * The most nodes noted heard between two rings: a ring has at most {@link Frames#MAX_PROCESSORS}
+     * members, and frames with made-up sender ids (no key on the ring) must not grow it for ever.
+     */
+    static final int HEARD_MAX = 2 * Frames.MAX_PROCESSORS;
     private final int myId;
     private final long holdBaseNanos;
     private final long holdMaxNanos;
@@ -99,7 +105,7 @@ final class MergeHoldOff {
 
     /** A frame from {@code node} arrived (it is alive), and was not held off. */
     void heard(int node) {
-        if (node != myId) {
+        if (node != myId && heard.size() < HEARD_MAX) {
             heard.add(node);
         }
     }
@@ -157,6 +163,14 @@ final class MergeHoldOff {
         }
         heard.clear();
         holdUntilNanos.values().removeIf(until -> until <= nowNanos);
+        // A count whose last exclusion is this old starts again anyway: forget it.
+        lastExclusionNanos.entrySet().removeIf(e -> {
+            boolean stale = nowNanos - e.getValue() > 2 * holdMaxNanos;
+            if (stale) {
+                exclusions.remove(e.getKey());
+            }
+            return stale;
+        });
         if (disabled || leftOut.isEmpty() || members.length <= leftOut.size()) {
             return new int[0];
         }

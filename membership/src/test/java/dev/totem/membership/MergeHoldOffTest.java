@@ -76,6 +76,23 @@ class MergeHoldOffTest {
     }
 
     @Test
+    void memoryIsBoundedWhateverSenderIdsFramesClaim() {
+        MergeHoldOff h = new MergeHoldOff(3, BASE, MAX);
+        int[] big = new int[MergeHoldOff.HEARD_MAX + 1];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = 1_000 + i;
+        }
+        for (int n = 1; n <= 3 * MergeHoldOff.HEARD_MAX; n++) {
+            h.heard(100_000 + n);
+        }
+        h.installed(big, 1); // every one heard is left out, and a ring larger than all of them
+        assertThat(h.exclusions(100_001)).isEqualTo(1);
+        assertThat(h.exclusions(100_000 + MergeHoldOff.HEARD_MAX + 1)).as("beyond the bound of nodes heard").isZero();
+        h.installed(RING, 1 + 2 * MAX + 1);
+        assertThat(h.exclusions(100_001)).as("forgotten once stale").isZero();
+    }
+
+    @Test
     void anExclusionMadeByAHoldIsNoNewEvidence() {
         MergeHoldOff h = shutOut(1, 0, 10);
         assertThat(h.exclusions(1)).isEqualTo(2);

@@ -15,12 +15,14 @@ public final class MembershipStats {
     public long holdOffsStarted;
     /** Joins and frames of other rings ignored because their sender was held off. */
     public long heldOffFramesIgnored;
+    /** Frames of other rings that started no gather because their sender never answered the last ({@code MergeQuiet}). */
+    public long quietFramesIgnored;
 
     @Override
     public String toString() {
         return "gathers=" + gathers + " joinsSent=" + joinsSent + " joinsReceived=" + joinsReceived
                 + " consensusTimeouts=" + consensusTimeouts + " rings=" + ringsInstalled + " recoveryOriginated="
                 + recoveryFramesOriginated + " recovered=" + recoveryFramesRecovered + " holdOffs=" + holdOffsStarted
-                + " heldOffIgnored=" + heldOffFramesIgnored;
+                + " heldOffIgnored=" + heldOffFramesIgnored + " quietIgnored=" + quietFramesIgnored;
     }
 }

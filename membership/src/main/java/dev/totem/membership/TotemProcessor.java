@@ -45,13 +45,17 @@ public final class TotemProcessor implements TotemEngine {
         /** Survivors do not resend old-ring messages during recovery. */
         SKIP_RECOVERY,
         /** No merge hold-off: a node shut out again and again is let in to try each time, as in corosync. */
-        NO_MERGE_HOLD_OFF
+        NO_MERGE_HOLD_OFF,
+        /** No merge quiet: a shut-out node gathers again on each frame of the ring that ignores it. */
+        NO_MERGE_QUIET
     }
 
     /** The longest hold off a node that keeps being shut out ({@link MergeHoldOff}), in consensus timeouts. */
     static final int HOLD_MAX_CONSENSUS_TIMEOUTS = 16;
     /** The machine name of a hold's {@link Effect.Transition}: the node logs it as a warning. */
     public static final String HOLD_OFF_MACHINE = "merge-hold-off";
+    /** The machine name of a quiet's {@link Effect.Transition} ({@link MergeQuiet}). */
+    public static final String QUIET_MACHINE = "merge-quiet";
 
     private final TotemConfig config;
     private final PlantedBug plantedBug;
@@ -75,6 +79,7 @@ public final class TotemProcessor implements TotemEngine {
     private final RingSeqs ringSeqs;
     private final GatherConsensus gather;
     private final MergeHoldOff holdOff;
+    private final MergeQuiet quiet;
     private final CommitTokenRelay commitRelay;
     /** The recovery under way; null outside RECOVERY. */
     private Recovery recovery;
@@ -111,8 +116,12 @@ public final class TotemProcessor implements TotemEngine {
         this.assembler = new Assembler(config.messageBytesMax());
         this.holdOff = new MergeHoldOff(myId, config.consensusNanos(), HOLD_MAX_CONSENSUS_TIMEOUTS * config.consensusNanos());
         this.gather = new GatherConsensus(myId, node -> holdOff.holds(node, this.nowNanos));
+        this.quiet = new MergeQuiet(HOLD_MAX_CONSENSUS_TIMEOUTS * config.consensusNanos());
         if (plantedBug == PlantedBug.NO_MERGE_HOLD_OFF) {
             holdOff.disable();
+        }
+        if (plantedBug == PlantedBug.NO_MERGE_QUIET) {
+            quiet.disable();
         }
         this.commitRelay = new CommitTokenRelay(myId, config.tokenRetransmitNanos());
     }
@@ -286,13 +295,19 @@ public final class TotemProcessor implements TotemEngine {
             return;
         }
         holdOff.heard(sender);
+        if (quiet.quiet(sender, nowNanos)) {
+            membershipStats.quietFramesIgnored++;
+            return;
+        }
         switch (state) {
             case OPERATIONAL -> {
+                quiet.prompted(sender);
                 gather.propose(sender);
                 gatherEnter("foreign " + what + " from node " + sender + " of ring " + r);
             }
             case GATHER -> {
                 if (!gather.knows(sender)) {
+                    quiet.prompted(sender);
                     gather.propose(sender);
                     gatherEnter("foreign " + what + " from node " + sender + " of ring " + r);
                 }
@@ -310,6 +325,7 @@ public final class TotemProcessor implements TotemEngine {
             membershipStats.heldOffFramesIgnored++;
             return;
         }
+        quiet.answered(j.sender());
         gather.heardJoin(nowNanos);
         switch (state) {
             case OPERATIONAL -> {
@@ -609,6 +625,12 @@ public final class TotemProcessor implements TotemEngine {
         recovery = null;
         myRingId = newRingId;
         gather.installed(newMembers);
+        for (int node : quiet.installed(newMembers, nowNanos)) {
+            effects.add(new Effect.Transition(QUIET_MACHINE, "MERGING", "QUIET", "frames of node " + node
+                    + " start no gather for " + config.consensusNanos() * HOLD_MAX_CONSENSUS_TIMEOUTS / 1_000_000
+                    + " ms: the last they started ended without a join from it (it does not hear us, or holds us off);"
+                    + " its joins are taken in as ever"));
+        }
         for (int node : holdOff.installed(newMembers, nowNanos)) {
             membershipStats.holdOffsStarted++;
             effects.add(new Effect.Transition(HOLD_OFF_MACHINE, "MERGING", "HELD_OFF", "node " + node

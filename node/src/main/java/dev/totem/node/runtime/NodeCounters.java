@@ -84,6 +84,9 @@ final class NodeCounters {
         MEMBERSHIP_HELD_OFF_FRAMES(Kind.COUNTER, "totem.membership.heldoff.frames",
                 "Joins and frames of other rings ignored because their sender was held off"),
         /** engine */
+        MEMBERSHIP_QUIET_FRAMES(Kind.COUNTER, "totem.membership.quiet.frames",
+                "Frames of other rings that started no gather: their sender never answered the last one"),
+        /** engine */
         SEND_QUEUE_FRAMES(Kind.GAUGE, "totem.send.queue.frames", "Frames waiting for the token"),
         SOCKET_RECEIVE_BUFFER_BYTES(Kind.GAUGE, "totem.network.socket.buffer.bytes",
                 "SO_RCVBUF/SO_SNDBUF as read back (Linux doubles it; NIO halves it again)", "direction", "receive"),

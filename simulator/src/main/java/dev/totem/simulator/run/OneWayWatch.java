@@ -11,7 +11,7 @@ import java.util.TreeSet;
 /**
  * oneway-stability: while one link fails in one direction ({@link FaultProfile#ONEWAY}), each node
  * the fault does not touch installs at most {@link #MAX_RINGS} regular configurations, and each end
- * of the link at most {@link #MAX_RINGS_AT_THE_LINK}. Without the
+ * of the link at most {@link #MAX_RINGS_AT_THE_LINK}, both {@link #LOSS_ALLOWANCE} more under loss. Without the
  * merge hold-off the ring re-forms without end: when the deaf node's consensus timeout shuts the
  * other end out, whose next frame pulls everyone into gather again, about once per token and
  * consensus timeout (24 to 29 rings in the profile's phase of 60 token timeouts, seeds 1..30 of 3
@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * retries come after holds that double from one consensus timeout to sixteen: 7 to 13.
  */
 final class OneWayWatch implements SimulationListener {
-    /** Regular configurations an untouched node may install while the link is down. */
+    /** Regular configurations an untouched node may install while the link is down: 7 to 13 seen. */
     static final int MAX_RINGS = 16;
     /**
      * Regular configurations either end of the link may install meanwhile. The shut-out end forms
@@ -28,14 +28,27 @@ final class OneWayWatch implements SimulationListener {
      * phase, seeds 1..30 of 3 and 5 nodes; 10 to 18 with it).
      */
     static final int MAX_RINGS_AT_THE_LINK = 24;
+    /**
+     * What either bound grows by when the network also loses frames: a member may miss every
+     * frame of the shut-out node in one change, count one exclusion less than the others, hold it
+     * off half as long and try again early, a short extra re-formation per try until the next
+     * gather agrees the holds again; and loss adds token losses of its own (17 to 21 rings at
+     * untouched nodes on 16 of 600 seeds at 2 % loss, 3, 5 and 6 nodes).
+     */
+    static final int LOSS_ALLOWANCE = 8;
 
+    private final int maxRings;
+    private final int maxRingsAtTheLink;
     private final TreeSet<Integer> untouched = new TreeSet<>();
     private final TreeSet<Integer> atTheLink = new TreeSet<>();
     private boolean faulty;
     private final Map<Integer, Integer> rings = new TreeMap<>();
     private String link = "";
 
-    OneWayWatch(int[] ids) {
+    /** @param lossy whether the network loses frames besides the fault */
+    OneWayWatch(int[] ids, boolean lossy) {
+        this.maxRings = MAX_RINGS + (lossy ? LOSS_ALLOWANCE : 0);
+        this.maxRingsAtTheLink = MAX_RINGS_AT_THE_LINK + (lossy ? LOSS_ALLOWANCE : 0);
         for (int id : ids) {
             untouched.add(id);
         }
@@ -66,7 +79,7 @@ final class OneWayWatch implements SimulationListener {
     /** @return the violation, if an untouched node installed more rings than allowed while the link was down */
     List<Violation> check() {
         for (Map.Entry<Integer, Integer> e : rings.entrySet()) {
-            int max = atTheLink.contains(e.getKey()) ? MAX_RINGS_AT_THE_LINK : MAX_RINGS;
+            int max = atTheLink.contains(e.getKey()) ? maxRingsAtTheLink : maxRings;
             if (e.getValue() > max) {
                 return List.of(new Violation("oneway-stability", "node " + e.getKey() + " installed " + e.getValue()
                         + " rings while link " + link + " was down in one direction (at most " + max + " allowed"

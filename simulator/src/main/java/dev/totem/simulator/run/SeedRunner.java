@@ -116,7 +116,7 @@ public final class SeedRunner {
         if (stableRingWatch != null) {
             sim.addListener(stableRingWatch);
         }
-        this.oneWayWatch = scenario.faults() == FaultProfile.ONEWAY ? new OneWayWatch(ids) : null;
+        this.oneWayWatch = scenario.faults() == FaultProfile.ONEWAY ? new OneWayWatch(ids, scenario.lossProbability() > 0) : null;
         if (oneWayWatch != null) {
             sim.addListener(oneWayWatch);
         }

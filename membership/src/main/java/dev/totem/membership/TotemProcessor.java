@@ -50,8 +50,6 @@ public final class TotemProcessor implements TotemEngine {
         NO_MERGE_QUIET
     }
 
-    /** The longest hold off a node that keeps being shut out ({@link MergeHoldOff}), in consensus timeouts. */
-    static final int HOLD_MAX_CONSENSUS_TIMEOUTS = 16;
     /** The machine name of a hold's {@link Effect.Transition}: the node logs it as a warning. */
     public static final String HOLD_OFF_MACHINE = "merge-hold-off";
     /** The machine name of a quiet's {@link Effect.Transition} ({@link MergeQuiet}). */
@@ -78,8 +76,7 @@ public final class TotemProcessor implements TotemEngine {
     private int[] newMembers;
     private final RingSeqs ringSeqs;
     private final GatherConsensus gather;
-    private final MergeHoldOff holdOff;
-    private final MergeQuiet quiet;
+    private final ShutOutNodes shutOut;
     private final CommitTokenRelay commitRelay;
     /** The recovery under way; null outside RECOVERY. */
     private Recovery recovery;
@@ -114,15 +111,9 @@ public final class TotemProcessor implements TotemEngine {
         this.outbox = new Outbox(config);
         this.appQueue = outbox.queue();
         this.assembler = new Assembler(config.messageBytesMax());
-        this.holdOff = new MergeHoldOff(myId, config.consensusNanos(), HOLD_MAX_CONSENSUS_TIMEOUTS * config.consensusNanos());
-        this.gather = new GatherConsensus(myId, node -> holdOff.holds(node, this.nowNanos));
-        this.quiet = new MergeQuiet(HOLD_MAX_CONSENSUS_TIMEOUTS * config.consensusNanos());
-        if (plantedBug == PlantedBug.NO_MERGE_HOLD_OFF) {
-            holdOff.disable();
-        }
-        if (plantedBug == PlantedBug.NO_MERGE_QUIET) {
-            quiet.disable();
-        }
+        this.shutOut = new ShutOutNodes(myId, config, membershipStats, plantedBug != PlantedBug.NO_MERGE_HOLD_OFF,
+                plantedBug != PlantedBug.NO_MERGE_QUIET);
+        this.gather = new GatherConsensus(myId, node -> shutOut.holds(node, this.nowNanos));
         this.commitRelay = new CommitTokenRelay(myId, config.tokenRetransmitNanos());
     }
 
@@ -153,7 +144,7 @@ public final class TotemProcessor implements TotemEngine {
      * and again while alive; membership/README.md), ascending, each with the milliseconds left.
      */
     public Map<Integer, Long> heldOffMillis(long nowNanos) {
-        return holdOff.heldMillis(nowNanos);
+        return shutOut.heldOffMillis(nowNanos);
     }
 
     public Map<DecodeStatus, Long> rejected() {
@@ -290,24 +281,18 @@ public final class TotemProcessor implements TotemEngine {
         if (memberOfMine && r.seq() <= myRingId.seq()) {
             return; // a late frame of a ring we already left
         }
-        if (holdOff.holds(sender, nowNanos)) {
-            membershipStats.heldOffFramesIgnored++;
-            return;
-        }
-        holdOff.heard(sender);
-        if (quiet.quiet(sender, nowNanos)) {
-            membershipStats.quietFramesIgnored++;
+        if (!shutOut.admitForeign(sender, nowNanos)) {
             return;
         }
         switch (state) {
             case OPERATIONAL -> {
-                quiet.prompted(sender);
+                shutOut.prompted(sender);
                 gather.propose(sender);
                 gatherEnter("foreign " + what + " from node " + sender + " of ring " + r);
             }
             case GATHER -> {
                 if (!gather.knows(sender)) {
-                    quiet.prompted(sender);
+                    shutOut.prompted(sender);
                     gather.propose(sender);
                     gatherEnter("foreign " + what + " from node " + sender + " of ring " + r);
                 }
@@ -321,11 +306,9 @@ public final class TotemProcessor implements TotemEngine {
     private void onJoin(JoinMessage j) {
         ringSeqs.saw(j.ring());
         membershipStats.joinsReceived++;
-        if (!holdOff.admit(j, ring != null && j.ring().equals(myRingId) ? ring.members() : null, nowNanos)) {
-            membershipStats.heldOffFramesIgnored++;
+        if (!shutOut.admitJoin(j, ring != null && j.ring().equals(myRingId) ? ring.members() : null, nowNanos)) {
             return;
         }
-        quiet.answered(j.sender());
         gather.heardJoin(nowNanos);
         switch (state) {
             case OPERATIONAL -> {
@@ -535,8 +518,7 @@ public final class TotemProcessor implements TotemEngine {
 
     private void sendJoin() {
         membershipStats.joinsSent++;
-        int[] held = holdOff.held(nowNanos);
-        effects.add(new Effect.Send(Effect.MULTICAST, gather.join(myRingId, held, holdOff.millisLeft(held, nowNanos)).encode()));
+        effects.add(new Effect.Send(Effect.MULTICAST, shutOut.join(gather, myRingId, nowNanos).encode()));
     }
 
     /** The lowest member commits once every proposed member sent a join equal to ours. */
@@ -625,18 +607,7 @@ public final class TotemProcessor implements TotemEngine {
         recovery = null;
         myRingId = newRingId;
         gather.installed(newMembers);
-        for (int node : quiet.installed(newMembers, nowNanos)) {
-            effects.add(new Effect.Transition(QUIET_MACHINE, "MERGING", "QUIET", "frames of node " + node
-                    + " start no gather for " + config.consensusNanos() * HOLD_MAX_CONSENSUS_TIMEOUTS / 1_000_000
-                    + " ms: the last they started ended without a join from it (it does not hear us, or holds us off);"
-                    + " its joins are taken in as ever"));
-        }
-        for (int node : holdOff.installed(newMembers, nowNanos)) {
-            membershipStats.holdOffsStarted++;
-            effects.add(new Effect.Transition(HOLD_OFF_MACHINE, "MERGING", "HELD_OFF", "node " + node
-                    + " held off merging for " + holdOff.millisLeft(node, nowNanos) + " ms: shut out of "
-                    + holdOff.exclusions(node) + " rings in a row while it was heard (a one-way or partial link?)"));
-        }
+        shutOut.installed(newMembers, nowNanos, effects);
         transition(MembershipState.OPERATIONAL, "ring " + newRingId + " installed");
         ring.switchToOperational(appQueue, effects);
         if (newMembers[0] == myId) {

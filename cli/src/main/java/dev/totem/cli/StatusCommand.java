@@ -111,7 +111,8 @@ public final class StatusCommand implements Callable<Integer> {
             out.println("Held off: " + String.join(", ", s.heldOff().entrySet().stream()
                     .map(h -> "node " + h.getKey() + " for " + String.format(Locale.ROOT, "%.1f", h.getValue() / 1000.0)
                             + " s more")
-                    .toList()) + " (shut out of the ring again and again while alive: a one-way or partial link?)");
+                    .toList()) + " (shut out of the ring again and again while alive: a one-way or partial link?"
+                    + " Once it is repaired, restarting the node lets it in at once)");
         }
         boolean redundant = s.networks().size() > 1;
         for (NodeStatus.NetworkStatus n : s.networks()) {

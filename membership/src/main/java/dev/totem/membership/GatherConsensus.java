@@ -94,9 +94,15 @@ final class GatherConsensus {
         consensus.add(myId);
     }
 
-    /** Our join: the proc and failed sets, and the holds to announce ({@code held} and the milliseconds each has left). */
-    JoinMessage join(RingId myRingId, int[] held, int[] heldMillis) {
-        return new JoinMessage(myId, false, myRingId, NodeSet.toArray(proc), NodeSet.toArray(failed), held, heldMillis);
+    /**
+     * Our join: the proc and failed sets, and the holds to announce ({@code held}, the milliseconds
+     * each has left, each node's exclusions in a row).
+     *
+     * @param boot whether this node has installed no ring since it started
+     */
+    JoinMessage join(RingId myRingId, boolean boot, int[] held, int[] heldMillis, int[] heldExclusions) {
+        return new JoinMessage(myId, false, boot, myRingId, NodeSet.toArray(proc), NodeSet.toArray(failed), held, heldMillis,
+                heldExclusions);
     }
 
     /**

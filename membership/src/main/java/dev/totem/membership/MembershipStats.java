@@ -13,6 +13,8 @@ public final class MembershipStats {
     public long failedToReceive;
     /** Holds that began (or grew) on a node shut out again ({@code MergeHoldOff}). */
     public long holdOffsStarted;
+    /** Holds that ended early because the held node restarted (its join carried flag BOOT). */
+    public long holdOffsEndedByRestart;
     /** Joins and frames of other rings ignored because their sender was held off. */
     public long heldOffFramesIgnored;
     /** Frames of other rings that started no gather because their sender never answered the last ({@code MergeQuiet}). */
@@ -22,7 +24,7 @@ public final class MembershipStats {
     public String toString() {
         return "gathers=" + gathers + " joinsSent=" + joinsSent + " joinsReceived=" + joinsReceived
                 + " consensusTimeouts=" + consensusTimeouts + " rings=" + ringsInstalled + " recoveryOriginated="
-                + recoveryFramesOriginated + " recovered=" + recoveryFramesRecovered + " holdOffs=" + holdOffsStarted
+                + recoveryFramesOriginated + " recovered=" + recoveryFramesRecovered + " holdOffs=" + holdOffsStarted + " holdOffsEndedByRestart=" + holdOffsEndedByRestart
                 + " heldOffIgnored=" + heldOffFramesIgnored + " quietIgnored=" + quietFramesIgnored;
     }
 }

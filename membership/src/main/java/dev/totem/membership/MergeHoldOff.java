@@ -24,7 +24,10 @@ import java.util.TreeSet;
  * <p>Holds travel in joins, and a node takes on the longer hold of a member of its own ring, so
  * the members of a ring hold a node off until about the same time: otherwise the first whose hold
  * ended would try A alone, be overruled by those still holding, and start a longer hold; the
- * members' holds would drift apart and the ring would never try A with everybody again. The
+ * members' holds would drift apart and the ring would never try A with everybody again. The join
+ * carries the exclusion count too, and a node takes on the higher one: a member that missed A's
+ * frames in one change (loss) counts one exclusion less and holds A off half as long; without
+ * the count it would stay one behind, and try A early, at every hold after. The
  * smaller part never holds the larger off (it is not larger than what it left out), so when the
  * link is repaired and the larger part's hold ends, the merge succeeds. An exclusion made by a
  * hold is no new evidence and is not counted.
@@ -91,9 +94,24 @@ final class MergeHoldOff {
         }
         if (ringMembers != null) {
             for (int i = 0; i < j.heldList().length; i++) {
-                adopt(j.heldList()[i], nowNanos + j.heldMillis()[i] * 1_000_000L, ringMembers);
+                adopt(j.heldList()[i], nowNanos + j.heldMillis()[i] * 1_000_000L, j.heldExclusions()[i], ringMembers, nowNanos);
             }
         }
+        return true;
+    }
+
+    /**
+     * {@code node} restarted (its join says it has installed no ring since it started): ends its
+     * hold, keeps its count, so that if the link is still bad the next hold is longer. A restart
+     * is what an operator does once the link is repaired; it should not wait out the hold.
+     *
+     * @return whether a hold ended
+     */
+    boolean restarted(int node, long nowNanos) {
+        if (!holds(node, nowNanos)) {
+            return false;
+        }
+        holdUntilNanos.remove(node);
         return true;
     }
 
@@ -112,13 +130,18 @@ final class MergeHoldOff {
 
     /**
      * Takes on a hold a member of this node's ring announced in its join, when it ends later than
-     * ours; never one of {@code ringMembers} (the ring we are in) or this node.
+     * ours, and its count of exclusions in a row, when higher than ours; never for one of
+     * {@code ringMembers} (the ring we are in) or this node.
      */
-    void adopt(int node, long untilNanos, int[] ringMembers) {
+    void adopt(int node, long untilNanos, int exclusionsInARow, int[] ringMembers, long nowNanos) {
         if (node == myId || NodeSet.contains(ringMembers, node)) {
             return;
         }
         holdUntilNanos.merge(node, untilNanos, Math::max);
+        if (exclusionsInARow > exclusions(node)) {
+            exclusions.put(node, exclusionsInARow);
+            lastExclusionNanos.merge(node, nowNanos, Math::max);
+        }
     }
 
     /** The nodes held off at {@code nowNanos}, ascending, each with the milliseconds its hold has left. */
@@ -142,6 +165,15 @@ final class MergeHoldOff {
             millis[i] = Math.min(JoinMessage.HOLD_MILLIS_MAX, millisLeft(nodes[i], nowNanos));
         }
         return millis;
+    }
+
+    /** The exclusions in a row of each of {@code nodes}, as a join carries them (2..{@link JoinMessage#EXCLUSIONS_MAX}). */
+    int[] exclusions(int[] nodes) {
+        int[] counts = new int[nodes.length];
+        for (int i = 0; i < nodes.length; i++) {
+            counts[i] = Math.max(2, Math.min(JoinMessage.EXCLUSIONS_MAX, exclusions(nodes[i])));
+        }
+        return counts;
     }
 
     /** The milliseconds left of the hold of {@code node}, at least 1 (a hold that ends within a millisecond is announced as one). */

@@ -65,11 +65,21 @@ final class ShutOutNodes {
     }
 
     /**
-     * A join: whether to take it in (else counted and ignored).
+     * A join: whether to take it in (else counted and ignored). The join of a held node that
+     * restarted ends its hold, a transition in {@code effects}.
      *
      * @param ringMembers our ring's members when the join names our ring, else null
      */
-    boolean admitJoin(JoinMessage j, int[] ringMembers, long nowNanos) {
+    boolean admitJoin(JoinMessage j, int[] ringMembers, long nowNanos, Effects effects) {
+        if (j.boot()) {
+            int millisLeft = holdOff.millisLeft(j.sender(), nowNanos);
+            if (holdOff.restarted(j.sender(), nowNanos)) {
+                stats.holdOffsEndedByRestart++;
+                effects.add(new Effect.Transition(TotemProcessor.HOLD_OFF_MACHINE, "HELD_OFF", "MERGING", "node "
+                        + j.sender() + " restarted (its join says it has been in no ring since): its hold ends "
+                        + millisLeft + " ms early"));
+            }
+        }
         if (!holdOff.admit(j, ringMembers, nowNanos)) {
             stats.heldOffFramesIgnored++;
             return false;
@@ -78,10 +88,14 @@ final class ShutOutNodes {
         return true;
     }
 
-    /** This node's join, announcing its holds. */
-    JoinMessage join(GatherConsensus gather, RingId myRingId, long nowNanos) {
+    /**
+     * This node's join, announcing its holds.
+     *
+     * @param boot whether this node has installed no ring since it started
+     */
+    JoinMessage join(GatherConsensus gather, RingId myRingId, boolean boot, long nowNanos) {
         int[] held = holdOff.held(nowNanos);
-        return gather.join(myRingId, held, holdOff.millisLeft(held, nowNanos));
+        return gather.join(myRingId, boot, held, holdOff.millisLeft(held, nowNanos), holdOff.exclusions(held));
     }
 
     /** A ring of {@code members} is installed: the quiets and holds it starts, each a transition in {@code effects}. */

@@ -306,7 +306,7 @@ public final class TotemProcessor implements TotemEngine {
     private void onJoin(JoinMessage j) {
         ringSeqs.saw(j.ring());
         membershipStats.joinsReceived++;
-        if (!shutOut.admitJoin(j, ring != null && j.ring().equals(myRingId) ? ring.members() : null, nowNanos)) {
+        if (!shutOut.admitJoin(j, ring != null && j.ring().equals(myRingId) ? ring.members() : null, nowNanos, effects)) {
             return;
         }
         gather.heardJoin(nowNanos);
@@ -518,7 +518,7 @@ public final class TotemProcessor implements TotemEngine {
 
     private void sendJoin() {
         membershipStats.joinsSent++;
-        effects.add(new Effect.Send(Effect.MULTICAST, shutOut.join(gather, myRingId, nowNanos).encode()));
+        effects.add(new Effect.Send(Effect.MULTICAST, shutOut.join(gather, myRingId, ring == null, nowNanos).encode()));
     }
 
     /** The lowest member commits once every proposed member sent a join equal to ours. */

@@ -106,7 +106,7 @@ class GatherConsensusTest {
         g.merge(join(2, new int[] {1, 2, 5}, new int[0]));
         assertThat(g.isFailed(5)).as("proposed by another's join").isTrue();
         assertThat(g.proposed()).containsExactly(1, 2);
-        assertThat(g.join(RING, new int[] {4, 5}, new int[] {900, 40}).failedList()).containsExactly(4, 5);
+        assertThat(g.join(RING, false, new int[] {4, 5}, new int[] {900, 40}, new int[] {2, 3}).failedList()).containsExactly(4, 5);
 
         held.add(2);
         g.restart();
@@ -118,7 +118,7 @@ class GatherConsensusTest {
         GatherConsensus g = gathering(1, 2, 3);
         g.excludeSelf();
         g.restart();
-        JoinMessage ours = g.join(RING, new int[0], new int[0]);
+        JoinMessage ours = g.join(RING, false, new int[0], new int[0], new int[0]);
         assertThat(ours.failedList()).containsExactly(1);
         assertThat(g.proposed()).containsExactly(2, 3);
         assertThat(g.agree(join(2, new int[] {1, 2, 3}, new int[] {1}))).isTrue();

@@ -104,18 +104,50 @@ class MergeHoldOffTest {
     @Test
     void holdsOfRingMatesAreAdoptedWhenLongerButNeverOnARingMemberOrOnUs() {
         MergeHoldOff h = shutOut(1, 0, 10); // held until 10 + BASE
-        h.adopt(1, 5, RING);
+        h.adopt(1, 5, 2, RING, 0);
         assertThat(h.holds(1, 10 + BASE - 1)).as("a shorter hold changes nothing").isTrue();
-        h.adopt(1, 10 + 3 * BASE, RING);
+        h.adopt(1, 10 + 3 * BASE, 2, RING, 0);
         assertThat(h.holds(1, 10 + 3 * BASE - 1)).isTrue();
-        h.adopt(4, 10 + BASE, RING);
-        h.adopt(3, 10 + BASE, RING);
+        h.adopt(4, 10 + BASE, 2, RING, 0);
+        h.adopt(3, 10 + BASE, 2, RING, 0);
         assertThat(h.holds(4, 11)).as("a member of our ring").isFalse();
         assertThat(h.holds(3, 11)).as("ourselves").isFalse();
-        h.adopt(7, 100, RING);
+        h.adopt(7, 100, 2, RING, 0);
         assertThat(h.held(50)).containsExactly(1, 7);
         assertThat(h.held(100)).containsExactly(1);
         assertThat(h.heldMillis(50)).containsExactly(java.util.Map.entry(1, 3 * BASE / 1_000_000), java.util.Map.entry(7, 1L));
+    }
+
+    @Test
+    void aRingMateThatCountedOneExclusionLessTakesOnTheCountAndDoublesAlike() {
+        MergeHoldOff behind = shutOut(1, 0); // missed node 1's frames in the second change: one exclusion
+        MergeHoldOff mate = shutOut(1, 0, 10); // two: held until 10 + BASE
+        assertThat(behind.holds(1, 11)).isFalse();
+        int[] held = mate.held(20);
+        behind.adopt(held[0], 20 + mate.millisLeft(held, 20)[0] * 1_000_000L, mate.exclusions(held)[0], RING, 20);
+        assertThat(behind.exclusions(1)).isEqualTo(2);
+        assertThat(behind.holds(1, 10 + BASE - 1)).isTrue();
+        // Both try node 1 again when the hold ends, and shut it out again: the same longer hold.
+        long t = 10 + BASE + 50; // after both holds (the adopted one ends on a whole millisecond)
+        behind.heard(1);
+        mate.heard(1);
+        assertThat(behind.installed(RING, t)).containsExactly(1);
+        assertThat(mate.installed(RING, t)).containsExactly(1);
+        assertThat(behind.millisLeft(1, t)).isEqualTo(mate.millisLeft(1, t)).isEqualTo(2 * BASE / 1_000_000);
+        behind.adopt(1, t + 1, 2, RING, t);
+        assertThat(behind.exclusions(1)).as("a lower count changes nothing").isEqualTo(3);
+    }
+
+    @Test
+    void aRestartedNodeIsLetInAndKeepsItsCount() {
+        MergeHoldOff h = shutOut(1, 0, 10);
+        assertThat(h.restarted(2, 20)).as("not held").isFalse();
+        assertThat(h.restarted(1, 20)).isTrue();
+        assertThat(h.holds(1, 21)).isFalse();
+        assertThat(h.restarted(1, 22)).as("already let in").isFalse();
+        h.heard(1);
+        assertThat(h.installed(RING, 30)).as("still shut out: the link is still bad").containsExactly(1);
+        assertThat(h.millisLeft(1, 30)).isEqualTo(2 * BASE / 1_000_000);
     }
 
     @Test

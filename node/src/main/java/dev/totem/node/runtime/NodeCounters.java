@@ -81,6 +81,9 @@ final class NodeCounters {
         MEMBERSHIP_HOLD_OFFS(Kind.COUNTER, "totem.membership.holdoffs",
                 "Holds begun on a node shut out of the ring again while it was heard (a one-way or partial link)"),
         /** engine */
+        MEMBERSHIP_HOLD_OFFS_ENDED_BY_RESTART(Kind.COUNTER, "totem.membership.holdoffs.restarted",
+                "Holds ended early because the held node restarted"),
+        /** engine */
         MEMBERSHIP_HELD_OFF_FRAMES(Kind.COUNTER, "totem.membership.heldoff.frames",
                 "Joins and frames of other rings ignored because their sender was held off"),
         /** engine */

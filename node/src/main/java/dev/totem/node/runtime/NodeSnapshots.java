@@ -62,6 +62,7 @@ final class NodeSnapshots {
         v[Stat.FRAMES_REJECTED.ordinal()] = s.framesRejected;
         v[Stat.MEMBERSHIP_GATHERS.ordinal()] = engine.membershipStats().gathers;
         v[Stat.MEMBERSHIP_HOLD_OFFS.ordinal()] = engine.membershipStats().holdOffsStarted;
+        v[Stat.MEMBERSHIP_HOLD_OFFS_ENDED_BY_RESTART.ordinal()] = engine.membershipStats().holdOffsEndedByRestart;
         v[Stat.MEMBERSHIP_HELD_OFF_FRAMES.ordinal()] = engine.membershipStats().heldOffFramesIgnored;
         v[Stat.MEMBERSHIP_QUIET_FRAMES.ordinal()] = engine.membershipStats().quietFramesIgnored;
         if (crypto != null) {

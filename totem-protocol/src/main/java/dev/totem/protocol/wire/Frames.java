@@ -13,7 +13,7 @@ import java.util.Objects;
  *   0   2   magic = 0x7E70
  *   2   1   version = 1
  *   3   1   type code ({@link FrameType})
- *   4   2   flags (bit 0 = LEAVE, on JOIN only; other bits 0)
+ *   4   2   flags (bit 0 = LEAVE, bit 1 = BOOT, on JOIN only; other bits 0)
  *   6   2   frameLength: bytes of the whole frame, header included
  *   8   4   sender: node id of the node that put the frame on the wire
  * </pre>
@@ -38,6 +38,8 @@ public final class Frames {
     public static final int MAX_PROCESSORS = 384;
     /** Flag bit: this JOIN announces that its sender leaves on purpose. */
     public static final int FLAG_LEAVE = 1;
+    /** Flag bit: the sender of this JOIN has installed no ring since it (re)started. */
+    public static final int FLAG_BOOT = 2;
 
     /** Header field offsets. */
     public static final int MAGIC_OFFSET = 0;
@@ -85,7 +87,7 @@ public final class Frames {
             return DecodeStatus.LENGTH_MISMATCH;
         }
         int flags = flags(buf, offset);
-        if ((flags & ~FLAG_LEAVE) != 0 || (flags != 0 && type != FrameType.JOIN) || sender(buf, offset) == 0) {
+        if ((flags & ~(FLAG_LEAVE | FLAG_BOOT)) != 0 || (flags != 0 && type != FrameType.JOIN) || sender(buf, offset) == 0) {
             return DecodeStatus.BAD_FIELD;
         }
         if (length < type.fixedLength()) {
@@ -132,7 +134,7 @@ public final class Frames {
         return Bytes.u16(buf, offset + FRAME_LENGTH_OFFSET);
     }
 
-    /** The header's flag bits (see {@link #FLAG_LEAVE}). */
+    /** The header's flag bits (see {@link #FLAG_LEAVE}, {@link #FLAG_BOOT}). */
     public static int flags(ByteBuffer buf, int offset) {
         return Bytes.u16(buf, offset + FLAGS_OFFSET);
     }

@@ -72,7 +72,9 @@ class FrameRoundTripTest {
         Arrays.fill(maxIds, -1);
         int[] maxMillis = new int[Frames.MAX_PROCESSORS];
         Arrays.fill(maxMillis, JoinMessage.HOLD_MILLIS_MAX);
-        JoinMessage join = new JoinMessage(-1, true, new RingId(-1, -1), maxIds, maxIds, maxIds, maxMillis);
+        int[] maxExclusions = new int[Frames.MAX_PROCESSORS];
+        Arrays.fill(maxExclusions, JoinMessage.EXCLUSIONS_MAX);
+        JoinMessage join = new JoinMessage(-1, true, true, new RingId(-1, -1), maxIds, maxIds, maxIds, maxMillis, maxExclusions);
         assertRecord(r, join.encode(), FrameType.JOIN, JoinMessage::decode, join);
 
         int[] members = RandomFrames.ascendingNodeIds(r, Frames.MAX_PROCESSORS);

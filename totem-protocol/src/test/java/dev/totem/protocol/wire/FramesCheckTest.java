@@ -48,6 +48,8 @@ class FramesCheckTest {
                 arguments("JOIN, empty lists, ring 0:0", join(0, 0)),
                 arguments("JOIN, 384 + 384 ids", join(384, 384)),
                 arguments("JOIN with LEAVE", join(1, 1).u16(4, Frames.FLAG_LEAVE)),
+                arguments("JOIN with BOOT", join(1, 1).u16(4, Frames.FLAG_BOOT)),
+                arguments("JOIN with LEAVE and BOOT", join(1, 1).u16(4, Frames.FLAG_LEAVE | Frames.FLAG_BOOT)),
                 arguments("JOIN holding 2 off", join(2, 2, 2)),
                 arguments("JOIN 384 + 384 ids, 384 held", join(384, 384, 384)),
                 arguments("COMMIT_TOKEN, one member", commitToken(1)),
@@ -105,10 +107,11 @@ class FramesCheckTest {
                 arguments("JOIN 385 held", join(0, 0, 385), COUNT_OVER_LIMIT),
                 arguments("COMMIT 385 members", commitToken(385), COUNT_OVER_LIMIT),
                 // BAD_FIELD: header
-                arguments("unknown flag bit 1", join(0, 0).u16(4, 2), BAD_FIELD),
+                arguments("unknown flag bit 2", join(0, 0).u16(4, 4), BAD_FIELD),
                 arguments("unknown flag bit 15", join(0, 0).u16(4, 0x8000), BAD_FIELD),
                 arguments("LEAVE on an ORF token", orfToken(0).u16(4, Frames.FLAG_LEAVE), BAD_FIELD),
                 arguments("LEAVE on an MCAST", mcast(0).u16(4, Frames.FLAG_LEAVE), BAD_FIELD),
+                arguments("BOOT on an ORF token", orfToken(0).u16(4, Frames.FLAG_BOOT), BAD_FIELD),
                 arguments("sender 0", mergeDetect().u32(8, 0), BAD_FIELD),
                 // BAD_FIELD: ring rep 0 where the frame belongs to a formed ring
                 arguments("ORF token of ring rep 0", orfToken(0).u32(12, 0), BAD_FIELD),
@@ -134,9 +137,11 @@ class FramesCheckTest {
                 // BAD_FIELD: JOIN
                 arguments("JOIN proc id 0", join(2, 1).u32(36, 0), BAD_FIELD),
                 arguments("JOIN failed id 0", join(2, 1).u32(40, 0), BAD_FIELD),
-                arguments("JOIN held id 0", join(2, 1, 2).u32(52, 0), BAD_FIELD),
+                arguments("JOIN held id 0", join(2, 1, 2).u32(56, 0), BAD_FIELD),
                 arguments("JOIN held for 0 ms", join(2, 1, 2).u32(48, 0), BAD_FIELD),
-                arguments("JOIN held for over an hour", join(2, 1, 2).u32(56, 3_600_001), BAD_FIELD),
+                arguments("JOIN held for over an hour", join(2, 1, 2).u32(60, 3_600_001), BAD_FIELD),
+                arguments("JOIN held after 1 exclusion", join(2, 1, 2).u16(52, 1), BAD_FIELD),
+                arguments("JOIN held entry's reserved field set", join(2, 1, 2).u16(66, 1), BAD_FIELD),
                 arguments("JOIN reserved field set", join(2, 1).u16(30, 1), BAD_FIELD),
                 // BAD_FIELD: COMMIT_TOKEN
                 arguments("COMMIT no members", commitToken(0), BAD_FIELD),

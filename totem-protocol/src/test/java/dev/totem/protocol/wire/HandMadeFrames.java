@@ -38,16 +38,16 @@ final class HandMadeFrames {
         return join(procCount, failedCount, 0);
     }
 
-    /** A join proposing processors 1..P, failed 101..100+F, and holding 201..200+H off for 1000 ms each. */
+    /** A join proposing processors 1..P, failed 101..100+F, and holding 201..200+H off for 1000 ms each after 2 exclusions. */
     static RawFrame join(int procCount, int failedCount, int heldCount) {
-        RawFrame f = RawFrame.withRing(FrameType.JOIN, 32 + 4 * (procCount + failedCount) + 8 * heldCount, SENDER, 0, 0)
+        RawFrame f = RawFrame.withRing(FrameType.JOIN, 32 + 4 * (procCount + failedCount) + 12 * heldCount, SENDER, 0, 0)
                 .u16(24, procCount).u16(26, failedCount).u16(28, heldCount);
         for (int i = 0; i < procCount + failedCount; i++) {
             f.u32(32 + 4 * i, i < procCount ? 1 + i : 101 + i - procCount);
         }
         int held = 32 + 4 * (procCount + failedCount);
         for (int i = 0; i < heldCount; i++) {
-            f.u32(held + 8 * i, 201 + i).u32(held + 8 * i + 4, 1000);
+            f.u32(held + 12 * i, 201 + i).u32(held + 12 * i + 4, 1000).u16(held + 12 * i + 8, 2);
         }
         return f;
     }

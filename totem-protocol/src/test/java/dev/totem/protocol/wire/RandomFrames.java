@@ -85,12 +85,14 @@ final class RandomFrames {
     static JoinMessage join(SplittableRandom r) {
         int held = r.nextBoolean() ? 0 : count(r, Frames.MAX_PROCESSORS);
         int[] heldMillis = new int[held];
+        int[] heldExclusions = new int[held];
         for (int i = 0; i < held; i++) {
             heldMillis[i] = r.nextBoolean() ? 1 + r.nextInt(JoinMessage.HOLD_MILLIS_MAX) : JoinMessage.HOLD_MILLIS_MAX;
+            heldExclusions[i] = r.nextBoolean() ? 2 + r.nextInt(JoinMessage.EXCLUSIONS_MAX - 1) : JoinMessage.EXCLUSIONS_MAX;
         }
-        return new JoinMessage(nodeId(r), r.nextBoolean(), ringOrNone(r),
+        return new JoinMessage(nodeId(r), r.nextBoolean(), r.nextBoolean(), ringOrNone(r),
                 nodeIds(r, count(r, Frames.MAX_PROCESSORS)), nodeIds(r, count(r, Frames.MAX_PROCESSORS)),
-                nodeIds(r, held), heldMillis);
+                nodeIds(r, held), heldMillis, heldExclusions);
     }
 
     static CommitEntry entry(SplittableRandom r) {

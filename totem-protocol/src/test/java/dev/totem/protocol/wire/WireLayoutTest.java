@@ -70,11 +70,11 @@ class WireLayoutTest {
     }
 
     @Test
-    void joinWithHolds() {
-        byte[] frame = new JoinMessage(SENDER, false, RING, new int[] {7}, new int[] {0x41424344}, new int[] {0x41424344},
-                new int[] {JoinMessage.HOLD_MILLIS_MAX}).encode();
-        byte[] expected = RawFrame.withRing(FrameType.JOIN, 48, SENDER, REP, RING_SEQ).u16(24, 1).u16(26, 1).u16(28, 1)
-                .u32(32, 7).u32(36, 0x41424344).u32(40, 0x41424344).u32(44, 3_600_000).bytes();
+    void joinWithHoldsFromABootingNode() {
+        byte[] frame = new JoinMessage(SENDER, false, true, RING, new int[] {7}, new int[] {0x41424344}, new int[] {0x41424344},
+                new int[] {JoinMessage.HOLD_MILLIS_MAX}, new int[] {0xFFFF}).encode();
+        byte[] expected = RawFrame.withRing(FrameType.JOIN, 52, SENDER, REP, RING_SEQ).u16(4, 2).u16(24, 1).u16(26, 1).u16(28, 1)
+                .u32(32, 7).u32(36, 0x41424344).u32(40, 0x41424344).u32(44, 3_600_000).u16(48, 0xFFFF).bytes();
         assertThat(frame).isEqualTo(expected);
     }
 

@@ -8,7 +8,6 @@ import dev.totem.crypto.KeyFile;
 import dev.totem.crypto.Rejection;
 import dev.totem.crypto.SealedEngine;
 import dev.totem.node.runtime.NodeCounters.Stat;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +21,7 @@ final class NodeCrypto {
     private final SealedEngine sealed;
     private final NodeLog log;
     private FrameKey currentKey;
-    private Map<Rejection, Long> lastRejections = Map.of();
+    private final RejectionDeltas<Rejection> rejections = new RejectionDeltas<>(Rejection.class);
 
     NodeCrypto(CryptoSetup setup, SealedEngine sealed, NodeLog log) {
         this.setup = setup;
@@ -90,19 +89,9 @@ final class NodeCrypto {
 
     /** At most one line per call (once a second): frames that did not open since the last one, by reason. */
     void logRejections() {
-        Map<Rejection, Long> now = sealed.rejected();
-        StringBuilder b = new StringBuilder();
-        long total = 0;
-        for (Rejection r : Rejection.values()) {
-            long d = now.get(r) - lastRejections.getOrDefault(r, 0L);
-            if (d > 0) {
-                b.append(b.length() == 0 ? "" : ", ").append(r.name().toLowerCase(Locale.ROOT)).append(' ').append(d);
-                total += d;
-            }
-        }
-        lastRejections = now;
-        if (total > 0) {
-            log.warning("rejected " + total + " frames that did not open in the last second (" + b
+        RejectionDeltas.Grown grew = rejections.since(sealed.rejected());
+        if (grew != null) {
+            log.warning("rejected " + grew.total() + " frames that did not open in the last second (" + grew.byReason()
                     + "): a node with another key, a forged or replayed frame, or a key rotation not done everywhere");
         }
     }

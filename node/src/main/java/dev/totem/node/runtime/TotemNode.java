@@ -8,6 +8,8 @@ import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TimerKind;
 import dev.totem.protocol.api.TotemEngine;
+import dev.totem.protocol.wire.DecodeStatus;
+import dev.totem.protocol.wire.Frames;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -90,6 +92,8 @@ public final class TotemNode implements AutoCloseable {
     private final NodeCpg cpg;
     /** The sealing layer's key reload and reports, or null when frames go in the clear. */
     private final NodeCrypto crypto;
+    /** Frames that failed the frame check (after opening, when sealed), for the log once a second. */
+    private final RejectionDeltas<DecodeStatus> frameRejections = new RejectionDeltas<>(DecodeStatus.class);
     private final NodeLog log;
     private final boolean epoll;
     private final MultiThreadIoEventLoopGroup group;
@@ -553,6 +557,12 @@ public final class TotemNode implements AutoCloseable {
         }
         if (crypto != null) {
             crypto.logRejections();
+        }
+        RejectionDeltas.Grown malformed = frameRejections.since(engine.rejected());
+        if (malformed != null) {
+            log.warning("rejected " + malformed.total() + " frames that failed the frame check in the last second ("
+                    + malformed.byReason() + "): a node of another build (this one speaks frame version " + Frames.VERSION
+                    + ") or garbled frames" + (crypto != null ? " from a holder of the key" : ""));
         }
     }
 

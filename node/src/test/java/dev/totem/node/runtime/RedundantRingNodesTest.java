@@ -26,11 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,30 +53,17 @@ class RedundantRingNodesTest {
 
     private final Map<Integer, TotemNode> nodes = new HashMap<>();
     private final Map<Integer, Recorder> recorders = new HashMap<>();
-    /** The nodes' log lines (java.util.logging under dev.totem.node). */
-    private final List<String> logLines = new CopyOnWriteArrayList<>();
-    private final Handler logCapture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logLines.add(record.getLevel() + " " + record.getMessage());
-        }
-
-        @Override
-        public void flush() { }
-
-        @Override
-        public void close() { }
-    };
+    private LogCapture log;
 
     @BeforeEach
     void captureLog() {
-        Logger.getLogger("dev.totem.node").addHandler(logCapture);
+        log = LogCapture.attach();
     }
 
     @AfterEach
     void closeAll() {
         nodes.values().forEach(TotemNode::close);
-        Logger.getLogger("dev.totem.node").removeHandler(logCapture);
+        log.detach();
     }
 
     private static FrameKey key() throws CryptoConfigException {
@@ -228,7 +211,7 @@ class RedundantRingNodesTest {
         deliverEverywhere("mended", 50);
         assertNoConfigurationSince(from);
         // One line per transition, with the reason.
-        assertThat(logLines).anyMatch(l -> l.matches("WARNING \\[node 2\\] network ring1 marked FAULTY: .+; frames go on the other networks"))
+        assertThat(log.lines()).anyMatch(l -> l.matches("WARNING \\[node 2\\] network ring1 marked FAULTY: .+; frames go on the other networks"))
                 .anyMatch(l -> l.matches("INFO \\[node 2\\] network ring1 re-enabled \\(ACTIVE\\): .+"));
     }
 

@@ -280,6 +280,39 @@ class TotemNodeTest {
         assertThat(status.counter("engine_errors")).isZero();
     }
 
+    /**
+     * A node of another build (frame version 1) or garbled frames from a listed peer are named in
+     * the log once a second, by reason, not only counted: a mixed-version cluster that forms no
+     * ring must say why.
+     */
+    @Test
+    void framesThatFailTheCheckAreNamedInTheLogByReason() throws Exception {
+        LogCapture log = LogCapture.attach();
+        try {
+            TotemNode node = node(1, 2, b -> { });
+            InetSocketAddress peer2 = node.settings().peers().get(2);
+            node.start();
+            InetSocketAddress target = node.settings().unicastAddress();
+            byte[] olderBuild = new byte[24];
+            olderBuild[0] = 0x7E;
+            olderBuild[1] = 0x70;
+            olderBuild[2] = 1; // frame version 1
+            olderBuild[3] = 3; // JOIN
+            olderBuild[7] = 24;
+            try (DatagramSocket listed = new DatagramSocket(peer2)) {
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    listed.send(new DatagramPacket(olderBuild, olderBuild.length, target));
+                    return log.lines().stream().anyMatch(l -> l.contains("failed the frame check"));
+                });
+            }
+            assertThat(log.lines()).anyMatch(l -> l.matches("WARNING \\[node 1\\] rejected \\d+ frames that failed the frame"
+                    + " check in the last second \\(unknown_version \\d+\\): a node of another build \\(this one speaks frame"
+                    + " version 2\\) or garbled frames"));
+        } finally {
+            log.detach();
+        }
+    }
+
     @Test
     void metricsAreServedInThePrometheusFormat() throws Exception {
         TotemNode node = node(1, 1, b -> b.metricsPort(0));

@@ -11,7 +11,7 @@ import java.util.Objects;
  * <pre>
  *  off size field
  *   0   2   magic = 0x7E70
- *   2   1   version = 1
+ *   2   1   version = 2
  *   3   1   type code ({@link FrameType})
  *   4   2   flags (bit 0 = LEAVE, bit 1 = BOOT, on JOIN only; other bits 0)
  *   6   2   frameLength: bytes of the whole frame, header included
@@ -26,8 +26,13 @@ import java.util.Objects;
 public final class Frames {
     /** First two bytes of every frame. */
     public static final int MAGIC = 0x7E70;
-    /** The only version this code reads and writes. */
-    public static final int VERSION = 1;
+    /**
+     * The only version this code reads and writes. 2 since JOIN's held entries carry the exclusion
+     * count and flag BOOT exists: a node of a build that speaks 1 cannot share a ring with this one,
+     * and its frames are counted (and logged by the node) as UNKNOWN_VERSION instead of failing
+     * some length check.
+     */
+    public static final int VERSION = 2;
     /** Bytes of the common header. */
     public static final int HEADER_LENGTH = 12;
     /** Largest frame: frameLength is a u16. */

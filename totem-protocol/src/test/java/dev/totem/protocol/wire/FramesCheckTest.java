@@ -84,7 +84,8 @@ class FramesCheckTest {
                 arguments("zero magic", mergeDetect().u16(0, 0), BAD_MAGIC),
                 // UNKNOWN_VERSION
                 arguments("version 0", mergeDetect().u8(2, 0), UNKNOWN_VERSION),
-                arguments("version 2", mergeDetect().u8(2, 2), UNKNOWN_VERSION),
+                arguments("version 1, an earlier build's", mergeDetect().u8(2, 1), UNKNOWN_VERSION),
+                arguments("version 3", mergeDetect().u8(2, 3), UNKNOWN_VERSION),
                 arguments("version 255", mergeDetect().u8(2, 255), UNKNOWN_VERSION),
                 // UNKNOWN_TYPE
                 arguments("type 6", mergeDetect().u8(3, 6), UNKNOWN_TYPE),

@@ -18,9 +18,9 @@ final class RawFrame {
         return new RawFrame(length);
     }
 
-    /** A header with magic, version 1, no flags and frameLength = {@code length}, then zeroes. */
+    /** A header with magic, version 2, no flags and frameLength = {@code length}, then zeroes. */
     static RawFrame header(FrameType type, int length, int sender) {
-        return of(length).u16(0, 0x7E70).u8(2, 1).u8(3, type.code()).u16(6, length).u32(8, sender);
+        return of(length).u16(0, 0x7E70).u8(2, 2).u8(3, type.code()).u16(6, length).u32(8, sender);
     }
 
     /** A header and the ring id (rep at 12, seq at 16). */

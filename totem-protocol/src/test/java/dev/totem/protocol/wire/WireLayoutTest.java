@@ -20,7 +20,7 @@ class WireLayoutTest {
     @Test
     void headerAndRingIdAreBigEndianAtFixedOffsets() {
         assertThat(HexFormat.of().formatHex(new MergeDetect(SENDER, RING).encode()))
-                .isEqualTo("7e70" + "01" + "02" + "0000" + "0018" + "0a0b0c0d" + "11121314" + "2122232425262728");
+                .isEqualTo("7e70" + "02" + "02" + "0000" + "0018" + "0a0b0c0d" + "11121314" + "2122232425262728");
     }
 
     @Test

@@ -46,6 +46,8 @@ final class NodeCounters {
         DELIVERED_AGREED(Kind.COUNTER, "totem.messages.delivered", "Messages delivered", "guarantee", "agreed"),
         DELIVERED_SAFE(Kind.COUNTER, "totem.messages.delivered", "Messages delivered", "guarantee", "safe"),
         TOKEN_LOSSES(Kind.COUNTER, "totem.token.losses", "Token loss timeouts"),
+        PROCESS_PAUSES(Kind.COUNTER, "totem.process.pauses",
+                "Times the event loop did not run for over half the token timeout (process stopped or starved)"),
         /** engine */
         TOKEN_ROTATIONS(Kind.COUNTER, "totem.token.rotations", "Tokens received (one per rotation)"),
         /** engine */

@@ -4,6 +4,7 @@ import dev.totem.membership.TotemProcessor;
 import dev.totem.node.admin.AdminServer;
 import dev.totem.node.cpg.NodeCpg;
 import dev.totem.node.runtime.NodeCounters.Snapshot;
+import dev.totem.node.runtime.NodeCounters.Stat;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TimerKind;
@@ -113,6 +114,8 @@ public final class TotemNode implements AutoCloseable {
 
     // Event loop thread only.
     private ScheduledFuture<?> tick;
+    private ScheduledFuture<?> pauseWatch;
+    private final PauseDetector pauseDetector;
 
     // Set by start() before the loop runs the engine; read after.
     private volatile AdminServer admin;
@@ -135,6 +138,9 @@ public final class TotemNode implements AutoCloseable {
         this.stack = new EngineStack(settings, log);
         this.engine = stack.processor();
         this.crypto = stack.crypto();
+        // As corosync: looked at every fifth of the token timeout, a pause when late by over half of it.
+        long tokenNanos = settings.totemConfig().tokenTimeoutNanos();
+        this.pauseDetector = new PauseDetector(tokenNanos / 5, tokenNanos / 2);
         TotemEngine driven = stack.driven();
         this.cpg = settings.cpg().map(c -> new NodeCpg(driven, c, log)).orElse(null);
         this.epoll = useEpoll;
@@ -495,6 +501,8 @@ public final class TotemNode implements AutoCloseable {
                 + settings.stateDirectory().resolve("ringid_" + nodeId));
         driver.startEngine();
         tick = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        long periodNanos = pauseDetector.periodNanos();
+        pauseWatch = loop.scheduleWithFixedDelay(this::watchForPause, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
         if (submits.size() > 0) {
             driver.drainSubmits(); // accepted between start() and now
         }
@@ -531,6 +539,9 @@ public final class TotemNode implements AutoCloseable {
         if (tick != null) {
             tick.cancel(false);
         }
+        if (pauseWatch != null) {
+            pauseWatch.cancel(false);
+        }
         metrics.publish(snapshot(System.nanoTime()));
         AdminServer a = admin;
         if (a != null) {
@@ -563,6 +574,17 @@ public final class TotemNode implements AutoCloseable {
             log.warning("rejected " + malformed.total() + " frames that failed the frame check in the last second ("
                     + malformed.byReason() + "): a node of another build (this one speaks frame version " + Frames.VERSION
                     + ") or garbled frames" + (crypto != null ? " from a holder of the key" : ""));
+        }
+    }
+
+    private void watchForPause() {
+        long lateNanos = pauseDetector.onTick(System.nanoTime());
+        if (lateNanos > 0) {
+            counters.increment(Stat.PROCESS_PAUSES);
+            log.warning("process pause detected: the event loop did not run for " + (lateNanos / 1_000_000) + " ms (token "
+                    + settings.totemConfig().tokenTimeoutMs() + " ms): this process was stopped or starved of CPU (a"
+                    + " frozen or overcommitted VM, a long GC pause, SIGSTOP); a token loss now is this node's doing,"
+                    + " not the network's");
         }
     }
 

@@ -81,6 +81,11 @@ final class Nemesis {
     /** The shortest one-way block of {@link FaultKind#ONEWAY}; the longest is twice it. */
     static final long ONEWAY_MIN_MS = 20_000;
     private final long tokenTimeoutMs;
+    /**
+     * Whether a repaired one-way link is followed by a restart of one of its ends, drawn apart
+     * from {@link #random} so that a seed's schedule of faults stays the one it was before.
+     */
+    private final SplittableRandom afterRepair;
     private int injected;
 
     /** @param networks networks per node; {@link FaultKind#NETFAIL} needs two or more */
@@ -94,6 +99,7 @@ final class Nemesis {
         this.nodes = nodes;
         this.networks = networks;
         this.random = new SplittableRandom(seed);
+        this.afterRepair = new SplittableRandom(seed ^ 0x5EED_0A11L);
         this.tokenTimeoutMs = tokenTimeoutMs;
         this.cluster = cluster;
         this.say = say;
@@ -144,10 +150,17 @@ final class Nemesis {
                 case ONEWAY -> {
                     if (nodes >= 2) {
                         long ms = ONEWAY_MIN_MS + random.nextLong(ONEWAY_MIN_MS);
-                        block(ms);
+                        int[] link = block(ms);
                         sleep(ms);
                         say.accept("heal");
                         cluster.heal();
+                        if (afterRepair.nextBoolean()) {
+                            // What an operator does after a repair; a node the ring holds off is let in at once.
+                            int n = link[afterRepair.nextInt(2)];
+                            say.accept("restart node " + n + " at once, an end of the repaired link (SIGKILL, start)");
+                            cluster.kill(n);
+                            cluster.restart(n);
+                        }
                     }
                 }
                 case STALL -> {
@@ -182,11 +195,13 @@ final class Nemesis {
     }
 
     /** Blocks frames from one node to another; the caller heals. */
-    private void block(long lastsMs) throws IOException {
+    /** @return the link blocked: from, to */
+    private int[] block(long lastsMs) throws IOException {
         int from = 1 + random.nextInt(nodes);
         int to = 1 + (from + random.nextInt(nodes - 1)) % nodes;
         say.accept("block frames from node " + from + " to node " + to + " (one way) for " + lastsMs + " ms");
         cluster.block(from, to);
+        return new int[] {from, to};
     }
 
     private void netfail(long lastsMs) throws IOException, InterruptedException {

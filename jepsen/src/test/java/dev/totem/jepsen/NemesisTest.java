@@ -171,10 +171,21 @@ class NemesisTest {
     }
 
     @Test
-    void aOneWayBlockLastsTwentyToFortySecondsThenHeals() throws Exception {
+    void aOneWayBlockLastsTwentyToFortySecondsThenHealsAndSometimesAnEndRestarts() throws Exception {
         Recorder r = run(9, List.of(FaultKind.ONEWAY), 300_000);
-        assertThat(r.actions).allMatch(a -> a.matches("block [1-5]->[1-5]|heal|injected [0-9]+"))
+        assertThat(r.actions).allMatch(a -> a.matches("block [1-5]->[1-5]|heal|kill [1-5]|restart [1-5]|injected [0-9]+"))
                 .noneMatch(a -> a.matches("block ([1-5])->\\1"));
+        for (int i = 0; i < r.actions.size(); i++) {
+            if (r.actions.get(i).startsWith("kill")) {
+                String node = r.actions.get(i).substring(5);
+                assertThat(r.actions.get(i - 1)).as("a restart follows a heal").isEqualTo("heal");
+                assertThat(r.actions.get(i - 2)).as("of an end of the link").matches("block (" + node + "->.|.->" + node + ")");
+                assertThat(r.actions.get(i + 1)).isEqualTo("restart " + node);
+            }
+        }
+        long kills = r.actions.stream().filter(a -> a.startsWith("kill")).count();
+        long heals = r.actions.stream().filter(a -> a.equals("heal")).count();
+        assertThat(kills).as("some repaired links see a restart, some do not").isPositive().isLessThan(heals);
         assertThat(r.shortestBlockMs).isGreaterThanOrEqualTo(Nemesis.ONEWAY_MIN_MS);
         assertThat(r.longestBlockMs).isLessThan(2 * Nemesis.ONEWAY_MIN_MS).isGreaterThan(Nemesis.ONEWAY_MIN_MS);
         assertThat(r.actions.stream().filter(a -> a.startsWith("block")).count()).isGreaterThanOrEqualTo(6);

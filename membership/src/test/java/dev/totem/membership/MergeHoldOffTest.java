@@ -145,9 +145,14 @@ class MergeHoldOffTest {
         assertThat(h.restarted(1, 20)).isTrue();
         assertThat(h.holds(1, 21)).isFalse();
         assertThat(h.restarted(1, 22)).as("already let in").isFalse();
+        h.adopt(1, 10 * BASE, 3, RING, 23); // a ring-mate's join sent before it heard of the restart
+        assertThat(h.holds(1, 24)).as("no hold taken on for a node that restarted since the last ring").isFalse();
         h.heard(1);
-        assertThat(h.installed(RING, 30)).as("still shut out: the link is still bad").containsExactly(1);
-        assertThat(h.millisLeft(1, 30)).isEqualTo(2 * BASE / 1_000_000);
+        assertThat(h.installed(RING, 30)).as("left out just after its restart: no evidence yet").isEmpty();
+        assertThat(h.exclusions(1)).isEqualTo(2);
+        h.heard(1);
+        assertThat(h.installed(RING, 40)).as("shut out again: the link is still bad").containsExactly(1);
+        assertThat(h.millisLeft(1, 40)).isEqualTo(2 * BASE / 1_000_000);
     }
 
     @Test

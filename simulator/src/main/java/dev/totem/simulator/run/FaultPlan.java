@@ -50,6 +50,11 @@ final class FaultPlan {
             }
             if (to != from) {
                 sim.block(startNanos + random.nextLong(tokenNanos), from, to);
+                if (random.nextBoolean()) {
+                    // After half the repairs an end of the link restarts as it heals, as an operator
+                    // does: a node the ring holds off is let in by its first joins (flag BOOT).
+                    sim.crash(startNanos + phaseNanos - 1_000_000, random.nextBoolean() ? from : to);
+                }
             }
         } else {
             scheduleNodeFaults(sim, phaseNanos);

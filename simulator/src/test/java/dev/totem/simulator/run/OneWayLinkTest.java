@@ -212,6 +212,45 @@ class OneWayLinkTest {
         return last;
     }
 
+    /**
+     * On half the seeds an end of the link restarts as it heals. Ring-mates whose joins still
+     * carried the node's hold put it back on the others, the ring formed without the node, and
+     * that counted one more exclusion: new holds after the repair (jepsen: 28 then 56 s on a node
+     * just restarted; these seeds of {@code ./totem sim --faults oneway}: 2 and 4 holds). Until the
+     * next ring a restarted node's hold is not taken on again and its exclusion not counted.
+     */
+    @Test
+    void anEndRestartedAsTheLinkHealsEarnsNoNewHold() {
+        for (long[] nodesAndSeed : new long[][] {{3, 39}, {5, 20}}) {
+            Scenario scenario = new Scenario((int) nodesAndSeed[0], 2000, 0, 0, 64, 64, FaultProfile.ONEWAY,
+                    EngineKind.TOTEM, 0, 1, RrpMode.NONE, Layer.ENGINE);
+            HoldsAfterHeal holds = new HoldsAfterHeal();
+            SeedRunner.Result r = SeedRunner.run(scenario, nodesAndSeed[1], new TraceWriter(holds));
+            assertThat(r.violations()).isEmpty();
+            assertThat(holds.restarted).as("seed %d restarts an end of the link", nodesAndSeed[1]).isTrue();
+            assertThat(holds.holdsAfterHeal).as("holds begun after the heal, seed %d", nodesAndSeed[1]).isZero();
+        }
+    }
+
+    /** Whether an end of the link crashed, and the holds begun once the link healed, from the trace. */
+    private static final class HoldsAfterHeal implements TraceSink {
+        boolean restarted;
+        boolean healed;
+        int holdsAfterHeal;
+
+        @Override
+        public void line(CharSequence line) {
+            String s = line.toString();
+            if (s.contains("\"ev\":\"crash\"")) {
+                restarted = true;
+            } else if (s.contains("\"ev\":\"heal\"")) {
+                healed = true;
+            } else if (healed && s.contains("\"machine\":\"merge-hold-off\"") && s.contains("\"to\":\"HELD_OFF\"")) {
+                holdsAfterHeal++;
+            }
+        }
+    }
+
     /** Counts, from the trace, the regular configurations each node installs while a link is blocked. */
     private static final class RingsWhileBlocked implements TraceSink {
         private static final Pattern BLOCK = Pattern.compile("\"ev\":\"block\",\"from\":(\\d+),\"to\":(\\d+)");

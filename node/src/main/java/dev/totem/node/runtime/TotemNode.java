@@ -4,13 +4,10 @@ import dev.totem.membership.TotemProcessor;
 import dev.totem.node.admin.AdminServer;
 import dev.totem.node.cpg.NodeCpg;
 import dev.totem.node.runtime.NodeCounters.Snapshot;
-import dev.totem.node.runtime.NodeCounters.Stat;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TimerKind;
 import dev.totem.protocol.api.TotemEngine;
-import dev.totem.protocol.wire.DecodeStatus;
-import dev.totem.protocol.wire.Frames;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -93,8 +90,8 @@ public final class TotemNode implements AutoCloseable {
     private final NodeCpg cpg;
     /** The sealing layer's key reload and reports, or null when frames go in the clear. */
     private final NodeCrypto crypto;
-    /** Frames that failed the frame check (after opening, when sealed), for the log once a second. */
-    private final RejectionDeltas<DecodeStatus> frameRejections = new RejectionDeltas<>(DecodeStatus.class);
+    private final FrameCheckLog frameCheckLog;
+    private final PauseWatch pauseWatch;
     private final NodeLog log;
     private final boolean epoll;
     private final MultiThreadIoEventLoopGroup group;
@@ -114,8 +111,6 @@ public final class TotemNode implements AutoCloseable {
 
     // Event loop thread only.
     private ScheduledFuture<?> tick;
-    private ScheduledFuture<?> pauseWatch;
-    private final PauseDetector pauseDetector;
 
     // Set by start() before the loop runs the engine; read after.
     private volatile AdminServer admin;
@@ -138,9 +133,8 @@ public final class TotemNode implements AutoCloseable {
         this.stack = new EngineStack(settings, log);
         this.engine = stack.processor();
         this.crypto = stack.crypto();
-        // As corosync: looked at every fifth of the token timeout, a pause when late by over half of it.
-        long tokenNanos = settings.totemConfig().tokenTimeoutNanos();
-        this.pauseDetector = new PauseDetector(tokenNanos / 5, tokenNanos / 2);
+        this.frameCheckLog = new FrameCheckLog(log, crypto != null);
+        this.pauseWatch = new PauseWatch(settings.totemConfig().tokenTimeoutMs(), log, counters);
         TotemEngine driven = stack.driven();
         this.cpg = settings.cpg().map(c -> new NodeCpg(driven, c, log)).orElse(null);
         this.epoll = useEpoll;
@@ -501,8 +495,7 @@ public final class TotemNode implements AutoCloseable {
                 + settings.stateDirectory().resolve("ringid_" + nodeId));
         driver.startEngine();
         tick = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
-        long periodNanos = pauseDetector.periodNanos();
-        pauseWatch = loop.scheduleWithFixedDelay(this::watchForPause, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        pauseWatch.start(loop);
         if (submits.size() > 0) {
             driver.drainSubmits(); // accepted between start() and now
         }
@@ -539,9 +532,7 @@ public final class TotemNode implements AutoCloseable {
         if (tick != null) {
             tick.cancel(false);
         }
-        if (pauseWatch != null) {
-            pauseWatch.cancel(false);
-        }
+        pauseWatch.stop();
         metrics.publish(snapshot(System.nanoTime()));
         AdminServer a = admin;
         if (a != null) {
@@ -569,23 +560,7 @@ public final class TotemNode implements AutoCloseable {
         if (crypto != null) {
             crypto.logRejections();
         }
-        RejectionDeltas.Grown malformed = frameRejections.since(engine.rejected());
-        if (malformed != null) {
-            log.warning("rejected " + malformed.total() + " frames that failed the frame check in the last second ("
-                    + malformed.byReason() + "): a node of another build (this one speaks frame version " + Frames.VERSION
-                    + ") or garbled frames" + (crypto != null ? " from a holder of the key" : ""));
-        }
-    }
-
-    private void watchForPause() {
-        long lateNanos = pauseDetector.onTick(System.nanoTime());
-        if (lateNanos > 0) {
-            counters.increment(Stat.PROCESS_PAUSES);
-            log.warning("process pause detected: the event loop did not run for " + (lateNanos / 1_000_000) + " ms (token "
-                    + settings.totemConfig().tokenTimeoutMs() + " ms): this process was stopped or starved of CPU (a"
-                    + " frozen or overcommitted VM, a long GC pause, SIGSTOP); a token loss now is this node's doing,"
-                    + " not the network's");
-        }
+        frameCheckLog.look(engine.rejected());
     }
 
     /** For {@link #events}, which the first snapshot, hence {@link #metrics}, needs before it exists. */

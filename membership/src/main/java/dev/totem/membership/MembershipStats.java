@@ -24,7 +24,8 @@ public final class MembershipStats {
     public String toString() {
         return "gathers=" + gathers + " joinsSent=" + joinsSent + " joinsReceived=" + joinsReceived
                 + " consensusTimeouts=" + consensusTimeouts + " rings=" + ringsInstalled + " recoveryOriginated="
-                + recoveryFramesOriginated + " recovered=" + recoveryFramesRecovered + " holdOffs=" + holdOffsStarted + " holdOffsEndedByRestart=" + holdOffsEndedByRestart
+                + recoveryFramesOriginated + " recovered=" + recoveryFramesRecovered + " holdOffs=" + holdOffsStarted
+                + " holdOffsEndedByRestart=" + holdOffsEndedByRestart
                 + " heldOffIgnored=" + heldOffFramesIgnored + " quietIgnored=" + quietFramesIgnored;
     }
 }

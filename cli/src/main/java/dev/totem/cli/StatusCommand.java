@@ -32,7 +32,7 @@ public final class StatusCommand implements Callable<Integer> {
     static final List<String> KEY_COUNTERS = List.of(
             "frames_sent_unicast", "frames_sent_multicast", "frames_received_unicast", "frames_received_multicast",
             "frames_dropped_unlisted", "frames_rejected", "frames_retransmitted", "token_rotations", "token_losses",
-            "configurations_regular", "delivered_agreed", "delivered_safe", "send_queue_frames", "engine_errors",
+            "process_pauses", "configurations_regular", "delivered_agreed", "delivered_safe", "send_queue_frames", "engine_errors",
             "cpg_groups", "cpg_clients");
 
     @Spec

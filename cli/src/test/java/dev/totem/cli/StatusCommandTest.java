@@ -79,7 +79,8 @@ class StatusCommandTest {
                     \tstatus\t= ring 0 active with no faults
                     Counters:
                     """.formatted(port));
-            assertThat(out.toString()).containsPattern("\ttoken_rotations +=").doesNotContain("bytes_sent");
+            assertThat(out.toString()).containsPattern("\ttoken_rotations +=").containsPattern("\tprocess_pauses += \\d+\n")
+                    .doesNotContain("bytes_sent");
             assertThat(err.toString()).isEmpty();
 
             out.getBuffer().setLength(0);

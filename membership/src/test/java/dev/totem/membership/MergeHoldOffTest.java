@@ -156,6 +156,20 @@ class MergeHoldOffTest {
     }
 
     @Test
+    void aRingChangeARestartTookPartInCountsNoExclusion() {
+        MergeHoldOff h = new MergeHoldOff(3, BASE, MAX);
+        h.heard(4);
+        h.installed(new int[] {1, 2, 3}, 0); // node 4 was shut out once before
+        h.restarted(5, 10);
+        h.heard(4);
+        h.heard(5);
+        assertThat(h.installed(new int[] {1, 2, 3}, 20)).as("churn after node 5's restart").isEmpty();
+        assertThat(h.exclusions(4)).isEqualTo(1);
+        h.heard(4);
+        assertThat(h.installed(new int[] {1, 2, 3}, 30)).as("the next change counts again").containsExactly(4);
+    }
+
+    @Test
     void aNodeLetInEndsItsHold() {
         MergeHoldOff h = shutOut(1, 0, 10);
         h.installed(new int[] {1, 2, 3, 4, 5}, 20);

@@ -3,12 +3,15 @@ package dev.totem.membership;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.totem.protocol.api.RingId;
+import dev.totem.protocol.wire.JoinMessage;
 import org.junit.jupiter.api.Test;
 
 class MergeHoldOffTest {
     private static final long BASE = 6_000_000_000L;
     private static final long MAX = 16 * BASE;
     private static final int[] RING = {2, 3, 4, 5};
+    private static final RingId RING_ID = new RingId(2, 40);
 
     /** Node 3's hold-off, which heard {@code node} before each of {@code times} installs of RING. */
     private static MergeHoldOff shutOut(int node, long... times) {
@@ -167,6 +170,21 @@ class MergeHoldOffTest {
         assertThat(h.exclusions(4)).isEqualTo(1);
         h.heard(4);
         assertThat(h.installed(new int[] {1, 2, 3}, 30)).as("the next change counts again").containsExactly(4);
+    }
+
+    @Test
+    void anExclusionARingMatesHoldMadeIsNoNewEvidenceEither() {
+        MergeHoldOff h = shutOut(1, 0, 10); // held until 10 + BASE
+        long end = 10 + BASE;
+        // Our hold ended a little before a ring-mate's: its join still announces one.
+        JoinMessage mate = new JoinMessage(2, false, false, RING_ID, new int[] {2, 3, 4, 5}, new int[] {1},
+                new int[] {1}, new int[] {3}, new int[] {2});
+        assertThat(h.admit(mate, RING, end + 1)).isTrue();
+        h.heard(1);
+        assertThat(h.installed(RING, end + 4_000_000)).as("the mate's hold shut node 1 out").isEmpty();
+        assertThat(h.exclusions(1)).isEqualTo(2);
+        h.heard(1);
+        assertThat(h.installed(RING, end + 5_000_000)).as("with no hold announced, it counts").containsExactly(1);
     }
 
     @Test

@@ -30,7 +30,9 @@ import java.util.TreeSet;
  * the count it would stay one behind, and try A early, at every hold after. The
  * smaller part never holds the larger off (it is not larger than what it left out), so when the
  * link is repaired and the larger part's hold ends, the merge succeeds. An exclusion made by a
- * hold is no new evidence and is not counted.
+ * hold (ours, or one a ring-mate's join announced during the change) is no new evidence and is
+ * not counted; nor is any in a change a restarted node took part in (a join with flag BOOT,
+ * which also ends that node's hold).
  *
  * <p>Holds only withhold frames, as loss does, so no ordering property depends on them; they
  * delay a merge by at most {@code holdMaxNanos}. Pure; the caller passes the time.

@@ -153,6 +153,16 @@ public final class CpgEngine implements TotemEngine {
         return run(nowNanos, () -> take(inner.leave(nowNanos)));
     }
 
+    @Override
+    public Effects onPause(long nowNanos, long pausedNanos) {
+        return run(nowNanos, () -> take(inner.onPause(nowNanos, pausedNanos)));
+    }
+
+    @Override
+    public Effects onPauseBacklogRead(long nowNanos) {
+        return run(nowNanos, () -> take(inner.onPauseBacklogRead(nowNanos)));
+    }
+
     /** Runs one input: the inner engine's effects, the service's, and the clients' callbacks. */
     private Effects run(long now, Runnable input) {
         if (busy) {

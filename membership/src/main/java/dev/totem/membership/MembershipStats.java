@@ -19,6 +19,10 @@ public final class MembershipStats {
     public long heldOffFramesIgnored;
     /** Frames of other rings that started no gather because their sender never answered the last ({@code MergeQuiet}). */
     public long quietFramesIgnored;
+    /** Pauses over half the token timeout after which the joins queued meanwhile were dropped. */
+    public long pauseFlushes;
+    /** Joins dropped as queued while this process was paused ({@code TotemEngine.onPause}). */
+    public long joinsFlushedAfterPause;
 
     @Override
     public String toString() {
@@ -26,6 +30,7 @@ public final class MembershipStats {
                 + " consensusTimeouts=" + consensusTimeouts + " rings=" + ringsInstalled + " recoveryOriginated="
                 + recoveryFramesOriginated + " recovered=" + recoveryFramesRecovered + " holdOffs=" + holdOffsStarted
                 + " holdOffsEndedByRestart=" + holdOffsEndedByRestart
-                + " heldOffIgnored=" + heldOffFramesIgnored + " quietIgnored=" + quietFramesIgnored;
+                + " heldOffIgnored=" + heldOffFramesIgnored + " quietIgnored=" + quietFramesIgnored
+                + " pauseFlushes=" + pauseFlushes + " joinsFlushedAfterPause=" + joinsFlushedAfterPause;
     }
 }

@@ -47,7 +47,9 @@ public final class TotemProcessor implements TotemEngine {
         /** No merge hold-off: a node shut out again and again is let in to try each time, as in corosync. */
         NO_MERGE_HOLD_OFF,
         /** No merge quiet: a shut-out node gathers again on each frame of the ring that ignores it. */
-        NO_MERGE_QUIET
+        NO_MERGE_QUIET,
+        /** No flush after a pause: joins queued while the process was paused are acted on. */
+        NO_PAUSE_FLUSH
     }
 
     /** The machine name of a hold's {@link Effect.Transition}: the node logs it as a warning. */
@@ -89,6 +91,8 @@ public final class TotemProcessor implements TotemEngine {
     private byte[] ownedFrame;
     /** Set by {@link #leave}: from then on every input is ignored. */
     private boolean left;
+    /** Between {@link #onPause} (a pause over half the token timeout) and {@link #onPauseBacklogRead}: joins are stale. */
+    private boolean flushingJoins;
 
     /**
      * @param store where the highest ring seq survives restarts
@@ -198,7 +202,15 @@ public final class TotemProcessor implements TotemEngine {
         switch (type) {
             case ORF_TOKEN -> onOrfToken(nowNanos, frame, offset, sender);
             case MCAST -> onMcast(nowNanos, frame, offset, length, sender);
-            case JOIN -> onJoin(JoinMessage.decode(frame, offset));
+            case JOIN -> {
+                JoinMessage j = JoinMessage.decode(frame, offset);
+                if (flushingJoins) {
+                    ringSeqs.saw(j.ring());
+                    membershipStats.joinsFlushedAfterPause++;
+                } else {
+                    onJoin(j);
+                }
+            }
             case COMMIT_TOKEN -> onCommitToken(nowNanos, CommitToken.decode(frame, offset));
             case MERGE_DETECT -> {
                 MergeDetect m = MergeDetect.decode(frame, offset);
@@ -448,6 +460,29 @@ public final class TotemProcessor implements TotemEngine {
                 // The redundant ring's timers; its layer handles them before the processor sees any.
             }
         }
+        return checked();
+    }
+
+    @Override
+    public Effects onPause(long nowNanos, long pausedNanos) {
+        effects.clear();
+        this.nowNanos = nowNanos;
+        if (left) {
+            return effects;
+        }
+        // corosync's threshold: a shorter pause is within what the token timeout absorbs anyway.
+        if (pausedNanos > config.tokenTimeoutNanos() / 2 && plantedBug != PlantedBug.NO_PAUSE_FLUSH) {
+            membershipStats.pauseFlushes++;
+            flushingJoins = true;
+        }
+        return checked();
+    }
+
+    @Override
+    public Effects onPauseBacklogRead(long nowNanos) {
+        effects.clear();
+        this.nowNanos = nowNanos;
+        flushingJoins = false;
         return checked();
     }
 

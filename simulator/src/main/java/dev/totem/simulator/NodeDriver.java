@@ -76,10 +76,15 @@ final class NodeDriver {
             return;
         }
         node.state = NodeState.PAUSED;
+        node.pausedAtNanos = nowNanos;
         listener.onNodeEvent(nowNanos, node.nodeId, NodeEvent.PAUSE);
     }
 
-    /** Resumes a paused node, which first processes what arrived while it was paused. */
+    /**
+     * Resumes a paused node, which first processes what arrived while it was paused, told by
+     * {@link TotemEngine#onPause} that it is a backlog (the whole pause, where a node's tick sees
+     * it up to a fifth of the token timeout shorter).
+     */
     void resume(long nowNanos, SimNode node) {
         if (node.state != NodeState.PAUSED) {
             return;
@@ -87,6 +92,7 @@ final class NodeDriver {
         node.state = NodeState.UP;
         listener.onNodeEvent(nowNanos, node.nodeId, NodeEvent.RESUME);
         PausedBacklog backlog = node.backlog();
+        apply(nowNanos, node, node.engine.onPause(nowNanos, nowNanos - node.pausedAtNanos));
         for (int entry = 0; entry < backlog.size(); entry++) {
             if (!backlog.isTimer(entry)) {
                 deliver(nowNanos, node, backlog.network(entry), backlog.frame(entry));
@@ -98,6 +104,7 @@ final class NodeDriver {
             }
         }
         backlog.clear();
+        apply(nowNanos, node, node.engine.onPauseBacklogRead(nowNanos));
     }
 
     /** A frame copy reached {@code node} over {@code network}. */

@@ -17,6 +17,8 @@ final class SimNode {
 
     TotemEngine engine;
     NodeState state = NodeState.DOWN;
+    /** When the current (or last) pause began. */
+    long pausedAtNanos;
     /** Engines built so far; the next one's random stream is numbered by it. */
     int incarnations;
 

@@ -161,6 +161,16 @@ public final class SealedEngine implements TotemEngine {
         return sealed(inner.leave(nowNanos));
     }
 
+    @Override
+    public Effects onPause(long nowNanos, long pausedNanos) {
+        return sealed(inner.onPause(nowNanos, pausedNanos));
+    }
+
+    @Override
+    public Effects onPauseBacklogRead(long nowNanos) {
+        return sealed(inner.onPauseBacklogRead(nowNanos));
+    }
+
     /**
      * The batch an inner layer answered to an input that is not part of {@link TotemEngine} (an
      * operator's command to a layer inside, such as a redundant ring's re-enable), with every

@@ -281,6 +281,26 @@ public final class RedundantRing implements TotemEngine {
         return effects;
     }
 
+    @Override
+    public Effects onPause(long nowNanos, long pausedNanos) {
+        effects.clear();
+        if (left) {
+            return effects;
+        }
+        route(inner.onPause(nowNanos, pausedNanos));
+        return flush();
+    }
+
+    @Override
+    public Effects onPauseBacklogRead(long nowNanos) {
+        effects.clear();
+        if (left) {
+            return effects;
+        }
+        route(inner.onPauseBacklogRead(nowNanos));
+        return flush();
+    }
+
     /**
      * Re-enables a faulty network now, as an operator's command ({@code corosync-cfgtool -r});
      * nothing happens to a working one.

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
 
 /**
  * Drives a node's engine on its event loop: hands it each input (frames, timers, submits, the CPG
@@ -118,17 +119,17 @@ final class EngineDriver implements NodeCpg.Loop {
 
     // ------------------------------------------------------------------ inputs
 
-    void onFrame(int network, ByteBuffer frame, int length) {
+    void onFrame(long nowNanos, int network, ByteBuffer frame, int length) {
         if (engineRunning) {
-            packetInput(network, frame, length);
+            packetInput(nowNanos, network, frame, length);
         }
     }
 
-    private void packetInput(int network, ByteBuffer frame, int length) {
+    private void packetInput(long nowNanos, int network, ByteBuffer frame, int length) {
         stateBeforeInput = engine.state();
         Effects effects;
         try {
-            effects = driven.onPacket(System.nanoTime(), network, frame);
+            effects = driven.onPacket(nowNanos, network, frame);
         } catch (RuntimeException e) {
             engineFailed("a " + length + "-byte frame", e);
             return;
@@ -141,9 +142,35 @@ final class EngineDriver implements NodeCpg.Loop {
     private void sendToSelf(byte[] frame, int network) {
         loop.execute(() -> {
             if (engineRunning) {
-                packetInput(network, ByteBuffer.wrap(frame), frame.length);
+                packetInput(System.nanoTime(), network, ByteBuffer.wrap(frame), frame.length);
             }
         });
+    }
+
+    /** The frames read next were queued during a pause of {@code pausedNanos} ({@link PauseWatch}). */
+    void pauseInput(long pausedNanos) {
+        rareInput("a pause", now -> driven.onPause(now, pausedNanos));
+    }
+
+    /** The frames queued during the pause have all been read. */
+    void pauseBacklogReadInput() {
+        rareInput("the end of a pause's backlog", driven::onPauseBacklogRead);
+    }
+
+    /** An input other than the frequent ones (frames, timers, submits), given the time. */
+    private void rareInput(String what, LongFunction<Effects> input) {
+        if (!engineRunning) {
+            return;
+        }
+        stateBeforeInput = engine.state();
+        Effects effects;
+        try {
+            effects = input.apply(System.nanoTime());
+        } catch (RuntimeException e) {
+            engineFailed(what, e);
+            return;
+        }
+        apply(effects);
     }
 
     private void timerFired(TimerKind kind) {

@@ -35,6 +35,15 @@ final class Networks {
         }
     }
 
+    /** Whether a socket of any network was read to its per-event limit since the last call. */
+    boolean takeReadsMayRemain() {
+        boolean any = false;
+        for (UdpNetwork n : networks) {
+            any |= n.takeReadsMayRemain();
+        }
+        return any;
+    }
+
     /** How many networks. */
     int count() {
         return networks.length;

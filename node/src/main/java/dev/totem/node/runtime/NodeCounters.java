@@ -86,6 +86,9 @@ final class NodeCounters {
         MEMBERSHIP_HOLD_OFFS_ENDED_BY_RESTART(Kind.COUNTER, "totem.membership.holdoffs.restarted",
                 "Holds ended early because the held node restarted"),
         /** engine */
+        MEMBERSHIP_JOINS_FLUSHED(Kind.COUNTER, "totem.membership.joins.flushed",
+                "Joins dropped as queued while the process was paused (corosync's flush of membership messages)"),
+        /** engine */
         MEMBERSHIP_HELD_OFF_FRAMES(Kind.COUNTER, "totem.membership.heldoff.frames",
                 "Joins and frames of other rings ignored because their sender was held off"),
         /** engine */

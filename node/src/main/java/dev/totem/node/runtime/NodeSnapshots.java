@@ -63,6 +63,7 @@ final class NodeSnapshots {
         v[Stat.MEMBERSHIP_GATHERS.ordinal()] = engine.membershipStats().gathers;
         v[Stat.MEMBERSHIP_HOLD_OFFS.ordinal()] = engine.membershipStats().holdOffsStarted;
         v[Stat.MEMBERSHIP_HOLD_OFFS_ENDED_BY_RESTART.ordinal()] = engine.membershipStats().holdOffsEndedByRestart;
+        v[Stat.MEMBERSHIP_JOINS_FLUSHED.ordinal()] = engine.membershipStats().joinsFlushedAfterPause;
         v[Stat.MEMBERSHIP_HELD_OFF_FRAMES.ordinal()] = engine.membershipStats().heldOffFramesIgnored;
         v[Stat.MEMBERSHIP_QUIET_FRAMES.ordinal()] = engine.membershipStats().quietFramesIgnored;
         if (crypto != null) {

@@ -29,9 +29,18 @@ final class PauseDetector {
 
     /** @return how much later than the period this run came, when over the threshold; else 0 */
     long onTick(long nowNanos) {
-        long late = started ? nowNanos - lastNanos - periodNanos : 0;
+        long late = lateNanos(nowNanos);
         started = true;
         lastNanos = nowNanos;
+        return late;
+    }
+
+    /**
+     * How late the next run is at {@code nowNanos} (it has not come yet), when over the
+     * threshold; else 0. An input handled while the run is that late was queued during a pause.
+     */
+    long lateNanos(long nowNanos) {
+        long late = started ? nowNanos - lastNanos - periodNanos : 0;
         return late > thresholdNanos ? late : 0;
     }
 

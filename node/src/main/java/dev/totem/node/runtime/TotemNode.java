@@ -134,7 +134,6 @@ public final class TotemNode implements AutoCloseable {
         this.engine = stack.processor();
         this.crypto = stack.crypto();
         this.frameCheckLog = new FrameCheckLog(log, crypto != null);
-        this.pauseWatch = new PauseWatch(settings.totemConfig().tokenTimeoutMs(), log, counters);
         TotemEngine driven = stack.driven();
         this.cpg = settings.cpg().map(c -> new NodeCpg(driven, c, log)).orElse(null);
         this.epoll = useEpoll;
@@ -153,6 +152,22 @@ public final class TotemNode implements AutoCloseable {
         if (cpg != null) {
             cpg.attach(loop, driver);
         }
+        this.pauseWatch = new PauseWatch(settings.totemConfig().tokenTimeoutMs(), log, counters, new PauseWatch.Backlog() {
+            @Override
+            public void paused(long pausedNanos) {
+                driver.pauseInput(pausedNanos);
+            }
+
+            @Override
+            public void read() {
+                driver.pauseBacklogReadInput();
+            }
+
+            @Override
+            public boolean takeReadsMayRemain() {
+                return networks.takeReadsMayRemain();
+            }
+        }, (task, delayNanos) -> loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS), System::nanoTime);
         this.snapshots = new NodeSnapshots(nodeId, settings.transport(), engine, stack.ring(), counters, crypto, submits,
                 networkReport, events, cpg);
         this.metrics = new NodeMetrics(nodeId, snapshot(System.nanoTime()));
@@ -495,7 +510,7 @@ public final class TotemNode implements AutoCloseable {
                 + settings.stateDirectory().resolve("ringid_" + nodeId));
         driver.startEngine();
         tick = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
-        pauseWatch.start(loop);
+        pauseWatch.start();
         if (submits.size() > 0) {
             driver.drainSubmits(); // accepted between start() and now
         }
@@ -510,7 +525,9 @@ public final class TotemNode implements AutoCloseable {
 
     /** Frames from the sockets, for {@link #networks}, built before the driver that takes them. */
     private void onFrame(int network, ByteBuffer frame, int length) {
-        driver.onFrame(network, frame, length);
+        long nowNanos = System.nanoTime();
+        pauseWatch.beforeFrame(nowNanos);
+        driver.onFrame(nowNanos, network, frame, length);
     }
 
     private void leaveOnLoop() {

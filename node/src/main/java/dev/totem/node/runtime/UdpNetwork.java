@@ -14,6 +14,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -101,6 +102,8 @@ final class UdpNetwork {
     private final ArrayList<DatagramPacket> deferred = new ArrayList<>();
     private String lastFault;
     private long lastFaultNanos;
+    /** A socket was read to its per-event limit since {@link #takeReadsMayRemain}: it may hold more. */
+    private boolean readsMayRemain;
     /** Tests only: drop every datagram in and out, as a cut cable would. */
     private boolean cut;
     /** Tests only: drop every datagram in, as a receiving side that failed would. */
@@ -435,6 +438,13 @@ final class UdpNetwork {
         receiver.onFrame(net.index(), frame, length);
     }
 
+    /** Whether a socket was read to its per-event limit since the last call (it may hold more). */
+    boolean takeReadsMayRemain() {
+        boolean may = readsMayRemain;
+        readsMayRemain = false;
+        return may;
+    }
+
     /** Completes once the writes made so far have gone to the socket (or failed). */
     ChannelFuture lastWrite() {
         return lastWrite;
@@ -485,9 +495,24 @@ final class UdpNetwork {
             this.viaGroup = viaGroup;
         }
 
+        /** Datagrams read in the current read event. */
+        private int reads;
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            reads++;
             received(packet, viaGroup);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            // netty ends a read event when the socket is empty or at the allocator's per-event limit.
+            if (ctx.channel().config().getRecvByteBufAllocator() instanceof MaxMessagesRecvByteBufAllocator a
+                    && reads >= a.maxMessagesPerRead()) {
+                readsMayRemain = true;
+            }
+            reads = 0;
+            ctx.fireChannelReadComplete();
         }
 
         @Override

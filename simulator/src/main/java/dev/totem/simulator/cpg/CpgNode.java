@@ -168,4 +168,14 @@ public final class CpgNode implements TotemEngine {
     public Effects leave(long nowNanos) {
         return engine.leave(nowNanos);
     }
+
+    @Override
+    public Effects onPause(long nowNanos, long pausedNanos) {
+        return engine.onPause(nowNanos, pausedNanos);
+    }
+
+    @Override
+    public Effects onPauseBacklogRead(long nowNanos) {
+        return engine.onPauseBacklogRead(nowNanos);
+    }
 }

@@ -46,6 +46,24 @@ public interface TotemEngine {
     Effects onTimer(long nowNanos, TimerKind timer);
 
     /**
+     * The driver found that this process did not run for {@code pausedNanos} (it was stopped, or
+     * starved of CPU), and the frames it hands over next were queued in its sockets meanwhile.
+     * Until {@link #onPauseBacklogRead} a Totem processor drops the joins among them when the pause
+     * was over half the token timeout, as corosync flushes membership messages after a pause: they
+     * say what the others thought while this node was silent, and acted on now they make it fail
+     * the nodes that failed it and form a ring alone before merging back. A layer over an engine
+     * passes both inputs down; an engine without membership returns an empty batch.
+     */
+    default Effects onPause(long nowNanos, long pausedNanos) {
+        return new Effects();
+    }
+
+    /** The frames queued during the pause {@link #onPause} reported have all been handed over. */
+    default Effects onPauseBacklogRead(long nowNanos) {
+        return new Effects();
+    }
+
+    /**
      * The application asks to multicast {@code payload} with {@code guarantee}; the outcome is in
      * {@link Effects#submitStatus()}. An accepted message is never dropped by the engine.
      */

@@ -219,7 +219,8 @@ final class NetworkMonitor {
         int recovered = peer.announcedMask & ~before;
         int dropped = before & ~peer.announcedMask;
         for (Network n : nets) {
-            if (n.state == NetworkState.FAULTY && (recovered & (1 << n.index)) != 0 && silentPeer(n.index, nowNanos) == 0) {
+            if (n.state == NetworkState.FAULTY && (recovered & (1 << n.index)) != 0 && silentPeer(n.index, nowNanos) == 0
+                    && !stillFaultedBy(n, nowNanos)) {
                 reenable(n.index, "node " + sender + " sends on it again and every node is heard on it");
             } else if (mode == RrpMode.PASSIVE && n.state == NetworkState.ACTIVE && (dropped & (1 << n.index)) != 0) {
                 // A node that cannot receive on a network tells only by leaving it: its frames
@@ -265,6 +266,9 @@ final class NetworkMonitor {
                 }
             } else if (silent != 0 || stillFaultedBy(n, nowNanos)) {
                 n.healthySinceNanos = -1;
+                if (silent != 0) {
+                    n.faultedBy = 0; // our own evidence now, which our probes tell
+                }
             } else {
                 if (n.healthySinceNanos < 0) {
                     n.healthySinceNanos = nowNanos;
@@ -331,9 +335,26 @@ final class NetworkMonitor {
         return p;
     }
 
+    /**
+     * What our probes announce: the networks we use, and those we left only because a peer left
+     * them. Such a fault mirrors that peer's, whose own probes reach every node: announced, it was
+     * mirrored back as new evidence, and a node that left a network and took it back in one
+     * instant (a backlog replayed after a pause) set every node flipping it, each flip announced at
+     * once, without end.
+     */
+    private int announcedMask() {
+        int mask = 0;
+        for (Network n : nets) {
+            if (n.state == NetworkState.ACTIVE || n.faultedBy != 0) {
+                mask |= 1 << n.index;
+            }
+        }
+        return mask;
+    }
+
     private void sendProbes() {
         probeSeq++;
-        int mask = workingMask();
+        int mask = announcedMask();
         for (Network n : nets) {
             effects.add(new Effect.SendOn(n.index, Effect.MULTICAST, RrpProbe.encode(myId, n.index, mask, probeSeq)));
             n.probesSent++;

@@ -11,7 +11,7 @@ final class Peer {
     final int id;
     final long[] lastHeard;
     final long firstHeardNanos;
-    /** The networks it sends on, from its latest probe; all until its first probe. */
+    /** The networks it sends on (or left only following a peer), from its latest probe; all until its first probe. */
     int announcedMask;
     /**
      * Passive: the networks its frames came on since its latest probe. It sends on them, whatever

@@ -45,7 +45,9 @@ import java.util.List;
  *       against the others, so a node that is gone from every network faults none.
  * </ul>
  * Counters credit a network for frames whose sender does not use it (its probes say which
- * networks it sends on), so one node's faulty network does not look faulty to the others.
+ * networks it sends on), so one node's faulty network does not look faulty to the others. A
+ * network left only because a peer left it is still announced: that peer's probes tell every
+ * node, and a mirrored fault announced came back as new evidence from every node, without end.
  *
  * <p>Recovery. Probes keep going out on faulty networks. A faulty network is re-enabled once
  * every node heard lately was heard on it too, without a gap, for {@link

@@ -16,7 +16,7 @@ import java.nio.ByteBuffer;
  *   4   4   sender node id (non-zero)
  *   8   1   network: the index of the network it was sent on (a receiver that gets it on
  *           another network has its networks wired crosswise)
- *   9   1   working: bit i set when the sender sends on network i
+ *   9   1   working: bit i set when the sender sends on network i, or left it only because a peer did
  *  10   2   reserved, 0
  *  12   4   probe seq: +1 per probe round of the sender, the same on every network
  * </pre>

@@ -254,6 +254,60 @@ class RedundantRingTest {
     }
 
     /**
+     * A network left only because a peer left it is still announced: that peer's own probes tell
+     * every node. Announced, the fault came back from each node that mirrored it as new
+     * evidence, and a peer that left and took back a network in one instant (its probes read
+     * together after a pause) set the ring flipping it without end ({@code PassiveProbeEchoTest}).
+     */
+    @Test
+    void passiveDoesNotAnnounceANetworkItLeftOnlyBecauseAPeerDid() {
+        ring(RrpMode.PASSIVE);
+        probesFor(700, new int[] {2, 3}, new int[] {0, 1}, 0b11);
+        assertThat(transitions(probe(3, 0, 0b01, now / MS + 1))).hasSize(1);
+        now += 100 * MS;
+        assertThat(announcedMasks(rrp.onTimer(now, TimerKind.RRP_PROBE))).containsOnly(0b11);
+        // Our own evidence is announced: node 2 silent on network 1 for the silence time.
+        List<String> silence = new ArrayList<>();
+        for (long t = 0; t < 1_500; t += 100) {
+            now += 100 * MS;
+            silence.addAll(transitions(probe(2, 0, 0b11, now / MS)));
+            silence.addAll(transitions(probe(3, 0, 0b01, now / MS)));
+            silence.addAll(transitions(probe(3, 1, 0b01, now / MS)));
+            Effects round = rrp.onTimer(now, TimerKind.RRP_PROBE);
+            if (t == 1_400) {
+                assertThat(announcedMasks(round)).as("node 2 silent on network 1: our own fault").containsOnly(0b01);
+            }
+        }
+        assertThat(silence).isEmpty(); // network 1 was faulty already
+    }
+
+    /**
+     * A network a peer's leaving made faulty comes back when that peer takes it back, not when
+     * another node does while that peer still leaves it.
+     */
+    @Test
+    void passiveKeepsANetworkAPeerStillLeavesThoughAnotherTakesItBack() {
+        ring(RrpMode.PASSIVE);
+        probesFor(700, new int[] {2, 3}, new int[] {0, 1}, 0b11);
+        assertThat(transitions(probe(3, 0, 0b01, now / MS + 1))).hasSize(1);
+        assertThat(transitions(probe(2, 0, 0b01, now / MS + 2))).isEmpty();
+        assertThat(transitions(probe(2, 0, 0b11, now / MS + 3))).as("node 3 still leaves network 1").isEmpty();
+        assertThat(transitions(probe(3, 0, 0b11, now / MS + 4)))
+                .containsExactly("rrp FAULTY->ACTIVE network 1: node 3 sends on it again and every node is heard on it");
+    }
+
+    /** The working masks of the probes in {@code effects}. */
+    private static List<Integer> announcedMasks(Effects effects) {
+        List<Integer> masks = new ArrayList<>();
+        for (Effect e : effects.list()) {
+            if (e instanceof Effect.SendOn s && RrpProbe.isValidProbe(ByteBuffer.wrap(s.frame()), 0, s.frame().length)) {
+                masks.add(RrpProbe.workingMask(ByteBuffer.wrap(s.frame()), 0));
+            }
+        }
+        return masks;
+    }
+
+    /**
      * Three networks, the sender using two of them round-robin: the one it does not use is
      * credited a half token per token, as each used one gets every other token, so none falls
      * behind (a whole token of credit made both used ones lag by half of every token, and a

@@ -11,9 +11,11 @@ import java.util.stream.IntStream;
 
 /**
  * Injects faults one after the other for the length of a run, each drawn from the seed: which
- * fault, on which nodes, for how long. A fault lasts 1.5 to 4 s (a pause always longer than the
- * token timeout, so the others form a ring without the paused node) and is followed by 1 to
- * 2.5 s without faults, so the ring has time to reform between them. The same seed gives the
+ * fault, on which nodes, for how long. A fault lasts 1.5 to 4 s and is followed by 1 to 2.5 s
+ * without faults. A pause lasts at least 1.5 token timeouts, so the others lose the token; half
+ * the pauses last 2.5 token timeouts more, past the consensus timeout of the gather that follows,
+ * so the others form a ring without the paused node, which comes back to their joins naming it
+ * failed queued in its sockets. Faults are followed by time without, so the ring has time to reform between them. The same seed gives the
  * same schedule; what the cluster does under it is real and not repeatable.
  */
 final class Nemesis {
@@ -86,6 +88,8 @@ final class Nemesis {
      * from {@link #random} so that a seed's schedule of faults stays the one it was before.
      */
     private final SplittableRandom afterRepair;
+    /** Whether a pause outlasts the others' consensus timeout; apart from {@link #random} too. */
+    private final SplittableRandom pauseLength;
     private int injected;
 
     /** @param networks networks per node; {@link FaultKind#NETFAIL} needs two or more */
@@ -100,6 +104,7 @@ final class Nemesis {
         this.networks = networks;
         this.random = new SplittableRandom(seed);
         this.afterRepair = new SplittableRandom(seed ^ 0x5EED_0A11L);
+        this.pauseLength = new SplittableRandom(seed ^ 0x5EED_9A05L);
         this.tokenTimeoutMs = tokenTimeoutMs;
         this.cluster = cluster;
         this.say = say;
@@ -127,8 +132,11 @@ final class Nemesis {
                 }
                 case PAUSE -> {
                     int n = 1 + random.nextInt(nodes);
-                    long ms = Math.max(lastsMs, tokenTimeoutMs * 3 / 2);
-                    say.accept("pause node " + n + " (SIGSTOP) for " + ms + " ms");
+                    boolean pastConsensus = pauseLength.nextBoolean();
+                    // Token loss, then a gather whose consensus timeout (1.2 tokens) fails the node.
+                    long ms = pastConsensus ? lastsMs + tokenTimeoutMs * 5 / 2 : Math.max(lastsMs, tokenTimeoutMs * 3 / 2);
+                    say.accept("pause node " + n + " (SIGSTOP) for " + ms + " ms"
+                            + (pastConsensus ? " (past the others' consensus timeout: they form a ring without it)" : ""));
                     cluster.pause(n);
                     sleep(ms);
                     say.accept("resume node " + n + " (SIGCONT)");

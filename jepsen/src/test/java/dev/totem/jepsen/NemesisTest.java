@@ -16,6 +16,7 @@ class NemesisTest {
         long nowMs;
         long lastPauseMs = -1;
         long shortestPauseMs = Long.MAX_VALUE;
+        long longestPauseMs;
 
         @Override
         public long nowMs() {
@@ -47,6 +48,7 @@ class NemesisTest {
         public void resume(int node) {
             actions.add("resume " + node);
             shortestPauseMs = Math.min(shortestPauseMs, nowMs - lastPauseMs);
+            longestPauseMs = Math.max(longestPauseMs, nowMs - lastPauseMs);
         }
 
         @Override
@@ -159,7 +161,9 @@ class NemesisTest {
     @Test
     void aPauseOutlastsTheTokenTimeoutAndPartitionsSplitTheNodes() throws Exception {
         Recorder r = run(3, List.of(FaultKind.PAUSE, FaultKind.PARTITION), 300_000);
-        assertThat(r.shortestPauseMs).isGreaterThan(TOKEN_MS).isNotEqualTo(Long.MAX_VALUE);
+        assertThat(r.shortestPauseMs).isGreaterThan(TOKEN_MS).isLessThan(4_000 + 1).isNotEqualTo(Long.MAX_VALUE);
+        assertThat(r.longestPauseMs).as("some pauses outlast token + consensus (2.2 tokens) by the fault's length")
+                .isGreaterThanOrEqualTo(TOKEN_MS * 5 / 2 + 1_500);
         for (String a : r.actions) {
             if (a.startsWith("partition")) {
                 List<String> nodes = new ArrayList<>(List.of(a.replaceAll("[^0-9,]", "").split(",")));

@@ -1,6 +1,7 @@
 package dev.totem.jepsen;
 
 import dev.totem.node.config.ClusterFile;
+import dev.totem.node.config.NodeConfig;
 import dev.totem.simulator.check.CpgChecker;
 import dev.totem.simulator.check.EvsChecker;
 import dev.totem.simulator.check.Violation;
@@ -37,6 +38,7 @@ public final class JepsenRun {
     static final long CONVERGE_TIMEOUT_MS = 90_000;
     /** Workload kept running once the cluster converged, so liveness has messages to judge. */
     static final long QUIET_WORKLOAD_MS = 2_000;
+    /** The token the cluster file gives; the nodes scale it by their count (read back from the file). */
     static final long TOKEN_TIMEOUT_MS = 1_000;
 
     /**
@@ -172,6 +174,8 @@ public final class JepsenRun {
         config = new ClusterFile("jepsen", "udpu", rings.get(0), 5405, Optional.empty(), TOKEN_TIMEOUT_MS,
                 Optional.of(options.keyFile()), totemOptions).withMoreRings(rings.subList(1, rings.size()))
                 .write(options.dir().resolve("totem.conf"));
+        // The nodes scale the file's token by their count (corosync's token_coefficient): 2950 ms at 5.
+        long tokenTimeoutMs = NodeConfig.load(config).orElseThrow().totem().tokenTimeoutMs();
         say.accept("building " + n + " network namespaces (" + Lab.PREFIX + "1.." + n + ", " + options.networks()
                 + (options.networks() > 1 ? " networks, rrp " + options.rrpMode() : " network") + ", bridges in " + Lab.HUB + ")");
         Lab.create(n, options.networks());
@@ -203,7 +207,7 @@ public final class JepsenRun {
             c.start();
         }
         Faults faults = new Faults();
-        Nemesis nemesis = new Nemesis(options.faults(), n, options.networks(), options.seed(), TOKEN_TIMEOUT_MS, faults,
+        Nemesis nemesis = new Nemesis(options.faults(), n, options.networks(), options.seed(), tokenTimeoutMs, faults,
                 say, Nemesis.Clock.REAL);
         faultsBeganMicros = clock.nowNanos() / 1_000;
         if (options.baseLoss() > 0) {

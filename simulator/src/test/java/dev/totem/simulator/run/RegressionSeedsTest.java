@@ -34,6 +34,14 @@ class RegressionSeedsTest {
                 // three token visits in 2.5 s; failed-to-receive fired (time only) and the ring
                 // re-formed though only one network was bad (rrp-masking).
                 Arguments.of(5215L, new Scenario(5, 2000, 0, 0, 64, 64, FaultProfile.NETFAIL, EngineKind.TOTEM, 0, 2,
+                        RrpMode.PASSIVE)),
+                // Two passive networks: a node resumed from a pause read a peer's probes leaving
+                // network 0 and taking it back in one instant; each node announced the fault it
+                // mirrored, the others took it for news, and the flip echoed without end (the run
+                // hit the simulator's 100 million events). The same after a partition, seed 2.
+                Arguments.of(1L, new Scenario(5, 2000, 0, 0, 64, 64, FaultProfile.PAUSE, EngineKind.TOTEM, 0, 2,
+                        RrpMode.PASSIVE)),
+                Arguments.of(2L, new Scenario(5, 2000, 0, 0, 64, 64, FaultProfile.PARTITION, EngineKind.TOTEM, 0, 2,
                         RrpMode.PASSIVE)));
     }
 

@@ -25,6 +25,11 @@ final class Network {
      * this node marked it faulty too; 0 when this node's own counters or silence decided.
      */
     int faultedBy;
+    /**
+     * Faulty network: whether this node's own counters or silence found the fault (its probes
+     * then leave the network out), not only {@link #faultedBy}'s leaving.
+     */
+    boolean ownEvidence;
     String lastFault = "";
 
     Network(int index) {

@@ -266,9 +266,8 @@ final class NetworkMonitor {
                 }
             } else if (silent != 0 || stillFaultedBy(n, nowNanos)) {
                 n.healthySinceNanos = -1;
-                if (silent != 0) {
-                    n.faultedBy = 0; // our own evidence now, which our probes tell
-                }
+                // Our own evidence now, which our probes tell; faultedBy still keeps it down after.
+                n.ownEvidence |= silent != 0;
             } else {
                 if (n.healthySinceNanos < 0) {
                     n.healthySinceNanos = nowNanos;
@@ -345,7 +344,7 @@ final class NetworkMonitor {
     private int announcedMask() {
         int mask = 0;
         for (Network n : nets) {
-            if (n.state == NetworkState.ACTIVE || n.faultedBy != 0) {
+            if (n.state == NetworkState.ACTIVE || !n.ownEvidence) {
                 mask |= 1 << n.index;
             }
         }
@@ -384,6 +383,7 @@ final class NetworkMonitor {
         }
         n.state = NetworkState.FAULTY;
         n.faultedBy = faultedBy;
+        n.ownEvidence = faultedBy == 0;
         n.faults++;
         n.lastFault = reason;
         n.healthySinceNanos = -1;
@@ -398,6 +398,7 @@ final class NetworkMonitor {
         Network n = nets[network];
         n.state = NetworkState.ACTIVE;
         n.faultedBy = 0;
+        n.ownEvidence = false;
         n.problemCount = 0;
         n.healthySinceNanos = -1;
         // A fresh window for every network: the faulty one fell behind while it was unused.

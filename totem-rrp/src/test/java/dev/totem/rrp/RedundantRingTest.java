@@ -279,6 +279,17 @@ class RedundantRingTest {
             }
         }
         assertThat(silence).isEmpty(); // network 1 was faulty already
+        // Node 2 heard there again for long: node 3 still leaves network 1, so it stays faulty.
+        for (long t = 0; t < 1_500; t += 100) {
+            now += 100 * MS;
+            silence.addAll(transitions(probe(2, 0, 0b11, now / MS)));
+            silence.addAll(transitions(probe(2, 1, 0b11, now / MS)));
+            silence.addAll(transitions(probe(3, 0, 0b01, now / MS)));
+            silence.addAll(transitions(probe(3, 1, 0b01, now / MS)));
+            silence.addAll(transitions(rrp.onTimer(now, TimerKind.RRP_PROBE)));
+        }
+        assertThat(silence).isEmpty();
+        assertThat(rrp.state(1)).isEqualTo(NetworkState.FAULTY);
     }
 
     /**

@@ -239,15 +239,8 @@ class RedundantRingTest {
             assertThat(transitions(arrive(0, token(3, i)))).isEmpty(); // network 0 is not blamed
         }
         // Every node heard on network 1 for long, but node 3 still leaves it: it stays faulty.
-        List<String> heard = new ArrayList<>();
-        for (long t = 0; t < 1_500; t += 100) {
-            now += 100 * MS;
-            heard.addAll(transitions(probe(2, 0, 0b11, now / MS)));
-            heard.addAll(transitions(probe(2, 1, 0b11, now / MS)));
-            heard.addAll(transitions(probe(3, 0, 0b01, now / MS)));
-            heard.addAll(transitions(probe(3, 1, 0b01, now / MS)));
-            heard.addAll(transitions(rrp.onTimer(now, TimerKind.RRP_PROBE)));
-        }
+        List<String> heard = probeRounds(1_500, new int[] {2, 0, 0b11}, new int[] {2, 1, 0b11}, new int[] {3, 0, 0b01},
+                new int[] {3, 1, 0b01});
         assertThat(heard).isEmpty();
         assertThat(transitions(probe(3, 1, 0b11, now / MS + 1)))
                 .containsExactly("rrp FAULTY->ACTIVE network 1: node 3 sends on it again and every node is heard on it");
@@ -267,27 +260,12 @@ class RedundantRingTest {
         now += 100 * MS;
         assertThat(announcedMasks(rrp.onTimer(now, TimerKind.RRP_PROBE))).containsOnly(0b11);
         // Our own evidence is announced: node 2 silent on network 1 for the silence time.
-        List<String> silence = new ArrayList<>();
-        for (long t = 0; t < 1_500; t += 100) {
-            now += 100 * MS;
-            silence.addAll(transitions(probe(2, 0, 0b11, now / MS)));
-            silence.addAll(transitions(probe(3, 0, 0b01, now / MS)));
-            silence.addAll(transitions(probe(3, 1, 0b01, now / MS)));
-            Effects round = rrp.onTimer(now, TimerKind.RRP_PROBE);
-            if (t == 1_400) {
-                assertThat(announcedMasks(round)).as("node 2 silent on network 1: our own fault").containsOnly(0b01);
-            }
-        }
+        List<String> silence = probeRounds(1_500, new int[] {2, 0, 0b11}, new int[] {3, 0, 0b01}, new int[] {3, 1, 0b01});
+        assertThat(lastRoundMasks).as("node 2 silent on network 1: our own fault").containsOnly(0b01);
         assertThat(silence).isEmpty(); // network 1 was faulty already
         // Node 2 heard there again for long: node 3 still leaves network 1, so it stays faulty.
-        for (long t = 0; t < 1_500; t += 100) {
-            now += 100 * MS;
-            silence.addAll(transitions(probe(2, 0, 0b11, now / MS)));
-            silence.addAll(transitions(probe(2, 1, 0b11, now / MS)));
-            silence.addAll(transitions(probe(3, 0, 0b01, now / MS)));
-            silence.addAll(transitions(probe(3, 1, 0b01, now / MS)));
-            silence.addAll(transitions(rrp.onTimer(now, TimerKind.RRP_PROBE)));
-        }
+        silence = probeRounds(1_500, new int[] {2, 0, 0b11}, new int[] {2, 1, 0b11}, new int[] {3, 0, 0b01},
+                new int[] {3, 1, 0b01});
         assertThat(silence).isEmpty();
         assertThat(rrp.state(1)).isEqualTo(NetworkState.FAULTY);
     }
@@ -305,6 +283,24 @@ class RedundantRingTest {
         assertThat(transitions(probe(2, 0, 0b11, now / MS + 3))).as("node 3 still leaves network 1").isEmpty();
         assertThat(transitions(probe(3, 0, 0b11, now / MS + 4)))
                 .containsExactly("rrp FAULTY->ACTIVE network 1: node 3 sends on it again and every node is heard on it");
+    }
+
+    /** The working masks of our probes in the last round {@link #probeRounds} ran. */
+    private List<Integer> lastRoundMasks = List.of();
+
+    /** Rounds 100 ms apart for {@code millis}: each probe {from, network, mask}, then our probe round. */
+    private List<String> probeRounds(long millis, int[]... probes) {
+        List<String> out = new ArrayList<>();
+        for (long t = 0; t < millis; t += 100) {
+            now += 100 * MS;
+            for (int[] p : probes) {
+                out.addAll(transitions(probe(p[0], p[1], p[2], now / MS)));
+            }
+            Effects round = rrp.onTimer(now, TimerKind.RRP_PROBE);
+            lastRoundMasks = announcedMasks(round);
+            out.addAll(transitions(round));
+        }
+        return out;
     }
 
     /** The working masks of the probes in {@code effects}. */

@@ -184,9 +184,7 @@ public final class TotemProcessor implements TotemEngine {
 
     @Override
     public Effects onPacket(long nowNanos, int network, ByteBuffer frame) {
-        effects.clear();
-        this.nowNanos = nowNanos;
-        if (left) {
+        if (!beginInput(nowNanos)) {
             return effects;
         }
         if (!gate.admit(frame)) {
@@ -403,9 +401,7 @@ public final class TotemProcessor implements TotemEngine {
 
     @Override
     public Effects onTimer(long nowNanos, TimerKind timer) {
-        effects.clear();
-        this.nowNanos = nowNanos;
-        if (left) {
+        if (!beginInput(nowNanos)) {
             return effects;
         }
         switch (timer) {
@@ -465,9 +461,7 @@ public final class TotemProcessor implements TotemEngine {
 
     @Override
     public Effects onPause(long nowNanos, long pausedNanos) {
-        effects.clear();
-        this.nowNanos = nowNanos;
-        if (left) {
+        if (!beginInput(nowNanos)) {
             return effects;
         }
         // corosync's threshold: a shorter pause is within what the token timeout absorbs anyway.
@@ -488,9 +482,7 @@ public final class TotemProcessor implements TotemEngine {
 
     @Override
     public Effects submit(long nowNanos, byte[] payload, Guarantee guarantee) {
-        effects.clear();
-        this.nowNanos = nowNanos;
-        if (left) {
+        if (!beginInput(nowNanos)) {
             effects.submitStatus(SubmitStatus.NOT_READY);
             return effects;
         }
@@ -504,9 +496,7 @@ public final class TotemProcessor implements TotemEngine {
 
     @Override
     public Effects leave(long nowNanos) {
-        effects.clear();
-        this.nowNanos = nowNanos;
-        if (left) {
+        if (!beginInput(nowNanos)) {
             return effects;
         }
         JoinMessage leave = gather.leaveJoin(myRingId, ring != null ? ring.members() : new int[0]);
@@ -651,6 +641,13 @@ public final class TotemProcessor implements TotemEngine {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Starts an input at {@code nowNanos}: an empty batch; false once {@link #leave} was called. */
+    private boolean beginInput(long nowNanos) {
+        effects.clear();
+        this.nowNanos = nowNanos;
+        return !left;
+    }
 
     private void transition(MembershipState to, String reason) {
         MembershipState from = state;

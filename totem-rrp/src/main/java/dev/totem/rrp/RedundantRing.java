@@ -12,6 +12,7 @@ import dev.totem.protocol.wire.McastFrame;
 import dev.totem.protocol.wire.OrfTokenFrame;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The redundant ring: one logical Totem network over several physical ones, as corosync 2's
@@ -285,21 +286,21 @@ public final class RedundantRing implements TotemEngine {
 
     @Override
     public Effects onPause(long nowNanos, long pausedNanos) {
-        effects.clear();
-        if (left) {
-            return effects;
-        }
-        route(inner.onPause(nowNanos, pausedNanos));
-        return flush();
+        return passDown(() -> inner.onPause(nowNanos, pausedNanos));
     }
 
     @Override
     public Effects onPauseBacklogRead(long nowNanos) {
+        return passDown(() -> inner.onPauseBacklogRead(nowNanos));
+    }
+
+    /** An input only the processor below acts on: its effects routed, nothing once left. */
+    private Effects passDown(Supplier<Effects> input) {
         effects.clear();
         if (left) {
             return effects;
         }
-        route(inner.onPauseBacklogRead(nowNanos));
+        route(input.get());
         return flush();
     }
 

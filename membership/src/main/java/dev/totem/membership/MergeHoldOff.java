@@ -14,8 +14,8 @@ import java.util.TreeSet;
  * <p>Why: under a one-way link fault (B hears nothing from A, everyone else hears both) Totem, as
  * corosync, re-forms without end: A's frames pull the others into gather, B never hears A's join,
  * the consensus timeout shuts A out, and A's next frame starts it again; the ring spends most of
- * its time gathering. A node that heard A (any frame, in the membership change that ended without
- * it) counts A excluded when it installs a ring that is larger than the part it left out;
+ * its time gathering. A node that took in a join of A in the membership change that ended without
+ * it counts A excluded when it installs a ring that is larger than the part it left out;
  * the second exclusion in a row starts a hold of one consensus timeout, each further one doubles
  * it, up to {@code holdMaxNanos}. While it holds A off, the node ignores A's joins and foreign
  * frames (they start no gather), and names A failed in every gather, so the ring forms without A
@@ -26,11 +26,12 @@ import java.util.TreeSet;
  * ended would try A alone, be overruled by those still holding, and start a longer hold; the
  * members' holds would drift apart and the ring would never try A with everybody again. The join
  * carries the exclusion count too, and a node takes on the higher one: a member that missed A's
- * frames in one change (loss) counts one exclusion less and holds A off half as long; without
+ * joins in one change (loss) counts one exclusion less and holds A off half as long; without
  * the count it would stay one behind, and try A early, at every hold after. The
  * smaller part never holds the larger off (it is not larger than what it left out), so when the
  * link is repaired and the larger part's hold ends, the merge succeeds. An exclusion made by a
- * hold (ours, or one a ring-mate's join announced during the change) is no new evidence and is
+ * hold (ours, or one that a ring-mate's join, or a join of a member of the new ring, announced
+ * during the change) is no new evidence and is
  * not counted; nor is any in a change a restarted node took part in (a join with flag BOOT,
  * which also ends that node's hold).
  *
@@ -43,10 +44,19 @@ final class MergeHoldOff {
      * members, and frames with made-up sender ids (no key on the ring) must not grow it for ever.
      */
     static final int HEARD_MAX = 2 * Frames.MAX_PROCESSORS;
+    private static final int[] NONE = new int[0];
     private final int myId;
     private final long holdBaseNanos;
     private final long holdMaxNanos;
-    /** Nodes heard from (a join, or a frame of another ring) since the last ring was installed. */
+    /**
+     * Nodes whose joins were taken in since the last ring was installed. A frame of another ring
+     * alone does not count: a node that sent no join did not take part in the change (it does not
+     * hear us, which {@link MergeQuiet} answers, or it holds us off, or its ring ignores ours),
+     * so leaving it out says nothing of a link. Counting such frames, a ring of two that a larger
+     * ring still held off took the larger ring's representative, heard by its merge detects, for
+     * shut out, and held it off in turn for the longest hold after the repair (simulator, 8 nodes,
+     * {@code --faults partial}: merges up to 218 s after the repair, the longest hold being 132 s).
+     */
     private final Set<Integer> heard = new TreeSet<>();
     /**
      * Nodes that restarted (a join with flag BOOT) since the last ring was installed: no hold is
@@ -63,6 +73,15 @@ final class MergeHoldOff {
      * hold for a link that was repaired (jepsen seed 3505: 56 s, past the run's 90 s end wait).
      */
     private final Set<Integer> heldByMatesSinceRing = new TreeSet<>();
+    /**
+     * The nodes each sender's last join since the last ring was installed announced held. A node
+     * left out of the next ring because a member of that ring holds it was shut out by a hold, not
+     * by a link, whether or not that member was our ring-mate before: counting it turns one node's
+     * hold into holds at others. After a partial fault (two links down among five nodes) rings of
+     * two and three held one another's members and the holds renewed one another for 272 s after
+     * the repair, where the longest hold is 95 s (simulator, {@code --faults partial}, seed 10442).
+     */
+    private final Map<Integer, int[]> heldBySenderSinceRing = new TreeMap<>();
     private final Map<Integer, Long> holdUntilNanos = new TreeMap<>();
     /** Exclusions in a row of each node, and when the last was. */
     private final Map<Integer, Integer> exclusions = new TreeMap<>();
@@ -109,6 +128,9 @@ final class MergeHoldOff {
         } else {
             heard(j.sender());
         }
+        if (heldBySenderSinceRing.size() < HEARD_MAX || heldBySenderSinceRing.containsKey(j.sender())) {
+            heldBySenderSinceRing.put(j.sender(), j.heldList());
+        }
         if (ringMembers != null) {
             for (int i = 0; i < j.heldList().length && heldByMatesSinceRing.size() < HEARD_MAX; i++) {
                 heldByMatesSinceRing.add(j.heldList()[i]);
@@ -146,7 +168,7 @@ final class MergeHoldOff {
         return until != null && nowNanos < until;
     }
 
-    /** A frame from {@code node} arrived (it is alive), and was not held off. */
+    /** A join from {@code node} was taken in: it takes part in this membership change. */
     void heard(int node) {
         if (node != myId && heard.size() < HEARD_MAX) {
             heard.add(node);
@@ -225,7 +247,11 @@ final class MergeHoldOff {
         for (int m : members) {
             leftOut.remove(m);
             holdUntilNanos.remove(m);
+            for (int held : heldBySenderSinceRing.getOrDefault(m, NONE)) {
+                leftOut.remove(held);
+            }
         }
+        heldBySenderSinceRing.clear();
         heard.clear();
         holdUntilNanos.values().removeIf(until -> until <= nowNanos);
         // A count whose last exclusion is this old starts again anyway: forget it.

@@ -27,7 +27,7 @@ final class ShutOutNodes {
      * @param quiet false only for a planted bug: nobody is ever quieted
      */
     ShutOutNodes(int myId, TotemConfig config, MembershipStats stats, boolean holdOff, boolean quiet) {
-        long maxNanos = HOLD_MAX_CONSENSUS_TIMEOUTS * config.consensusNanos();
+        long maxNanos = holdMaxNanos(config);
         this.holdOff = new MergeHoldOff(myId, config.consensusNanos(), maxNanos);
         this.quiet = new MergeQuiet(maxNanos);
         this.stats = stats;
@@ -38,6 +38,11 @@ final class ShutOutNodes {
         if (!quiet) {
             this.quiet.disable();
         }
+    }
+
+    /** The longest hold, and the quiet, under {@code config}. */
+    static long holdMaxNanos(TotemConfig config) {
+        return HOLD_MAX_CONSENSUS_TIMEOUTS * config.consensusNanos();
     }
 
     /** Whether {@code node} is held off at {@code nowNanos}: gather fails it as soon as it is proposed. */
@@ -51,7 +56,6 @@ final class ShutOutNodes {
             stats.heldOffFramesIgnored++;
             return false;
         }
-        holdOff.heard(sender);
         if (quiet.quiet(sender, nowNanos)) {
             stats.quietFramesIgnored++;
             return false;

@@ -57,6 +57,14 @@ public final class TotemProcessor implements TotemEngine {
     /** The machine name of a quiet's {@link Effect.Transition} ({@link MergeQuiet}). */
     public static final String QUIET_MACHINE = "merge-quiet";
 
+    /**
+     * The longest a node holds another off merging ({@link MergeHoldOff}) under {@code config}: a
+     * merge after a link's repair may wait this long, unless the held node restarts.
+     */
+    public static long longestHoldNanos(TotemConfig config) {
+        return ShutOutNodes.holdMaxNanos(config);
+    }
+
     private final TotemConfig config;
     private final PlantedBug plantedBug;
     private final int myId;

@@ -188,6 +188,24 @@ class MergeHoldOffTest {
     }
 
     @Test
+    void anExclusionAHoldOfAMemberOfTheNewRingMadeIsNoNewEvidence() {
+        MergeHoldOff h = new MergeHoldOff(3, BASE, MAX);
+        h.heard(1);
+        h.installed(new int[] {2, 3}, 0); // node 1 shut out once
+        // Node 4 comes from a ring of its own (its join names no ring of ours) holding node 1 off.
+        JoinMessage fromOtherRing = new JoinMessage(4, false, false, new RingId(4, 44), new int[] {2, 3, 4}, new int[] {1},
+                new int[] {1}, new int[] {3_000}, new int[] {2});
+        assertThat(h.admit(fromOtherRing, null, 10)).isTrue();
+        h.heard(1);
+        assertThat(h.installed(new int[] {2, 3, 4}, 20)).as("node 4's hold shut node 1 out of the ring node 4 is in").isEmpty();
+        assertThat(h.exclusions(1)).isEqualTo(1);
+        assertThat(h.admit(fromOtherRing, null, 30)).isTrue();
+        h.heard(1);
+        assertThat(h.installed(new int[] {2, 3, 5}, 40)).as("node 4 is not in this ring: its hold did not make it")
+                .containsExactly(1);
+    }
+
+    @Test
     void aNodeLetInEndsItsHold() {
         MergeHoldOff h = shutOut(1, 0, 10);
         h.installed(new int[] {1, 2, 3, 4, 5}, 20);

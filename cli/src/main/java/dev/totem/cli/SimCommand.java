@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
             "With --networks 2..8 every node runs a redundant ring (--rrp passive or active) over",
             "that many simulated networks; --faults netfail fails one network at a time,",
             "netfail-oneway also leaves one node deaf on a network while it is still heard there.",
-            "--faults oneway cuts one link in one direction for a long phase (oneway-stability).",
+            "--faults oneway cuts one link in one direction for a long phase (oneway-stability,",
+            "repair-merge); --faults partial cuts two links, each one way or both ways, alike.",
             "--layer cpg runs processes in closed process groups over the CPG service of each node",
             "(always on --engine totem); --messages then counts their steps (joins, leaves, multicasts).",
             "--layer locks runs the replicated lock service of module locks on CPG; delivered= counts grants.",
@@ -71,7 +72,7 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--sizes", description = "Payload sizes A..B in bytes, drawn log-uniformly.")
     private String sizes;
 
-    @Option(names = "--faults", description = "none, loss, partition, crash, pause, chaos, netfail, netfail-all, netfail-oneway or oneway.")
+    @Option(names = "--faults", description = "none, loss, partition, crash, pause, chaos, netfail, netfail-all, netfail-oneway, oneway or partial.")
     private String faults;
 
     @Option(names = "--engine", description = "srp (fixed ring) or totem (with membership); default by --faults.")

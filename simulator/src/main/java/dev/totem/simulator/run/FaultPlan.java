@@ -56,6 +56,24 @@ final class FaultPlan {
                     sim.crash(startNanos + phaseNanos - 1_000_000, random.nextBoolean() ? from : to);
                 }
             }
+        } else if (profile == FaultProfile.PARTIAL) {
+            // Two links, each one way or both ways: no ring can then hold every node.
+            int[] first = null;
+            for (int link = 0; link < 2; link++) {
+                int from = pick();
+                int to = pick();
+                while (to == from || first != null && Math.min(from, to) == Math.min(first[0], first[1])
+                        && Math.max(from, to) == Math.max(first[0], first[1])) {
+                    from = pick();
+                    to = pick();
+                }
+                first = new int[] {from, to};
+                long at = startNanos + random.nextLong(tokenNanos);
+                sim.block(at, from, to);
+                if (random.nextBoolean()) {
+                    sim.block(at, to, from);
+                }
+            }
         } else {
             scheduleNodeFaults(sim, phaseNanos);
         }
@@ -94,7 +112,7 @@ final class FaultPlan {
                     sim.setLossProbability(at, 0, random.nextDouble() * 0.3);
                     sim.setLossProbability(end, 0, 0);
                 }
-                case NONE, CHAOS, NETFAIL, NETFAIL_ALL, NETFAIL_ONEWAY, ONEWAY -> { }
+                case NONE, CHAOS, NETFAIL, NETFAIL_ALL, NETFAIL_ONEWAY, ONEWAY, PARTIAL -> { }
             }
         }
     }

@@ -34,11 +34,16 @@ public enum FaultProfile {
      * {@code oneway-stability} ({@link OneWayWatch}): the nodes the fault does not touch re-form a
      * bounded number of times, as the merge hold-off allows, instead of without end.
      */
-    ONEWAY;
+    ONEWAY,
+    /**
+     * Partial connectivity: two links fail, each in one direction or in both, for the long phase
+     * of {@link #ONEWAY}, then heal; judged by {@code oneway-stability} as well.
+     */
+    PARTIAL;
 
     /**
      * Parses the CLI spelling (none, loss, partition, crash, pause, chaos, netfail, netfail-all,
-     * netfail-oneway, oneway).
+     * netfail-oneway, oneway, partial).
      */
     public static FaultProfile parse(String s) {
         for (FaultProfile p : values()) {
@@ -47,12 +52,20 @@ public enum FaultProfile {
             }
         }
         throw new IllegalArgumentException("unknown fault profile '" + s
-                + "'; expected none, loss, partition, crash, pause, chaos, netfail, netfail-all, netfail-oneway or oneway");
+                + "'; expected none, loss, partition, crash, pause, chaos, netfail, netfail-all, netfail-oneway, oneway or partial");
     }
 
     /** The CLI spelling: the name in lower case, with a dash for the underscore. */
     public String cliName() {
         return name().toLowerCase().replace('_', '-');
+    }
+
+    /**
+     * Whether it fails links between nodes for a long phase ({@link #ONEWAY}, {@link #PARTIAL}),
+     * judged by {@code oneway-stability} and {@code repair-merge} ({@link OneWayWatch}).
+     */
+    public boolean failsLinks() {
+        return this == ONEWAY || this == PARTIAL;
     }
 
     /** Whether it fails networks rather than nodes, and so starts once the first ring formed. */

@@ -85,6 +85,9 @@ public record Scenario(int nodes, int messages, double lossProbability, double s
             throw new IllegalArgumentException("the " + faults.cliName() + " profile fails one network at a time: it needs"
                     + " at least two");
         }
+        if (faults == FaultProfile.PARTIAL && nodes < 3) {
+            throw new IllegalArgumentException("the partial profile fails two links: it needs at least three nodes");
+        }
         if (layer == null) {
             throw new IllegalArgumentException("layer is required");
         }

@@ -116,7 +116,10 @@ public final class SeedRunner {
         if (stableRingWatch != null) {
             sim.addListener(stableRingWatch);
         }
-        this.oneWayWatch = scenario.faults() == FaultProfile.ONEWAY ? new OneWayWatch(ids, scenario.lossProbability() > 0) : null;
+        this.oneWayWatch = scenario.faults().failsLinks()
+                ? new OneWayWatch(ids, scenario.lossProbability() > 0, TotemProcessor.longestHoldNanos(totemConfig),
+                        totemConfig.consensusNanos())
+                : null;
         if (oneWayWatch != null) {
             sim.addListener(oneWayWatch);
         }
@@ -194,8 +197,8 @@ public final class SeedRunner {
     private Result run() {
         History history = recorder.history();
         sim.addNodes(ids);
-        // A one-way link fault lasts long enough for the merge hold-off to reach its longer holds.
-        long faultPhase = (scenario.faults() == FaultProfile.ONEWAY ? 60 : 20) * tokenNanos();
+        // A link fault lasts long enough for the merge hold-off to reach its longer holds.
+        long faultPhase = (scenario.faults().failsLinks() ? 60 : 20) * tokenNanos();
         long step = tokenNanos() / POLLS_PER_TOKEN;
         if (cpg != null) {
             cpg.scheduleWorkload(scenario.messages(), faultPhase, ids);
@@ -228,6 +231,9 @@ public final class SeedRunner {
         } else {
             while (sim.nowNanos() < bound && !converged()) {
                 sim.runUntil(sim.nowNanos() + step);
+            }
+            if (oneWayWatch != null && converged()) {
+                oneWayWatch.merged(sim.nowNanos());
             }
             history.quietFrom(sim.nowNanos() / 1_000);
             trace.quiet(sim.nowNanos()); // so a checker reading the trace back checks liveness too

@@ -44,7 +44,8 @@ public final class JepsenCommand implements Callable<Integer> {
     @Option(names = "--faults", defaultValue = "kill,pause,partition,loss",
             description = "Faults to draw from: kill, pause, partition, loss, netfail (one network fails; needs"
                     + " --networks 2), stall (a CPG client process stops reading; needs --layer cpg),"
-                    + " oneway (frames from one node to another blocked one way for 20 to 40 s)"
+                    + " oneway (frames from one node to another blocked one way for 20 to 40 s),"
+                    + " partial (two links blocked, each one way or both ways, for 20 to 40 s; 3 nodes or more)"
                     + " (default ${DEFAULT-VALUE}).")
     private String faults;
 

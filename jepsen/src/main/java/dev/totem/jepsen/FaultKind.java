@@ -29,9 +29,15 @@ public enum FaultKind {
      * hold-off's holds to grow, so the ring must stay put without the shut-out node and take it
      * back once the link heals.
      */
-    ONEWAY;
+    ONEWAY,
+    /**
+     * Partial connectivity: two links fail, each one way or both ways, for 20 to 40 s, then heal
+     * together. No ring can hold every node (some pair cannot hear each other); the ring must
+     * settle without end-to-end re-forming and take everyone back once the links heal.
+     */
+    PARTIAL;
 
-    private static final String KNOWN = "kill, pause, partition, loss, netfail, stall, oneway";
+    private static final String KNOWN = "kill, pause, partition, loss, netfail, stall, oneway, partial";
 
     /** The command-line name. */
     public String cliName() {
@@ -39,7 +45,7 @@ public enum FaultKind {
     }
 
     /**
-     * Parses {@code kill,pause,partition,loss,netfail,stall,oneway}.
+     * Parses {@code kill,pause,partition,loss,netfail,stall,oneway,partial}.
      *
      * @throws IllegalArgumentException naming the unknown fault and the known ones
      */

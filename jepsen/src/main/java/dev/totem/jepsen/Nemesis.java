@@ -80,7 +80,7 @@ final class Nemesis {
     private final SplittableRandom random;
     private final Cluster cluster;
     private final Consumer<String> say;
-    /** The shortest one-way block of {@link FaultKind#ONEWAY}; the longest is twice it. */
+    /** The shortest block of {@link FaultKind#ONEWAY} and {@link FaultKind#PARTIAL}; the longest is twice it. */
     static final long ONEWAY_MIN_MS = 20_000;
     private final long tokenTimeoutMs;
     /**
@@ -92,11 +92,14 @@ final class Nemesis {
     private final SplittableRandom pauseLength;
     private int injected;
 
-    /** @param networks networks per node; {@link FaultKind#NETFAIL} needs two or more */
+    /** @param networks networks per node; {@link FaultKind#NETFAIL} needs two or more ({@link FaultKind#PARTIAL}, three nodes) */
     Nemesis(List<FaultKind> kinds, int nodes, int networks, long seed, long tokenTimeoutMs, Cluster cluster,
             Consumer<String> say, Clock clock) {
         if (kinds.contains(FaultKind.NETFAIL) && networks < 2) {
             throw new IllegalArgumentException("fault netfail needs two networks or more (--networks 2)");
+        }
+        if (kinds.contains(FaultKind.PARTIAL) && nodes < 3) {
+            throw new IllegalArgumentException("fault partial fails two links: it needs three nodes or more (--nodes 3)");
         }
         this.kinds = List.copyOf(kinds);
         this.clock = clock;
@@ -171,6 +174,13 @@ final class Nemesis {
                         }
                     }
                 }
+                case PARTIAL -> {
+                    long ms = ONEWAY_MIN_MS + random.nextLong(ONEWAY_MIN_MS);
+                    blockTwoLinks(ms);
+                    sleep(ms);
+                    say.accept("heal");
+                    cluster.heal();
+                }
                 case STALL -> {
                     int n = 1 + random.nextInt(nodes);
                     if (cluster.stallClient(n)) {
@@ -210,6 +220,30 @@ final class Nemesis {
         say.accept("block frames from node " + from + " to node " + to + " (one way) for " + lastsMs + " ms");
         cluster.block(from, to);
         return new int[] {from, to};
+    }
+
+    /** Two distinct links (node pairs) fail, each one way or both ways. */
+    private void blockTwoLinks(long lastsMs) throws IOException {
+        int a = 1 + random.nextInt(nodes);
+        int b = 1 + (a + random.nextInt(nodes - 1)) % nodes;
+        int c;
+        int d;
+        do {
+            c = 1 + random.nextInt(nodes);
+            d = 1 + (c + random.nextInt(nodes - 1)) % nodes;
+        } while (Math.min(a, b) == Math.min(c, d) && Math.max(a, b) == Math.max(c, d));
+        boolean abBoth = random.nextBoolean();
+        boolean cdBoth = random.nextBoolean();
+        say.accept("block frames from node " + a + " to node " + b + (abBoth ? " (both ways)" : " (one way)") + " and from node "
+                + c + " to node " + d + (cdBoth ? " (both ways)" : " (one way)") + " for " + lastsMs + " ms");
+        cluster.block(a, b);
+        if (abBoth) {
+            cluster.block(b, a);
+        }
+        cluster.block(c, d);
+        if (cdBoth) {
+            cluster.block(d, c);
+        }
     }
 
     private void netfail(long lastsMs) throws IOException, InterruptedException {

@@ -63,7 +63,9 @@ class NemesisTest {
         @Override
         public void block(int from, int to) {
             actions.add("block " + from + "->" + to);
-            blockedAtMs = nowMs;
+            if (blockedAtMs < 0) {
+                blockedAtMs = nowMs;
+            }
         }
 
         @Override
@@ -127,6 +129,7 @@ class NemesisTest {
     void twoMinutesInjectAtLeastTwentyFaultsEachUndoneBeforeTheNext() throws Exception {
         List<FaultKind> shortOnes = new ArrayList<>(List.of(FaultKind.values()));
         shortOnes.remove(FaultKind.ONEWAY);
+        shortOnes.remove(FaultKind.PARTIAL);
         Recorder r = run(7, shortOnes, 120_000);
         String last = r.actions.get(r.actions.size() - 1);
         assertThat(Integer.parseInt(last.substring("injected ".length()))).isGreaterThanOrEqualTo(20);
@@ -193,5 +196,37 @@ class NemesisTest {
         assertThat(r.shortestBlockMs).isGreaterThanOrEqualTo(Nemesis.ONEWAY_MIN_MS);
         assertThat(r.longestBlockMs).isLessThan(2 * Nemesis.ONEWAY_MIN_MS).isGreaterThan(Nemesis.ONEWAY_MIN_MS);
         assertThat(r.actions.stream().filter(a -> a.startsWith("block")).count()).isGreaterThanOrEqualTo(6);
+    }
+
+    @Test
+    void aPartialFaultBlocksTwoDistinctLinksTwentyToFortySecondsThenHeals() throws Exception {
+        Recorder r = run(11, List.of(FaultKind.PARTIAL), 300_000);
+        assertThat(r.actions).allMatch(a -> a.matches("block [1-5]->[1-5]|heal|injected [0-9]+"))
+                .noneMatch(a -> a.matches("block ([1-5])->\\1"));
+        int faults = 0;
+        boolean bothWays = false;
+        boolean oneWay = false;
+        java.util.Map<String, Integer> directionsPerLink = new java.util.HashMap<>();
+        for (String a : r.actions) {
+            if (a.startsWith("block")) {
+                String[] ends = a.substring("block ".length()).split("->");
+                int x = Integer.parseInt(ends[0]);
+                int y = Integer.parseInt(ends[1]);
+                directionsPerLink.merge(Math.min(x, y) + "-" + Math.max(x, y), 1, Integer::sum);
+            } else if (a.equals("heal")) {
+                assertThat(directionsPerLink).as("two links fail together").hasSize(2);
+                bothWays |= directionsPerLink.containsValue(2);
+                oneWay |= directionsPerLink.containsValue(1);
+                directionsPerLink.clear();
+                faults++;
+            }
+        }
+        assertThat(faults).isGreaterThanOrEqualTo(6);
+        assertThat(bothWays).as("some links fail both ways").isTrue();
+        assertThat(oneWay).as("some one way").isTrue();
+        assertThat(r.shortestBlockMs).isGreaterThanOrEqualTo(Nemesis.ONEWAY_MIN_MS);
+        assertThat(r.longestBlockMs).isLessThan(2 * Nemesis.ONEWAY_MIN_MS).isGreaterThan(Nemesis.ONEWAY_MIN_MS);
+        assertThatThrownBy(() -> new Nemesis(List.of(FaultKind.PARTIAL), 2, 1, 1, TOKEN_MS, r, line -> { }, r))
+                .hasMessageContaining("three nodes");
     }
 }

@@ -1,7 +1,9 @@
 package dev.totem.jepsen;
 
+import dev.totem.membership.TotemProcessor;
 import dev.totem.node.config.ClusterFile;
 import dev.totem.node.config.NodeConfig;
+import dev.totem.protocol.api.TotemConfig;
 import dev.totem.simulator.check.CpgChecker;
 import dev.totem.simulator.check.EvsChecker;
 import dev.totem.simulator.check.Violation;
@@ -36,6 +38,19 @@ import java.util.stream.IntStream;
 public final class JepsenRun {
     /** How long the ring may take to form at the start, and to converge after the faults. */
     static final long CONVERGE_TIMEOUT_MS = 90_000;
+    /**
+     * How long the nodes may take to be in one ring after the faults: {@link #CONVERGE_TIMEOUT_MS},
+     * or the longest merge hold-off and two consensus timeouts when longer (the simulator's
+     * repair-merge bound): a hold begun just before the heal runs its course. At 8 nodes and more
+     * the longest hold alone is over 90 s (94 s at 8), so a run with link faults could otherwise
+     * end before a merge the protocol is entitled to delay.
+     */
+    static long mergeWaitMs(TotemConfig totem) {
+        long boundMs = (TotemProcessor.longestHoldNanos(totem) + 2 * totem.consensusNanos()) / 1_000_000;
+        return Math.max(CONVERGE_TIMEOUT_MS, boundMs + 10_000);
+    }
+
+    private long mergeWaitMs = CONVERGE_TIMEOUT_MS;
     /** Workload kept running once the cluster converged, so liveness has messages to judge. */
     static final long QUIET_WORKLOAD_MS = 2_000;
     /** The token the cluster file gives; the nodes scale it by their count (read back from the file). */
@@ -175,7 +190,9 @@ public final class JepsenRun {
                 Optional.of(options.keyFile()), totemOptions).withMoreRings(rings.subList(1, rings.size()))
                 .write(options.dir().resolve("totem.conf"));
         // The nodes scale the file's token by their count (corosync's token_coefficient): 2950 ms at 5.
-        long tokenTimeoutMs = NodeConfig.load(config).orElseThrow().totem().tokenTimeoutMs();
+        TotemConfig totem = NodeConfig.load(config).orElseThrow().totem();
+        long tokenTimeoutMs = totem.tokenTimeoutMs();
+        mergeWaitMs = mergeWaitMs(totem);
         say.accept("building " + n + " network namespaces (" + Lab.PREFIX + "1.." + n + ", " + options.networks()
                 + (options.networks() > 1 ? " networks, rrp " + options.rrpMode() : " network") + ", bridges in " + Lab.HUB + ")");
         Lab.create(n, options.networks());
@@ -219,10 +236,10 @@ public final class JepsenRun {
         }
         say.accept("faults over (" + nemesis.injected() + " injected); waiting for one ring of all " + n + " nodes");
         long healStart = System.nanoTime();
-        boolean converged = await(this::converged, CONVERGE_TIMEOUT_MS);
+        boolean converged = await(this::converged, mergeWaitMs);
         say.accept(converged
                 ? String.format(Locale.ROOT, "converged in %.1f s: %s", (System.nanoTime() - healStart) / 1e9, processes[1].lastRegular())
-                : "no single ring after " + CONVERGE_TIMEOUT_MS / 1000 + " s; the checker will say why");
+                : "no single ring after " + mergeWaitMs / 1000 + " s; the checker will say why");
         if (options.layer() == Layer.CPG) {
             endCpg();
         } else {

@@ -3,6 +3,7 @@ package dev.totem.simulator.run;
 import dev.totem.protocol.api.Effect;
 import dev.totem.simulator.SimulationListener;
 import dev.totem.simulator.check.Violation;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,9 +65,8 @@ final class OneWayWatch implements SimulationListener {
     private final boolean lossy;
     private final long repairBoundNanos;
     private final long consensusNanos;
-    private final TreeSet<Integer> untouched = new TreeSet<>();
     private final TreeSet<Integer> atTheLink = new TreeSet<>();
-    /** Each failed link, "a -> b" with a < b, and the directions failed. */
+    /** Each failed link by its ends ("a - b", a < b): "from -> to" when one way, else "both ways". */
     private final Map<String, String> links = new TreeMap<>();
     private boolean faulty;
     private long healedAtNanos = -1;
@@ -77,20 +77,15 @@ final class OneWayWatch implements SimulationListener {
      * @param lossy whether the network loses frames besides the fault
      * @param longestHoldNanos the longest hold of the processors ({@code TotemProcessor.longestHoldNanos})
      */
-    OneWayWatch(int[] ids, boolean lossy, long longestHoldNanos, long consensusNanos) {
+    OneWayWatch(boolean lossy, long longestHoldNanos, long consensusNanos) {
         this.lossy = lossy;
         this.consensusNanos = consensusNanos;
         this.repairBoundNanos = longestHoldNanos + REPAIR_SLACK_CONSENSUS_TIMEOUTS * consensusNanos;
-        for (int id : ids) {
-            untouched.add(id);
-        }
     }
 
     @Override
     public void onBlock(long timeNanos, int fromNodeId, int toNodeId) {
         faulty = true;
-        untouched.remove(fromNodeId);
-        untouched.remove(toNodeId);
         atTheLink.add(fromNodeId);
         atTheLink.add(toNodeId);
         String pair = Math.min(fromNodeId, toNodeId) + " - " + Math.max(fromNodeId, toNodeId);
@@ -119,7 +114,7 @@ final class OneWayWatch implements SimulationListener {
 
     /** @return the violations: an untouched node or an end of a link that re-formed too often, a merge too late */
     List<Violation> check() {
-        List<Violation> violations = new java.util.ArrayList<>();
+        List<Violation> violations = new ArrayList<>();
         int more = Math.max(0, links.size() - 1) * MORE_RINGS_PER_LINK + (lossy ? LOSS_ALLOWANCE : 0);
         int maxRings = MAX_RINGS + more;
         int maxRingsAtTheLink = MAX_RINGS_AT_THE_LINK + more;
@@ -143,7 +138,7 @@ final class OneWayWatch implements SimulationListener {
     }
 
     private String describeLinks() {
-        List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         for (Map.Entry<String, String> l : links.entrySet()) {
             parts.add(l.getValue().equals("both ways") ? "link " + l.getKey() + " (both ways)" : "link " + l.getValue() + " (one way)");
         }

@@ -117,7 +117,7 @@ public final class SeedRunner {
             sim.addListener(stableRingWatch);
         }
         this.oneWayWatch = scenario.faults().failsLinks()
-                ? new OneWayWatch(ids, scenario.lossProbability() > 0, TotemProcessor.longestHoldNanos(totemConfig),
+                ? new OneWayWatch(scenario.lossProbability() > 0, TotemProcessor.longestHoldNanos(totemConfig),
                         totemConfig.consensusNanos())
                 : null;
         if (oneWayWatch != null) {

@@ -46,8 +46,7 @@ public final class JepsenRun {
      * end before a merge the protocol is entitled to delay.
      */
     static long mergeWaitMs(TotemConfig totem) {
-        long boundMs = (TotemProcessor.longestHoldNanos(totem) + 2 * totem.consensusNanos()) / 1_000_000;
-        return Math.max(CONVERGE_TIMEOUT_MS, boundMs + 10_000);
+        return Math.max(CONVERGE_TIMEOUT_MS, TotemProcessor.repairMergeBoundNanos(totem) / 1_000_000 + 10_000);
     }
 
     private long mergeWaitMs = CONVERGE_TIMEOUT_MS;

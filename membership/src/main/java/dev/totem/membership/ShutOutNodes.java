@@ -40,9 +40,20 @@ final class ShutOutNodes {
         }
     }
 
+    /**
+     * Consensus timeouts past the longest hold that a merge after a repair may take: its own join
+     * round and commit, and a hold begun in the change the repair cut short.
+     */
+    static final int REPAIR_SLACK_CONSENSUS_TIMEOUTS = 2;
+
     /** The longest hold, and the quiet, under {@code config}. */
     static long holdMaxNanos(TotemConfig config) {
         return HOLD_MAX_CONSENSUS_TIMEOUTS * config.consensusNanos();
+    }
+
+    /** The longest a merge after a repair may take under {@code config}: the longest hold and the slack. */
+    static long repairMergeBoundNanos(TotemConfig config) {
+        return holdMaxNanos(config) + REPAIR_SLACK_CONSENSUS_TIMEOUTS * config.consensusNanos();
     }
 
     /** Whether {@code node} is held off at {@code nowNanos}: gather fails it as soon as it is proposed. */

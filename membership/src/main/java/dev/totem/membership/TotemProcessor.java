@@ -58,11 +58,12 @@ public final class TotemProcessor implements TotemEngine {
     public static final String QUIET_MACHINE = "merge-quiet";
 
     /**
-     * The longest a node holds another off merging ({@link MergeHoldOff}) under {@code config}: a
-     * merge after a link's repair may wait this long, unless the held node restarts.
+     * The longest a merge after a link's repair may take under {@code config}, unless a held node
+     * restarts: the longest hold ({@link MergeHoldOff}) and two consensus timeouts. The simulator's
+     * repair-merge property and jepsen's end wait read it.
      */
-    public static long longestHoldNanos(TotemConfig config) {
-        return ShutOutNodes.holdMaxNanos(config);
+    public static long repairMergeBoundNanos(TotemConfig config) {
+        return ShutOutNodes.repairMergeBoundNanos(config);
     }
 
     private final TotemConfig config;

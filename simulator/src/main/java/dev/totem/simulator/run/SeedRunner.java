@@ -117,8 +117,7 @@ public final class SeedRunner {
             sim.addListener(stableRingWatch);
         }
         this.oneWayWatch = scenario.faults().failsLinks()
-                ? new OneWayWatch(scenario.lossProbability() > 0, TotemProcessor.longestHoldNanos(totemConfig),
-                        totemConfig.consensusNanos())
+                ? new OneWayWatch(scenario.lossProbability() > 0, TotemProcessor.repairMergeBoundNanos(totemConfig))
                 : null;
         if (oneWayWatch != null) {
             sim.addListener(oneWayWatch);

@@ -50,7 +50,17 @@ class RegressionSeedsTest {
                 Arguments.of(10442L, new Scenario(5, 2000, 0, 0, 64, 64, FaultProfile.PARTIAL, EngineKind.TOTEM, 0)),
                 Arguments.of(20157L, new Scenario(5, 2000, 0, 0, 64, 64, FaultProfile.PARTIAL, EngineKind.TOTEM, 0)),
                 // The same on one link with 3 nodes: one ring 79.6 s after the repair (the longest hold is 70 s).
-                Arguments.of(278L, new Scenario(3, 2000, 0, 0, 64, 64, FaultProfile.ONEWAY, EngineKind.TOTEM, 0)));
+                Arguments.of(278L, new Scenario(3, 2000, 0, 0, 64, 64, FaultProfile.ONEWAY, EngineKind.TOTEM, 0)),
+                // Two one-way links into one of four nodes: it hears one other, those two form a
+                // ring and the other two theirs, and equal parts held neither off: the ring
+                // re-formed at every consensus timeout (47 rings at node 2 while the links were
+                // down, 40 allowed).
+                Arguments.of(1377125L, new Scenario(4, 2000, 0, 0, 64, 64, FaultProfile.PARTIAL, EngineKind.TOTEM, 0)),
+                // The tie-break's first cuts: a node alone that had heard one node of a larger ring
+                // held it off (one ring 129.9 s after the repair, 92.9 allowed), and a ring split
+                // in two by the other half's hold on a fifth node held that half off (149.0 s, 106.9).
+                Arguments.of(1377056L, new Scenario(4, 2000, 0, 0, 64, 64, FaultProfile.PARTIAL, EngineKind.TOTEM, 0)),
+                Arguments.of(10541L, new Scenario(5, 2000, 0, 0, 64, 64, FaultProfile.PARTIAL, EngineKind.TOTEM, 0)));
     }
 
     @ParameterizedTest(name = "seed {0}")

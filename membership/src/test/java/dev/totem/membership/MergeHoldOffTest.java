@@ -120,10 +120,36 @@ class MergeHoldOffTest {
 
     @Test
     void exclusionsFarApartStartTheCountAgain() {
+        long gap = MergeHoldOff.ROW_GAP_HOLD_BASES * BASE;
         MergeHoldOff h = shutOut(1, 0);
         h.heard(1);
-        assertThat(h.installed(RING, 2 * MAX + 1)).as("the last was longer ago than twice the longest hold").isEmpty();
+        assertThat(h.installed(RING, gap + 1)).as("the last was longer ago than the row's gap").isEmpty();
         assertThat(h.exclusions(1)).isEqualTo(1);
+        h.heard(1);
+        assertThat(h.installed(RING, 2 * gap + 1)).as("just within the gap").containsExactly(1);
+    }
+
+    @Test
+    void theRowRunsOnFromTheEndOfTheHoldNotFromTheExclusion() {
+        // After the repair of a link, churn the fault left behind shuts a node out once more:
+        // with the count of the fault carried over it got the longest hold at once.
+        long gap = MergeHoldOff.ROW_GAP_HOLD_BASES * BASE;
+        MergeHoldOff h = shutOut(1, 0, 10, 20 + BASE); // holds of BASE, then 2 BASE from 20 + BASE
+        long end = 20 + 3 * BASE;
+        assertThat(h.exclusions(1)).isEqualTo(3);
+        h.heard(1);
+        assertThat(h.installed(RING, end + gap)).as("retried when the hold ended, shut out again").containsExactly(1);
+        assertThat(h.exclusions(1)).isEqualTo(4);
+        long longer = end + gap + 4 * BASE;
+        h.heard(1);
+        assertThat(h.installed(RING, longer + gap + 1)).as("long after the hold ended: a new row").isEmpty();
+        assertThat(h.exclusions(1)).isEqualTo(1);
+        MergeHoldOff mate = new MergeHoldOff(3, BASE, MAX);
+        mate.adopt(1, 1_000 + 8 * BASE, 5, RING, 1_000);
+        mate.heard(1);
+        assertThat(mate.installed(RING, 1_000 + 8 * BASE + gap)).as("an adopted hold feeds the row as ours")
+                .containsExactly(1);
+        assertThat(mate.exclusions(1)).isEqualTo(6);
     }
 
     @Test

@@ -296,12 +296,13 @@ final class MergeHoldOff {
             }
             int count = rowFedNanos.containsKey(node) ? exclusions.getOrDefault(node, 0) + 1 : 1;
             exclusions.put(node, count);
-            rowFedNanos.put(node, nowNanos);
+            long fedNanos = nowNanos;
             if (count >= 2) {
-                holdUntilNanos.put(node, nowNanos + holdNanos(count));
-                rowFedNanos.put(node, nowNanos + holdNanos(count));
+                fedNanos = nowNanos + holdNanos(count);
+                holdUntilNanos.put(node, fedNanos);
                 started.add(node);
             }
+            rowFedNanos.put(node, fedNanos);
         }
         return NodeSet.toArray(started);
     }

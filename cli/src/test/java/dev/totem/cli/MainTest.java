@@ -50,6 +50,21 @@ class MainTest {
     }
 
     @Test
+    void everyFooterLineFitsTheHelpWidthSoNoneIsRewrapped() {
+        CommandLine cmd = Main.commandLine();
+        int width = cmd.getUsageHelpWidth();
+        for (var e : cmd.getSubcommands().entrySet()) {
+            for (String line : e.getValue().getCommandSpec().usageMessage().footer()) {
+                // picocli breaks a longer line at the width and leaves a stub on its own line.
+                for (String printed : String.format(line).split("\n")) {
+                    assertThat(printed.stripTrailing().length())
+                            .as("%s footer line: %s", e.getKey(), printed).isLessThanOrEqualTo(width);
+                }
+            }
+        }
+    }
+
+    @Test
     void noCommandShowsHelpAndFailsAsUsageError() {
         assertThat(run()).isEqualTo(2);
         assertThat(err.toString()).contains("Commands:", "demo", "version");

@@ -21,10 +21,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code ./totem config}: tools for the node configuration file (corosync.conf syntax). */
 @Command(name = "config", mixinStandardHelpOptions = true,
-        description = "Check a node configuration file (corosync.conf syntax).",
+        description = "Check a configuration file (corosync.conf syntax); reload a node's.",
         synopsisSubcommandLabel = "COMMAND",
         commandListHeading = "%nCommands:%n",
-        subcommands = {ConfigCommand.Check.class})
+        subcommands = {ConfigCommand.Check.class, ConfigCommand.Reload.class})
 public final class ConfigCommand implements Callable<Integer> {
 
     @Spec
@@ -35,6 +35,31 @@ public final class ConfigCommand implements Callable<Integer> {
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
         return ExitCode.USAGE;
+    }
+
+    /** {@code ./totem config reload}: a running node reads its configuration file again (corosync-cfgtool -R). */
+    @Command(name = "reload", mixinStandardHelpOptions = true,
+            description = "Have a running node reload its configuration file (its nodelist).",
+            footer = {"%nThe node takes the new nodelist at once: it sends to the nodes listed and takes",
+                "frames only from them, so a node can join a running cluster or be taken out of",
+                "it. Any other change is named in the answer and waits for a restart; a file",
+                "with an error changes nothing. Each node reads its own file: edit it and reload",
+                "on every node. SIGHUP (systemctl reload) reloads the file too, then the key.",
+                "Prints  ok nodelist: added 4[; waiting for a restart: NAME OLD -> NEW, ...]"})
+    static final class Reload implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        private AdminSocketOption socket;
+
+        @Override
+        public Integer call() {
+            String answer = AdminCall.ask(socket.path(), dev.totem.node.admin.AdminServer.CONFIG_RELOAD,
+                    java.time.Duration.ofSeconds(10));
+            spec.commandLine().getOut().println(answer);
+            return ExitCode.OK;
+        }
     }
 
     /** {@code ./totem config check FILE}: validates without starting a node. */

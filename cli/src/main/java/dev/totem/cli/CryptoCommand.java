@@ -25,7 +25,7 @@ public final class CryptoCommand {
 
         @Override
         public Integer call() {
-            String answer = AdminCall.ask(socket.path(), "crypto-reload", Duration.ofSeconds(10));
+            String answer = AdminCall.ask(socket.path(), dev.totem.node.admin.AdminServer.CRYPTO_RELOAD, Duration.ofSeconds(10));
             spec.commandLine().getOut().println(answer);
             return 0;
         }

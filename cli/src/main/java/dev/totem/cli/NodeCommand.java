@@ -70,12 +70,13 @@ public final class NodeCommand implements Callable<Integer> {
             err.flush();
             throw new UserError(config + ": " + result.errors().size() + " error(s); the node was not started");
         }
+        SettingsFromConfig.Overrides overrides = new SettingsFromConfig.Overrides(
+                nodeId == null ? OptionalInt.empty() : OptionalInt.of(nodeId), stateDir,
+                metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort), Optional.of(adminSocket),
+                true, Optional.of(cpgSocket));
         SettingsFromConfig.Result settings;
         try {
-            settings = SettingsFromConfig.settings(result.config(), new SettingsFromConfig.Overrides(
-                    nodeId == null ? OptionalInt.empty() : OptionalInt.of(nodeId), stateDir,
-                    metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort), Optional.of(adminSocket),
-                    true, Optional.of(cpgSocket)));
+            settings = SettingsFromConfig.settings(result.config(), overrides);
         } catch (ConfigException | IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
@@ -85,6 +86,7 @@ public final class NodeCommand implements Callable<Integer> {
         err.flush();
         NodeLog.installOneLineConsoleFormat();
         TotemNode node = new TotemNode(settings.settings());
+        node.reloadConfigFrom(() -> reread(config, overrides));
         Optional<SystemdNotifier> systemd = systemdNotifier(err);
         systemd.ifPresent(n -> Runtime.getRuntime().addShutdownHook(new Thread(() -> n.stopping().ifPresent(
                 reason -> warn(err, reason)), "totem-systemd-stopping")));
@@ -118,15 +120,48 @@ public final class NodeCommand implements Callable<Integer> {
         err.flush();
     }
 
-    /** SIGHUP reloads the key file, as {@code ./totem crypto reload} does. */
+    /**
+     * The settings from the file again, with the same command line, for a reload.
+     *
+     * @throws ConfigException naming the file's first error, or why it cannot be read
+     */
+    static dev.totem.node.runtime.RuntimeSettings reread(Path config, SettingsFromConfig.Overrides overrides) {
+        ConfigResult result;
+        try {
+            result = ConfigCommand.Check.load(config);
+        } catch (UserError e) {
+            throw new ConfigException(e.getMessage());
+        }
+        if (!result.ok()) {
+            throw new ConfigException(result.errors().size() + " error(s) (./totem config check " + config + "), the first: "
+                    + result.errors().get(0).describe("error"));
+        }
+        return SettingsFromConfig.settings(result.config(), overrides).settings();
+    }
+
+    /**
+     * SIGHUP (systemctl reload) reloads the configuration file, as {@code ./totem config reload}
+     * does, then the key file, as {@code ./totem crypto reload} does.
+     */
     private static void installReloadOnSighup(TotemNode node, PrintWriter err) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> node.reloadKey().thenAccept(line -> {
-                err.println("SIGHUP: " + line);
-                err.flush();
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> node.reloadConfig().thenCompose(line -> {
+                report(err, "SIGHUP: config: " + line);
+                return node.settings().crypto().isPresent() ? node.reloadKey().thenApply(key -> "key: " + key)
+                        : java.util.concurrent.CompletableFuture.completedFuture("");
+            }).thenAccept(line -> {
+                if (!line.isEmpty()) {
+                    report(err, "SIGHUP: " + line);
+                }
             }));
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            err.println("note: SIGHUP cannot be caught here (" + e.getMessage() + "); use ./totem crypto reload");
+            err.println("note: SIGHUP cannot be caught here (" + e.getMessage()
+                    + "); use ./totem config reload and ./totem crypto reload");
         }
+    }
+
+    private static void report(PrintWriter err, String line) {
+        err.println(line);
+        err.flush();
     }
 }

@@ -30,7 +30,7 @@ import java.util.function.Supplier;
 /**
  * The node's admin socket: a Unix domain stream socket, mode 0600 (only the node's user may
  * ask), answering one request line per connection. Requests: {@code status}, answered in
- * {@link StatusFormat}; {@code crypto-reload}; {@code rrp-reenable} and {@code rrp-reenable N}
+ * {@link StatusFormat}; {@code crypto-reload}; {@code config-reload}; {@code rrp-reenable} and {@code rrp-reenable N}
  * (every faulty network, or network N), each answered in one line. Anything else is answered
  * {@code error ...}.
  *
@@ -42,6 +42,10 @@ import java.util.function.Supplier;
 public final class AdminServer implements AutoCloseable {
     /** Connections served at once; more are closed at once. */
     public static final int CONNECTIONS_MAX = 16;
+    /** The request that reloads the key file. */
+    public static final String CRYPTO_RELOAD = "crypto-reload";
+    /** The request that reloads the configuration file (its nodelist). */
+    public static final String CONFIG_RELOAD = "config-reload";
     /** The request that re-enables faulty networks: alone for all, or followed by a network number. */
     public static final String RRP_REENABLE = "rrp-reenable";
     /** The longest request line. */
@@ -58,35 +62,34 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
+     * What answers each request, called on the loop the server runs on.
+     *
+     * @param status each {@code status} request
+     * @param cryptoReload {@code crypto-reload}: one line
+     * @param rrpReenable {@code rrp-reenable [N]}: one line for N, or for -1 when no network is named
+     * @param configReload {@code config-reload}: one line
+     */
+    public record Handlers(Supplier<NodeStatus> status, Supplier<String> cryptoReload, IntFunction<String> rrpReenable,
+            Supplier<String> configReload) {
+
+        /** Only {@code status}; every other request is answered with an error line. */
+        public static Handlers statusOnly(Supplier<NodeStatus> status) {
+            return new Handlers(status, () -> "error this node cannot reload keys",
+                    network -> "error this node has no redundant ring",
+                    () -> "error this node was not started from a configuration file: there is nothing to reload");
+        }
+    }
+
+    /**
      * Binds the socket at {@code path}. A socket file left by a node that died is removed; a live
      * one (something answers on it) is an error.
      *
      * @param group the loop the server and its connections run on
      * @param epoll epoll channels (else NIO); must match {@code group}
-     * @param status called on that loop for each {@code status} request
+     * @param handlers what answers each request, called on that loop
      * @throws IOException when the path is taken or cannot be bound
      */
-    public static AdminServer open(EventLoopGroup group, boolean epoll, Path path, Supplier<NodeStatus> status)
-            throws IOException {
-        return open(group, epoll, path, status, () -> "error this node cannot reload keys");
-    }
-
-    /**
-     * As {@link #open(EventLoopGroup, boolean, Path, Supplier)}, also answering
-     * {@code crypto-reload} with the line {@code cryptoReload} returns (called on the loop).
-     */
-    public static AdminServer open(EventLoopGroup group, boolean epoll, Path path, Supplier<NodeStatus> status,
-            Supplier<String> cryptoReload) throws IOException {
-        return open(group, epoll, path, status, cryptoReload, network -> "error this node has no redundant ring");
-    }
-
-    /**
-     * As {@link #open(EventLoopGroup, boolean, Path, Supplier, Supplier)}, also answering
-     * {@code rrp-reenable [N]} with the line {@code rrpReenable} returns for N, or for -1 when no
-     * network is named (called on the loop).
-     */
-    public static AdminServer open(EventLoopGroup group, boolean epoll, Path path, Supplier<NodeStatus> status,
-            Supplier<String> cryptoReload, IntFunction<String> rrpReenable) throws IOException {
+    public static AdminServer open(EventLoopGroup group, boolean epoll, Path path, Handlers handlers) throws IOException {
         DomainSocketFiles.prepare(path, "admin socket");
         AtomicInteger open = new AtomicInteger();
         ServerBootstrap b = new ServerBootstrap().group(group)
@@ -101,7 +104,7 @@ public final class AdminServer implements AutoCloseable {
                         }
                         ch.closeFuture().addListener(f -> open.decrementAndGet());
                         ch.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS),
-                                new LineBasedFrameDecoder(REQUEST_BYTES_MAX), new Requests(status, cryptoReload, rrpReenable));
+                                new LineBasedFrameDecoder(REQUEST_BYTES_MAX), new Requests(handlers));
                     }
                 });
         SocketAddress address = epoll ? new DomainSocketAddress(path.toString()) : UnixDomainSocketAddress.of(path);
@@ -132,14 +135,10 @@ public final class AdminServer implements AutoCloseable {
 
     /** Answers one request line, then closes the connection. */
     private static final class Requests extends SimpleChannelInboundHandler<ByteBuf> {
-        private final Supplier<NodeStatus> status;
-        private final Supplier<String> cryptoReload;
-        private final IntFunction<String> rrpReenable;
+        private final Handlers handlers;
 
-        Requests(Supplier<NodeStatus> status, Supplier<String> cryptoReload, IntFunction<String> rrpReenable) {
-            this.status = status;
-            this.cryptoReload = cryptoReload;
-            this.rrpReenable = rrpReenable;
+        Requests(Handlers handlers) {
+            this.handlers = handlers;
         }
 
         @Override
@@ -148,19 +147,21 @@ public final class AdminServer implements AutoCloseable {
             String reply;
             if (request.equals("status")) {
                 try {
-                    reply = StatusFormat.format(status.get());
+                    reply = StatusFormat.format(handlers.status().get());
                 } catch (RuntimeException e) {
                     reply = "error status failed: " + e + "\n";
                 }
-            } else if (request.equals("crypto-reload")) {
-                reply = cryptoReload.get() + "\n";
+            } else if (request.equals(CRYPTO_RELOAD)) {
+                reply = handlers.cryptoReload().get() + "\n";
+            } else if (request.equals(CONFIG_RELOAD)) {
+                reply = handlers.configReload().get() + "\n";
             } else if (request.equals(RRP_REENABLE)) {
-                reply = rrpReenable.apply(-1) + "\n";
+                reply = handlers.rrpReenable().apply(-1) + "\n";
             } else if (request.matches(RRP_REENABLE + " [0-9]{1,3}")) {
-                reply = rrpReenable.apply(Integer.parseInt(request.substring(RRP_REENABLE.length() + 1))) + "\n";
+                reply = handlers.rrpReenable().apply(Integer.parseInt(request.substring(RRP_REENABLE.length() + 1))) + "\n";
             } else {
                 reply = "error unknown request '" + request.replaceAll("[^\\x20-\\x7e]", "?")
-                        + "'; requests: status, crypto-reload, rrp-reenable [N]\n";
+                        + "'; requests: status, crypto-reload, config-reload, rrp-reenable [N]\n";
             }
             ctx.writeAndFlush(Unpooled.copiedBuffer(reply, StandardCharsets.UTF_8))
                     .addListener(ChannelFutureListener.CLOSE);

@@ -44,6 +44,17 @@ final class Networks {
         return any;
     }
 
+    /** Takes every network's peers from {@code settings} (a reloaded nodelist); see {@link UdpNetwork#replacePeers}. */
+    void replacePeers(RuntimeSettings settings) {
+        List<NetworkSettings> all = settings.networks();
+        if (all.size() != networks.length) {
+            throw new IllegalArgumentException(all.size() + " networks of peers for " + networks.length + " networks");
+        }
+        for (int i = 0; i < networks.length; i++) {
+            networks[i].replacePeers(all.get(i));
+        }
+    }
+
     /** How many networks. */
     int count() {
         return networks.length;

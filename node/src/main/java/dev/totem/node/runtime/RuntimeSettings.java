@@ -169,6 +169,36 @@ public record RuntimeSettings(
                 redundantNetworks, bug, realTimeScheduling, nice);
     }
 
+    /**
+     * These settings with every network's peers taken from {@code other} (a reloaded nodelist);
+     * everything else, this node's own addresses included, stays as it is (where {@code other}
+     * lists this node elsewhere, it stays listed where it binds).
+     *
+     * @throws IllegalArgumentException when {@code other} has another number of networks
+     */
+    public RuntimeSettings withPeersOf(RuntimeSettings other) {
+        if (other.redundantNetworks.size() != redundantNetworks.size()) {
+            throw new IllegalArgumentException("the peers of " + (1 + other.redundantNetworks.size())
+                    + " networks cannot replace those of " + (1 + redundantNetworks.size()));
+        }
+        List<NetworkSettings> networks = new ArrayList<>();
+        for (int i = 0; i < redundantNetworks.size(); i++) {
+            NetworkSettings n = redundantNetworks.get(i);
+            networks.add(new NetworkSettings(n.index(), n.bindAddress(), n.port(), n.mcastGroup(), n.mcastPort(), n.ttl(),
+                    ownEntryKept(other.redundantNetworks.get(i).peers(), n.unicastAddress())));
+        }
+        return new RuntimeSettings(nodeId, transport, bindAddress, port, mcastGroup, mcastPort, ttl,
+                ownEntryKept(other.peers, unicastAddress()), totemConfig,
+                stateDirectory, socketBufferBytes, metricsPort, adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto, cpg, rrpMode,
+                networks, plantedBug, realTimeScheduling, nice);
+    }
+
+    private Map<Integer, InetSocketAddress> ownEntryKept(Map<Integer, InetSocketAddress> peers, InetSocketAddress own) {
+        Map<Integer, InetSocketAddress> kept = new TreeMap<>(peers);
+        kept.computeIfPresent(nodeId, (id, listed) -> own);
+        return kept;
+    }
+
     /** This node's unicast address on network 0. */
     public InetSocketAddress unicastAddress() {
         return new InetSocketAddress(bindAddress, port);

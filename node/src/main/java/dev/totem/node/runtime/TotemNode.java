@@ -80,7 +80,10 @@ public final class TotemNode implements AutoCloseable {
         CLOSED
     }
 
-    private final RuntimeSettings settings;
+    /** Replaced by a reload of the nodelist ({@link #reloadConfig}); written on the loop only. */
+    private volatile RuntimeSettings settings;
+    /** Where {@link #reloadConfig} reads the settings again; null: the node has no file to reload. */
+    private volatile SettingsSource settingsSource;
     private final int nodeId;
     /** The processor, for its state and counters. */
     private final TotemProcessor engine;
@@ -180,7 +183,25 @@ public final class TotemNode implements AutoCloseable {
         return nodeId;
     }
 
-    /** The settings this node runs with. */
+    /**
+     * Reads a node's settings again, as they were made at start (the same file, the same
+     * command line), for {@link #reloadConfig}. Called on the node's loop.
+     */
+    @FunctionalInterface
+    public interface SettingsSource {
+        /**
+         * @throws dev.totem.node.config.ConfigException when the file cannot be read, is invalid,
+         *     or no longer fits this host
+         */
+        RuntimeSettings read() throws dev.totem.node.config.ConfigException;
+    }
+
+    /** Where {@link #reloadConfig} reads the settings again (the node command: its configuration file). */
+    public void reloadConfigFrom(SettingsSource source) {
+        this.settingsSource = Objects.requireNonNull(source, "source");
+    }
+
+    /** The settings this node runs with (the nodelist as last reloaded). */
     public RuntimeSettings settings() {
         return settings;
     }
@@ -229,8 +250,8 @@ public final class TotemNode implements AutoCloseable {
         try {
             networks.open(group, epoll);
             if (settings.adminSocket().isPresent()) {
-                admin = AdminServer.open(group, epoll, settings.adminSocket().get(), this::statusNow, this::reloadKeyNow,
-                        this::reenableNow);
+                admin = AdminServer.open(group, epoll, settings.adminSocket().get(), new AdminServer.Handlers(this::statusNow,
+                        this::reloadKeyNow, this::reenableNow, this::reloadConfigNow));
             }
             if (cpg != null) {
                 cpg.openSocket(group, epoll);
@@ -303,6 +324,56 @@ public final class TotemNode implements AutoCloseable {
     /** On the loop: the reload itself; never throws. */
     private String reloadKeyNow() {
         return crypto == null ? "error crypto is off (crypto_cipher none): there is no key to reload" : crypto.reload(loop);
+    }
+
+    /**
+     * Reloads the configuration file (SIGHUP, {@code ./totem config reload}, corosync-cfgtool -R):
+     * the nodelist is taken at once on every network, so that a node can be added to a running
+     * cluster or removed from it (frames go to the listed nodes and are taken only from them);
+     * any other change is named in the answer and the log and waits for a restart. An invalid
+     * file changes nothing. Run it on every node: each reads its own file.
+     *
+     * @return one line saying what happened, starting with "error" when nothing could be applied
+     */
+    public CompletableFuture<String> reloadConfig() {
+        return command(this::reloadConfigNow);
+    }
+
+    /**
+     * On the loop: the reload itself; never throws. The file is read here, a few milliseconds
+     * between two inputs, as corosync reads its file on its main loop.
+     */
+    private String reloadConfigNow() {
+        SettingsSource source = settingsSource;
+        if (source == null) {
+            return "error node " + nodeId + " was not started from a configuration file: there is nothing to reload";
+        }
+        SettingsReload reload;
+        try {
+            RuntimeSettings read = source.read();
+            if (read.nodeId() != nodeId) {
+                return "error the file now makes this node " + read.nodeId() + ", it runs as " + nodeId + "; nothing changed";
+            }
+            reload = SettingsReload.between(settings, read);
+        } catch (RuntimeException e) { // ConfigException, or settings that do not fit (IllegalArgumentException)
+            log.warning("configuration reload failed, nothing changed: " + e.getMessage());
+            return "error " + e.getMessage() + "; nothing changed";
+        }
+        if (reload.changesPeers()) {
+            networks.replacePeers(reload.applied());
+            settings = reload.applied();
+        }
+        String answer = reload.describe();
+        int[] members = events.members();
+        String leaving = reload.removed().stream().filter(id -> java.util.Arrays.stream(members).anyMatch(m -> m == id))
+                .sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(" "));
+        if (!leaving.isEmpty()) {
+            // Their frames are dropped from now on: the ring loses its token there and re-forms without them.
+            answer += "; the ring re-forms without " + leaving + " (members until now)";
+        }
+        log.info("configuration reloaded: " + answer.substring("ok ".length())
+                + (reload.waiting().size() > SettingsReload.WAITING_SHOWN_MAX ? "; all waiting: " + reload.waiting() : ""));
+        return answer;
     }
 
     /**

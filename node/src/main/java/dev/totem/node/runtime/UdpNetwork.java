@@ -78,13 +78,15 @@ final class UdpNetwork {
     }
 
     private final RuntimeSettings settings;
-    private final NetworkSettings net;
+    /** This network; its peers replaced by {@link #replacePeers}. */
+    private NetworkSettings net;
     private final NodeCounters counters;
     private final NodeLog log;
     private final Receiver receiver;
-    private final Map<Integer, InetSocketAddress> others;
-    private final List<InetSocketAddress> otherAddresses;
-    private final Set<InetAddress> listedAddresses = new HashSet<>();
+    /** The peers but this node; replaced by {@link #replacePeers}, as are the two below. */
+    private Map<Integer, InetSocketAddress> others;
+    private List<InetSocketAddress> otherAddresses;
+    private Set<InetAddress> listedAddresses;
     private final InetSocketAddress self;
     private final InetSocketAddress group;
     private final NodeLog.Limiter sendErrorLimiter = new NodeLog.Limiter();
@@ -120,14 +122,36 @@ final class UdpNetwork {
         this.counters = counters;
         this.log = log;
         this.receiver = receiver;
-        this.others = net.otherPeers(settings.nodeId());
-        this.otherAddresses = Collections.unmodifiableList(new ArrayList<>(others.values()));
-        for (InetSocketAddress a : net.peers().values()) {
-            listedAddresses.add(a.getAddress());
-        }
-        listedAddresses.add(net.bindAddress());
+        takePeers(net);
         this.self = net.unicastAddress();
         this.group = settings.transport() == Transport.UDP ? new InetSocketAddress(net.mcastGroup(), net.mcastPort()) : null;
+    }
+
+    private void takePeers(NetworkSettings from) {
+        this.others = from.otherPeers(settings.nodeId());
+        this.otherAddresses = Collections.unmodifiableList(new ArrayList<>(others.values()));
+        Set<InetAddress> listed = new HashSet<>();
+        for (InetSocketAddress a : from.peers().values()) {
+            listed.add(a.getAddress());
+        }
+        listed.add(from.bindAddress());
+        this.listedAddresses = listed;
+    }
+
+    /**
+     * Takes a reloaded nodelist (on the loop, between batches): frames go to these peers and are
+     * taken from their addresses from now on. Copies of frames already written for a peer that
+     * left the list still go out; a frame for it afterwards is an unknown destination.
+     *
+     * @param next this network with the new peers; its own address and port must not change
+     */
+    void replacePeers(NetworkSettings next) {
+        if (next.index() != net.index() || !next.unicastAddress().equals(net.unicastAddress())) {
+            throw new IllegalArgumentException("new peers for " + next.name() + " at " + describe(next.unicastAddress())
+                    + " cannot replace those of " + net.name() + " at " + describe(net.unicastAddress()));
+        }
+        net = next;
+        takePeers(next);
     }
 
     /** The network's settings. */

@@ -71,7 +71,18 @@ class AdminSocketTest {
         Path socket = startNode();
 
         assertThat(AdminClient.request(socket, "reboot", Duration.ofSeconds(5)))
-                .isEqualTo("error unknown request 'reboot'; requests: status, crypto-reload, rrp-reenable [N]\n");
+                .isEqualTo("error unknown request 'reboot'; requests: status, crypto-reload, config-reload, rrp-reenable [N]\n");
+    }
+
+    @Test
+    void configReloadIsAnsweredByTheNode() throws Exception {
+        Path socket = startNode();
+
+        assertThat(AdminClient.request(socket, AdminServer.CONFIG_RELOAD, Duration.ofSeconds(5)))
+                .isEqualTo("error node 1 was not started from a configuration file: there is nothing to reload\n");
+        node.reloadConfigFrom(node::settings);
+        assertThat(AdminClient.request(socket, AdminServer.CONFIG_RELOAD, Duration.ofSeconds(5)))
+                .isEqualTo("ok nodelist: unchanged\n");
     }
 
     @Test

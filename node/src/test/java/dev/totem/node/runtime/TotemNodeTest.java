@@ -239,6 +239,7 @@ class TotemNodeTest {
         assertThat(node.reloadKey()).succeedsWithin(Duration.ofSeconds(5)).asString().startsWith("error node 1 is closed");
         assertThat(node.reenableNetwork(OptionalInt.empty())).succeedsWithin(Duration.ofSeconds(5)).asString()
                 .startsWith("error node 1 is closed");
+        assertThat(node.reloadConfig()).succeedsWithin(Duration.ofSeconds(5)).asString().startsWith("error node 1 is closed");
         node.close(); // idempotent
         assertThat(node.leave()).succeedsWithin(Duration.ofSeconds(5));
     }

@@ -1,0 +1,150 @@
+package dev.totem.node.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.totem.node.config.ConfigException;
+import dev.totem.protocol.api.TotemConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Growing and shrinking a running udpu cluster by reloading the nodelist, as corosync-cfgtool -R:
+ * three real nodes on 127.0.0.1-3 of which the first two start knowing only each other.
+ * Waits are bounded polls on what the listeners recorded, never sleeps.
+ */
+class ConfigReloadNodesTest {
+    private static final TotemConfig CONFIG = TotemConfig.fromToken(1000, 1500);
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path stateRoot;
+
+    private final Map<Integer, TotemNode> nodes = new HashMap<>();
+    private final Map<Integer, Recorder> recorders = new HashMap<>();
+    /** What each node's file says now: the reload source reads it. */
+    private final Map<Integer, AtomicReference<RuntimeSettings>> files = new HashMap<>();
+
+    @AfterEach
+    void closeAll() {
+        nodes.values().forEach(TotemNode::close);
+    }
+
+    private static RuntimeSettings withPeers(RuntimeSettings all, int... ids) {
+        Map<Integer, InetSocketAddress> peers = new TreeMap<>();
+        for (int id : ids) {
+            peers.put(id, all.peers().get(id));
+        }
+        return RuntimeSettings.builder(all.nodeId(), all.transport(), all.bindAddress()).port(all.port()).peers(peers)
+                .totemConfig(all.totemConfig()).stateDirectory(all.stateDirectory()).build();
+    }
+
+    private void start(RuntimeSettings settings) throws IOException {
+        int id = settings.nodeId();
+        TotemNode node = new TotemNode(settings);
+        Recorder recorder = new Recorder();
+        node.addListener(recorder);
+        AtomicReference<RuntimeSettings> file = new AtomicReference<>(settings);
+        node.reloadConfigFrom(file::get);
+        nodes.put(id, node);
+        recorders.put(id, recorder);
+        files.put(id, file);
+        node.start();
+    }
+
+    private String reload(int id) throws Exception {
+        return nodes.get(id).reloadConfig().get(10, TimeUnit.SECONDS);
+    }
+
+    private void awaitRegular(int from, int... members) {
+        for (int id : members) {
+            await("node " + id + " in a regular configuration of " + java.util.Arrays.toString(members))
+                    .atMost(WAIT).until(() -> recorders.get(id).hasRegular(from, members));
+        }
+    }
+
+    @Test
+    void aNodeListedByReloadJoinsAndANodeUnlistedByReloadIsShutOut() throws Exception {
+        List<RuntimeSettings> all = new ArrayList<>();
+        for (RuntimeSettings.Builder b : NodeRunner.loopbackCluster(Transport.UDPU, 3, stateRoot, CONFIG)) {
+            all.add(b.build());
+        }
+        start(withPeers(all.get(0), 1, 2));
+        start(withPeers(all.get(1), 1, 2));
+        awaitRegular(0, 1, 2);
+        start(all.get(2));
+
+        // Nodes 1 and 2 drop node 3's frames (not listed), so it stays alone.
+        await("node 1 drops node 3's frames").atMost(WAIT)
+                .until(() -> nodes.get(1).status().counter("frames_dropped_unlisted") > 0);
+        awaitRegular(0, 3);
+        assertThat(recorders.get(1).hasRegular(0, 1, 2, 3)).isFalse();
+
+        // A file with an error changes nothing.
+        files.get(1).set(null);
+        nodes.get(1).reloadConfigFrom(() -> {
+            throw new ConfigException("totem.conf: 1 error(s), the first: totem.conf:3: error: unknown key 'tokn'");
+        });
+        assertThat(reload(1)).startsWith("error totem.conf: 1 error(s)").endsWith("; nothing changed");
+        assertThat(nodes.get(1).settings().peers()).containsOnlyKeys(1, 2);
+        nodes.get(1).reloadConfigFrom(() -> files.get(1).get());
+
+        // Both list node 3 now: it joins.
+        int joined1 = recorders.get(1).size();
+        int joined2 = recorders.get(2).size();
+        int joined3 = recorders.get(3).size();
+        files.get(1).set(all.get(0));
+        files.get(2).set(all.get(1));
+        assertThat(reload(1)).isEqualTo("ok nodelist: added 3");
+        assertThat(reload(2)).isEqualTo("ok nodelist: added 3");
+        assertThat(nodes.get(1).settings().peers()).containsOnlyKeys(1, 2, 3);
+        await().atMost(WAIT).until(() -> recorders.get(1).hasRegular(joined1, 1, 2, 3)
+                && recorders.get(2).hasRegular(joined2, 1, 2, 3) && recorders.get(3).hasRegular(joined3, 1, 2, 3));
+        long dropped = nodes.get(1).status().counter("frames_dropped_unlisted");
+
+        // An unchanged file: nothing to do.
+        assertThat(reload(1)).isEqualTo("ok nodelist: unchanged");
+
+        // Node 3 taken out of both files while it still runs: the ring re-forms without it.
+        int removed1 = recorders.get(1).size();
+        files.get(1).set(withPeers(all.get(0), 1, 2));
+        files.get(2).set(withPeers(all.get(1), 1, 2));
+        assertThat(reload(1)).isEqualTo("ok nodelist: removed 3; the ring re-forms without 3 (members until now)");
+        reload(2);
+        await().atMost(WAIT).until(() -> recorders.get(1).hasRegular(removed1, 1, 2));
+        await("node 1 drops node 3's frames again").atMost(WAIT)
+                .until(() -> nodes.get(1).status().counter("frames_dropped_unlisted") > dropped);
+        assertThat(nodes.get(1).status().counter("frames_dropped_unknown_destination")).isZero();
+    }
+
+    @Test
+    void aNodeStartedWithoutAFileHasNothingToReload() throws Exception {
+        RuntimeSettings one = NodeRunner.loopbackCluster(Transport.UDPU, 1, stateRoot, CONFIG).get(0).build();
+        try (TotemNode node = new TotemNode(one)) {
+            assertThat(node.reloadConfig().get(10, TimeUnit.SECONDS))
+                    .isEqualTo("error node 1 was not started from a configuration file: there is nothing to reload");
+        }
+    }
+
+    @Test
+    void aFileThatMakesThisNodeAnotherIsRefused() throws Exception {
+        List<RuntimeSettings.Builder> two = NodeRunner.loopbackCluster(Transport.UDPU, 2, stateRoot, CONFIG);
+        try (TotemNode node = new TotemNode(two.get(0).build())) {
+            node.reloadConfigFrom(() -> two.get(1).build());
+            assertThat(node.reloadConfig().get(10, TimeUnit.SECONDS))
+                    .isEqualTo("error the file now makes this node 2, it runs as 1; nothing changed");
+        }
+    }
+}

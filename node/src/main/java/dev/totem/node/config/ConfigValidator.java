@@ -2,6 +2,7 @@ package dev.totem.node.config;
 
 import dev.totem.node.config.NodelistReader.NodeDraft;
 import dev.totem.protocol.api.TotemConfig;
+import io.netty.util.NetUtil;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -320,7 +321,7 @@ final class ConfigValidator {
         }
         boolean ipv6 = d.bindNetAddr().isPresent() && !(d.bindNetAddr().get() instanceof Inet4Address);
         InetAddress derived = clusterMulticastAddress(clusterName.get(), link, ipv6);
-        values.warning(d.section().line(), "interface " + link + " has no mcastaddr; using " + derived.getHostAddress()
+        values.warning(d.section().line(), "interface " + link + " has no mcastaddr; using " + NetUtil.toAddressString(derived)
                 + ", derived from cluster_name as corosync does");
         return Optional.of(derived);
     }

@@ -1,6 +1,7 @@
 package dev.totem.node.config;
 
 import dev.totem.protocol.api.TotemConfig;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -198,7 +199,7 @@ public record NodeConfig(
                     + "give this node's id (--nodeid, one of " + nodeIds(nodes) + ")");
         }
         throw new ConfigException("the ring0_addr of several nodes of " + source + " are addresses of this host ("
-                + matches.stream().map(n -> n.nodeId() + ": " + n.ring0().getHostAddress()).collect(Collectors.joining(", "))
+                + matches.stream().map(n -> n.nodeId() + ": " + NetUtil.toAddressString(n.ring0())).collect(Collectors.joining(", "))
                 + "); give this node's id (--nodeid)");
     }
 

@@ -1,5 +1,6 @@
 package dev.totem.node.config;
 
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,7 +76,14 @@ final class NodelistReader {
             for (int i = 0; i < KeyCatalog.LINKS_MAX; i++) {
                 int link = i;
                 String key = KeyCatalog.ringKey(link);
-                values.address(s, key).ifPresent(addr -> d.rings.put(link, addr));
+                values.address(s, key).ifPresent(addr -> {
+                    if (addr.isLinkLocalAddress() && addr instanceof java.net.Inet6Address) {
+                        // The scope (which interface) cannot be written in the nodelist, and fe80:: is on every link.
+                        values.error(s.entry(key).get().line(), key + ": " + NetUtil.toAddressString(addr) + " is a link-local "
+                                + "IPv6 address, which needs an interface; use a global or unique local (fd00::/8) address");
+                    }
+                    d.rings.put(link, addr);
+                });
                 s.entry(key).ifPresent(e -> {
                     d.ringLines.put(link, e.line());
                     d.ringTexts.put(link, e.value());

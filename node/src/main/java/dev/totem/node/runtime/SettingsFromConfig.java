@@ -10,6 +10,7 @@ import dev.totem.node.config.NodeEntry;
 import dev.totem.node.config.RrpMode;
 import dev.totem.node.cpg.CpgSettings;
 import dev.totem.node.cpg.PeerPolicy;
+import dev.totem.protocol.api.TotemConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -61,7 +62,8 @@ public final class SettingsFromConfig {
         RuntimeSettings.Builder b = RuntimeSettings.builder(local.nodeId(), transport, local.ring0())
                 .port(unicastPort(ring0, udp))
                 .peers(peers(config, 0, unicastPort(ring0, udp)))
-                .totemConfig(config.totem())
+                .totemConfig(overIpv6(local) ? config.totem().withFrameOverhead(TotemConfig.IPV6_EXTRA_HEADER_BYTES)
+                        : config.totem())
                 .stateDirectory(overrides.stateDirectory())
                 .rrpMode(rrpMode(config.rrpMode()))
                 .realTimeScheduling(config.schedRr());
@@ -100,6 +102,14 @@ public final class SettingsFromConfig {
             notes.add("frames are sent in the clear (crypto_cipher: none): only for a trusted network");
         }
         return new Result(b.build(), notes);
+    }
+
+    /**
+     * Whether any network of this node is IPv6: a frame goes on every network, so its size must
+     * fit netmtu with IPv6's longer header (corosync sized IPv6 datagrams past the MTU once, #34).
+     */
+    private static boolean overIpv6(NodeEntry local) {
+        return local.ringAddresses().stream().anyMatch(a -> a instanceof java.net.Inet6Address);
     }
 
     /** As corosync: udp sends from mcastport - 1, udpu uses mcastport itself. */

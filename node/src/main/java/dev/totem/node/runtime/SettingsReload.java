@@ -1,5 +1,6 @@
 package dev.totem.node.runtime;
 
+import io.netty.util.NetUtil;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.net.InetAddress;
@@ -192,7 +193,7 @@ public record SettingsReload(RuntimeSettings applied, Set<Integer> added, Set<In
 
     private static String show(Object v) {
         if (v instanceof InetAddress a) {
-            return a.getHostAddress();
+            return NetUtil.toAddressString(a);
         }
         if (v instanceof CryptoSetup c) {
             return c.cipher().name(); // never the key

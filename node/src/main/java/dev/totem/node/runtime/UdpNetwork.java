@@ -22,6 +22,7 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -174,9 +175,10 @@ final class UdpNetwork {
         if (udp) {
             networkInterface = interfaceOf(net.bindAddress());
         }
+        SocketProtocolFamily family = net.ipv6() ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
         ChannelFactory<DatagramChannel> factory = epoll
-                ? () -> new EpollDatagramChannel(SocketProtocolFamily.INET)
-                : () -> new NioDatagramChannel(SocketProtocolFamily.INET);
+                ? () -> new EpollDatagramChannel(family)
+                : () -> new NioDatagramChannel(family);
         int buffer = settings.socketBufferBytes();
         Bootstrap common = new Bootstrap().group(loopGroup).channelFactory(factory)
                 // Frames of up to 64 KB, one buffer per datagram sent and received: the default
@@ -206,7 +208,7 @@ final class UdpNetwork {
             multicast = (DatagramChannel) bind(groupBootstrap, group, "multicast group");
             ChannelFuture join = multicast.joinGroup(group, networkInterface).awaitUninterruptibly();
             if (!join.isSuccess()) {
-                throw new IOException("cannot join the multicast group " + group.getAddress().getHostAddress()
+                throw new IOException("cannot join the multicast group " + NetUtil.toAddressString(group.getAddress())
                         + " on " + networkInterface.getName() + ": " + join.cause().getMessage(), join.cause());
             }
         }
@@ -280,7 +282,7 @@ final class UdpNetwork {
                 }
             }
         }
-        throw new IOException("no network interface carries " + address.getHostAddress());
+        throw new IOException("no network interface carries " + NetUtil.toAddressString(address));
     }
 
     private static boolean sameSubnet(InetAddress a, InetAddress b, int prefixBits) {
@@ -506,8 +508,9 @@ final class UdpNetwork {
         return null;
     }
 
+    /** {@code 127.0.0.1:5405}, {@code [fd00::1]:5405} (IPv6 in its short form, RFC 5952). */
     static String describe(InetSocketAddress a) {
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
+        return NetUtil.toSocketAddressString(a);
     }
 
     /** Hands every datagram to the receiver; a failing channel is logged, never closed. */

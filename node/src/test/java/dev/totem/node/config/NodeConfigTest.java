@@ -250,25 +250,25 @@ class NodeConfigTest {
                 + "\ttransport:udpu\r\n"
                 + "    token: 2000 # ms\r\n"
                 + "}\r\n"
-                + "nodelist {\r\n node {\r\n  nodeid: 1\r\n  ring0_addr: fe80::1\r\n }\r\n"
-                + " node {\r\n  nodeid: 2\r\n  ring0_addr: \"fe80::2\"\r\n }\r\n}\r\n";
+                + "nodelist {\r\n node {\r\n  nodeid: 1\r\n  ring0_addr: fd00::1\r\n }\r\n"
+                + " node {\r\n  nodeid: 2\r\n  ring0_addr: \"fd00::2\"\r\n }\r\n}\r\n";
 
         NodeConfig config = ok(text);
 
         assertThat(config.clusterName()).contains("my # cluster");
         assertThat(config.totem().tokenTimeoutMs()).isEqualTo(2000);
-        assertThat(config.nodes().get(1).ring0()).isEqualTo(ip("fe80::2"));
+        assertThat(config.nodes().get(1).ring0()).isEqualTo(ip("fd00::2"));
     }
 
     @Test
     void addressesAreQuotedAsWrittenAndOneNetworkKeepsOneFamily() {
         String text = "totem {\n transport: udpu\n}\nnodelist {\n"
                 + " node {\n  nodeid: 1\n  ring0_addr: 10.0.0.1\n }\n"
-                + " node {\n  nodeid: 2\n  ring0_addr: fe80::2\n }\n"
+                + " node {\n  nodeid: 2\n  ring0_addr: fd00::2\n }\n"
                 + " node {\n  nodeid: 3\n  ring0_addr: 10.0.0.1\n }\n}\n";
 
         assertThat(NodeConfig.parse("t.conf", text).errors()).extracting(ConfigProblem::toString).containsExactly(
-                "t.conf:11: ring0_addr fe80::2 is IPv6, but ring0_addr at line 7 is IPv4; nodes on one network use "
+                "t.conf:11: ring0_addr fd00::2 is IPv6, but ring0_addr at line 7 is IPv4; nodes on one network use "
                         + "one IP family",
                 "t.conf:15: ring0_addr 10.0.0.1 is used twice (first at line 7)");
     }

@@ -18,11 +18,33 @@ final class LoopbackMulticast {
 
     static boolean works() {
         try {
-            NetworkInterface lo = UdpNetwork.interfaceOf(InetAddress.getByName("127.0.0.1"));
-            InetAddress group = InetAddress.getByAddress(
-                    new byte[] {(byte) 239, (byte) 192, (byte) 255, (byte) ThreadLocalRandom.current().nextInt(1, 255)});
+            return works(InetAddress.getByName("127.0.0.1"), InetAddress.getByAddress(
+                    new byte[] {(byte) 239, (byte) 192, (byte) 255, (byte) ThreadLocalRandom.current().nextInt(1, 255)}));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The same over IPv6: {@code ::1} and a group {@code ff12::/16} (transient, link-local scope). */
+    static boolean worksOverIpv6() {
+        try {
+            return works(InetAddress.getByName("::1"), ipv6Group());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A random transient IPv6 group of link-local scope. */
+    static InetAddress ipv6Group() throws IOException {
+        return InetAddress.getByName("ff12::7074:" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1, 0xffff)));
+    }
+
+    private static boolean works(InetAddress bind, InetAddress group) {
+        try {
+            NetworkInterface lo = UdpNetwork.interfaceOf(bind);
             int port = NodeRunner.freeUdpPort(null);
-            try (DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            try (DatagramChannel ch = DatagramChannel.open(bind instanceof java.net.Inet6Address
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET)) {
                 ch.setOption(StandardSocketOptions.SO_REUSEADDR, true).bind(new InetSocketAddress(group, port));
                 ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, lo);
                 ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 1);

@@ -51,6 +51,32 @@ class SettingsFromConfigTest {
     }
 
     @Test
+    void ipv6FramesLeaveRoomForTheLongerHeader() throws Exception {
+        String v6nodes = "nodelist {\n node {\n  nodeid: 1\n  ring0_addr: fd00::1\n }\n"
+                + " node {\n  nodeid: 2\n  ring0_addr: fd00::2\n }\n}\n";
+        ConfigResult result = NodeConfig.parse("t.conf", "totem {\n crypto_cipher: none\n transport: udpu\n netmtu: 1500\n}\n"
+                + v6nodes);
+        assertThat(result.errors()).isEmpty();
+        RuntimeSettings s = SettingsFromConfig.settings(result.config(), new SettingsFromConfig.Overrides(OptionalInt.of(2),
+                Path.of("state"), OptionalInt.empty(), Optional.empty(), false, Optional.empty())).settings();
+
+        assertThat(s.networks().get(0).ipv6()).isTrue();
+        assertThat(s.unicastAddress()).isEqualTo(at("fd00::2", 5405));
+        // 1500 - 40 (IPv6) - 8 (UDP): a frame never needs fragments on a 1500-byte link.
+        assertThat(s.totemConfig().frameBytesMax()).isEqualTo(1452);
+        assertThat(settings(" transport: udpu\n netmtu: 1500\n").totemConfig().frameBytesMax()).isEqualTo(1472);
+    }
+
+    @Test
+    void aLinkLocalRingAddressIsAnError() {
+        ConfigResult result = NodeConfig.parse("t.conf", "totem {\n crypto_cipher: none\n transport: udpu\n}\n"
+                + "nodelist {\n node {\n  nodeid: 1\n  ring0_addr: fe80::1\n }\n}\n");
+
+        assertThat(result.errors()).singleElement().asString()
+                .contains("ring0_addr: fe80::1 is a link-local IPv6 address, which needs an interface");
+    }
+
+    @Test
     void udpuBindsEachNetworkAtThisNodesRingAddressWithTheNetworksPort() throws Exception {
         RuntimeSettings s = settings(" transport: udpu\n rrp_mode: active\n");
 

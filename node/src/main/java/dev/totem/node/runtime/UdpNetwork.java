@@ -24,6 +24,7 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.NetUtil;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.InterfaceAddress;
@@ -205,7 +206,7 @@ final class UdpNetwork {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.IP_MULTICAST_IF, networkInterface)
                     .option(ChannelOption.IP_MULTICAST_TTL, net.ttl());
-            multicast = (DatagramChannel) bind(groupBootstrap, group, "multicast group");
+            multicast = (DatagramChannel) bind(groupBootstrap, scoped(group, networkInterface), "multicast group");
             ChannelFuture join = multicast.joinGroup(group, networkInterface).awaitUninterruptibly();
             if (!join.isSuccess()) {
                 throw new IOException("cannot join the multicast group " + NetUtil.toAddressString(group.getAddress())
@@ -226,6 +227,18 @@ final class UdpNetwork {
                 + (udp ? ", group " + describe(group) + " on " + networkInterface.getName() + " ttl " + net.ttl()
                         : ", " + otherAddresses.size() + " peers")
                 + (epoll ? " (epoll)" : " (nio)"));
+    }
+
+    /**
+     * An IPv6 group of link or interface scope (ff02::, ff12::, ff01::) names no link by itself:
+     * binding it needs the interface as its scope, as corosync sets sin6_scope_id. Other groups
+     * are returned as they are.
+     */
+    static InetSocketAddress scoped(InetSocketAddress group, NetworkInterface on) throws IOException {
+        if (group.getAddress() instanceof Inet6Address g && (g.isMCLinkLocal() || g.isMCNodeLocal())) {
+            return new InetSocketAddress(Inet6Address.getByAddress(null, g.getAddress(), on), group.getPort());
+        }
+        return group;
     }
 
     private static Channel bind(Bootstrap bootstrap, InetSocketAddress address, String what) throws IOException {

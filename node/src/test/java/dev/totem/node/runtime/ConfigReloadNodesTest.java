@@ -27,19 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConfigReloadNodesTest {
     private static final TotemConfig CONFIG = TotemConfig.fromToken(1000, 1500);
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
     @TempDir
     Path stateRoot;
 
-    private final Map<Integer, TotemNode> nodes = new HashMap<>();
-    private final Map<Integer, Recorder> recorders = new HashMap<>();
+    private final InJvmNodes nodes = new InJvmNodes();
     /** What each node's file says now: the reload source reads it. */
     private final Map<Integer, AtomicReference<RuntimeSettings>> files = new HashMap<>();
 
     @AfterEach
     void closeAll() {
-        nodes.values().forEach(TotemNode::close);
+        nodes.close();
     }
 
     private static RuntimeSettings withPeers(RuntimeSettings all, int... ids) {
@@ -52,27 +49,17 @@ class ConfigReloadNodesTest {
     }
 
     private void start(RuntimeSettings settings) throws IOException {
-        int id = settings.nodeId();
-        TotemNode node = new TotemNode(settings);
-        Recorder recorder = new Recorder();
-        node.addListener(recorder);
         AtomicReference<RuntimeSettings> file = new AtomicReference<>(settings);
-        node.reloadConfigFrom(file::get);
-        nodes.put(id, node);
-        recorders.put(id, recorder);
-        files.put(id, file);
-        node.start();
+        files.put(settings.nodeId(), file);
+        nodes.start(settings).reloadConfigFrom(file::get);
     }
 
     private String reload(int id) throws Exception {
-        return nodes.get(id).reloadConfig().get(10, TimeUnit.SECONDS);
+        return nodes.node(id).reloadConfig().get(10, TimeUnit.SECONDS);
     }
 
-    private void awaitRegular(int from, int... members) {
-        for (int id : members) {
-            await("node " + id + " in a regular configuration of " + java.util.Arrays.toString(members))
-                    .atMost(WAIT).until(() -> recorders.get(id).hasRegular(from, members));
-        }
+    private int events(int id) {
+        return nodes.recorder(id).size();
     }
 
     @Test
@@ -83,50 +70,51 @@ class ConfigReloadNodesTest {
         }
         start(withPeers(all.get(0), 1, 2));
         start(withPeers(all.get(1), 1, 2));
-        awaitRegular(0, 1, 2);
+        nodes.awaitRegular(0, 1, 2);
         start(all.get(2));
 
         // Nodes 1 and 2 drop node 3's frames (not listed), so it stays alone.
-        await("node 1 drops node 3's frames").atMost(WAIT)
-                .until(() -> nodes.get(1).status().counter("frames_dropped_unlisted") > 0);
-        awaitRegular(0, 3);
-        assertThat(recorders.get(1).hasRegular(0, 1, 2, 3)).isFalse();
+        await("node 1 drops node 3's frames").atMost(InJvmNodes.WAIT)
+                .until(() -> nodes.node(1).status().counter("frames_dropped_unlisted") > 0);
+        nodes.awaitRegular(0, 3);
+        assertThat(nodes.recorder(1).hasRegular(0, 1, 2, 3)).isFalse();
 
         // A file with an error changes nothing.
         files.get(1).set(null);
-        nodes.get(1).reloadConfigFrom(() -> {
+        nodes.node(1).reloadConfigFrom(() -> {
             throw new ConfigException("totem.conf: 1 error(s), the first: totem.conf:3: error: unknown key 'tokn'");
         });
         assertThat(reload(1)).startsWith("error totem.conf: 1 error(s)").endsWith("; nothing changed");
-        assertThat(nodes.get(1).settings().peers()).containsOnlyKeys(1, 2);
-        nodes.get(1).reloadConfigFrom(() -> files.get(1).get());
+        assertThat(nodes.node(1).settings().peers()).containsOnlyKeys(1, 2);
+        nodes.node(1).reloadConfigFrom(() -> files.get(1).get());
 
         // Both list node 3 now: it joins.
-        int joined1 = recorders.get(1).size();
-        int joined2 = recorders.get(2).size();
-        int joined3 = recorders.get(3).size();
+        int joined1 = events(1);
+        int joined2 = events(2);
+        int joined3 = events(3);
         files.get(1).set(all.get(0));
         files.get(2).set(all.get(1));
         assertThat(reload(1)).isEqualTo("ok nodelist: added 3");
         assertThat(reload(2)).isEqualTo("ok nodelist: added 3");
-        assertThat(nodes.get(1).settings().peers()).containsOnlyKeys(1, 2, 3);
-        await().atMost(WAIT).until(() -> recorders.get(1).hasRegular(joined1, 1, 2, 3)
-                && recorders.get(2).hasRegular(joined2, 1, 2, 3) && recorders.get(3).hasRegular(joined3, 1, 2, 3));
-        long dropped = nodes.get(1).status().counter("frames_dropped_unlisted");
+        assertThat(nodes.node(1).settings().peers()).containsOnlyKeys(1, 2, 3);
+        // No node had a ring of three before: waiting from the earliest of the three marks is exact.
+        nodes.awaitRegular(Math.min(joined1, Math.min(joined2, joined3)), 1, 2, 3);
+        long dropped = nodes.node(1).status().counter("frames_dropped_unlisted");
 
         // An unchanged file: nothing to do.
         assertThat(reload(1)).isEqualTo("ok nodelist: unchanged");
 
         // Node 3 taken out of both files while it still runs: the ring re-forms without it.
-        int removed1 = recorders.get(1).size();
+        int removed1 = events(1);
         files.get(1).set(withPeers(all.get(0), 1, 2));
         files.get(2).set(withPeers(all.get(1), 1, 2));
         assertThat(reload(1)).isEqualTo("ok nodelist: removed 3; the ring re-forms without 3 (members until now)");
         reload(2);
-        await().atMost(WAIT).until(() -> recorders.get(1).hasRegular(removed1, 1, 2));
-        await("node 1 drops node 3's frames again").atMost(WAIT)
-                .until(() -> nodes.get(1).status().counter("frames_dropped_unlisted") > dropped);
-        assertThat(nodes.get(1).status().counter("frames_dropped_unknown_destination")).isZero();
+        await("node 1 in a ring of 1 and 2 again").atMost(InJvmNodes.WAIT)
+                .until(() -> nodes.recorder(1).hasRegular(removed1, 1, 2));
+        await("node 1 drops node 3's frames again").atMost(InJvmNodes.WAIT)
+                .until(() -> nodes.node(1).status().counter("frames_dropped_unlisted") > dropped);
+        assertThat(nodes.node(1).status().counter("frames_dropped_unknown_destination")).isZero();
     }
 
     @Test

@@ -32,17 +32,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class Ipv6NodesTest {
     private static final TotemConfig CONFIG = TotemConfig.fromToken(1000, 1500);
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
     @TempDir
     Path stateRoot;
 
-    private final Map<Integer, TotemNode> nodes = new HashMap<>();
-    private final Map<Integer, Recorder> recorders = new HashMap<>();
+    private final InJvmNodes nodes = new InJvmNodes();
 
     @AfterEach
     void closeAll() {
-        nodes.values().forEach(TotemNode::close);
+        nodes.close();
     }
 
     private static InetAddress loopback6() throws IOException {
@@ -73,36 +70,27 @@ class Ipv6NodesTest {
             if (transport == Transport.UDP) {
                 b.multicast(group, groupPort);
             }
-            RuntimeSettings s = b.totemConfig(CONFIG).stateDirectory(stateRoot.resolve("n" + id)).build();
-            TotemNode node = new TotemNode(s);
-            Recorder r = new Recorder();
-            node.addListener(r);
-            nodes.put(id, node);
-            recorders.put(id, r);
-            node.start();
+            nodes.start(b.totemConfig(CONFIG).stateDirectory(stateRoot.resolve("n" + id)).build());
         }
-        for (int id = 1; id <= 3; id++) {
-            int node = id;
-            await("node " + id + " in a ring of three").atMost(WAIT).until(() -> recorders.get(node).hasRegular(0, 1, 2, 3));
-        }
-        int[] from = {recorders.get(1).size(), recorders.get(2).size(), recorders.get(3).size()};
+        nodes.awaitRegular(0, 1, 2, 3);
+        int[] from = {nodes.recorder(1).size(), nodes.recorder(2).size(), nodes.recorder(3).size()};
         for (int k = 0; k < 50; k++) {
             for (int id = 1; id <= 3; id++) {
-                assertThat(nodes.get(id).submit(("m " + id + " " + k).getBytes(StandardCharsets.UTF_8), Guarantee.AGREED))
+                assertThat(nodes.node(id).submit(("m " + id + " " + k).getBytes(StandardCharsets.UTF_8), Guarantee.AGREED))
                         .isEqualTo(SubmitStatus.ACCEPTED);
             }
         }
         for (int id = 1; id <= 3; id++) {
             int node = id;
-            await("node " + id + " delivers all").atMost(WAIT)
-                    .until(() -> recorders.get(node).delivered(from[node - 1], "m ").size() >= 150);
+            await("node " + id + " delivers all").atMost(InJvmNodes.WAIT)
+                    .until(() -> nodes.recorder(node).delivered(from[node - 1], "m ").size() >= 150);
         }
-        List<String> order = recorders.get(1).delivered(from[0], "m ");
+        List<String> order = nodes.recorder(1).delivered(from[0], "m ");
         assertThat(order).hasSize(150).doesNotHaveDuplicates();
-        assertThat(recorders.get(2).delivered(from[1], "m ")).isEqualTo(order);
-        assertThat(recorders.get(3).delivered(from[2], "m ")).isEqualTo(order);
-        assertThat(nodes.get(1).status().networks().get(0).address()).isEqualTo("[::1]:" + peers.get(1).getPort());
-        assertThat(nodes.get(1).status().counter("frames_dropped_unlisted")).isZero();
+        assertThat(nodes.recorder(2).delivered(from[1], "m ")).isEqualTo(order);
+        assertThat(nodes.recorder(3).delivered(from[2], "m ")).isEqualTo(order);
+        assertThat(nodes.node(1).status().networks().get(0).address()).isEqualTo("[::1]:" + peers.get(1).getPort());
+        assertThat(nodes.node(1).status().counter("frames_dropped_unlisted")).isZero();
     }
 
     @Test

@@ -82,8 +82,8 @@ public final class TotemNode implements AutoCloseable {
 
     /** Replaced by a reload of the nodelist ({@link #reloadConfig}); written on the loop only. */
     private volatile RuntimeSettings settings;
-    /** Where {@link #reloadConfig} reads the settings again; null: the node has no file to reload. */
-    private volatile SettingsSource settingsSource;
+    /** Reads the file again and says what a reload changes. */
+    private final ConfigReloader reloader;
     private final int nodeId;
     /** The processor, for its state and counters. */
     private final TotemProcessor engine;
@@ -133,6 +133,7 @@ public final class TotemNode implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nodeId = settings.nodeId();
         this.log = new NodeLog(nodeId);
+        this.reloader = new ConfigReloader(nodeId, log);
         this.stack = new EngineStack(settings, log);
         this.engine = stack.processor();
         this.crypto = stack.crypto();
@@ -183,22 +184,9 @@ public final class TotemNode implements AutoCloseable {
         return nodeId;
     }
 
-    /**
-     * Reads a node's settings again, as they were made at start (the same file, the same
-     * command line), for {@link #reloadConfig}. Called on the node's loop.
-     */
-    @FunctionalInterface
-    public interface SettingsSource {
-        /**
-         * @throws dev.totem.node.config.ConfigException when the file cannot be read, is invalid,
-         *     or no longer fits this host
-         */
-        RuntimeSettings read() throws dev.totem.node.config.ConfigException;
-    }
-
     /** Where {@link #reloadConfig} reads the settings again (the node command: its configuration file). */
     public void reloadConfigFrom(SettingsSource source) {
-        this.settingsSource = Objects.requireNonNull(source, "source");
+        reloader.readFrom(source);
     }
 
     /** The settings this node runs with (the nodelist as last reloaded). */
@@ -339,41 +327,12 @@ public final class TotemNode implements AutoCloseable {
         return command(this::reloadConfigNow);
     }
 
-    /**
-     * On the loop: the reload itself; never throws. The file is read here, a few milliseconds
-     * between two inputs, as corosync reads its file on its main loop.
-     */
+    /** On the loop: the reload itself ({@link ConfigReloader}); never throws. */
     private String reloadConfigNow() {
-        SettingsSource source = settingsSource;
-        if (source == null) {
-            return "error node " + nodeId + " was not started from a configuration file: there is nothing to reload";
-        }
-        SettingsReload reload;
-        try {
-            RuntimeSettings read = source.read();
-            if (read.nodeId() != nodeId) {
-                return "error the file now makes this node " + read.nodeId() + ", it runs as " + nodeId + "; nothing changed";
-            }
-            reload = SettingsReload.between(settings, read);
-        } catch (RuntimeException e) { // ConfigException, or settings that do not fit (IllegalArgumentException)
-            log.warning("configuration reload failed, nothing changed: " + e.getMessage());
-            return "error " + e.getMessage() + "; nothing changed";
-        }
-        if (reload.changesPeers()) {
-            networks.replacePeers(reload.applied());
-            settings = reload.applied();
-        }
-        String answer = reload.describe();
-        int[] members = events.members();
-        String leaving = reload.removed().stream().filter(id -> java.util.Arrays.stream(members).anyMatch(m -> m == id))
-                .sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(" "));
-        if (!leaving.isEmpty()) {
-            // Their frames are dropped from now on: the ring loses its token there and re-forms without them.
-            answer += "; the ring re-forms without " + leaving + " (members until now)";
-        }
-        log.info("configuration reloaded: " + answer.substring("ok ".length())
-                + (reload.waiting().size() > SettingsReload.WAITING_SHOWN_MAX ? "; all waiting: " + reload.waiting() : ""));
-        return answer;
+        return reloader.reload(settings, events.members(), applied -> {
+            networks.replacePeers(applied);
+            settings = applied;
+        });
     }
 
     /**

@@ -69,7 +69,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     /**
      * {@code {"node_id":2,"transport":"udpu","ring_id":"1:9","state":"OPERATIONAL","members":[1,2,3],
-     * "held_off_ms":{"4":5940},"networks":[{"id":0,"address":"...","status":"...","faulty":false,"counters":{...}}],"counters":{...}}}
+     * "listed":[1,2,3,4],"held_off_ms":{"4":5940},"networks":[{"id":0,"address":"...","status":"...","faulty":false,"counters":{...}}],"counters":{...}}}
      */
     static String json(NodeStatus s) {
         StringBuilder b = new StringBuilder("{\"node_id\":").append(s.nodeId()).append(",\"transport\":");
@@ -80,6 +80,8 @@ public final class StatusCommand implements Callable<Integer> {
         JsonText.appendString(b, s.state());
         b.append(",\"members\":");
         JsonText.appendIntArray(b, s.members().stream().mapToInt(Integer::intValue).toArray());
+        b.append(",\"listed\":");
+        JsonText.appendIntArray(b, s.listed().stream().mapToInt(Integer::intValue).toArray());
         b.append(",\"held_off_ms\":");
         Map<String, Long> held = new LinkedHashMap<>();
         s.heldOff().forEach((node, ms) -> held.put(Integer.toString(node), ms));
@@ -106,6 +108,11 @@ public final class StatusCommand implements Callable<Integer> {
         out.println("Ring ID " + s.ringId() + ", state " + s.state());
         out.println("Members (" + s.members().size() + "): "
                 + String.join(" ", s.members().stream().map(String::valueOf).toList()));
+        if (!s.absent().isEmpty()) {
+            // After a reload that added a node, this is where an operator sees it has not joined yet.
+            out.println("Not in the ring: " + String.join(" ", s.absent().stream().map(String::valueOf).toList())
+                    + " (listed in the nodelist)");
+        }
         if (!s.heldOff().isEmpty()) {
             // Why a node does not come back: the ring keeps shutting it out (membership/README.md).
             out.println("Held off: " + String.join(", ", s.heldOff().entrySet().stream()

@@ -91,7 +91,7 @@ class StatusCommandTest {
             assertThat(run("status", "--admin-socket", socket.toString(), "--json")).isZero();
             String json = out.toString().strip();
             assertThat(json).startsWith("{\"node_id\":1,\"transport\":\"udpu\",\"ring_id\":\"1:")
-                    .contains("\"members\":[1],\"held_off_ms\":{},\"networks\":[{\"id\":0,\"address\":\"127.0.0.1:" + port + "\"")
+                    .contains("\"members\":[1],\"listed\":[1],\"held_off_ms\":{},\"networks\":[{\"id\":0,\"address\":\"127.0.0.1:" + port + "\"")
                     .contains("\"faulty\":false", "\"bytes_sent\":", "\"token_rotations\":");
             // Well-formed JSON: the trace reader's parser takes it as a field of a line.
             TraceLines.parse("{\"t\":0,\"node\":1,\"ev\":\"status\",\"status\":" + json + "}", 1);
@@ -103,10 +103,11 @@ class StatusCommandTest {
     void nodesHeldOffAreShownWithTheTimeLeft() {
         NodeStatus s = new NodeStatus(2, Transport.UDPU, new RingId(1, 8), "OPERATIONAL", List.of(2, 3, 4, 5),
                 List.of(new NodeStatus.NetworkStatus(0, "127.0.0.1:5405", NodeStatus.NetworkStatus.ACTIVE)), Map.of(),
-                Map.of(1, 5_940L));
+                Map.of(1, 5_940L), List.of(1, 2, 3, 4, 5, 6));
         StringWriter text = new StringWriter();
         StatusCommand.print(new java.io.PrintWriter(text), s, false);
-        assertThat(text.toString()).contains("Members (4): 2 3 4 5\nHeld off: node 1 for 5.9 s more (shut out");
-        assertThat(StatusCommand.json(s)).contains("\"members\":[2,3,4,5],\"held_off_ms\":{\"1\":5940},");
+        assertThat(text.toString()).contains("Members (4): 2 3 4 5\nNot in the ring: 1 6 (listed in the nodelist)\n"
+                + "Held off: node 1 for 5.9 s more (shut out");
+        assertThat(StatusCommand.json(s)).contains("\"members\":[2,3,4,5],\"listed\":[1,2,3,4,5,6],\"held_off_ms\":{\"1\":5940},");
     }
 }

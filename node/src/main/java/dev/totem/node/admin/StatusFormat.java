@@ -21,6 +21,7 @@ import java.util.Map;
  * ring_id 1:12
  * state OPERATIONAL
  * members 1 2 3
+ * listed 1 2 3 4
  * network 0 127.0.0.2:5405 active with no faults
  * network_counter 0 frames_sent 1200
  * network 1 127.1.0.2:5406 FAULTY: node 1 heard on another network but not on this one for 550 ms
@@ -45,6 +46,9 @@ final class StatusFormat {
             members.append(members.length() == 0 ? "" : " ").append(m);
         }
         line(out, "members", members.toString());
+        if (!s.listed().isEmpty()) {
+            line(out, "listed", String.join(" ", s.listed().stream().map(String::valueOf).toList()));
+        }
         for (Map.Entry<Integer, Long> h : s.heldOff().entrySet()) {
             line(out, "held_off", h.getKey() + " " + h.getValue());
         }
@@ -75,6 +79,7 @@ final class StatusFormat {
         RingId ringId = null;
         String state = null;
         List<Integer> members = new ArrayList<>();
+        List<Integer> listed = new ArrayList<>();
         List<NetworkStatus> networks = new ArrayList<>();
         Map<Integer, Map<String, Long>> networkCounters = new LinkedHashMap<>();
         Map<String, Long> counters = new LinkedHashMap<>();
@@ -98,13 +103,8 @@ final class StatusFormat {
                                 Long.parseLong(value.substring(colon + 1)));
                     }
                     case "state" -> state = value;
-                    case "members" -> {
-                        for (String m : value.split(" ")) {
-                            if (!m.isEmpty()) {
-                                members.add(Integer.parseInt(m));
-                            }
-                        }
-                    }
+                    case "members" -> ids(value, members);
+                    case "listed" -> ids(value, listed);
                     case "held_off" -> {
                         String[] parts = value.split(" ", 2);
                         heldOff.put(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
@@ -137,6 +137,15 @@ final class StatusFormat {
         for (NetworkStatus n : networks) {
             withCounters.add(new NetworkStatus(n.id(), n.address(), n.status(), networkCounters.getOrDefault(n.id(), Map.of())));
         }
-        return new NodeStatus(nodeId, transport, ringId, state, members, withCounters, counters, heldOff);
+        return new NodeStatus(nodeId, transport, ringId, state, members, withCounters, counters, heldOff, listed);
+    }
+
+    /** Adds the node ids of a space-separated list (empty for none). */
+    private static void ids(String value, List<Integer> into) {
+        for (String id : value.split(" ")) {
+            if (!id.isEmpty()) {
+                into.add(Integer.parseInt(id));
+            }
+        }
     }
 }

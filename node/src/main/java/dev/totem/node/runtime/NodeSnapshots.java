@@ -97,7 +97,7 @@ final class NodeSnapshots {
      *     phase when the engine does not run)
      * @param faultWindowSeconds a network with a send error this recent is reported faulty
      */
-    NodeStatus status(long nowNanos, boolean engineRunning, String state, int faultWindowSeconds) {
+    NodeStatus status(long nowNanos, boolean engineRunning, String state, int faultWindowSeconds, java.util.Collection<Integer> listed) {
         Snapshot s = snapshot(nowNanos, engineRunning);
         Map<String, Long> values = new LinkedHashMap<>();
         for (Stat stat : Stat.ALL) {
@@ -113,7 +113,7 @@ final class NodeSnapshots {
             memberList.add(m);
         }
         return new NodeStatus(nodeId, transport, ringId(), state, memberList,
-                networkReport.status(nowNanos, faultWindowSeconds), values, engine.heldOffMillis(nowNanos));
+                networkReport.status(nowNanos, faultWindowSeconds), values, engine.heldOffMillis(nowNanos), List.copyOf(listed));
     }
 
     private RingId ringId() {

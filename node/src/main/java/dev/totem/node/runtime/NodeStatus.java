@@ -22,6 +22,8 @@ import java.util.Objects;
  *     stable order
  * @param heldOff the nodes this node holds off merging with (shut out of its ring again and again
  *     while alive: a one-way or partial link), ascending, each with the milliseconds its hold has left
+ * @param listed the nodes of the nodelist (as last reloaded), this node included, ascending; empty
+ *     when unknown
  */
 public record NodeStatus(
         int nodeId,
@@ -31,7 +33,8 @@ public record NodeStatus(
         List<Integer> members,
         List<NetworkStatus> networks,
         Map<String, Long> counters,
-        Map<Integer, Long> heldOff) {
+        Map<Integer, Long> heldOff,
+        List<Integer> listed) {
 
     public NodeStatus {
         Objects.requireNonNull(transport, "transport");
@@ -41,12 +44,24 @@ public record NodeStatus(
         networks = List.copyOf(networks);
         counters = Collections.unmodifiableMap(new LinkedHashMap<>(counters));
         heldOff = Collections.unmodifiableMap(new java.util.TreeMap<>(heldOff));
+        listed = listed.stream().sorted().toList();
+    }
+
+    /** A status without the nodelist. */
+    public NodeStatus(int nodeId, Transport transport, RingId ringId, String state, List<Integer> members,
+            List<NetworkStatus> networks, Map<String, Long> counters, Map<Integer, Long> heldOff) {
+        this(nodeId, transport, ringId, state, members, networks, counters, heldOff, List.of());
     }
 
     /** A status of a node that holds nobody off. */
     public NodeStatus(int nodeId, Transport transport, RingId ringId, String state, List<Integer> members,
             List<NetworkStatus> networks, Map<String, Long> counters) {
         this(nodeId, transport, ringId, state, members, networks, counters, Map.of());
+    }
+
+    /** The nodes of the nodelist that are not members of the ring, ascending (a node not started, failed, or held off). */
+    public List<Integer> absent() {
+        return listed.stream().filter(id -> !members.contains(id)).toList();
     }
 
     /** A counter by name, 0 when absent. */

@@ -622,6 +622,6 @@ public final class TotemNode implements AutoCloseable {
     /** The status, read directly: on the loop, or after it stopped. */
     private NodeStatus statusNow() {
         String state = phase == Phase.RUNNING ? (driver.running() ? engine.state().name() : "STARTING") : phase.name();
-        return snapshots.status(System.nanoTime(), driver.running(), state, FAULT_WINDOW_SECONDS);
+        return snapshots.status(System.nanoTime(), driver.running(), state, FAULT_WINDOW_SECONDS, settings.peers().keySet());
     }
 }

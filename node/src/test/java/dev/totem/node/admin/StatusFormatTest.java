@@ -54,6 +54,18 @@ class StatusFormatTest {
     }
 
     @Test
+    void theNodelistIsOneLineAndTheNodesNotInTheRingFollowFromIt() {
+        NodeStatus s = sample();
+        NodeStatus withList = new NodeStatus(s.nodeId(), s.transport(), s.ringId(), s.state(), s.members(), s.networks(),
+                s.counters(), Map.of(), List.of(4, 1, 2, 3, 5));
+        String text = StatusFormat.format(withList);
+        assertThat(text).contains("members 1 2 3\nlisted 1 2 3 4 5\nnetwork 0");
+        assertThat(StatusFormat.parse(text)).isEqualTo(withList);
+        assertThat(withList.absent()).containsExactly(4, 5);
+        assertThat(s.absent()).as("no nodelist known: nobody is called absent").isEmpty();
+    }
+
+    @Test
     void unknownKeysAreIgnoredAndATruncatedAnswerIsRefused() {
         String text = StatusFormat.format(sample()).replace("end\n", "uptime 5\nend\n");
         assertThat(StatusFormat.parse(text)).isEqualTo(sample());

@@ -86,6 +86,7 @@ class ConfigReloadNodesTest {
         });
         assertThat(reload(1)).startsWith("error totem.conf: 1 error(s)").endsWith("; nothing changed");
         assertThat(nodes.node(1).settings().peers()).containsOnlyKeys(1, 2);
+        assertThat(nodes.node(1).status().listed()).containsExactly(1, 2);
         nodes.node(1).reloadConfigFrom(() -> files.get(1).get());
 
         // Both list node 3 now: it joins.
@@ -97,6 +98,7 @@ class ConfigReloadNodesTest {
         assertThat(reload(1)).isEqualTo("ok nodelist: added 3");
         assertThat(reload(2)).isEqualTo("ok nodelist: added 3");
         assertThat(nodes.node(1).settings().peers()).containsOnlyKeys(1, 2, 3);
+        assertThat(nodes.node(1).status().listed()).containsExactly(1, 2, 3);
         // No node had a ring of three before: waiting from the earliest of the three marks is exact.
         nodes.awaitRegular(Math.min(joined1, Math.min(joined2, joined3)), 1, 2, 3);
         long dropped = nodes.node(1).status().counter("frames_dropped_unlisted");

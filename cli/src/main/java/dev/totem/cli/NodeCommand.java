@@ -4,8 +4,12 @@ import dev.totem.node.admin.AdminClient;
 import dev.totem.node.config.ConfigException;
 import dev.totem.node.config.ConfigProblem;
 import dev.totem.node.config.ConfigResult;
+import dev.totem.node.config.NodeConfig;
+import dev.totem.node.runtime.LogOutputs;
 import dev.totem.node.runtime.NodeLog;
+import dev.totem.node.runtime.RuntimeSettings;
 import dev.totem.node.runtime.SettingsFromConfig;
+import dev.totem.node.runtime.SettingsSource;
 import dev.totem.node.runtime.SystemdNotifier;
 import dev.totem.node.runtime.TotemNode;
 import java.io.IOException;
@@ -84,9 +88,16 @@ public final class NodeCommand implements Callable<Integer> {
             err.println("note: " + note);
         }
         err.flush();
-        NodeLog.installOneLineConsoleFormat();
+        LogOutputs logs = new LogOutputs();
+        String logTo;
+        try {
+            logTo = logs.apply(result.config().logging());
+        } catch (IOException e) {
+            throw new UserError(config + ": " + e.getMessage(), e);
+        }
         TotemNode node = new TotemNode(settings.settings());
-        node.reloadConfigFrom(() -> reread(config, overrides));
+        new NodeLog(node.nodeId()).info("log to " + logTo);
+        node.reloadConfigFrom(reloading(config, overrides, logs, new NodeLog(node.nodeId())));
         Optional<SystemdNotifier> systemd = systemdNotifier(err);
         systemd.ifPresent(n -> Runtime.getRuntime().addShutdownHook(new Thread(() -> n.stopping().ifPresent(
                 reason -> warn(err, reason)), "totem-systemd-stopping")));
@@ -125,7 +136,30 @@ public final class NodeCommand implements Callable<Integer> {
      *
      * @throws ConfigException naming the file's first error, or why it cannot be read
      */
-    static dev.totem.node.runtime.RuntimeSettings reread(Path config, SettingsFromConfig.Overrides overrides) {
+    static RuntimeSettings reread(Path config, SettingsFromConfig.Overrides overrides) {
+        return SettingsFromConfig.settings(validated(config), overrides).settings();
+    }
+
+    /**
+     * What a reload reads: the settings from the file again ({@link #reread}), and its
+     * {@code logging} section, applied at once (debug on, another log file) once the file is
+     * known to be valid.
+     */
+    static SettingsSource reloading(Path config, SettingsFromConfig.Overrides overrides, LogOutputs logs, NodeLog log) {
+        return () -> {
+            NodeConfig file = validated(config);
+            RuntimeSettings settings = SettingsFromConfig.settings(file, overrides).settings();
+            try {
+                log.info("log to " + logs.apply(file.logging()));
+            } catch (IOException e) {
+                throw new ConfigException(e.getMessage());
+            }
+            return settings;
+        };
+    }
+
+    /** @throws ConfigException naming the file's first error, or why it cannot be read */
+    private static NodeConfig validated(Path config) {
         ConfigResult result;
         try {
             result = ConfigCommand.Check.load(config);
@@ -136,7 +170,7 @@ public final class NodeCommand implements Callable<Integer> {
             throw new ConfigException(result.errors().size() + " error(s) (./totem config check " + config + "), the first: "
                     + result.errors().get(0).describe("error"));
         }
-        return SettingsFromConfig.settings(result.config(), overrides).settings();
+        return result.config();
     }
 
     /**

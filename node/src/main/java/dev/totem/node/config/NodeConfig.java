@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
  * @param logging the logging settings
  * @param totem the engine's tunables, with corosync's derived defaults (token scaled by the
  *     nodelist size, token_retransmit, hold, consensus)
- * @param downcheckMs how often a downed network interface is checked again ({@code downcheck})
+ * @param downcheckMs corosync's {@code downcheck}, validated and kept; the runtime needs no recheck (node/README.md)
  * @param ipcAccess who besides root may use the CPG socket ({@code uidgid} sections)
  * @param schedRr put the node's process under real-time round-robin scheduling
  *     ({@code system.sched_rr}; no by default, unlike corosync: see the node README)

@@ -2,12 +2,6 @@ package dev.totem.node.runtime;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
-import java.util.logging.ConsoleHandler;
-import java.util.logging.Formatter;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 
 /**
  * The node's log: one line per event, prefixed {@code [node N]}, through {@link System.Logger}
@@ -70,40 +64,6 @@ public final class NodeLog {
             long s = suppressed;
             suppressed = 0;
             return s;
-        }
-    }
-
-    /**
-     * Makes java.util.logging print one line per record on stderr ({@code HH:mm:ss.SSS LEVEL
-     * message}), instead of its default two. For the command that runs a node; it changes the
-     * JVM-wide root handler, so libraries and tests need not call it.
-     */
-    public static void installOneLineConsoleFormat() {
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        for (Handler h : root.getHandlers()) {
-            root.removeHandler(h);
-        }
-        ConsoleHandler console = new ConsoleHandler(); // writes to System.err
-        console.setFormatter(new OneLineFormatter());
-        root.addHandler(console);
-    }
-
-    /** {@code 12:00:01.234 INFO [node 2] ring 1:12 formed ...}, and a stack trace when there is one. */
-    static final class OneLineFormatter extends Formatter {
-        private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
-
-        @Override
-        public String format(LogRecord r) {
-            StringBuilder line = new StringBuilder(128)
-                    .append(TIME.format(LocalTime.ofInstant(r.getInstant(), java.time.ZoneId.systemDefault())))
-                    .append(' ').append(r.getLevel().getName()).append(' ').append(formatMessage(r))
-                    .append(System.lineSeparator());
-            if (r.getThrown() != null) {
-                java.io.StringWriter trace = new java.io.StringWriter();
-                r.getThrown().printStackTrace(new java.io.PrintWriter(trace));
-                line.append(trace);
-            }
-            return line.toString();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.totem.cli;
 
 import dev.totem.jepsen.FaultKind;
 import dev.totem.jepsen.HistoryJudge;
+import dev.totem.jepsen.IpFamily;
 import dev.totem.jepsen.JepsenRun;
 import dev.totem.jepsen.Lab;
 import dev.totem.jepsen.Shell;
@@ -77,6 +78,9 @@ public final class JepsenCommand implements Callable<Integer> {
                     + " and exiting, checked as ./totem sim --layer cpg checks them (default ${DEFAULT-VALUE}).")
     private String layer;
 
+    @Option(names = "--ipv6", description = "Run the networks over IPv6 (fd77:<k>::<node>) instead of IPv4 (10.<77+k>.0.<node>).")
+    private boolean ipv6;
+
     @Option(names = "--cleanup", description = "Only remove what an earlier run left (namespaces, rules, processes), then exit.")
     private boolean cleanup;
 
@@ -124,7 +128,8 @@ public final class JepsenCommand implements Callable<Integer> {
         try {
             options = new JepsenRun.Options(nodes, durationSeconds, kinds, runSeed, dir, key,
                     ChildJvm.command("jepsen-node", "-Xmx192m", "-XX:+UseSerialGC"), rate, plantedBug, networks, rrpMode,
-                    baseLoss, Layer.parse(layer), ChildJvm.command("jepsen-client", "-Xmx96m", "-XX:+UseSerialGC"));
+                    baseLoss, Layer.parse(layer), ChildJvm.command("jepsen-client", "-Xmx96m", "-XX:+UseSerialGC"),
+                    ipv6 ? IpFamily.IPV6 : IpFamily.IPV4);
         } catch (IllegalArgumentException e) {
             throw new UserError("jepsen: " + e.getMessage());
         }

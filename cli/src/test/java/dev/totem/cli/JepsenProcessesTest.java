@@ -62,6 +62,21 @@ class JepsenProcessesTest {
                 .isEmpty();
     }
 
+    /** The same harness over IPv6 addresses: nodes bind fd77:0::N, partitions are ip6 rules, every property holds. */
+    @Test
+    void aRunOverIpv6KeepsEveryProperty() throws Exception {
+        Run r = jepsen("--ipv6", "--nodes", "3", "--duration", "15", "--faults", "kill,partition", "--seed", "31",
+                "--out", dir.toString());
+        assertThat(r.violations()).as(r.out()).isZero();
+        assertThat(r.code()).isZero();
+        assertThat(r.faults()).isGreaterThanOrEqualTo(2);
+        assertThat(r.delivered()).isGreaterThan(r.submitted());
+        assertThat(r.out()).contains("1 network of IPv6");
+        assertThat(Files.readString(dir.resolve("totem.conf"))).contains("ring0_addr: fd77:0::1");
+        assertThat(Files.readString(dir.resolve("node1.0.log"))).contains("udpu on [fd77::1]:5405");
+        assertThat(Lab.leftovers()).isEmpty();
+    }
+
     /**
      * CPG processes in real nodes under kills, pauses, partitions and stalled clients: handles inside each node's
      * JVM and a client process over each node's socket (replaced when it exits), whose joins,

@@ -23,6 +23,7 @@ final class Firewall {
 
     private final int nodes;
     private final int networks;
+    private final IpFamily family;
     private final Loader loader;
     /** Per node: the nodes whose frames it drops (on every network). */
     private final TreeSet<Integer>[] dropFrom;
@@ -36,7 +37,8 @@ final class Firewall {
     private final double[] networkLoss;
 
     @SuppressWarnings("unchecked")
-    Firewall(int nodes, int networks, Loader loader) {
+    Firewall(int nodes, int networks, IpFamily family, Loader loader) {
+        this.family = family;
         this.nodes = nodes;
         this.networks = networks;
         this.loader = loader;
@@ -150,10 +152,11 @@ final class Firewall {
             StringBuilder set = new StringBuilder();
             for (int from : dropFrom[node]) {
                 for (int k = 0; k < networks; k++) {
-                    set.append(set.length() == 0 ? "" : ", ").append(Lab.address(k, from));
+                    set.append(set.length() == 0 ? "" : ", ").append(family.address(k, from));
                 }
             }
-            script.append("add rule ").append(TABLE).append(" input ip saddr { ").append(set).append(" } drop\n");
+            script.append("add rule ").append(TABLE).append(" input ").append(family.nftSourceMatch()).append(" { ")
+                    .append(set).append(" } drop\n");
         }
         int perMille = (int) Math.round(Math.max(loss, baseLoss) * 1000);
         if (perMille > 0) {

@@ -78,10 +78,11 @@ public final class JepsenRun {
      *     ({@link CpgWorkload}, {@link JepsenClient}), checked by {@link CpgChecker} too
      * @param clientCommand with CPG, the command that runs {@code jepsen-client}, as {@code
      *     nodeCommand}
+     * @param family the networks' IP family ({@code --ipv6})
      */
     public record Options(int nodes, int durationSeconds, List<FaultKind> faults, long seed, Path dir, Path keyFile,
             List<String> nodeCommand, int rate, boolean plantedBug, int networks, String rrpMode, double baseLoss,
-            Layer layer, List<String> clientCommand) {
+            Layer layer, List<String> clientCommand, IpFamily family) {
         public Options {
             if (nodes < 2 || nodes > 16) {
                 throw new IllegalArgumentException("--nodes must be 2 to 16, got " + nodes);
@@ -106,6 +107,7 @@ public final class JepsenRun {
             }
             faults = List.copyOf(faults);
             clientCommand = List.copyOf(clientCommand);
+            java.util.Objects.requireNonNull(family, "family");
         }
 
         /** Whether one network failing at a time is the only fault: then no configuration may change. */
@@ -179,7 +181,7 @@ public final class JepsenRun {
         for (int k = 0; k < options.networks(); k++) {
             Map<Integer, String> addresses = new TreeMap<>();
             for (int node = 1; node <= n; node++) {
-                addresses.put(node, Lab.address(k, node));
+                addresses.put(node, options.family().address(k, node));
             }
             rings.add(addresses);
         }
@@ -193,9 +195,10 @@ public final class JepsenRun {
         long tokenTimeoutMs = totem.tokenTimeoutMs();
         mergeWaitMs = mergeWaitMs(totem);
         say.accept("building " + n + " network namespaces (" + Lab.PREFIX + "1.." + n + ", " + options.networks()
-                + (options.networks() > 1 ? " networks, rrp " + options.rrpMode() : " network") + ", bridges in " + Lab.HUB + ")");
-        Lab.create(n, options.networks());
-        firewall = new Firewall(n, options.networks(), Firewall.NFT);
+                + (options.networks() > 1 ? " networks, rrp " + options.rrpMode() : " network")
+                + (options.family() == IpFamily.IPV6 ? " of IPv6" : "") + ", bridges in " + Lab.HUB + ")");
+        Lab.create(n, options.networks(), options.family());
+        firewall = new Firewall(n, options.networks(), options.family(), Firewall.NFT);
         firewall.heal();
         epochMicros = RunClock.wallMicros();
         clock = new RunClock(epochMicros);

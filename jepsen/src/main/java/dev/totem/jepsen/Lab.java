@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The run's networks: one namespace per node ({@code totem-j1}, {@code totem-j2}, ...), each with
- * one interface per network, {@code eth<k>} at {@code 10.<77+k>.0.<node>/24}, network k's joined
+ * one interface per network, {@code eth<k>} at {@code 10.<77+k>.0.<node>/24} (or, over IPv6,
+ * {@code fd77:<k>::<node>/64}: {@link IpFamily}), network k's joined
  * by bridge {@code br<k>} inside a hub namespace ({@code totem-jhub}), so nothing of ours is added
  * to the host's own namespace.
  * Deleting the namespaces deletes the interfaces, the bridge and the nftables rules with them;
@@ -30,28 +31,18 @@ public final class Lab {
         return PREFIX + node;
     }
 
-    /** The address of {@code node} on network 0. */
-    public static String address(int node) {
-        return address(0, node);
-    }
-
-    /** The address of {@code node} on network {@code network}. */
-    public static String address(int network, int node) {
-        return "10." + (77 + network) + ".0." + node;
-    }
-
     /** The interface of network {@code network} inside a node's namespace. */
     public static String device(int network) {
         return "eth" + network;
     }
 
     /**
-     * Builds the lab for nodes 1 to {@code nodes} on {@code networks} networks.
+     * Builds the lab for nodes 1 to {@code nodes} on {@code networks} networks of {@code family}.
      *
      * @throws IOException when a namespace or link cannot be made (not root, no iproute2, or
      *     leftovers of an earlier run: see {@link #leftovers()})
      */
-    public static Lab create(int nodes, int networks) throws IOException {
+    public static Lab create(int nodes, int networks, IpFamily family) throws IOException {
         if (networks < 1 || networks > NETWORKS_MAX) {
             throw new IllegalArgumentException("networks must be 1 to " + NETWORKS_MAX + ", got " + networks);
         }
@@ -69,7 +60,13 @@ public final class Lab {
                     String hubSide = "tj" + k + "h" + n;
                     Shell.run("ip", "link", "add", hubSide, "netns", HUB, "type", "veth", "peer", "name", device(k), "netns", ns);
                     Shell.run("ip", "-n", HUB, "link", "set", hubSide, "master", "br" + k, "up");
-                    Shell.run("ip", "-n", ns, "addr", "add", address(k, n) + "/24", "dev", device(k));
+                    String address = family.address(k, n) + "/" + family.prefixBits();
+                    if (family == IpFamily.IPV6) {
+                        // Without duplicate detection the address is usable at once, not seconds later.
+                        Shell.run("ip", "-n", ns, "addr", "add", address, "dev", device(k), "nodad");
+                    } else {
+                        Shell.run("ip", "-n", ns, "addr", "add", address, "dev", device(k));
+                    }
                     Shell.run("ip", "-n", ns, "link", "set", device(k), "up");
                 }
                 Shell.run("ip", "-n", ns, "link", "set", "lo", "up");

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class FirewallTest {
     private final Map<Integer, String> loaded = new TreeMap<>();
-    private final Firewall firewall = new Firewall(4, 1, loaded::put);
+    private final Firewall firewall = new Firewall(4, 1, IpFamily.IPV4, loaded::put);
 
     @Test
     void partitionDropsFramesFromTheOtherSideOnly() throws Exception {
@@ -52,9 +52,18 @@ class FirewallTest {
     }
 
     @Test
+    void overIpv6APartitionDropsTheIpv6Addresses() throws Exception {
+        Map<Integer, String> six = new TreeMap<>();
+        Firewall f = new Firewall(3, 2, IpFamily.IPV6, six::put);
+        f.partition(new int[][] {{1}, {2, 3}});
+        assertThat(six.get(1)).contains("ip6 saddr { fd77:0::2, fd77:1::2, fd77:0::3, fd77:1::3 } drop");
+        assertThat(six.get(2)).contains("ip6 saddr { fd77:0::1, fd77:1::1 } drop");
+    }
+
+    @Test
     void withTwoNetworksAPartitionDropsBothAddressesAndACutIsOneInterface() throws Exception {
         Map<Integer, String> two = new TreeMap<>();
-        Firewall f = new Firewall(3, 2, two::put);
+        Firewall f = new Firewall(3, 2, IpFamily.IPV4, two::put);
         f.partition(new int[][] {{1, 2}, {3}});
         assertThat(two.get(3)).contains("ip saddr { 10.77.0.1, 10.78.0.1, 10.77.0.2, 10.78.0.2 } drop");
 

@@ -178,8 +178,8 @@ public record RuntimeSettings(
      */
     public RuntimeSettings withPeersOf(RuntimeSettings other) {
         if (other.redundantNetworks.size() != redundantNetworks.size()) {
-            throw new IllegalArgumentException("the peers of " + (1 + other.redundantNetworks.size())
-                    + " networks cannot replace those of " + (1 + redundantNetworks.size()));
+            throw new IllegalArgumentException("the file now has " + (1 + other.redundantNetworks.size())
+                    + " networks and the node runs " + (1 + redundantNetworks.size()) + "; networks change with a restart");
         }
         List<NetworkSettings> networks = new ArrayList<>();
         for (int i = 0; i < redundantNetworks.size(); i++) {

@@ -96,8 +96,9 @@ public final class NodeCommand implements Callable<Integer> {
             throw new UserError(config + ": " + e.getMessage(), e);
         }
         TotemNode node = new TotemNode(settings.settings());
-        new NodeLog(node.nodeId()).info("log to " + logTo);
-        node.reloadConfigFrom(reloading(config, overrides, logs, new NodeLog(node.nodeId())));
+        NodeLog log = new NodeLog(node.nodeId());
+        log.info("log to " + logTo);
+        node.reloadConfigFrom(reloading(config, overrides, logs, log));
         Optional<SystemdNotifier> systemd = systemdNotifier(err);
         systemd.ifPresent(n -> Runtime.getRuntime().addShutdownHook(new Thread(() -> n.stopping().ifPresent(
                 reason -> warn(err, reason)), "totem-systemd-stopping")));

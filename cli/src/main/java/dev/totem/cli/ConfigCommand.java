@@ -42,10 +42,10 @@ public final class ConfigCommand implements Callable<Integer> {
             description = "Have a running node reload its configuration file (its nodelist).",
             footer = {"%nThe node takes the new nodelist at once: it sends to the nodes listed and takes",
                 "frames only from them, so a node can join a running cluster or be taken out of",
-                "it. The logging section is applied again too (debug, log file). Any other",
-                "change is named in the answer and waits for a restart; a file with an error",
-                "changes nothing. Each node reads its own file: edit it and reload on every",
-                "node. SIGHUP (systemctl reload) reloads the file too, then the key.",
+                "it. The logging and uidgid sections are applied again too. Any other change",
+                "is named in the answer and waits for a restart; a file with an error changes",
+                "nothing. Each node reads its own file: edit it and reload on every node.",
+                "SIGHUP (systemctl reload) reloads the file too, then the key.",
                 "Prints  ok nodelist: added 4[; waiting for a restart: NAME OLD -> NEW, ...]"})
     static final class Reload implements Callable<Integer> {
         @Spec

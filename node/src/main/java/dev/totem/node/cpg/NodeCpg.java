@@ -81,7 +81,8 @@ public final class NodeCpg implements AutoCloseable {
     static final long INBOX_BYTES_MAX = 4L << 20;
 
     private final CpgEngine engine;
-    private final CpgSettings settings;
+    /** Replaced by a reload of the file's uidgid sections ({@link #replacePeerPolicy}). */
+    private volatile CpgSettings settings;
     private final NodeLog log;
     private final ArrayBlockingQueue<InboxCall> inbox;
     /** Payload bytes of the inbox's multicasts. */
@@ -152,9 +153,17 @@ public final class NodeCpg implements AutoCloseable {
         return engine;
     }
 
-    /** The settings. */
+    /** The settings (the peer policy as last reloaded). */
     public CpgSettings settings() {
         return settings;
+    }
+
+    /**
+     * Takes a reloaded peer policy (the file's {@code uidgid} sections), on the loop: connections
+     * from now on are checked against it; those already served stay, as in corosync.
+     */
+    public void replacePeerPolicy(PeerPolicy peers) {
+        settings = settings.withPeers(peers);
     }
 
     /**

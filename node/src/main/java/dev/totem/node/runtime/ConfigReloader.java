@@ -29,8 +29,8 @@ final class ConfigReloader {
 
     /**
      * Reads the file (a few milliseconds between two inputs, as corosync reads its file on its
-     * main loop) and hands {@code apply} the running settings with the new peers when they
-     * change. Never throws: a file that cannot be used changes nothing.
+     * main loop) and hands {@code apply} the running settings with the new peers and CPG peer
+     * policy when either changes. Never throws: a file that cannot be used changes nothing.
      *
      * @param running the settings the node runs with
      * @param members the current ring's members, to say which removed nodes are still in it
@@ -52,7 +52,7 @@ final class ConfigReloader {
             log.warning("configuration reload failed, nothing changed: " + e.getMessage());
             return "error " + e.getMessage() + "; nothing changed";
         }
-        if (reload.changesPeers()) {
+        if (reload.changesAnything()) {
             apply.accept(reload.applied());
         }
         String answer = reload.describe();

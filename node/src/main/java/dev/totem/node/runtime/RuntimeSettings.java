@@ -193,6 +193,20 @@ public record RuntimeSettings(
                 networks, plantedBug, realTimeScheduling, nice);
     }
 
+    /**
+     * These settings with the CPG service's peer policy taken from {@code other} (reloaded
+     * {@code uidgid} sections); unchanged when either runs no CPG service.
+     */
+    public RuntimeSettings withCpgPeerPolicyOf(RuntimeSettings other) {
+        if (cpg.isEmpty() || other.cpg.isEmpty()) {
+            return this;
+        }
+        return new RuntimeSettings(nodeId, transport, bindAddress, port, mcastGroup, mcastPort, ttl, peers, totemConfig,
+                stateDirectory, socketBufferBytes, metricsPort, adminSocket, blockUnlistedIps, pendingSubmitsMax, crypto,
+                Optional.of(cpg.get().withPeers(other.cpg.get().peers())), rrpMode, redundantNetworks, plantedBug,
+                realTimeScheduling, nice);
+    }
+
     private Map<Integer, InetSocketAddress> ownEntryKept(Map<Integer, InetSocketAddress> peers, InetSocketAddress own) {
         Map<Integer, InetSocketAddress> kept = new TreeMap<>(peers);
         kept.computeIfPresent(nodeId, (id, listed) -> own);

@@ -16,18 +16,20 @@ import java.util.TreeSet;
 /**
  * What reloading the configuration file changes on a running node (corosync-cfgtool -R): the
  * nodelist is taken at once, every network's peers, so that a node can be added to or removed
- * from a running cluster; anything else the file changed is named and waits for a restart, as
- * the engine, the sockets and the CPG service were built from it.
+ * from a running cluster, and so are the {@code uidgid} sections (who may use the CPG socket);
+ * anything else the file changed is named and waits for a restart, as the engine, the sockets
+ * and the CPG service were built from it.
  *
- * @param applied the running settings with the reloaded peers
+ * @param applied the running settings with the reloaded peers and CPG peer policy
  * @param added nodes the reloaded nodelist lists and the running one did not
  * @param removed nodes the running nodelist lists and the reloaded one does not
  * @param moved nodes listed in both at another address or port on some network
+ * @param newIpcAccess whether the {@code uidgid} sections changed who may use the CPG socket
  * @param waiting each other change, as {@code name old -> new} (the file's name where there is
  *     one, else the setting's path), in record order
  */
 public record SettingsReload(RuntimeSettings applied, Set<Integer> added, Set<Integer> removed, Set<Integer> moved,
-        List<String> waiting) {
+        boolean newIpcAccess, List<String> waiting) {
 
     /**
      * The file's names for the settings an operator edits, so that the answer reads as the file
@@ -47,7 +49,6 @@ public record SettingsReload(RuntimeSettings applied, Set<Integer> added, Set<In
             Map.entry("crypto.cipher", "totem.crypto_cipher"),
             Map.entry("crypto.keyFile", "totem.keyfile"),
             Map.entry("crypto.clusterName", "totem.cluster_name"),
-            Map.entry("cpg.peers", "uidgid"),
             Map.entry("totemConfig.tokenTimeoutMs", "totem.token"),
             Map.entry("totemConfig.tokenRetransmitMs", "totem.token_retransmit"),
             Map.entry("totemConfig.holdMs", "totem.hold"),
@@ -79,7 +80,8 @@ public record SettingsReload(RuntimeSettings applied, Set<Integer> added, Set<In
      *     peers cannot be matched network by network)
      */
     public static SettingsReload between(RuntimeSettings running, RuntimeSettings read) {
-        RuntimeSettings applied = running.withPeersOf(read);
+        RuntimeSettings applied = running.withPeersOf(read).withCpgPeerPolicyOf(read);
+        boolean newIpcAccess = !applied.cpg().equals(running.cpg());
         Set<Integer> added = new TreeSet<>();
         Set<Integer> removed = new TreeSet<>();
         Set<Integer> moved = new TreeSet<>();
@@ -106,12 +108,17 @@ public record SettingsReload(RuntimeSettings applied, Set<Integer> added, Set<In
         // Component by component, by reflection, so that a field added to the settings later is
         // compared too rather than silently taken as unchanged; FILE_NAMES names them as the file does.
         differences("", applied, read, waiting);
-        return new SettingsReload(applied, added, removed, moved, waiting);
+        return new SettingsReload(applied, added, removed, moved, newIpcAccess, waiting);
     }
 
     /** Whether the peers of some network change. */
     public boolean changesPeers() {
         return !added.isEmpty() || !removed.isEmpty() || !moved.isEmpty();
+    }
+
+    /** Whether anything is applied: the peers or the CPG peer policy. */
+    public boolean changesAnything() {
+        return changesPeers() || newIpcAccess;
     }
 
     /**
@@ -134,6 +141,9 @@ public record SettingsReload(RuntimeSettings applied, Set<Integer> added, Set<In
                 parts.add("new addresses for " + ids(moved));
             }
             line.append(String.join(", ", parts));
+        }
+        if (newIpcAccess) {
+            line.append("; uidgid: new users and groups for the CPG socket");
         }
         if (!waiting.isEmpty()) {
             line.append("; waiting for a restart: ").append(String.join(", ", waiting.subList(0,

@@ -331,6 +331,9 @@ public final class TotemNode implements AutoCloseable {
     private String reloadConfigNow() {
         return reloader.reload(settings, events.members(), applied -> {
             networks.replacePeers(applied);
+            if (cpg != null) {
+                applied.cpg().ifPresent(c -> cpg.replacePeerPolicy(c.peers()));
+            }
             settings = applied;
         });
     }

@@ -307,6 +307,28 @@ class CpgIpcTest {
                 .hasMessageContaining("are not allowed");
     }
 
+    /** A reload of the file's uidgid sections lets in a peer refused before, without a restart (as corosync). */
+    @Test
+    void aReloadedUidgidLetsARefusedPeerIn() throws Exception {
+        RuntimeSettings.Builder b = NodeRunner.loopbackCluster(Transport.UDPU, 1, dir, CONFIG).get(0);
+        CpgSettings cpg = CpgSettings.embedded().withSocket(dir.resolve("cpg.sock"));
+        RuntimeSettings refusing = b.cpg(cpg.withPeers(PeerPolicy.of(Set.of(54_321), Set.of()).withRootAllowed(false))).build();
+        RuntimeSettings allowing = b.cpg(cpg.withPeers(PeerPolicy.of(Set.of(0), Set.of()).withRootAllowed(false))).build();
+        TotemNode node = new TotemNode(refusing);
+        open.add(node);
+        node.start();
+        assertThatThrownBy(() -> client(new Events())).isInstanceOf(IOException.class).hasMessageContaining("refused");
+
+        node.reloadConfigFrom(() -> allowing);
+        assertThat(node.reloadConfig().get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isEqualTo("ok nodelist: unchanged; uidgid: new users and groups for the CPG socket");
+
+        Events e = new Events();
+        CpgClient c = client(e);
+        join(c, e, "g");
+        assertThat(node.cpg().orElseThrow().settings().peers().uids()).containsExactly(0);
+    }
+
     @Test
     void aClientThatStopsReadingIsDisconnectedWhileAnotherKeepsItsThroughput() throws Exception {
         int messageBytes = 16 << 10;

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.totem.crypto.CryptoCipher;
 import dev.totem.crypto.KeyFile;
+import dev.totem.node.cpg.CpgSettings;
+import dev.totem.node.cpg.PeerPolicy;
 import dev.totem.protocol.api.TotemConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +130,23 @@ class SettingsReloadTest {
         assertThat(SettingsReload.between(running, newCipher).waiting())
                 .containsExactly("totem.crypto_cipher AES256_GCM -> CHACHA20_POLY1305");
         assertThat(SettingsReload.between(running, node1(1, 2).build()).waiting()).containsExactly("totem.crypto_cipher AES256_GCM -> none");
+    }
+
+    @Test
+    void newUidgidSectionsAreAppliedNotLeftWaiting() {
+        CpgSettings cpg = CpgSettings.embedded();
+        RuntimeSettings running = node1(1, 2).cpg(cpg.withPeers(PeerPolicy.of(Set.of(1000), Set.of()))).build();
+        RuntimeSettings read = node1(1, 2).cpg(cpg.withPeers(PeerPolicy.of(Set.of(1000, 1001), Set.of(50)))).build();
+
+        SettingsReload r = SettingsReload.between(running, read);
+
+        assertThat(r.newIpcAccess()).isTrue();
+        assertThat(r.changesAnything()).isTrue();
+        assertThat(r.changesPeers()).isFalse();
+        assertThat(r.waiting()).isEmpty();
+        assertThat(r.applied().cpg().orElseThrow().peers()).isEqualTo(read.cpg().orElseThrow().peers());
+        assertThat(r.describe()).isEqualTo("ok nodelist: unchanged; uidgid: new users and groups for the CPG socket");
+        assertThat(SettingsReload.between(running, running).changesAnything()).isFalse();
     }
 
     @Test

@@ -84,6 +84,8 @@ public final class TotemNode implements AutoCloseable {
     private volatile RuntimeSettings settings;
     /** Reads the file again and says what a reload changes. */
     private final ConfigReloader reloader;
+    /** The JVM shutdown hook that leaves the ring cleanly. */
+    private final LeaveOnExit leaveOnExit;
     private final int nodeId;
     /** The processor, for its state and counters. */
     private final TotemProcessor engine;
@@ -118,7 +120,6 @@ public final class TotemNode implements AutoCloseable {
     // Set by start() before the loop runs the engine; read after.
     private volatile AdminServer admin;
     private volatile InetSocketAddress metricsAddress;
-    private Thread shutdownHook;
 
     /**
      * Builds the node and its engine (reading nothing yet from the network). The ring seq file
@@ -134,6 +135,7 @@ public final class TotemNode implements AutoCloseable {
         this.nodeId = settings.nodeId();
         this.log = new NodeLog(nodeId);
         this.reloader = new ConfigReloader(nodeId, log);
+        this.leaveOnExit = new LeaveOnExit(nodeId, this::leave, this::close, log);
         this.stack = new EngineStack(settings, log);
         this.engine = stack.processor();
         this.crypto = stack.crypto();
@@ -316,10 +318,8 @@ public final class TotemNode implements AutoCloseable {
 
     /**
      * Reloads the configuration file (SIGHUP, {@code ./totem config reload}, corosync-cfgtool -R):
-     * the nodelist is taken at once on every network, so that a node can be added to a running
-     * cluster or removed from it (frames go to the listed nodes and are taken only from them);
-     * any other change is named in the answer and the log and waits for a restart. An invalid
-     * file changes nothing. Run it on every node: each reads its own file.
+     * the nodelist and the CPG peer policy are taken at once, any other change waits for a
+     * restart ({@link SettingsReload}); an invalid file changes nothing. Each node reads its own.
      *
      * @return one line saying what happened, starting with "error" when nothing could be applied
      */
@@ -415,7 +415,7 @@ public final class TotemNode implements AutoCloseable {
      */
     @Override
     public void close() {
-        removeShutdownHook();
+        leaveOnExit.remove();
         if (loop.inEventLoop()) {
             shutdownOnLoop();
             return;
@@ -500,34 +500,8 @@ public final class TotemNode implements AutoCloseable {
      *
      * @return the hook thread
      */
-    public synchronized Thread installShutdownHook() {
-        if (shutdownHook == null) {
-            Thread hook = new Thread(() -> {
-                try {
-                    leave().get(SHUTDOWN_LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (ExecutionException | TimeoutException e) {
-                    log.warning("no clean leave within " + SHUTDOWN_LEAVE_TIMEOUT.toMillis() + " ms; closing");
-                }
-                close();
-            }, "totem-node-" + nodeId + "-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            shutdownHook = hook;
-        }
-        return shutdownHook;
-    }
-
-    private synchronized void removeShutdownHook() {
-        if (shutdownHook == null || Thread.currentThread() == shutdownHook) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // The JVM is already shutting down: the hook runs or ran.
-        }
-        shutdownHook = null;
+    public Thread installShutdownHook() {
+        return leaveOnExit.install(SHUTDOWN_LEAVE_TIMEOUT);
     }
 
     // ------------------------------------------------------------------ life cycle (event loop)

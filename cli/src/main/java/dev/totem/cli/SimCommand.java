@@ -75,7 +75,7 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--sizes", description = "Payload sizes A..B in bytes, drawn log-uniformly.")
     private String sizes;
 
-    @Option(names = "--faults", description = "none, loss, partition, crash, pause, chaos, netfail, netfail-all, netfail-oneway, oneway or partial.")
+    @Option(names = "--faults", description = "none, loss, partition, crash, pause, chaos, netfail, netfail-all, netfail-oneway, oneway, partial or retune.")
     private String faults;
 
     @Option(names = "--engine", description = "srp (fixed ring) or totem (with membership); default by --faults.")

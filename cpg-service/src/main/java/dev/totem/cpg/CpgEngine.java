@@ -5,6 +5,7 @@ import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TimerKind;
+import dev.totem.protocol.api.TotemConfig;
 import dev.totem.protocol.api.TotemEngine;
 import dev.totem.protocol.api.RingId;
 import java.nio.ByteBuffer;
@@ -161,6 +162,11 @@ public final class CpgEngine implements TotemEngine {
     @Override
     public Effects onPauseBacklogRead(long nowNanos) {
         return run(nowNanos, () -> take(inner.onPauseBacklogRead(nowNanos)));
+    }
+
+    @Override
+    public Effects reloadTunables(long nowNanos, TotemConfig reloaded) {
+        return run(nowNanos, () -> take(inner.reloadTunables(nowNanos, reloaded)));
     }
 
     /** Runs one input: the inner engine's effects, the service's, and the clients' callbacks. */

@@ -9,6 +9,7 @@ import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.RingId;
 import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TimerKind;
+import dev.totem.protocol.api.TotemConfig;
 import dev.totem.protocol.api.TotemEngine;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -57,6 +58,12 @@ class CpgEngineTest {
         }
 
         @Override
+        public Effects reloadTunables(long nowNanos, TotemConfig reloaded) {
+            arrivals.add("reload " + reloaded.tokenTimeoutMs());
+            return effects.clear();
+        }
+
+        @Override
         public Effects onTimer(long nowNanos, TimerKind timer) {
             effects.clear();
             effects.add(new Effect.Send(Effect.MULTICAST, new byte[] {1}));
@@ -87,6 +94,8 @@ class CpgEngineTest {
         // taken for network 0's faulted network 1 within half a second. A driver with one network
         // says nothing, which means network 0, and the layer says so below.
         assertThat(inner.arrivals).containsExactly("packet 1", "owned 2", "packet 0");
+        engine.reloadTunables(4, TotemConfig.fromToken(1234, TotemConfig.DEFAULT_NETMTU));
+        assertThat(inner.arrivals).last().isEqualTo("reload 1234");
     }
 
     @Test

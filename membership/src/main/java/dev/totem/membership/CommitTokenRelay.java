@@ -17,7 +17,8 @@ import java.util.Arrays;
  */
 final class CommitTokenRelay {
     private final int myId;
-    private final long retransmitNanos;
+    /** Replaced by a reload of the tunables ({@link #retransmitNanos(long)}). */
+    private long retransmitNanos;
     /** The highest token seq taken of the ring being formed, or -1. */
     private long tokenSeqSeen = -1;
     /** Members of the ring being formed, 0 before the first: a ring of one has nobody to resend to. */
@@ -29,6 +30,11 @@ final class CommitTokenRelay {
     CommitTokenRelay(int myId, long retransmitNanos) {
         this.myId = myId;
         this.retransmitNanos = retransmitNanos;
+    }
+
+    /** From now on resends wait {@code nanos} (token_retransmit, reloaded). */
+    void retransmitNanos(long nanos) {
+        this.retransmitNanos = nanos;
     }
 
     /** A token for a new ring of {@code members} (ascending), before anybody filled in an entry. */

@@ -66,7 +66,8 @@ public final class TotemProcessor implements TotemEngine {
         return ShutOutNodes.repairMergeBoundNanos(config);
     }
 
-    private final TotemConfig config;
+    /** Its tunables are replaced by {@link #reloadTunables}; its sizes never change. */
+    private TotemConfig config;
     private final PlantedBug plantedBug;
     private final int myId;
     private final RandomGenerator random;
@@ -487,6 +488,33 @@ public final class TotemProcessor implements TotemEngine {
         this.nowNanos = nowNanos;
         flushingJoins = false;
         return checked();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The holds and quiets of shut-out nodes ({@link #heldOffMillis}) keep the consensus
+     * timeout the processor started with: their bound is what a merge after a repair is judged by.
+     */
+    @Override
+    public Effects reloadTunables(long nowNanos, TotemConfig reloaded) {
+        if (!beginInput(nowNanos)) {
+            return effects;
+        }
+        config = config.withTunablesOf(reloaded); // throws before anything changed
+        if (ring != null) {
+            ring.reloadTunables(reloaded);
+        }
+        if (recovery != null) {
+            recovery.ring.reloadTunables(reloaded);
+        }
+        commitRelay.retransmitNanos(config.tokenRetransmitNanos());
+        return checked();
+    }
+
+    /** The config this processor runs with now: the one it started with, or its tunables reloaded. */
+    public TotemConfig config() {
+        return config;
     }
 
     @Override

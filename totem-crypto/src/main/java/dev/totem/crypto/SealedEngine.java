@@ -4,6 +4,7 @@ import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.TimerKind;
+import dev.totem.protocol.api.TotemConfig;
 import dev.totem.protocol.api.TotemEngine;
 import dev.totem.protocol.wire.Frames;
 import java.nio.ByteBuffer;
@@ -164,6 +165,11 @@ public final class SealedEngine implements TotemEngine {
     @Override
     public Effects onPause(long nowNanos, long pausedNanos) {
         return sealed(inner.onPause(nowNanos, pausedNanos));
+    }
+
+    @Override
+    public Effects reloadTunables(long nowNanos, TotemConfig reloaded) {
+        return sealed(inner.reloadTunables(nowNanos, reloaded));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.TimerKind;
+import dev.totem.protocol.api.TotemConfig;
 import dev.totem.protocol.api.TotemEngine;
 import dev.totem.protocol.wire.Frames;
 import java.nio.ByteBuffer;
@@ -64,6 +65,12 @@ class SealedEngineTest {
 
         @Override
         public Effects submit(long nowNanos, byte[] payload, Guarantee guarantee) {
+            return new Effects();
+        }
+
+        @Override
+        public Effects reloadTunables(long nowNanos, TotemConfig reloaded) {
+            received.add("reload token " + reloaded.tokenTimeoutMs());
             return new Effects();
         }
     }
@@ -151,6 +158,13 @@ class SealedEngineTest {
 
         assertThat(b.received).isEmpty();
         assertThat(receiver.senderMismatches()).isOne();
+    }
+
+    @Test
+    void aReloadOfTheTunablesReachesTheInnerLayer() {
+        Inner a = new Inner(1);
+        engine(a).reloadTunables(0, TotemConfig.fromToken(1234, TotemConfig.DEFAULT_NETMTU));
+        assertThat(a.received).containsExactly("reload token 1234");
     }
 
     @Test

@@ -27,7 +27,8 @@ final class NetworkSender {
      */
     static final int BACKOFF_RESENDS = 3;
 
-    private final RrpConfig config;
+    /** Its token timings are replaced by a reload ({@link #reloadConfig}). */
+    private RrpConfig config;
     private final RrpMode mode;
     private final int count;
     private final NetworkMonitor monitor;
@@ -53,6 +54,11 @@ final class NetworkSender {
         // The first pick of each cursor is network 0.
         this.tokenCursor = count - 1;
         this.frameCursor = count - 1;
+    }
+
+    /** Resends wait by {@code reloaded}'s timings from the next token on. */
+    void reloadConfig(RrpConfig reloaded) {
+        this.config = reloaded;
     }
 
     /** Puts a frame of the processor on the networks it goes on. */

@@ -4,6 +4,7 @@ import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.TimerKind;
+import dev.totem.protocol.api.TotemConfig;
 import dev.totem.protocol.api.TotemEngine;
 import dev.totem.protocol.wire.DecodeStatus;
 import dev.totem.protocol.wire.FrameType;
@@ -78,7 +79,8 @@ public final class RedundantRing implements TotemEngine {
     }
 
     private final TotemEngine inner;
-    private final RrpConfig config;
+    /** Its token timings are re-derived by {@link #reloadTunables}. */
+    private RrpConfig config;
     private final RrpMode mode;
     private final int count;
     private final int allMask;
@@ -292,6 +294,19 @@ public final class RedundantRing implements TotemEngine {
     @Override
     public Effects onPauseBacklogRead(long nowNanos) {
         return passDown(() -> inner.onPauseBacklogRead(nowNanos));
+    }
+
+    /**
+     * Passes the reload down, then derives this ring's token timings from the reloaded ones as
+     * {@link RrpConfig#defaults} does ({@link RrpConfig#withTokenTimingsOf}); its fault detection
+     * stays as configured.
+     */
+    @Override
+    public Effects reloadTunables(long nowNanos, TotemConfig reloaded) {
+        Effects out = passDown(() -> inner.reloadTunables(nowNanos, reloaded)); // throws before anything changed
+        config = config.withTokenTimingsOf(reloaded);
+        networkSender.reloadConfig(config);
+        return out;
     }
 
     /** An input only the processor below acts on: its effects routed, nothing once left. */

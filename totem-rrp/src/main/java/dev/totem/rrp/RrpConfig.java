@@ -107,4 +107,16 @@ public record RrpConfig(RrpMode mode, int networks, long tokenWaitNanos, long to
         return new RrpConfig(mode, networks, Math.max(1, Math.min(10_000_000L, retransmit / 4)), resend, idleResend,
                 totem.seqnoUnchangedConst(), 100_000_000L, 550_000_000L, 1_000_000_000L, 10, 100, 10, 2_000_000_000L, 256);
     }
+
+    /**
+     * This config with the token timings that {@link #defaults} derives from the processor's
+     * (token wait, resends, idle tokens), derived from {@code totem} instead: a reload of the
+     * processor's tunables ({@code TotemEngine.reloadTunables}). The rest stays.
+     */
+    public RrpConfig withTokenTimingsOf(TotemConfig totem) {
+        RrpConfig derived = defaults(mode, networks, totem);
+        return new RrpConfig(mode, networks, derived.tokenWaitNanos, derived.tokenResendNanos,
+                derived.idleTokenResendNanos, derived.idleTokens, probeIntervalNanos, silenceNanos, recoveryNanos,
+                tokenGapThreshold, mcastGapThreshold, problemThreshold, problemDecrementNanos, dedupEntriesPerSender);
+    }
 }

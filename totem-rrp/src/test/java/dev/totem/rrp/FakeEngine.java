@@ -6,6 +6,7 @@ import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.RingId;
 import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TimerKind;
+import dev.totem.protocol.api.TotemConfig;
 import dev.totem.protocol.api.TotemEngine;
 import dev.totem.protocol.wire.DecodeStatus;
 import dev.totem.protocol.wire.FrameType;
@@ -26,6 +27,8 @@ final class FakeEngine implements TotemEngine {
     final List<String> received = new ArrayList<>();
     final List<TimerKind> timers = new ArrayList<>();
     final List<Effect> toSend = new ArrayList<>();
+    /** The tunables of each reload passed down to it. */
+    final List<TotemConfig> reloads = new ArrayList<>();
     private final int id;
     private final Effects effects = new Effects();
 
@@ -79,6 +82,12 @@ final class FakeEngine implements TotemEngine {
     @Override
     public Effects onTimer(long nowNanos, TimerKind timer) {
         timers.add(timer);
+        return effects.clear();
+    }
+
+    @Override
+    public Effects reloadTunables(long nowNanos, TotemConfig reloaded) {
+        reloads.add(reloaded);
         return effects.clear();
     }
 

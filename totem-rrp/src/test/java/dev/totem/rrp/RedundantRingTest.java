@@ -456,6 +456,19 @@ class RedundantRingTest {
     }
 
     @Test
+    void reloadedTunablesPassDownAndSetTheTokenResendTimings() {
+        ring(RrpMode.PASSIVE);
+        TotemConfig shorter = TotemConfig.fromToken(200, TotemConfig.DEFAULT_NETMTU); // token_retransmit 47 ms
+        rrp.reloadTunables(now, shorter);
+        assertThat(fake.reloads).containsExactly(shorter);
+        assertThat(rrp.config().tokenResendNanos()).isEqualTo(23_500_000L);
+        assertThat(rrp.config().silenceNanos()).as("fault detection stays").isEqualTo(RrpConfig.defaults(RrpMode.PASSIVE, 2,
+                TotemConfig.defaults()).silenceNanos());
+        Effects out = rrpSend(new Effect.Send(2, token(1, 5)));
+        assertThat(out.list()).contains(new Effect.SetTimer(TimerKind.RRP_TOKEN_RESEND, 23_500_000L));
+    }
+
+    @Test
     void aResentTokenMovesTheTokenCursorSoTheNextTokenTakesTheOtherNetwork() {
         ring(RrpMode.PASSIVE);
         assertThat(sent(rrpSend(new Effect.Send(2, token(1, 5))))).containsExactly("0 2");

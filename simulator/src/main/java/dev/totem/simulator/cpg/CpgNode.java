@@ -178,4 +178,9 @@ public final class CpgNode implements TotemEngine {
     public Effects onPauseBacklogRead(long nowNanos) {
         return engine.onPauseBacklogRead(nowNanos);
     }
+
+    @Override
+    public Effects reloadTunables(long nowNanos, TotemConfig reloaded) {
+        return engine.reloadTunables(nowNanos, reloaded);
+    }
 }

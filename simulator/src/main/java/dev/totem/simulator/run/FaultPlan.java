@@ -1,5 +1,6 @@
 package dev.totem.simulator.run;
 
+import dev.totem.protocol.api.TotemConfig;
 import dev.totem.simulator.Simulation;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,16 +25,23 @@ final class FaultPlan {
     /** Netfail: the most loss of a degraded network. */
     static final double NETFAIL_DEGRADED_LOSS_MAX = 0.3;
 
+    /** Retune: the fewest and most reloads in a fault phase. */
+    static final int RELOADS_MIN = 2;
+    static final int RELOADS_MAX = 8;
+
     private final FaultProfile profile;
     private final int[] ids;
+    /** The tunables every node starts with; retune's reloads are drawn around them and end on them. */
+    private final TotemConfig base;
     private final long tokenNanos;
     private final SplittableRandom random;
     private final int networks;
 
-    FaultPlan(FaultProfile profile, int[] ids, long tokenNanos, SplittableRandom random, int networks) {
+    FaultPlan(FaultProfile profile, int[] ids, TotemConfig base, SplittableRandom random, int networks) {
         this.profile = profile;
         this.ids = ids.clone();
-        this.tokenNanos = tokenNanos;
+        this.base = base;
+        this.tokenNanos = base.tokenTimeoutNanos();
         this.random = random;
         this.networks = networks;
     }
@@ -76,6 +84,9 @@ final class FaultPlan {
             }
         } else {
             scheduleNodeFaults(sim, phaseNanos);
+            if (profile == FaultProfile.RETUNE) {
+                scheduleReloads(sim, phaseNanos); // drawn after the faults, so these are chaos's draws
+            }
         }
         long end = startNanos + phaseNanos;
         sim.heal(end);
@@ -94,7 +105,7 @@ final class FaultPlan {
             long at = random.nextLong(phaseNanos * 3 / 4);
             long duration = tokenNanos / 2 + random.nextLong(3 * tokenNanos);
             long end = Math.min(phaseNanos - 1, at + duration);
-            FaultProfile kind = profile == FaultProfile.CHAOS ? pickChaos() : profile;
+            FaultProfile kind = profile == FaultProfile.CHAOS || profile == FaultProfile.RETUNE ? pickChaos() : profile;
             switch (kind) {
                 case PARTITION -> partition(sim, at, end);
                 case CRASH -> {
@@ -112,9 +123,41 @@ final class FaultPlan {
                     sim.setLossProbability(at, 0, random.nextDouble() * 0.3);
                     sim.setLossProbability(end, 0, 0);
                 }
-                case NONE, CHAOS, NETFAIL, NETFAIL_ALL, NETFAIL_ONEWAY, ONEWAY, PARTIAL -> { }
+                case NONE, CHAOS, NETFAIL, NETFAIL_ALL, NETFAIL_ONEWAY, ONEWAY, PARTIAL, RETUNE -> { }
             }
         }
+    }
+
+    /**
+     * Retune: nodes reload other tunables at random times, one node at a time as an operator
+     * edits and reloads file after file, so that the ring runs with several token timeouts and
+     * windows at once; at the phase's end every node reloads the run's own, so that the quiet
+     * period is judged on them.
+     */
+    private void scheduleReloads(Simulation sim, long phaseNanos) {
+        int reloads = RELOADS_MIN + random.nextInt(RELOADS_MAX - RELOADS_MIN + 1);
+        for (int i = 0; i < reloads; i++) {
+            TotemConfig tunables = drawTunables();
+            sim.call(random.nextLong(phaseNanos * 3 / 4), pick(), (engine, now) -> engine.reloadTunables(now, tunables));
+        }
+        for (int id : ids) {
+            sim.call(phaseNanos - 1, id, (engine, now) -> engine.reloadTunables(now, base));
+        }
+    }
+
+    /**
+     * Tunables around the run's: a token timeout from half to one and a half times its (the rest
+     * derived from it as corosync derives them), a window of 10 to 200 frames, max_messages up to
+     * the window, a miss count of 1 to 10 and seqno_unchanged_const of 1 to 60.
+     */
+    private TotemConfig drawTunables() {
+        int token = (int) (base.tokenTimeoutMs() * (0.5 + random.nextDouble()));
+        TotemConfig derived = TotemConfig.fromToken(Math.max(100, token), TotemConfig.DEFAULT_NETMTU);
+        int window = 10 + random.nextInt(191);
+        return new TotemConfig(derived.tokenTimeoutMs(), derived.tokenRetransmitMs(), derived.holdMs(), base.joinMs(),
+                derived.consensusMs(), base.mergeMs(), base.failRecvConst(), 1 + random.nextInt(60), window,
+                1 + random.nextInt(window), 1 + random.nextInt(10), base.retransmitEntriesMax(), base.frameBytesMax(),
+                base.messageBytesMax(), base.sendQueueFramesMax(), base.sortQueueFramesMax());
     }
 
     /**

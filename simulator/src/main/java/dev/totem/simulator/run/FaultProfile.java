@@ -39,11 +39,18 @@ public enum FaultProfile {
      * Partial connectivity: two links fail, each in one direction or in both, for the long phase
      * of {@link #ONEWAY}, then heal; judged by {@code oneway-stability} as well.
      */
-    PARTIAL;
+    PARTIAL,
+    /**
+     * As {@link #CHAOS}, and 2 to 8 times a node reloads other tunables (token timeout and what
+     * derives from it, window_size, max_messages, miss_count_const, seqno_unchanged_const), so
+     * that nodes run with different ones for a while, as during an operator's reload of one node
+     * after another; every node reloads the run's own at the phase's end.
+     */
+    RETUNE;
 
     /**
      * Parses the CLI spelling (none, loss, partition, crash, pause, chaos, netfail, netfail-all,
-     * netfail-oneway, oneway, partial).
+     * netfail-oneway, oneway, partial, retune).
      */
     public static FaultProfile parse(String s) {
         for (FaultProfile p : values()) {
@@ -52,7 +59,7 @@ public enum FaultProfile {
             }
         }
         throw new IllegalArgumentException("unknown fault profile '" + s
-                + "'; expected none, loss, partition, crash, pause, chaos, netfail, netfail-all, netfail-oneway, oneway or partial");
+                + "'; expected none, loss, partition, crash, pause, chaos, netfail, netfail-all, netfail-oneway, oneway, partial or retune");
     }
 
     /** The CLI spelling: the name in lower case, with a dash for the underscore. */

@@ -88,7 +88,7 @@ public final class SeedRunner {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = i + 1;
         }
-        boolean chaos = scenario.faults() == FaultProfile.CHAOS;
+        boolean chaos = scenario.faults() == FaultProfile.CHAOS || scenario.faults() == FaultProfile.RETUNE;
         NetworkConfig network = new NetworkConfig(LatencyModel.exponential(50_000, 20_000), scenario.lossProbability(),
                 chaos ? 0.02 : 0, chaos ? 0.02 : 0, chaos ? 2_000_000 : 0, NetworkConfig.DEFAULT_MTU_BYTES);
         SimConfig simConfig = SimConfig.defaults().withNetworks(Collections.nCopies(scenario.networks(), network));
@@ -212,7 +212,7 @@ public final class SeedRunner {
         }
         recorder.countConfigsFrom(faultStart);
         if (scenario.faults() != FaultProfile.NONE) {
-            new FaultPlan(scenario.faults(), ids, tokenNanos(), sim.randomStreams().named("faults"), scenario.networks())
+            new FaultPlan(scenario.faults(), ids, totemConfig, sim.randomStreams().named("faults"), scenario.networks())
                     .schedule(sim, faultStart, faultPhase);
         }
         sim.runUntil(faultStart + faultPhase);

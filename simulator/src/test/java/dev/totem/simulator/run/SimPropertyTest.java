@@ -52,6 +52,12 @@ class SimPropertyTest {
         passes(new Scenario(5, 1000, 0, 0.3, 1, 4000, FaultProfile.CHAOS, EngineKind.TOTEM, 0), 1, 20);
     }
 
+    /** Chaos while nodes reload other timeouts and windows one at a time, so they disagree for a while. */
+    @Test
+    void membershipWhileNodesReloadOtherTunables() {
+        passes(new Scenario(5, 1000, 0, 0.3, 1, 4000, FaultProfile.RETUNE, EngineKind.TOTEM, 0), 1, 15);
+    }
+
     /**
      * A small ring under chaos and 10 % loss with messages up to 60 KB: the backlog outlives the
      * faults, so the run must wait for it (it once ended with the fault phase; seed 5011).

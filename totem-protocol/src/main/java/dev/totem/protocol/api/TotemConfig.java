@@ -138,6 +138,22 @@ public record TotemConfig(
                 bytes, sendQueueFramesMax, sortQueueFramesMax);
     }
 
+    /**
+     * This config with the tunables a configuration reload changes on a running engine, as
+     * corosync re-reads them ({@code totem_volatile_config_read}): every timeout and constant,
+     * {@code window_size} and {@code max_messages}, taken from {@code reloaded}. The sizes and
+     * queue bounds ({@code retransmitEntriesMax}, frame and message bytes, the queues) stay this
+     * config's: buffers were made for them.
+     *
+     * @throws IllegalArgumentException when {@code reloaded}'s window does not fit this config's sort queue
+     */
+    public TotemConfig withTunablesOf(TotemConfig reloaded) {
+        return new TotemConfig(reloaded.tokenTimeoutMs, reloaded.tokenRetransmitMs, reloaded.holdMs, reloaded.joinMs,
+                reloaded.consensusMs, reloaded.mergeMs, reloaded.failRecvConst, reloaded.seqnoUnchangedConst,
+                reloaded.windowSize, reloaded.maxMessages, reloaded.missCountConst, retransmitEntriesMax, frameBytesMax,
+                messageBytesMax, sendQueueFramesMax, sortQueueFramesMax);
+    }
+
     /** @return {@link #tokenTimeoutMs()} in nanoseconds, as the engine's timers take it */
     public long tokenTimeoutNanos() {
         return nanosOf(tokenTimeoutMs);

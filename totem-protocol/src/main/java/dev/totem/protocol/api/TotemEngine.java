@@ -64,6 +64,22 @@ public interface TotemEngine {
     }
 
     /**
+     * The operator reloaded the configuration: from now on the engine runs with the timeouts,
+     * constants and flow-control limits of {@code reloaded} ({@link TotemConfig#withTunablesOf});
+     * its sizes and queue bounds stay. A timer already armed runs out as armed and takes the new
+     * value when it is next armed, so in a running ring the token timeout changes within a
+     * rotation. Nodes may run with different values for a while, as they do while an operator
+     * reloads one node after another; the order does not depend on them. A layer over an engine
+     * passes it down; an engine without timers returns an empty batch.
+     *
+     * @throws IllegalArgumentException when {@code reloaded}'s window does not fit the engine's
+     *     sort queue; nothing changed then
+     */
+    default Effects reloadTunables(long nowNanos, TotemConfig reloaded) {
+        return new Effects();
+    }
+
+    /**
      * The application asks to multicast {@code payload} with {@code guarantee}; the outcome is in
      * {@link Effects#submitStatus()}. An accepted message is never dropped by the engine.
      */

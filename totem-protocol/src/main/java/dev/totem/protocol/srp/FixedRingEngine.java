@@ -23,7 +23,6 @@ import java.util.Map;
  * into the full processor.
  */
 public final class FixedRingEngine implements TotemEngine {
-    private final TotemConfig config;
     private final int myId;
     private final int[] members;
     private final Effects effects = new Effects();
@@ -34,7 +33,6 @@ public final class FixedRingEngine implements TotemEngine {
     private final OperationalRing ring;
 
     public FixedRingEngine(TotemConfig config, int myId, int[] members) {
-        this.config = config;
         this.myId = myId;
         this.members = members.clone();
         java.util.Arrays.sort(this.members);
@@ -65,6 +63,13 @@ public final class FixedRingEngine implements TotemEngine {
     /** Frames waiting to be broadcast, the open packed frame included. */
     public int queuedFrames() {
         return outbox.queuedFrames();
+    }
+
+    @Override
+    public Effects reloadTunables(long nowNanos, TotemConfig reloaded) {
+        effects.clear();
+        ring.reloadTunables(reloaded);
+        return checked();
     }
 
     @Override

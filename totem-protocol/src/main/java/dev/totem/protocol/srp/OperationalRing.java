@@ -46,7 +46,8 @@ public final class OperationalRing {
      */
     static final int FAIL_RECV_MISS_ROUNDS = 2;
 
-    private final TotemConfig config;
+    /** Replaced by {@link #reloadTunables}: its sizes never change, so neither do the sort queue's. */
+    private TotemConfig config;
     private final int myId;
     private final RingId ringId;
     private final int[] members;
@@ -113,6 +114,19 @@ public final class OperationalRing {
         highDelivered = startSeq;
         safeUpTo = startSeq;
         lastTokenAru = startSeq;
+    }
+
+    /**
+     * Runs on with {@code reloaded}'s tunables ({@link TotemConfig#withTunablesOf}): the timers
+     * armed from now on, the window and visit limits at the next token.
+     */
+    public void reloadTunables(TotemConfig reloaded) {
+        config = config.withTunablesOf(reloaded);
+    }
+
+    /** The config this ring runs with now. */
+    public TotemConfig config() {
+        return config;
     }
 
     public RingId ringId() {

@@ -71,6 +71,16 @@ final class LoopbackRing {
         return n;
     }
 
+    /** Packets sent and not yet handled. */
+    int inFlight() {
+        return network.size();
+    }
+
+    /** Reloads node {@code node}'s tunables, as an operator's configuration reload. */
+    void reloadTunables(int node, TotemConfig reloaded) {
+        apply(node, engines[node - 1].reloadTunables(0, reloaded));
+    }
+
     /** Fires every armed timer of the kinds given, on every node. */
     void fire(TimerKind kind) {
         for (FixedRingEngine e : engines) {

@@ -39,14 +39,16 @@ public final class ConfigCommand implements Callable<Integer> {
 
     /** {@code ./totem config reload}: a running node reads its configuration file again (corosync-cfgtool -R). */
     @Command(name = "reload", mixinStandardHelpOptions = true,
-            description = "Have a running node reload its configuration file (its nodelist).",
+            description = "Have a running node reload its configuration file (nodelist, timeouts).",
             footer = {"%nThe node takes the new nodelist at once: it sends to the nodes listed and takes",
                 "frames only from them, so a node can join a running cluster or be taken out of",
-                "it. The logging and uidgid sections are applied again too. Any other change",
-                "is named in the answer and waits for a restart; a file with an error changes",
-                "nothing. Each node reads its own file: edit it and reload on every node.",
-                "SIGHUP (systemctl reload) reloads the file too, then the key.",
-                "Prints  ok nodelist: added 4[; waiting for a restart: NAME OLD -> NEW, ...]"})
+                "it. The totem timeouts and constants, window_size and max_messages, and the",
+                "logging and uidgid sections are applied at once too. Any other change (netmtu,",
+                "addresses, crypto) is named in the answer and waits for a restart; a file with",
+                "an error changes nothing. Each node reads its own file: edit it and reload on",
+                "every node. SIGHUP (systemctl reload) reloads the file too, then the key.",
+                "Prints  ok nodelist: added 4[; totem: NAME OLD -> NEW, ...]",
+                "        [; waiting for a restart: NAME OLD -> NEW, ...]"})
     static final class Reload implements Callable<Integer> {
         @Spec
         private CommandSpec spec;

@@ -34,7 +34,7 @@ class ConfigReloadCommandTest {
     }
 
     @Test
-    void reloadTakesTheNewNodelistAndNamesWhatWaits() throws Exception {
+    void reloadTakesTheNewNodelistAndTimeoutsAndNamesWhatWaits() throws Exception {
         int port = NodeRunner.freeUdpPort(java.net.InetAddress.getByName("127.0.0.1"));
         Path conf = dir.resolve("totem.conf");
         Files.writeString(conf, file(port, 2, ""));
@@ -46,14 +46,16 @@ class ConfigReloadCommandTest {
             node.reloadConfigFrom(() -> NodeCommand.reread(conf, overrides));
             node.start();
 
-            // Three nodes: corosync's token grows by token_coefficient, which waits for a restart.
-            Files.writeString(conf, file(port, 3, ""));
+            // Three nodes: corosync's token grows by token_coefficient, taken at once; a new netmtu waits.
+            Files.writeString(conf, file(port, 3, "  netmtu: 9000\n"));
             assertThat(cli.run("config", "reload", "--socket", socket.toString())).isZero();
-            assertThat(out.toString().strip()).isEqualTo("ok nodelist: added 3; waiting for a restart: "
+            assertThat(out.toString().strip()).isEqualTo("ok nodelist: added 3; totem: "
                     + "totem.token 3000 -> 3650, totem.token_retransmit 714 -> 869, totem.hold 561 -> 685, "
-                    + "totem.consensus 3600 -> 4380");
+                    + "totem.consensus 3600 -> 4380; waiting for a restart: frame bytes (totem.netmtu) 1472 -> 8972, "
+                    + "send queue frames (totem.netmtu) 3122 -> 476");
             assertThat(node.settings().otherPeers()).containsOnlyKeys(2, 3);
-            assertThat(node.settings().totemConfig().tokenTimeoutMs()).isEqualTo(3000);
+            assertThat(node.settings().totemConfig().tokenTimeoutMs()).isEqualTo(3650);
+            assertThat(node.settings().totemConfig().frameBytesMax()).isEqualTo(1472);
 
             // A file with an error: one line naming it, exit 1, and the node keeps its nodelist.
             out.getBuffer().setLength(0);

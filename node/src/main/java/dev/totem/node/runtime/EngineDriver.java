@@ -9,6 +9,7 @@ import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TimerKind;
+import dev.totem.protocol.api.TotemConfig;
 import dev.totem.protocol.api.TotemEngine;
 import io.netty.channel.EventLoop;
 import java.nio.ByteBuffer;
@@ -155,6 +156,11 @@ final class EngineDriver implements NodeCpg.Loop {
     /** The frames queued during the pause have all been read. */
     void pauseBacklogReadInput() {
         rareInput("the end of a pause's backlog", driven::onPauseBacklogRead);
+    }
+
+    /** The operator reloaded the tunables ({@link TotemEngine#reloadTunables}). */
+    void reloadTunablesInput(TotemConfig reloaded) {
+        rareInput("a reload of the tunables", now -> driven.reloadTunables(now, reloaded));
     }
 
     /** An input other than the frequent ones (frames, timers, submits), given the time. */

@@ -29,7 +29,8 @@ final class NodeEvents {
     private final NodeCounters counters;
     /** Takes the age in microseconds of each stamped delivery ({@link NodeMetrics#recordLatency}). */
     private final LongConsumer latencyMicros;
-    private final long tokenTimeoutMs;
+    /** For the token loss's log line; replaced by a reload. */
+    private long tokenTimeoutMs;
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
     private final NodeLog.Limiter listenerErrorLimiter = new NodeLog.Limiter();
     // Event loop thread only.
@@ -83,6 +84,11 @@ final class NodeEvents {
                     + Arrays.toString(change.members()) + " left " + Arrays.toString(change.left()));
         }
         notifyListeners(l -> l.onConfigurationChange(change));
+    }
+
+    /** A reloaded token timeout, named in the token loss's log line from now on. */
+    void tokenTimeoutMs(long tokenMs) {
+        this.tokenTimeoutMs = tokenMs;
     }
 
     /** @param stateBefore the processor's state before the input that lost the token */

@@ -32,9 +32,12 @@ final class PauseWatch {
         boolean takeReadsMayRemain();
     }
 
-    private final PauseDetector detector;
-    private final long tokenTimeoutMs;
-    private final long flushLimitNanos;
+    /** The three below are replaced by a reloaded token timeout ({@link #tokenTimeoutMs(long)}). */
+    private PauseDetector detector;
+    private long tokenTimeoutMs;
+    private long flushLimitNanos;
+    /** The chain of runs that is current: a reload starts a new one, and the old one's next run does nothing. */
+    private int lookGeneration;
     private final NodeLog log;
     private final NodeCounters counters;
     private final Backlog backlog;
@@ -48,11 +51,7 @@ final class PauseWatch {
 
     PauseWatch(long tokenTimeoutMs, NodeLog log, NodeCounters counters, Backlog backlog, LoopTimers.Scheduler scheduler,
             LongSupplier clock) {
-        long tokenNanos = TimeUnit.MILLISECONDS.toNanos(tokenTimeoutMs);
-        // As corosync: looked at every fifth of the token timeout, a pause when late by over half of it.
-        this.detector = new PauseDetector(tokenNanos / 5, tokenNanos / 2);
-        this.flushLimitNanos = tokenNanos / 2;
-        this.tokenTimeoutMs = tokenTimeoutMs;
+        timedBy(tokenTimeoutMs);
         this.log = log;
         this.counters = counters;
         this.backlog = backlog;
@@ -60,9 +59,33 @@ final class PauseWatch {
         this.clock = clock;
     }
 
+    private void timedBy(long tokenMs) {
+        long tokenNanos = TimeUnit.MILLISECONDS.toNanos(tokenMs);
+        // As corosync: looked at every fifth of the token timeout, a pause when late by over half of it.
+        this.detector = new PauseDetector(tokenNanos / 5, tokenNanos / 2);
+        this.flushLimitNanos = tokenNanos / 2;
+        this.tokenTimeoutMs = tokenMs;
+    }
+
     /** Starts the runs: the first at once (it only records the time), then one every period. */
     void start() {
         look();
+    }
+
+    /**
+     * A reloaded token timeout: from now on runs come every fifth of it and a pause is a run late
+     * by half of it. The runs start again at once, as at {@link #start}: the run already due
+     * keeps the old period, and judged by the new one it would read as a pause.
+     */
+    void tokenTimeoutMs(long tokenMs) {
+        if (tokenMs == tokenTimeoutMs) {
+            return;
+        }
+        timedBy(tokenMs);
+        lookGeneration++;
+        if (!stopped) {
+            look();
+        }
     }
 
     void stop() {
@@ -101,7 +124,12 @@ final class PauseWatch {
                 beginFlush(now, lateNanos);
             }
         }
-        scheduler.schedule(this::look, detector.periodNanos());
+        int generation = lookGeneration;
+        scheduler.schedule(() -> {
+            if (generation == lookGeneration) {
+                look();
+            }
+        }, detector.periodNanos());
     }
 
     private void beginFlush(long nowNanos, long pausedNanos) {

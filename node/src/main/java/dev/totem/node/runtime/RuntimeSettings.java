@@ -207,6 +207,18 @@ public record RuntimeSettings(
                 realTimeScheduling, nice);
     }
 
+    /**
+     * These settings with the engine's tunables taken from {@code other} (a reloaded totem
+     * section: timeouts, constants, window_size, max_messages; {@link TotemConfig#withTunablesOf});
+     * frame sizes and queue bounds stay.
+     */
+    public RuntimeSettings withTunablesOf(RuntimeSettings other) {
+        return new RuntimeSettings(nodeId, transport, bindAddress, port, mcastGroup, mcastPort, ttl, peers,
+                totemConfig.withTunablesOf(other.totemConfig), stateDirectory, socketBufferBytes, metricsPort, adminSocket,
+                blockUnlistedIps, pendingSubmitsMax, crypto, cpg, rrpMode, redundantNetworks, plantedBug, realTimeScheduling,
+                nice);
+    }
+
     private Map<Integer, InetSocketAddress> ownEntryKept(Map<Integer, InetSocketAddress> peers, InetSocketAddress own) {
         Map<Integer, InetSocketAddress> kept = new TreeMap<>(peers);
         kept.computeIfPresent(nodeId, (id, listed) -> own);

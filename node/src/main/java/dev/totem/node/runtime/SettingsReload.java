@@ -16,20 +16,23 @@ import java.util.TreeSet;
 /**
  * What reloading the configuration file changes on a running node (corosync-cfgtool -R): the
  * nodelist is taken at once, every network's peers, so that a node can be added to or removed
- * from a running cluster, and so are the {@code uidgid} sections (who may use the CPG socket);
- * anything else the file changed is named and waits for a restart, as the engine, the sockets
- * and the CPG service were built from it.
+ * from a running cluster; so are the {@code uidgid} sections (who may use the CPG socket) and,
+ * as corosync re-reads them, the totem section's timeouts, constants, {@code window_size} and
+ * {@code max_messages} ({@link dev.totem.protocol.api.TotemConfig#withTunablesOf}). Anything
+ * else the file changed is named and waits for a restart, as the sockets, the buffers and the
+ * CPG service were built from it.
  *
- * @param applied the running settings with the reloaded peers and CPG peer policy
+ * @param applied the running settings with the reloaded peers, CPG peer policy and tunables
  * @param added nodes the reloaded nodelist lists and the running one did not
  * @param removed nodes the running nodelist lists and the reloaded one does not
  * @param moved nodes listed in both at another address or port on some network
  * @param newIpcAccess whether the {@code uidgid} sections changed who may use the CPG socket
+ * @param tuned each tunable that changed, as {@code name old -> new} (the file's name), in record order
  * @param waiting each other change, as {@code name old -> new} (the file's name where there is
  *     one, else the setting's path), in record order
  */
 public record SettingsReload(RuntimeSettings applied, Set<Integer> added, Set<Integer> removed, Set<Integer> moved,
-        boolean newIpcAccess, List<String> waiting) {
+        boolean newIpcAccess, List<String> tuned, List<String> waiting) {
 
     /**
      * The file's names for the settings an operator edits, so that the answer reads as the file
@@ -60,7 +63,8 @@ public record SettingsReload(RuntimeSettings applied, Set<Integer> added, Set<In
             Map.entry("totemConfig.windowSize", "totem.window_size"),
             Map.entry("totemConfig.maxMessages", "totem.max_messages"),
             Map.entry("totemConfig.missCountConst", "totem.miss_count_const"),
-            Map.entry("totemConfig.frameBytesMax", "frame bytes (totem.netmtu)"));
+            Map.entry("totemConfig.frameBytesMax", "frame bytes (totem.netmtu)"),
+            Map.entry("totemConfig.sendQueueFramesMax", "send queue frames (totem.netmtu)"));
 
     /** Reports at most this many waiting changes in the answer line; the log has them all. */
     static final int WAITING_SHOWN_MAX = 4;
@@ -70,6 +74,7 @@ public record SettingsReload(RuntimeSettings applied, Set<Integer> added, Set<In
         added = Set.copyOf(added);
         removed = Set.copyOf(removed);
         moved = Set.copyOf(moved);
+        tuned = List.copyOf(tuned);
         waiting = List.copyOf(waiting);
     }
 
@@ -77,10 +82,10 @@ public record SettingsReload(RuntimeSettings applied, Set<Integer> added, Set<In
      * Compares the settings a node runs with and those read again from its file.
      *
      * @throws IllegalArgumentException when {@code read} has another number of networks (the
-     *     peers cannot be matched network by network)
+     *     peers cannot be matched network by network), or a window the running sort queue cannot hold
      */
     public static SettingsReload between(RuntimeSettings running, RuntimeSettings read) {
-        RuntimeSettings applied = running.withPeersOf(read).withCpgPeerPolicyOf(read);
+        RuntimeSettings applied = running.withPeersOf(read).withCpgPeerPolicyOf(read).withTunablesOf(read);
         boolean newIpcAccess = !applied.cpg().equals(running.cpg());
         Set<Integer> added = new TreeSet<>();
         Set<Integer> removed = new TreeSet<>();
@@ -104,11 +109,13 @@ public record SettingsReload(RuntimeSettings applied, Set<Integer> added, Set<In
                 }
             }
         }
+        List<String> tuned = new ArrayList<>();
+        differences("totemConfig.", running.totemConfig(), applied.totemConfig(), tuned);
         List<String> waiting = new ArrayList<>();
         // Component by component, by reflection, so that a field added to the settings later is
         // compared too rather than silently taken as unchanged; FILE_NAMES names them as the file does.
         differences("", applied, read, waiting);
-        return new SettingsReload(applied, added, removed, moved, newIpcAccess, waiting);
+        return new SettingsReload(applied, added, removed, moved, newIpcAccess, tuned, waiting);
     }
 
     /** Whether the peers of some network change. */
@@ -116,14 +123,15 @@ public record SettingsReload(RuntimeSettings applied, Set<Integer> added, Set<In
         return !added.isEmpty() || !removed.isEmpty() || !moved.isEmpty();
     }
 
-    /** Whether anything is applied: the peers or the CPG peer policy. */
+    /** Whether anything is applied: the peers, the CPG peer policy or the tunables. */
     public boolean changesAnything() {
-        return changesPeers() || newIpcAccess;
+        return changesPeers() || newIpcAccess || !tuned.isEmpty();
     }
 
     /**
      * One line for the operator: what was applied, then what waits for a restart, e.g.
-     * {@code ok nodelist: added 4; waiting for a restart: totem.token 3650 -> 4300}.
+     * {@code ok nodelist: added 4; totem: totem.token 3650 -> 4300, totem.consensus 4380 -> 5160;
+     * waiting for a restart: frame bytes (totem.netmtu) 1472 -> 8972}.
      */
     public String describe() {
         StringBuilder line = new StringBuilder("ok nodelist: ");
@@ -144,6 +152,9 @@ public record SettingsReload(RuntimeSettings applied, Set<Integer> added, Set<In
         }
         if (newIpcAccess) {
             line.append("; uidgid: new users and groups for the CPG socket");
+        }
+        if (!tuned.isEmpty()) {
+            line.append("; totem: ").append(String.join(", ", tuned));
         }
         if (!waiting.isEmpty()) {
             line.append("; waiting for a restart: ").append(String.join(", ", waiting.subList(0,

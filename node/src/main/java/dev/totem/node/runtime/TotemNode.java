@@ -7,6 +7,7 @@ import dev.totem.node.runtime.NodeCounters.Snapshot;
 import dev.totem.protocol.api.Guarantee;
 import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TimerKind;
+import dev.totem.protocol.api.TotemConfig;
 import dev.totem.protocol.api.TotemEngine;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoop;
@@ -318,8 +319,9 @@ public final class TotemNode implements AutoCloseable {
 
     /**
      * Reloads the configuration file (SIGHUP, {@code ./totem config reload}, corosync-cfgtool -R):
-     * the nodelist and the CPG peer policy are taken at once, any other change waits for a
-     * restart ({@link SettingsReload}); an invalid file changes nothing. Each node reads its own.
+     * the nodelist, the CPG peer policy and the totem timeouts, constants and window are taken at
+     * once, any other change waits for a restart ({@link SettingsReload}); an invalid file
+     * changes nothing. Each node reads its own.
      *
      * @return one line saying what happened, starting with "error" when nothing could be applied
      */
@@ -333,6 +335,12 @@ public final class TotemNode implements AutoCloseable {
             networks.replacePeers(applied);
             if (cpg != null) {
                 applied.cpg().ifPresent(c -> cpg.replacePeerPolicy(c.peers()));
+            }
+            TotemConfig tunables = applied.totemConfig();
+            if (!tunables.equals(settings.totemConfig())) {
+                driver.reloadTunablesInput(tunables);
+                pauseWatch.tokenTimeoutMs(tunables.tokenTimeoutMs());
+                events.tokenTimeoutMs(tunables.tokenTimeoutMs());
             }
             settings = applied;
         });
@@ -382,6 +390,11 @@ public final class TotemNode implements AutoCloseable {
      */
     CompletableFuture<Void> cutNetwork(int network, boolean cut) {
         return CompletableFuture.runAsync(() -> networks.get(network).cut(cut), loop);
+    }
+
+    /** Tests only: the config the processor runs with now, its tunables reloaded or not; read on the loop. */
+    CompletableFuture<TotemConfig> engineConfig() {
+        return CompletableFuture.supplyAsync(() -> stack.processor().config(), loop);
     }
 
     /** Tests only: this node receives nothing on network {@code network} (it still sends), or again all. */

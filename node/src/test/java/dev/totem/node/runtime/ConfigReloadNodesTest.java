@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.totem.node.config.ConfigException;
+import dev.totem.protocol.api.Effect;
+import dev.totem.protocol.api.Guarantee;
+import dev.totem.protocol.api.SubmitStatus;
 import dev.totem.protocol.api.TotemConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,6 +121,37 @@ class ConfigReloadNodesTest {
         await("node 1 drops node 3's frames again").atMost(InJvmNodes.WAIT)
                 .until(() -> nodes.node(1).status().counter("frames_dropped_unlisted") > dropped);
         assertThat(nodes.node(1).status().counter("frames_dropped_unknown_destination")).isZero();
+    }
+
+    @Test
+    void reloadedTimeoutsReachTheEngineAndTheRingRunsOn() throws Exception {
+        List<RuntimeSettings> all = new ArrayList<>();
+        for (RuntimeSettings.Builder b : NodeRunner.loopbackCluster(Transport.UDPU, 2, stateRoot, CONFIG)) {
+            all.add(b.build());
+        }
+        start(all.get(0));
+        start(all.get(1));
+        nodes.awaitRegular(0, 1, 2);
+        TotemConfig longer = TotemConfig.fromToken(5000, 1500).withWindow(80, 20);
+        files.get(1).set(RuntimeSettings.builder(1, Transport.UDPU, all.get(0).bindAddress()).port(all.get(0).port())
+                .peers(all.get(0).peers()).totemConfig(longer).stateDirectory(all.get(0).stateDirectory()).build());
+
+        assertThat(reload(1)).isEqualTo("ok nodelist: unchanged; totem: totem.token 1000 -> 5000, "
+                + "totem.token_retransmit 238 -> 1190, totem.hold 180 -> 942, totem.consensus 1200 -> 6000, "
+                + "totem.window_size 50 -> 80, totem.max_messages 17 -> 20");
+        TotemConfig running = nodes.node(1).engineConfig().get(10, TimeUnit.SECONDS);
+        assertThat(running.tokenTimeoutMs()).isEqualTo(5000);
+        assertThat(running.windowSize()).isEqualTo(80);
+        assertThat(nodes.node(1).settings().totemConfig().consensusMs()).isEqualTo(6000);
+        assertThat(nodes.node(2).engineConfig().get(10, TimeUnit.SECONDS)).isEqualTo(CONFIG);
+        assertThat(reload(1)).as("read again: nothing new").isEqualTo("ok nodelist: unchanged");
+
+        // The ring carries messages on with the two nodes' different timeouts.
+        int before = events(2);
+        assertThat(nodes.node(1).submit("after the reload".getBytes(StandardCharsets.UTF_8), Guarantee.SAFE))
+                .isEqualTo(SubmitStatus.ACCEPTED);
+        await("node 2 delivers node 1's message").atMost(InJvmNodes.WAIT).until(() -> nodes.recorder(2)
+                .since(before, Effect.Deliver.class).stream().anyMatch(d -> d.sender() == 1));
     }
 
     @Test

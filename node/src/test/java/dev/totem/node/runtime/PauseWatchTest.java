@@ -99,6 +99,29 @@ class PauseWatchTest {
         assertThat(counters.get(Stat.PROCESS_PAUSES)).isZero();
     }
 
+    @Test
+    void aReloadedTokenTimeoutSetsTheNextRunsAndThePauseThreshold() {
+        watch.start(); // next run due at 1200 ms
+        now = 1_100 * MS;
+        watch.tokenTimeoutMs(10_000); // runs every 2 s, a pause when 5 s late
+        assertThat(scheduled).extracting(Scheduled::dueNanos).containsExactly(1_200 * MS, 3_100 * MS);
+        runNext(); // the old chain's run at 1200 ms: nothing, and nothing scheduled
+        assertThat(scheduled).extracting(Scheduled::dueNanos).containsExactly(3_100 * MS);
+        now = 7_000 * MS; // 3.9 s late by the new period: under half the new token timeout
+        watch.beforeFrame(now);
+        runNext();
+        assertThat(backlog.events).isEmpty();
+        assertThat(scheduled).extracting(Scheduled::dueNanos).containsExactly(9_000 * MS);
+
+        watch.tokenTimeoutMs(1_000); // back: runs every 200 ms, a pause when 500 ms late
+        now = 7_800 * MS;
+        watch.beforeFrame(now);
+        assertThat(backlog.events).containsExactly("paused 600");
+        runNext(); // the reload's new chain, due at 7200 ms, comes at 7800 ms
+        assertThat(counters.get(Stat.PROCESS_PAUSES)).isEqualTo(1);
+        assertThat(logs.lines()).anyMatch(l -> l.contains("did not run for 600 ms (token 1000 ms)"));
+    }
+
     /** Runs the scheduled task due first, at its due time or now, whichever is later. */
     private void runNext() {
         int first = 0;

@@ -82,7 +82,7 @@ class SettingsReloadTest {
     }
 
     @Test
-    void otherChangesAreNamedAndNotApplied() {
+    void newTimeoutsAreAppliedAndOtherChangesWait() {
         RuntimeSettings running = node1(1, 2, 3).build();
         // A longer token (as a fourth node gives with token_coefficient), and this node moved.
         RuntimeSettings read = RuntimeSettings.builder(1, Transport.UDPU, ip("127.0.0.1")).port(5406)
@@ -92,22 +92,43 @@ class SettingsReloadTest {
 
         SettingsReload r = SettingsReload.between(running, read);
 
-        assertThat(r.waiting()).contains("unicast port (mcastport) 5405 -> 5406", "totem.token 3000 -> 3650",
-                "totem.consensus 3600 -> 4380");
-        // The node keeps running where it binds, with the timeouts it has; the peers are new.
+        assertThat(r.tuned()).containsExactly("totem.token 3000 -> 3650", "totem.token_retransmit 714 -> 869",
+                "totem.hold 561 -> 685", "totem.consensus 3600 -> 4380");
+        assertThat(r.waiting()).first().isEqualTo("unicast port (mcastport) 5405 -> 5406");
+        // The node keeps running where it binds; the peers and the timeouts are new.
         assertThat(r.applied().port()).isEqualTo(5405);
-        assertThat(r.applied().totemConfig()).isEqualTo(CONFIG);
+        assertThat(r.applied().totemConfig()).isEqualTo(read.totemConfig());
+        assertThat(r.changesAnything()).isTrue();
         assertThat(r.added()).containsExactly(4);
         // This node's own entry moved with it: that is not a peer change.
         assertThat(r.moved()).isEmpty();
-        assertThat(r.describe()).startsWith("ok nodelist: added 4; waiting for a restart: unicast port (mcastport) 5405 -> 5406, ");
+        assertThat(r.describe()).startsWith("ok nodelist: added 4; totem: totem.token 3000 -> 3650, "
+                + "totem.token_retransmit 714 -> 869, totem.hold 561 -> 685, totem.consensus 3600 -> 4380; "
+                + "waiting for a restart: unicast port (mcastport) 5405 -> 5406, peers ");
+    }
+
+    @Test
+    void aNewWindowIsAppliedAndANewNetmtuWaits() {
+        RuntimeSettings running = node1(1, 2).build();
+        RuntimeSettings read = node1(1, 2).totemConfig(TotemConfig.fromToken(3000, 9000).withWindow(200, 40)).build();
+
+        SettingsReload r = SettingsReload.between(running, read);
+
+        assertThat(r.changesPeers()).isFalse();
+        assertThat(r.tuned()).containsExactly("totem.window_size 50 -> 200", "totem.max_messages 17 -> 40");
+        assertThat(r.applied().totemConfig().windowSize()).isEqualTo(200);
+        assertThat(r.applied().totemConfig().frameBytesMax()).as("buffers were made for it").isEqualTo(CONFIG.frameBytesMax());
+        assertThat(r.waiting()).contains("frame bytes (totem.netmtu) 1472 -> 8972");
+        assertThat(r.describe()).startsWith("ok nodelist: unchanged; totem: totem.window_size 50 -> 200, "
+                + "totem.max_messages 17 -> 40; waiting for a restart: frame bytes (totem.netmtu) 1472 -> 8972");
     }
 
     @Test
     void aLongListOfWaitingChangesIsCutInTheAnswer() {
         RuntimeSettings running = node1(1, 2).build();
-        // Another token and netmtu: every timeout and frame bound derived from them changes.
-        RuntimeSettings read = node1(1, 2).totemConfig(TotemConfig.fromToken(4000, 9000)).build();
+        // Another ttl, netmtu (frame bytes and send queue), socket buffer, metrics port and submit bound.
+        RuntimeSettings read = node1(1, 2).ttl(3).totemConfig(TotemConfig.fromToken(3000, 9000))
+                .socketBufferBytes(1 << 23).metricsPort(9100).pendingSubmitsMax(77).build();
 
         SettingsReload r = SettingsReload.between(running, read);
 

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -39,16 +40,17 @@ public final class ConfigCommand implements Callable<Integer> {
 
     /** {@code ./totem config reload}: a running node reads its configuration file again (corosync-cfgtool -R). */
     @Command(name = "reload", mixinStandardHelpOptions = true,
-            description = "Have a running node reload its configuration file (nodelist, timeouts).",
+            description = "Have a running node, or every node, reload its configuration file.",
             footer = {"%nThe node takes the new nodelist at once: it sends to the nodes listed and takes",
                 "frames only from them, so a node can join a running cluster or be taken out of",
                 "it. The totem timeouts and constants, window_size and max_messages, and the",
                 "logging and uidgid sections are applied at once too. Any other change (netmtu,",
                 "addresses, crypto) is named in the answer and waits for a restart; a file with",
-                "an error changes nothing. Each node reads its own file: edit it and reload on",
-                "every node. SIGHUP (systemctl reload) reloads the file too, then the key.",
+                "an error changes nothing. Each node reads its own file: edit every node's, then",
+                "reload with --cluster (as corosync-cfgtool -R), or reload on every node.",
+                "SIGHUP (systemctl reload) reloads the node's file too, then the key.",
                 "Prints  ok nodelist: added 4[; totem: NAME OLD -> NEW, ...]",
-                "        [; waiting for a restart: NAME OLD -> NEW, ...]"})
+                "        [; waiting for a restart: NAME OLD -> NEW, ...][; asked nodes 2 3 ...]"})
     static final class Reload implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
@@ -56,10 +58,14 @@ public final class ConfigCommand implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         private AdminSocketOption socket;
 
+        @Option(names = "--cluster", description = "Then have every other node in the ring reload its own file "
+                + "(the node reloads first; the others are asked only when it succeeded; each logs its result).")
+        private boolean cluster;
+
         @Override
         public Integer call() {
-            String answer = AdminCall.ask(socket.path(), dev.totem.node.admin.AdminServer.CONFIG_RELOAD,
-                    java.time.Duration.ofSeconds(10));
+            String answer = AdminCall.ask(socket.path(), cluster ? dev.totem.node.admin.AdminServer.CONFIG_RELOAD_CLUSTER
+                    : dev.totem.node.admin.AdminServer.CONFIG_RELOAD, java.time.Duration.ofSeconds(10));
             spec.commandLine().getOut().println(answer);
             return ExitCode.OK;
         }

@@ -57,6 +57,12 @@ class ConfigReloadCommandTest {
             assertThat(node.settings().totemConfig().tokenTimeoutMs()).isEqualTo(3650);
             assertThat(node.settings().totemConfig().frameBytesMax()).isEqualTo(1472);
 
+            // --cluster: this node reloads (only netmtu still waits), then asks the ring, where it is alone.
+            out.getBuffer().setLength(0);
+            assertThat(cli.run("config", "reload", "--cluster", "--socket", socket.toString())).isZero();
+            assertThat(out.toString().strip()).startsWith("ok nodelist: unchanged; waiting for a restart: frame bytes")
+                    .endsWith("; asked the ring (no other node in it now) to reload theirs");
+
             // A file with an error: one line naming it, exit 1, and the node keeps its nodelist.
             out.getBuffer().setLength(0);
             Files.writeString(conf, file(port, 2, "  tokn: 1000\n"));

@@ -1,5 +1,6 @@
 package dev.totem.cpg;
 
+import dev.totem.protocol.api.ByteSlice;
 import dev.totem.protocol.api.Effect;
 import dev.totem.protocol.api.Effects;
 import dev.totem.protocol.api.Guarantee;
@@ -16,15 +17,20 @@ import java.util.function.Consumer;
 /**
  * A Totem engine with the CPG service on top: any driver of a {@link TotemEngine} (the node
  * runtime, the simulator) runs it unchanged. It passes the inner engine's effects through,
- * except deliveries, which the service consumes; configuration changes go both ways. The
+ * except CPG's deliveries, which the service consumes; configuration changes go both ways. The
  * service's messages go to the inner engine's {@code submit}, and what that returns joins the
  * same batch. Local processes reach the service through {@link #client}, which returns the
  * effects their operations caused.
  *
- * <p>Raw {@link #submit} is refused ({@link SubmitStatus#NOT_READY}): every message on a CPG
- * ring is an exec message, and the others would drop anything else as malformed.
+ * <p>Every message on a CPG ring begins with its service's number, as in corosync: CPG's is
+ * {@link #SERVICE_CPG}. Raw {@link #submit} is refused ({@link SubmitStatus#NOT_READY}); a
+ * node's own services (the cfg service's configuration reload) send with {@link #submitService},
+ * and their messages come out of every node's engine as plain deliveries for the driver.
  */
 public final class CpgEngine implements TotemEngine {
+    /** corosync's service number for CPG: the first byte of every CPG message on the ring. */
+    public static final int SERVICE_CPG = Exec.SERVICE_CPG;
+
     private final TotemEngine inner;
     private final CpgService service;
     private final EmbeddedCpg cpg;
@@ -149,6 +155,26 @@ public final class CpgEngine implements TotemEngine {
         return out;
     }
 
+    /**
+     * Sends {@code message} of a service other than CPG (its first byte: the service's number,
+     * as corosync's cfg service is 1) in the total order: every node's engine delivers it as a
+     * plain {@link Effect.Deliver} to its driver instead of feeding it to the CPG service. The
+     * outcome is in {@link Effects#submitStatus()}.
+     *
+     * @throws IllegalArgumentException when {@code message} is empty or names CPG: a CPG message
+     *     goes through the service, which keeps its exec messages in order with its tables
+     */
+    public Effects submitService(long nowNanos, byte[] message, Guarantee guarantee) {
+        if (message.length == 0 || (message[0] & 0xFF) == SERVICE_CPG) {
+            throw new IllegalArgumentException("a service message begins with a service number other than CPG's ("
+                    + SERVICE_CPG + ")");
+        }
+        SubmitStatus[] status = {SubmitStatus.NOT_READY};
+        Effects batch = run(nowNanos, () -> status[0] = submitToInner(message, guarantee));
+        batch.submitStatus(status[0]);
+        return batch;
+    }
+
     @Override
     public Effects leave(long nowNanos) {
         return run(nowNanos, () -> take(inner.leave(nowNanos)));
@@ -184,6 +210,12 @@ public final class CpgEngine implements TotemEngine {
             busy = false;
         }
         return out;
+    }
+
+    /** Whether a delivery is CPG's (an empty one too: the service counts it as malformed). */
+    private static boolean isCpg(Effect.Deliver d) {
+        ByteSlice m = d.payloadSlice();
+        return m.length() == 0 || (m.array()[m.offset()] & 0xFF) == SERVICE_CPG;
     }
 
     /** The inner engine reuses its batch: copy the effects out at once. */
@@ -222,7 +254,7 @@ public final class CpgEngine implements TotemEngine {
         do {
             Effect e;
             while ((e = pending.poll()) != null) {
-                if (e instanceof Effect.Deliver) {
+                if (e instanceof Effect.Deliver d && isCpg(d)) {
                     feed(e);
                     continue;
                 }

@@ -99,6 +99,23 @@ class CpgEngineTest {
     }
 
     @Test
+    void anotherServicesMessageGoesRoundAndComesOutAsAPlainDelivery() {
+        LoopbackEngine inner = new LoopbackEngine();
+        CpgEngine engine = new CpgEngine(inner, CpgConfig.defaults(), n -> { });
+        engine.start(0);
+        byte[] cfg = {1, 1, 1}; // corosync's cfg service: 1
+        assertThat(engine.submitService(1, cfg, Guarantee.AGREED).submitStatus()).isEqualTo(SubmitStatus.ACCEPTED);
+        List<Effect> round = List.copyOf(engine.onTimer(2, TimerKind.TOKEN_RETRANSMIT).list());
+        assertThat(round).filteredOn(e -> e instanceof Effect.Deliver)
+                .singleElement().satisfies(e -> assertThat(((Effect.Deliver) e).payload()).isEqualTo(cfg));
+        assertThat(engine.service().stats().malformed).as("not fed to CPG").isZero();
+        assertThatThrownBy(() -> engine.submitService(3, new byte[] {(byte) CpgEngine.SERVICE_CPG, 1}, Guarantee.AGREED))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("other than CPG's");
+        assertThatThrownBy(() -> engine.submitService(3, new byte[0], Guarantee.AGREED))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void deliveriesFeedTheServiceAndEverythingElsePassesThrough() {
         CpgEngine engine = new CpgEngine(new LoopbackEngine(), CpgConfig.defaults(), n -> { });
         List<Effect> started = List.copyOf(engine.start(0).list());

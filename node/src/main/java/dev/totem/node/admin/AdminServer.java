@@ -44,8 +44,10 @@ public final class AdminServer implements AutoCloseable {
     public static final int CONNECTIONS_MAX = 16;
     /** The request that reloads the key file. */
     public static final String CRYPTO_RELOAD = "crypto-reload";
-    /** The request that reloads the configuration file (its nodelist). */
+    /** The request that reloads this node's configuration file. */
     public static final String CONFIG_RELOAD = "config-reload";
+    /** The request that has every node in the ring reload its configuration file (corosync-cfgtool -R). */
+    public static final String CONFIG_RELOAD_CLUSTER = CONFIG_RELOAD + " cluster";
     /** The request that re-enables faulty networks: alone for all, or followed by a network number. */
     public static final String RRP_REENABLE = "rrp-reenable";
     /** The longest request line. */
@@ -68,15 +70,16 @@ public final class AdminServer implements AutoCloseable {
      * @param cryptoReload {@code crypto-reload}: one line
      * @param rrpReenable {@code rrp-reenable [N]}: one line for N, or for -1 when no network is named
      * @param configReload {@code config-reload}: one line
+     * @param clusterConfigReload {@code config-reload cluster}: one line
      */
     public record Handlers(Supplier<NodeStatus> status, Supplier<String> cryptoReload, IntFunction<String> rrpReenable,
-            Supplier<String> configReload) {
+            Supplier<String> configReload, Supplier<String> clusterConfigReload) {
 
         /** Only {@code status}; every other request is answered with an error line. */
         public static Handlers statusOnly(Supplier<NodeStatus> status) {
+            Supplier<String> noFile = () -> "error this node was not started from a configuration file: there is nothing to reload";
             return new Handlers(status, () -> "error this node cannot reload keys",
-                    network -> "error this node has no redundant ring",
-                    () -> "error this node was not started from a configuration file: there is nothing to reload");
+                    network -> "error this node has no redundant ring", noFile, noFile);
         }
     }
 
@@ -155,13 +158,15 @@ public final class AdminServer implements AutoCloseable {
                 reply = handlers.cryptoReload().get() + "\n";
             } else if (request.equals(CONFIG_RELOAD)) {
                 reply = handlers.configReload().get() + "\n";
+            } else if (request.equals(CONFIG_RELOAD_CLUSTER)) {
+                reply = handlers.clusterConfigReload().get() + "\n";
             } else if (request.equals(RRP_REENABLE)) {
                 reply = handlers.rrpReenable().apply(-1) + "\n";
             } else if (request.matches(RRP_REENABLE + " [0-9]{1,3}")) {
                 reply = handlers.rrpReenable().apply(Integer.parseInt(request.substring(RRP_REENABLE.length() + 1))) + "\n";
             } else {
                 reply = "error unknown request '" + request.replaceAll("[^\\x20-\\x7e]", "?")
-                        + "'; requests: status, crypto-reload, config-reload, rrp-reenable [N]\n";
+                        + "'; requests: status, crypto-reload, config-reload [cluster], rrp-reenable [N]\n";
             }
             ctx.writeAndFlush(Unpooled.copiedBuffer(reply, StandardCharsets.UTF_8))
                     .addListener(ChannelFutureListener.CLOSE);

@@ -34,9 +34,17 @@ final class ConfigReloader {
      *
      * @param running the settings the node runs with
      * @param members the current ring's members, to say which removed nodes are still in it
-     * @return one line, starting with "error" when nothing could be applied
+     * @return one line, starting with "error" when nothing could be applied (logged as a warning too)
      */
     String reload(RuntimeSettings running, int[] members, Consumer<RuntimeSettings> apply) {
+        String answer = reloadOrRefuse(running, members, apply);
+        if (answer.startsWith("error ")) {
+            log.warning("configuration reload failed: " + answer.substring("error ".length()));
+        }
+        return answer;
+    }
+
+    private String reloadOrRefuse(RuntimeSettings running, int[] members, Consumer<RuntimeSettings> apply) {
         SettingsSource from = source;
         if (from == null) {
             return "error node " + nodeId + " was not started from a configuration file: there is nothing to reload";
@@ -49,7 +57,6 @@ final class ConfigReloader {
             }
             reload = SettingsReload.between(running, read);
         } catch (RuntimeException e) { // ConfigException, or settings that do not fit (IllegalArgumentException)
-            log.warning("configuration reload failed, nothing changed: " + e.getMessage());
             return "error " + e.getMessage() + "; nothing changed";
         }
         if (reload.changesAnything()) {

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
@@ -25,7 +26,7 @@ import java.util.function.LongFunction;
  * from an input to its effects lies in one place. Event loop only; the CPG layer borrows it as
  * its {@link NodeCpg.Loop}.
  */
-final class EngineDriver implements NodeCpg.Loop {
+final class EngineDriver implements NodeCpg.Loop, PauseWatch.Backlog {
     /** Submits of one drain that share a reading of the clock. */
     static final int SUBMITS_PER_CLOCK_READ = 64;
 
@@ -42,6 +43,7 @@ final class EngineDriver implements NodeCpg.Loop {
     private final NodeEvents events;
     private final NetworkReport networkReport;
     private final FrameWriter writer;
+    private final Networks networks;
     private final LoopTimers timers;
     /** Whether the node has closed (its phase), read before the CPG callbacks run. */
     private final BooleanSupplier closed;
@@ -50,6 +52,8 @@ final class EngineDriver implements NodeCpg.Loop {
     /** A task to run the CPG clients' callbacks is queued on the loop. */
     private boolean cpgDispatchScheduled;
     private MembershipState stateBeforeInput = MembershipState.GATHER;
+    /** Deliveries of services other than CPG on a CPG ring ({@link ClusterReload}); none before it is set. */
+    private Consumer<Effect.Deliver> serviceMessages = d -> { };
     /** The time of the submits of one drain (a drain is a stretch). */
     private final StretchClock submitClock = new StretchClock(System::nanoTime, SUBMITS_PER_CLOCK_READ);
 
@@ -73,6 +77,7 @@ final class EngineDriver implements NodeCpg.Loop {
         this.timers = new LoopTimers((task, delayNanos) -> loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS),
                 this::timerFired);
         this.writer = new FrameWriter(stack, networks, nodeId, this::sendToSelf);
+        this.networks = networks;
     }
 
     /** Whether the engine runs (started, not left or closed). */
@@ -149,13 +154,51 @@ final class EngineDriver implements NodeCpg.Loop {
     }
 
     /** The frames read next were queued during a pause of {@code pausedNanos} ({@link PauseWatch}). */
-    void pauseInput(long pausedNanos) {
+    @Override
+    public void paused(long pausedNanos) {
         rareInput("a pause", now -> driven.onPause(now, pausedNanos));
     }
 
     /** The frames queued during the pause have all been read. */
-    void pauseBacklogReadInput() {
+    @Override
+    public void read() {
         rareInput("the end of a pause's backlog", driven::onPauseBacklogRead);
+    }
+
+    @Override
+    public boolean takeReadsMayRemain() {
+        return networks.takeReadsMayRemain();
+    }
+
+    /** Who takes the deliveries of services other than CPG on a CPG ring; call before start. */
+    void serviceMessages(Consumer<Effect.Deliver> handler) {
+        this.serviceMessages = handler;
+    }
+
+    /**
+     * Sends a message of a service other than CPG in the total order ({@code CpgEngine.submitService}).
+     *
+     * @return the engine's answer; {@link SubmitStatus#NOT_READY} when the engine does not run
+     * @throws IllegalStateException when the node runs no CPG service
+     */
+    SubmitStatus submitService(byte[] message) {
+        if (cpg == null) {
+            throw new IllegalStateException("no CPG service: the ring's messages carry no service number");
+        }
+        if (!engineRunning) {
+            return SubmitStatus.NOT_READY;
+        }
+        stateBeforeInput = engine.state();
+        Effects effects;
+        try {
+            effects = cpg.engine().submitService(System.nanoTime(), message, Guarantee.AGREED);
+        } catch (RuntimeException e) {
+            engineFailed("a service's message", e);
+            return SubmitStatus.NOT_READY;
+        }
+        SubmitStatus status = effects.submitStatus();
+        apply(effects);
+        return status;
     }
 
     /** The operator reloaded the tunables ({@link TotemEngine#reloadTunables}). */
@@ -278,7 +321,11 @@ final class EngineDriver implements NodeCpg.Loop {
             } else if (effect instanceof Effect.CancelTimer cancel) {
                 timers.disarm(cancel.kind());
             } else if (effect instanceof Effect.Deliver deliver) {
-                events.delivered(deliver);
+                if (cpg != null) {
+                    serviceMessages.accept(deliver); // the CPG layer keeps its own: what comes out is another service's
+                } else {
+                    events.delivered(deliver);
+                }
             } else if (effect instanceof Effect.ConfigurationChange change) {
                 events.configurationChanged(change);
             } else if (effect instanceof Effect.TokenLost lost) {

@@ -48,6 +48,8 @@ final class NodeCounters {
         TOKEN_LOSSES(Kind.COUNTER, "totem.token.losses", "Token loss timeouts"),
         PROCESS_PAUSES(Kind.COUNTER, "totem.process.pauses",
                 "Times the event loop did not run for over half the token timeout (process stopped or starved)"),
+        SERVICE_MESSAGES_UNKNOWN(Kind.COUNTER, "totem.service.messages.dropped",
+                "Messages in the total order of a service this node does not run (a newer version's)"),
         /** engine */
         TOKEN_ROTATIONS(Kind.COUNTER, "totem.token.rotations", "Tokens received (one per rotation)"),
         /** engine */

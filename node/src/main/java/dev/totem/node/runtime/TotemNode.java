@@ -85,6 +85,7 @@ public final class TotemNode implements AutoCloseable {
     private volatile RuntimeSettings settings;
     /** Reads the file again and says what a reload changes. */
     private final ConfigReloader reloader;
+    private final ClusterReload clusterReload;
     /** The JVM shutdown hook that leaves the ring cleanly. */
     private final LeaveOnExit leaveOnExit;
     private final int nodeId;
@@ -159,22 +160,10 @@ public final class TotemNode implements AutoCloseable {
         if (cpg != null) {
             cpg.attach(loop, driver);
         }
-        this.pauseWatch = new PauseWatch(settings.totemConfig().tokenTimeoutMs(), log, counters, new PauseWatch.Backlog() {
-            @Override
-            public void paused(long pausedNanos) {
-                driver.pauseInput(pausedNanos);
-            }
-
-            @Override
-            public void read() {
-                driver.pauseBacklogReadInput();
-            }
-
-            @Override
-            public boolean takeReadsMayRemain() {
-                return networks.takeReadsMayRemain();
-            }
-        }, (task, delayNanos) -> loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS), System::nanoTime);
+        this.clusterReload = new ClusterReload(nodeId, log, counters, this::reloadConfigNow, loop);
+        driver.serviceMessages(clusterReload::delivered);
+        this.pauseWatch = new PauseWatch(settings.totemConfig().tokenTimeoutMs(), log, counters, driver,
+                (task, delayNanos) -> loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS), System::nanoTime);
         this.snapshots = new NodeSnapshots(nodeId, settings.transport(), engine, stack.ring(), counters, crypto, submits,
                 networkReport, events, cpg);
         this.metrics = new NodeMetrics(nodeId, snapshot(System.nanoTime()));
@@ -242,7 +231,7 @@ public final class TotemNode implements AutoCloseable {
             networks.open(group, epoll);
             if (settings.adminSocket().isPresent()) {
                 admin = AdminServer.open(group, epoll, settings.adminSocket().get(), new AdminServer.Handlers(this::statusNow,
-                        this::reloadKeyNow, this::reenableNow, this::reloadConfigNow));
+                        this::reloadKeyNow, this::reenableNow, this::reloadConfigNow, this::reloadClusterNow));
             }
             if (cpg != null) {
                 cpg.openSocket(group, epoll);
@@ -327,6 +316,22 @@ public final class TotemNode implements AutoCloseable {
      */
     public CompletableFuture<String> reloadConfig() {
         return command(this::reloadConfigNow);
+    }
+
+    /**
+     * Reloads this node's configuration file, then has every other node in the ring reload its
+     * own ({@code ./totem config reload --cluster}, corosync-cfgtool -R), through the CPG ring
+     * ({@link ClusterReload}); each logs what it applied.
+     *
+     * @return this node's answer and the nodes asked, starting with "error" when this node
+     *     changed nothing, the others were not asked, or the node runs no CPG service
+     */
+    public CompletableFuture<String> reloadClusterConfig() {
+        return command(this::reloadClusterNow);
+    }
+
+    private String reloadClusterNow() {
+        return clusterReload.reloadEverywhere(cpg != null ? driver::submitService : null, events.members());
     }
 
     /** On the loop: the reload itself ({@link ConfigReloader}); never throws. */

@@ -155,6 +155,49 @@ class ConfigReloadNodesTest {
     }
 
     @Test
+    void aClusterReloadHasEveryNodeReloadItsOwnFile() throws Exception {
+        List<RuntimeSettings.Builder> builders = NodeRunner.loopbackCluster(Transport.UDPU, 3, stateRoot, CONFIG);
+        TotemConfig longer = TotemConfig.fromToken(2000, 1500);
+        Map<Integer, RuntimeSettings> edited = new HashMap<>();
+        for (RuntimeSettings.Builder b : builders) {
+            b.cpg(dev.totem.node.cpg.CpgSettings.embedded());
+            start(b.build());
+            edited.put(b.build().nodeId(), b.totemConfig(longer).build());
+        }
+        nodes.awaitRegular(0, 1, 2, 3);
+        // Node 3's file is edited last: an error there is logged by node 3 and changes nothing on it.
+        files.get(2).set(edited.get(2));
+        nodes.node(3).reloadConfigFrom(() -> {
+            throw new ConfigException("totem.conf:3: error: unknown key 'tokn'");
+        });
+        files.get(1).set(edited.get(1));
+
+        assertThat(nodes.node(1).reloadClusterConfig().get(10, TimeUnit.SECONDS)).isEqualTo("ok nodelist: unchanged; "
+                + "totem: totem.token 1000 -> 2000, totem.token_retransmit 238 -> 476, totem.hold 180 -> 370, "
+                + "totem.consensus 1200 -> 2400; asked nodes 2 3 to reload theirs");
+        assertThat(nodes.node(1).engineConfig().get(10, TimeUnit.SECONDS).tokenTimeoutMs()).isEqualTo(2000);
+        await("node 2 reloads at node 1's request").atMost(InJvmNodes.WAIT)
+                .until(() -> nodes.node(2).engineConfig().get(10, TimeUnit.SECONDS).tokenTimeoutMs() == 2000);
+        assertThat(nodes.node(3).engineConfig().get(10, TimeUnit.SECONDS).tokenTimeoutMs()).isEqualTo(1000);
+        assertThat(nodes.node(3).status().counters()).containsEntry("service_messages_unknown", 0L);
+
+        // A node's own file with an error: nothing changes, and nobody is asked.
+        assertThat(nodes.node(3).reloadClusterConfig().get(10, TimeUnit.SECONDS))
+                .startsWith("error totem.conf:3: error: unknown key 'tokn'")
+                .endsWith("; nothing changed; the other nodes were not asked");
+    }
+
+    @Test
+    void aClusterReloadNeedsTheCpgService() throws Exception {
+        RuntimeSettings one = NodeRunner.loopbackCluster(Transport.UDPU, 1, stateRoot, CONFIG).get(0).build();
+        try (TotemNode node = new TotemNode(one)) {
+            node.reloadConfigFrom(() -> one);
+            assertThat(node.reloadClusterConfig().get(10, TimeUnit.SECONDS))
+                    .startsWith("error a cluster-wide reload needs the CPG service").endsWith("; nothing changed");
+        }
+    }
+
+    @Test
     void aNodeStartedWithoutAFileHasNothingToReload() throws Exception {
         RuntimeSettings one = NodeRunner.loopbackCluster(Transport.UDPU, 1, stateRoot, CONFIG).get(0).build();
         try (TotemNode node = new TotemNode(one)) {

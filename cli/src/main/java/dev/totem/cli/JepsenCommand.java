@@ -81,6 +81,11 @@ public final class JepsenCommand implements Callable<Integer> {
     @Option(names = "--ipv6", description = "Run the networks over IPv6 (fd77:<k>::<node>) instead of IPv4 (10.<77+k>.0.<node>).")
     private boolean ipv6;
 
+    @Option(names = "--transport", defaultValue = "udpu",
+            description = "udpu (a datagram per peer) or udp (multicast to 239.192.77.1, or ff15::77:1 with --ipv6; one"
+                    + " network) (default ${DEFAULT-VALUE}).")
+    private String transport;
+
     @Option(names = "--cleanup", description = "Only remove what an earlier run left (namespaces, rules, processes), then exit.")
     private boolean cleanup;
 
@@ -129,7 +134,7 @@ public final class JepsenCommand implements Callable<Integer> {
             options = new JepsenRun.Options(nodes, durationSeconds, kinds, runSeed, dir, key,
                     ChildJvm.command("jepsen-node", "-Xmx192m", "-XX:+UseSerialGC"), rate, plantedBug, networks, rrpMode,
                     baseLoss, Layer.parse(layer), ChildJvm.command("jepsen-client", "-Xmx96m", "-XX:+UseSerialGC"),
-                    ipv6 ? IpFamily.IPV6 : IpFamily.IPV4);
+                    ipv6 ? IpFamily.IPV6 : IpFamily.IPV4, transport);
         } catch (IllegalArgumentException e) {
             throw new UserError("jepsen: " + e.getMessage());
         }

@@ -21,6 +21,14 @@ public enum IpFamily {
         return this == IPV4 ? "10." + (77 + network) + ".0." + node : "fd77:" + network + "::" + node;
     }
 
+    /**
+     * The multicast group of a udp run: an organisation-local IPv4 group, or a site-local IPv6
+     * one (scope 5, as corosync derives ff15:: groups), which needs no interface scope.
+     */
+    public String mcastGroup() {
+        return this == IPV4 ? "239.192.77.1" : "ff15::77:1";
+    }
+
     /** The network prefix length of every network. */
     int prefixBits() {
         return this == IPV4 ? 24 : 64;

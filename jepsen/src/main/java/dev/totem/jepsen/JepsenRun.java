@@ -79,10 +79,12 @@ public final class JepsenRun {
      * @param clientCommand with CPG, the command that runs {@code jepsen-client}, as {@code
      *     nodeCommand}
      * @param family the networks' IP family ({@code --ipv6})
+     * @param transport {@code udpu} (a datagram per peer) or {@code udp} (multicast to the family's
+     *     group, {@link IpFamily#mcastGroup}; one network only)
      */
     public record Options(int nodes, int durationSeconds, List<FaultKind> faults, long seed, Path dir, Path keyFile,
             List<String> nodeCommand, int rate, boolean plantedBug, int networks, String rrpMode, double baseLoss,
-            Layer layer, List<String> clientCommand, IpFamily family) {
+            Layer layer, List<String> clientCommand, IpFamily family, String transport) {
         public Options {
             if (nodes < 2 || nodes > 16) {
                 throw new IllegalArgumentException("--nodes must be 2 to 16, got " + nodes);
@@ -101,6 +103,12 @@ public final class JepsenRun {
             }
             if (faults.contains(FaultKind.NETFAIL) && networks < 2) {
                 throw new IllegalArgumentException("fault netfail needs two networks or more (--networks 2)");
+            }
+            if (!transport.equals("udpu") && !transport.equals("udp")) {
+                throw new IllegalArgumentException("--transport must be udpu or udp, got '" + transport + "'");
+            }
+            if (transport.equals("udp") && networks > 1) {
+                throw new IllegalArgumentException("--transport udp runs one network (the harness writes one multicast group)");
             }
             if (faults.contains(FaultKind.STALL) && layer != Layer.CPG) {
                 throw new IllegalArgumentException("fault stall stops CPG client processes: it needs --layer cpg");
@@ -186,8 +194,9 @@ public final class JepsenRun {
             rings.add(addresses);
         }
         Map<String, String> totemOptions = options.networks() > 1 ? Map.of("rrp_mode", options.rrpMode()) : Map.of();
-        // udpu on corosync's port: each node has its own address, so they share it.
-        config = new ClusterFile("jepsen", "udpu", rings.get(0), 5405, Optional.empty(), TOKEN_TIMEOUT_MS,
+        // Corosync's port: each node has its own address, so they share it (and the group, over udp).
+        Optional<String> group = options.transport().equals("udp") ? Optional.of(options.family().mcastGroup()) : Optional.empty();
+        config = new ClusterFile("jepsen", options.transport(), rings.get(0), 5405, group, TOKEN_TIMEOUT_MS,
                 Optional.of(options.keyFile()), totemOptions).withMoreRings(rings.subList(1, rings.size()))
                 .write(options.dir().resolve("totem.conf"));
         // The nodes scale the file's token by their count (corosync's token_coefficient): 2950 ms at 5.
@@ -196,7 +205,8 @@ public final class JepsenRun {
         mergeWaitMs = mergeWaitMs(totem);
         say.accept("building " + n + " network namespaces (" + Lab.PREFIX + "1.." + n + ", " + options.networks()
                 + (options.networks() > 1 ? " networks, rrp " + options.rrpMode() : " network")
-                + (options.family() == IpFamily.IPV6 ? " of IPv6" : "") + ", bridges in " + Lab.HUB + ")");
+                + (options.family() == IpFamily.IPV6 ? " of IPv6" : "") + ", " + options.transport()
+                + group.map(g -> " to " + g).orElse("") + ", bridges in " + Lab.HUB + ")");
         Lab.create(n, options.networks(), options.family());
         firewall = new Firewall(n, options.networks(), options.family(), Firewall.NFT);
         firewall.heal();

@@ -106,6 +106,11 @@ public final class StatusCommand implements Callable<Integer> {
         out.println("Printing ring status.");
         out.println("Local node ID " + s.nodeId() + ", transport " + s.transport().configName());
         out.println("Ring ID " + s.ringId() + ", state " + s.state());
+        if (s.counters().containsKey("token_timeout_ms")) {
+            // What the engine runs with: after a config reload, where an operator sees it took.
+            out.println("Totem: token " + s.counter("token_timeout_ms") + " ms, consensus " + s.counter("consensus_timeout_ms")
+                    + " ms, window_size " + s.counter("window_size") + ", max_messages " + s.counter("max_messages"));
+        }
         out.println("Members (" + s.members().size() + "): "
                 + String.join(" ", s.members().stream().map(String::valueOf).toList()));
         if (!s.absent().isEmpty()) {

@@ -77,9 +77,11 @@ class NodeReloadProcessTest {
         await("SIGHUP answered").atMost(WAIT).until(() -> Files.readString(stderr).contains("SIGHUP: config: ok nodelist: added 3"));
         assertThat(Files.readString(log)).contains("log to stderr and " + log + ", debug on")
                 .contains("configuration reloaded: nodelist: added 3");
-        await("the status lists the nodes not in the ring").atMost(WAIT).until(() -> {
+        // A third node gives a longer token (token_coefficient), which the engine takes at once.
+        await("the status lists the nodes not in the ring and the reloaded token").atMost(WAIT).until(() -> {
             CliRun cli = new CliRun();
             return cli.run("status", "--socket", admin.toString()) == 0
+                    && cli.out.toString().contains("Totem: token 3650 ms, consensus 4380 ms")
                     && cli.out.toString().contains("Members (1): 1\nNot in the ring: 2 3 (listed in the nodelist)");
         });
         assertThat(node.isAlive()).isTrue();

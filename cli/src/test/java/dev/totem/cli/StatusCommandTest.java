@@ -73,6 +73,7 @@ class StatusCommandTest {
                     ^Printing ring status.
                     Local node ID 1, transport udpu
                     Ring ID 1:\\d+, state [A-Z]+
+                    Totem: token 1000 ms, consensus 1200 ms, window_size 50, max_messages 17
                     Members \\(1\\): 1
                     RING ID 0
                     \tid\t= 127.0.0.1:%s
@@ -92,7 +93,7 @@ class StatusCommandTest {
             String json = out.toString().strip();
             assertThat(json).startsWith("{\"node_id\":1,\"transport\":\"udpu\",\"ring_id\":\"1:")
                     .contains("\"members\":[1],\"listed\":[1],\"held_off_ms\":{},\"networks\":[{\"id\":0,\"address\":\"127.0.0.1:" + port + "\"")
-                    .contains("\"faulty\":false", "\"bytes_sent\":", "\"token_rotations\":");
+                    .contains("\"faulty\":false", "\"bytes_sent\":", "\"token_rotations\":", "\"token_timeout_ms\":1000");
             // Well-formed JSON: the trace reader's parser takes it as a field of a line.
             TraceLines.parse("{\"t\":0,\"node\":1,\"ev\":\"status\",\"status\":" + json + "}", 1);
         }

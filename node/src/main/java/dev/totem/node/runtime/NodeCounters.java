@@ -109,6 +109,14 @@ final class NodeCounters {
         RING_SEQ(Kind.GAUGE, "totem.ring.seq", "Sequence number of the installed ring"),
         /** engine */
         OPERATIONAL(Kind.GAUGE, "totem.membership.operational", "1 when the ring is operational"),
+        /** engine: the tunables it runs with, as started or reloaded */
+        TOKEN_TIMEOUT_MS(Kind.GAUGE, "totem.config.token.ms", "The token timeout the engine runs with (totem.token, as reloaded)"),
+        /** engine */
+        CONSENSUS_TIMEOUT_MS(Kind.GAUGE, "totem.config.consensus.ms", "The consensus timeout the engine runs with"),
+        /** engine */
+        WINDOW_SIZE(Kind.GAUGE, "totem.config.window.size", "Frames the ring broadcasts per rotation at most (window_size)"),
+        /** engine */
+        MAX_MESSAGES(Kind.GAUGE, "totem.config.max.messages", "Frames this node broadcasts per token visit at most (max_messages)"),
         /** CPG service (0 on a node without one) */
         CPG_GROUPS(Kind.GAUGE, "totem.cpg.groups", "Process groups with at least one member, cluster-wide as this node knows them"),
         /** CPG service */

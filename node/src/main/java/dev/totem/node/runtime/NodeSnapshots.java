@@ -8,6 +8,7 @@ import dev.totem.node.cpg.NodeCpg;
 import dev.totem.node.runtime.NodeCounters.Snapshot;
 import dev.totem.node.runtime.NodeCounters.Stat;
 import dev.totem.protocol.api.RingId;
+import dev.totem.protocol.api.TotemConfig;
 import dev.totem.protocol.srp.SrpStats;
 import dev.totem.protocol.wire.DecodeStatus;
 import dev.totem.rrp.RedundantRing;
@@ -75,6 +76,11 @@ final class NodeSnapshots {
         v[Stat.RING_MEMBERS.ordinal()] = events.members().length;
         v[Stat.RING_SEQ.ordinal()] = ringId().seq();
         v[Stat.OPERATIONAL.ordinal()] = engineRunning && engine.state() == MembershipState.OPERATIONAL ? 1 : 0;
+        TotemConfig tunables = engine.config();
+        v[Stat.TOKEN_TIMEOUT_MS.ordinal()] = tunables.tokenTimeoutMs();
+        v[Stat.CONSENSUS_TIMEOUT_MS.ordinal()] = tunables.consensusMs();
+        v[Stat.WINDOW_SIZE.ordinal()] = tunables.windowSize();
+        v[Stat.MAX_MESSAGES.ordinal()] = tunables.maxMessages();
         if (cpg != null) {
             CpgService service = cpg.engine().service();
             CpgStats cs = service.stats();

@@ -44,6 +44,8 @@ public final class AdminServer implements AutoCloseable {
     public static final int CONNECTIONS_MAX = 16;
     /** The request that reloads the key file. */
     public static final String CRYPTO_RELOAD = "crypto-reload";
+    /** The request that has every node in the ring reload its key file. */
+    public static final String CRYPTO_RELOAD_CLUSTER = CRYPTO_RELOAD + " cluster";
     /** The request that reloads this node's configuration file. */
     public static final String CONFIG_RELOAD = "config-reload";
     /** The request that has every node in the ring reload its configuration file (corosync-cfgtool -R). */
@@ -71,15 +73,16 @@ public final class AdminServer implements AutoCloseable {
      * @param rrpReenable {@code rrp-reenable [N]}: one line for N, or for -1 when no network is named
      * @param configReload {@code config-reload}: one line
      * @param clusterConfigReload {@code config-reload cluster}: one line
+     * @param clusterCryptoReload {@code crypto-reload cluster}: one line
      */
     public record Handlers(Supplier<NodeStatus> status, Supplier<String> cryptoReload, IntFunction<String> rrpReenable,
-            Supplier<String> configReload, Supplier<String> clusterConfigReload) {
+            Supplier<String> configReload, Supplier<String> clusterConfigReload, Supplier<String> clusterCryptoReload) {
 
         /** Only {@code status}; every other request is answered with an error line. */
         public static Handlers statusOnly(Supplier<NodeStatus> status) {
             Supplier<String> noFile = () -> "error this node was not started from a configuration file: there is nothing to reload";
-            return new Handlers(status, () -> "error this node cannot reload keys",
-                    network -> "error this node has no redundant ring", noFile, noFile);
+            Supplier<String> noKeys = () -> "error this node cannot reload keys";
+            return new Handlers(status, noKeys, network -> "error this node has no redundant ring", noFile, noFile, noKeys);
         }
     }
 
@@ -160,13 +163,15 @@ public final class AdminServer implements AutoCloseable {
                 reply = handlers.configReload().get() + "\n";
             } else if (request.equals(CONFIG_RELOAD_CLUSTER)) {
                 reply = handlers.clusterConfigReload().get() + "\n";
+            } else if (request.equals(CRYPTO_RELOAD_CLUSTER)) {
+                reply = handlers.clusterCryptoReload().get() + "\n";
             } else if (request.equals(RRP_REENABLE)) {
                 reply = handlers.rrpReenable().apply(-1) + "\n";
             } else if (request.matches(RRP_REENABLE + " [0-9]{1,3}")) {
                 reply = handlers.rrpReenable().apply(Integer.parseInt(request.substring(RRP_REENABLE.length() + 1))) + "\n";
             } else {
                 reply = "error unknown request '" + request.replaceAll("[^\\x20-\\x7e]", "?")
-                        + "'; requests: status, crypto-reload, config-reload [cluster], rrp-reenable [N]\n";
+                        + "'; requests: status, crypto-reload [cluster], config-reload [cluster], rrp-reenable [N]\n";
             }
             ctx.writeAndFlush(Unpooled.copiedBuffer(reply, StandardCharsets.UTF_8))
                     .addListener(ChannelFutureListener.CLOSE);

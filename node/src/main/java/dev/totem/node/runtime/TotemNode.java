@@ -160,7 +160,8 @@ public final class TotemNode implements AutoCloseable {
         if (cpg != null) {
             cpg.attach(loop, driver);
         }
-        this.clusterReload = new ClusterReload(nodeId, log, counters, this::reloadConfigNow, loop);
+        this.clusterReload = new ClusterReload(nodeId, log, counters,
+                what -> what == ClusterReload.What.CONFIG ? reloadConfigNow() : reloadKeyNow(), loop);
         driver.serviceMessages(clusterReload::delivered);
         this.pauseWatch = new PauseWatch(settings.totemConfig().tokenTimeoutMs(), log, counters, driver,
                 (task, delayNanos) -> loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS), System::nanoTime);
@@ -231,7 +232,8 @@ public final class TotemNode implements AutoCloseable {
             networks.open(group, epoll);
             if (settings.adminSocket().isPresent()) {
                 admin = AdminServer.open(group, epoll, settings.adminSocket().get(), new AdminServer.Handlers(this::statusNow,
-                        this::reloadKeyNow, this::reenableNow, this::reloadConfigNow, this::reloadClusterNow));
+                        this::reloadKeyNow, this::reenableNow, this::reloadConfigNow,
+                        () -> reloadClusterNow(ClusterReload.What.CONFIG), () -> reloadClusterNow(ClusterReload.What.KEY)));
             }
             if (cpg != null) {
                 cpg.openSocket(group, epoll);
@@ -327,11 +329,20 @@ public final class TotemNode implements AutoCloseable {
      *     changed nothing, the others were not asked, or the node runs no CPG service
      */
     public CompletableFuture<String> reloadClusterConfig() {
-        return command(this::reloadClusterNow);
+        return command(() -> reloadClusterNow(ClusterReload.What.CONFIG));
     }
 
-    private String reloadClusterNow() {
-        return clusterReload.reloadEverywhere(cpg != null ? driver::submitService : null, events.members());
+    /**
+     * Reloads this node's key file, then has every other node in the ring reload its own
+     * ({@code ./totem crypto reload --cluster}), as {@link #reloadClusterConfig} does: every node
+     * then opens the new key within a rotation, well inside the grace before any seals with it.
+     */
+    public CompletableFuture<String> reloadClusterKey() {
+        return command(() -> reloadClusterNow(ClusterReload.What.KEY));
+    }
+
+    private String reloadClusterNow(ClusterReload.What what) {
+        return clusterReload.reloadEverywhere(what, cpg != null ? driver::submitService : null, events.members());
     }
 
     /** On the loop: the reload itself ({@link ConfigReloader}); never throws. */

@@ -71,7 +71,7 @@ class AdminSocketTest {
         Path socket = startNode();
 
         assertThat(AdminClient.request(socket, "reboot", Duration.ofSeconds(5)))
-                .isEqualTo("error unknown request 'reboot'; requests: status, crypto-reload, config-reload [cluster], rrp-reenable [N]\n");
+                .isEqualTo("error unknown request 'reboot'; requests: status, crypto-reload [cluster], config-reload [cluster], rrp-reenable [N]\n");
     }
 
     @Test

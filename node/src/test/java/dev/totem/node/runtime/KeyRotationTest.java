@@ -117,4 +117,65 @@ class KeyRotationTest {
             assertThat(r.delivered(from[id - 1], "")).as("node %d order", id).isEqualTo(order);
         }
     }
+    /**
+     * {@code crypto reload --cluster}: node 1 reloads and asks the others through the CPG ring;
+     * every node then holds the new key long before node 1 seals with it, so no frame is refused
+     * and the ring never changes.
+     */
+    @Test
+    void aClusterKeyReloadReachesEveryNodeWithinTheGrace() throws Exception {
+        LogCapture logs = LogCapture.attach();
+        try {
+            Path first = dir.resolve("key-1");
+            writeKey(first);
+            Map<Integer, Recorder> recorders = new HashMap<>();
+            List<RuntimeSettings.Builder> builders = NodeRunner.loopbackCluster(Transport.UDPU, 3, dir.resolve("state"),
+                    TotemConfig.fromToken(1000, 1500));
+            List<Path> keyFiles = new ArrayList<>();
+            for (int id = 1; id <= 3; id++) {
+                Path keyFile = dir.resolve("authkey-" + id);
+                Files.copy(first, keyFile);
+                keyFiles.add(keyFile);
+                RuntimeSettings s = builders.get(id - 1).cpg(dev.totem.node.cpg.CpgSettings.embedded())
+                        .crypto(new CryptoSetup(CryptoCipher.AES256_GCM, KeyFile.load(keyFile).derive("rotation"),
+                                Optional.of(keyFile), "rotation", Duration.ofMillis(800))).build();
+                TotemNode node = new TotemNode(s);
+                Recorder r = new Recorder();
+                node.addListener(r);
+                nodes.put(id, node);
+                recorders.put(id, r);
+                node.start();
+            }
+            for (int id = 1; id <= 3; id++) {
+                Recorder r = recorders.get(id);
+                await("node " + id + " in the first ring").atMost(WAIT).until(() -> r.hasRegular(0, 1, 2, 3));
+            }
+            int[] from = {recorders.get(1).size(), recorders.get(2).size(), recorders.get(3).size()};
+            Path second = dir.resolve("key-2");
+            writeKey(second);
+            for (Path keyFile : keyFiles) { // as an operator copies the new key to every node
+                Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+                Files.copy(second, keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("r--------"));
+            }
+
+            assertThat(nodes.get(1).reloadClusterKey().get(10, TimeUnit.SECONDS)).startsWith("reloaded ")
+                    .endsWith("; asked nodes 2 3 to reload theirs");
+            for (int id = 2; id <= 3; id++) {
+                String tag = "[node " + id + "] reloaded ";
+                await("node " + id + " reloads its key").atMost(WAIT).until(() -> logs.lines().stream().anyMatch(l -> l.contains(tag)));
+            }
+            // Past node 1's two graces: it seals with the new key and opens no other.
+            await("node 1 drops the old key").atMost(WAIT).until(() -> logs.lines().stream()
+                    .anyMatch(l -> l.contains("[node 1] the previous key no longer opens frames")));
+            for (int id = 1; id <= 3; id++) {
+                NodeStatus status = nodes.get(id).status();
+                assertThat(status.counter("crypto_rejected_unknown_key")).as("node %d", id).isZero();
+                assertThat(recorders.get(id).since(from[id - 1], Effect.ConfigurationChange.class))
+                        .as("node %d changed no configuration", id).isEmpty();
+            }
+        } finally {
+            logs.detach();
+        }
+    }
 }

@@ -51,9 +51,8 @@ class KeyRotationTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
     }
 
-    @Test
-    void rotatingTheKeyLosesNothingAndChangesNoConfiguration() throws Exception {
-        List<Path> keyFiles = new ArrayList<>();
+    /** Nodes 1-3 with a key file each (one key), a grace of 800 ms, recorded, in their first ring. */
+    private Map<Integer, Recorder> startCluster(List<Path> keyFiles, boolean cpg) throws Exception {
         Path first = dir.resolve("key-1");
         writeKey(first);
         Map<Integer, Recorder> recorders = new HashMap<>();
@@ -63,9 +62,12 @@ class KeyRotationTest {
             Path keyFile = dir.resolve("authkey-" + id);
             Files.copy(first, keyFile);
             keyFiles.add(keyFile);
-            RuntimeSettings s = builders.get(id - 1).crypto(new CryptoSetup(CryptoCipher.AES256_GCM,
-                    KeyFile.load(keyFile).derive("rotation"), Optional.of(keyFile), "rotation", Duration.ofMillis(800))).build();
-            TotemNode node = new TotemNode(s);
+            RuntimeSettings.Builder b = builders.get(id - 1).crypto(new CryptoSetup(CryptoCipher.AES256_GCM,
+                    KeyFile.load(keyFile).derive("rotation"), Optional.of(keyFile), "rotation", Duration.ofMillis(800)));
+            if (cpg) {
+                b.cpg(dev.totem.node.cpg.CpgSettings.embedded());
+            }
+            TotemNode node = new TotemNode(b.build());
             Recorder r = new Recorder();
             node.addListener(r);
             nodes.put(id, node);
@@ -76,6 +78,13 @@ class KeyRotationTest {
             Recorder r = recorders.get(id);
             await("node " + id + " in the first ring").atMost(WAIT).until(() -> r.hasRegular(0, 1, 2, 3));
         }
+        return recorders;
+    }
+
+    @Test
+    void rotatingTheKeyLosesNothingAndChangesNoConfiguration() throws Exception {
+        List<Path> keyFiles = new ArrayList<>();
+        Map<Integer, Recorder> recorders = startCluster(keyFiles, false);
         int[] from = {recorders.get(1).size(), recorders.get(2).size(), recorders.get(3).size()};
 
         Path second = dir.resolve("key-2");
@@ -117,6 +126,7 @@ class KeyRotationTest {
             assertThat(r.delivered(from[id - 1], "")).as("node %d order", id).isEqualTo(order);
         }
     }
+
     /**
      * {@code crypto reload --cluster}: node 1 reloads and asks the others through the CPG ring;
      * every node then holds the new key long before node 1 seals with it, so no frame is refused
@@ -126,30 +136,8 @@ class KeyRotationTest {
     void aClusterKeyReloadReachesEveryNodeWithinTheGrace() throws Exception {
         LogCapture logs = LogCapture.attach();
         try {
-            Path first = dir.resolve("key-1");
-            writeKey(first);
-            Map<Integer, Recorder> recorders = new HashMap<>();
-            List<RuntimeSettings.Builder> builders = NodeRunner.loopbackCluster(Transport.UDPU, 3, dir.resolve("state"),
-                    TotemConfig.fromToken(1000, 1500));
             List<Path> keyFiles = new ArrayList<>();
-            for (int id = 1; id <= 3; id++) {
-                Path keyFile = dir.resolve("authkey-" + id);
-                Files.copy(first, keyFile);
-                keyFiles.add(keyFile);
-                RuntimeSettings s = builders.get(id - 1).cpg(dev.totem.node.cpg.CpgSettings.embedded())
-                        .crypto(new CryptoSetup(CryptoCipher.AES256_GCM, KeyFile.load(keyFile).derive("rotation"),
-                                Optional.of(keyFile), "rotation", Duration.ofMillis(800))).build();
-                TotemNode node = new TotemNode(s);
-                Recorder r = new Recorder();
-                node.addListener(r);
-                nodes.put(id, node);
-                recorders.put(id, r);
-                node.start();
-            }
-            for (int id = 1; id <= 3; id++) {
-                Recorder r = recorders.get(id);
-                await("node " + id + " in the first ring").atMost(WAIT).until(() -> r.hasRegular(0, 1, 2, 3));
-            }
+            Map<Integer, Recorder> recorders = startCluster(keyFiles, true);
             int[] from = {recorders.get(1).size(), recorders.get(2).size(), recorders.get(3).size()};
             Path second = dir.resolve("key-2");
             writeKey(second);

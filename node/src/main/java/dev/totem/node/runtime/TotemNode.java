@@ -32,7 +32,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * One cluster node: a {@link TotemProcessor} driven over real UDP sockets by one netty event
@@ -81,11 +80,8 @@ public final class TotemNode implements AutoCloseable {
         CLOSED
     }
 
-    /** Replaced by a reload of the nodelist ({@link #reloadConfig}); written on the loop only. */
-    private volatile RuntimeSettings settings;
-    /** Reads the file again and says what a reload changes. */
-    private final ConfigReloader reloader;
-    private final ClusterReload clusterReload;
+    /** The reloads and re-enables, and the settings a reload replaces. */
+    private final OperatorCommands commands;
     /** The JVM shutdown hook that leaves the ring cleanly. */
     private final LeaveOnExit leaveOnExit;
     private final int nodeId;
@@ -133,10 +129,9 @@ public final class TotemNode implements AutoCloseable {
 
     /** As {@link #TotemNode(RuntimeSettings)}; {@code useEpoll} false forces NIO (tests of the fallback). */
     TotemNode(RuntimeSettings settings, boolean useEpoll) {
-        this.settings = Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(settings, "settings");
         this.nodeId = settings.nodeId();
         this.log = new NodeLog(nodeId);
-        this.reloader = new ConfigReloader(nodeId, log);
         this.leaveOnExit = new LeaveOnExit(nodeId, this::leave, this::close, log);
         this.stack = new EngineStack(settings, log);
         this.engine = stack.processor();
@@ -160,11 +155,10 @@ public final class TotemNode implements AutoCloseable {
         if (cpg != null) {
             cpg.attach(loop, driver);
         }
-        this.clusterReload = new ClusterReload(nodeId, log, counters,
-                what -> what == ClusterReload.What.CONFIG ? reloadConfigNow() : reloadKeyNow(), loop);
-        driver.serviceMessages(clusterReload::delivered);
         this.pauseWatch = new PauseWatch(settings.totemConfig().tokenTimeoutMs(), log, counters, driver,
                 (task, delayNanos) -> loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS), System::nanoTime);
+        this.commands = new OperatorCommands(settings, log, loop,
+                new OperatorCommands.Parts(stack, cpg, crypto, networks, driver, events, pauseWatch, counters));
         this.snapshots = new NodeSnapshots(nodeId, settings.transport(), engine, stack.ring(), counters, crypto, submits,
                 networkReport, events, cpg);
         this.metrics = new NodeMetrics(nodeId, snapshot(System.nanoTime()));
@@ -179,12 +173,12 @@ public final class TotemNode implements AutoCloseable {
 
     /** Where {@link #reloadConfig} reads the settings again (the node command: its configuration file). */
     public void reloadConfigFrom(SettingsSource source) {
-        reloader.readFrom(source);
+        commands.readFrom(source);
     }
 
     /** The settings this node runs with (the nodelist as last reloaded). */
     public RuntimeSettings settings() {
-        return settings;
+        return commands.settings();
     }
 
     /** Whether the sockets use native epoll (else NIO). */
@@ -227,19 +221,17 @@ public final class TotemNode implements AutoCloseable {
             throw new IllegalStateException("start() blocks; do not call it on the node's event loop");
         }
         // Before any socket opens, so the threads the node starts inherit it.
-        new ProcessScheduling().applyToThisProcess(settings.realTimeScheduling(), settings.nice(), log);
+        new ProcessScheduling().applyToThisProcess(settings().realTimeScheduling(), settings().nice(), log);
         try {
             networks.open(group, epoll);
-            if (settings.adminSocket().isPresent()) {
-                admin = AdminServer.open(group, epoll, settings.adminSocket().get(), new AdminServer.Handlers(this::statusNow,
-                        this::reloadKeyNow, this::reenableNow, this::reloadConfigNow,
-                        () -> reloadClusterNow(ClusterReload.What.CONFIG), () -> reloadClusterNow(ClusterReload.What.KEY)));
+            if (settings().adminSocket().isPresent()) {
+                admin = AdminServer.open(group, epoll, settings().adminSocket().get(), commands.handlers(this::statusNow));
             }
             if (cpg != null) {
                 cpg.openSocket(group, epoll);
             }
-            if (settings.metricsPort().isPresent()) {
-                metricsAddress = metrics.serve(settings.metricsPort().getAsInt());
+            if (settings().metricsPort().isPresent()) {
+                metricsAddress = metrics.serve(settings().metricsPort().getAsInt());
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -300,12 +292,7 @@ public final class TotemNode implements AutoCloseable {
      * @return one line saying what happened
      */
     public CompletableFuture<String> reloadKey() {
-        return command(this::reloadKeyNow);
-    }
-
-    /** On the loop: the reload itself; never throws. */
-    private String reloadKeyNow() {
-        return crypto == null ? "error crypto is off (crypto_cipher none): there is no key to reload" : crypto.reload(loop);
+        return commands.run(commands::reloadKeyNow);
     }
 
     /**
@@ -317,7 +304,7 @@ public final class TotemNode implements AutoCloseable {
      * @return one line saying what happened, starting with "error" when nothing could be applied
      */
     public CompletableFuture<String> reloadConfig() {
-        return command(this::reloadConfigNow);
+        return commands.run(commands::reloadConfigNow);
     }
 
     /**
@@ -329,7 +316,7 @@ public final class TotemNode implements AutoCloseable {
      *     changed nothing, the others were not asked, or the node runs no CPG service
      */
     public CompletableFuture<String> reloadClusterConfig() {
-        return command(() -> reloadClusterNow(ClusterReload.What.CONFIG));
+        return commands.run(() -> commands.reloadClusterNow(ClusterReload.What.CONFIG));
     }
 
     /**
@@ -338,28 +325,7 @@ public final class TotemNode implements AutoCloseable {
      * then opens the new key within a rotation, well inside the grace before any seals with it.
      */
     public CompletableFuture<String> reloadClusterKey() {
-        return command(() -> reloadClusterNow(ClusterReload.What.KEY));
-    }
-
-    private String reloadClusterNow(ClusterReload.What what) {
-        return clusterReload.reloadEverywhere(what, cpg != null ? driver::submitService : null, events.members());
-    }
-
-    /** On the loop: the reload itself ({@link ConfigReloader}); never throws. */
-    private String reloadConfigNow() {
-        return reloader.reload(settings, events.members(), applied -> {
-            networks.replacePeers(applied);
-            if (cpg != null) {
-                applied.cpg().ifPresent(c -> cpg.replacePeerPolicy(c.peers()));
-            }
-            TotemConfig tunables = applied.totemConfig();
-            if (!tunables.equals(settings.totemConfig())) {
-                driver.reloadTunablesInput(tunables);
-                pauseWatch.tokenTimeoutMs(tunables.tokenTimeoutMs());
-                events.tokenTimeoutMs(tunables.tokenTimeoutMs());
-            }
-            settings = applied;
-        });
+        return commands.run(() -> commands.reloadClusterNow(ClusterReload.What.KEY));
     }
 
     /**
@@ -372,32 +338,7 @@ public final class TotemNode implements AutoCloseable {
      * @return one line saying what happened, starting with "error" when nothing could be done
      */
     public CompletableFuture<String> reenableNetwork(OptionalInt network) {
-        return command(() -> reenableNow(network.orElse(-1)));
-    }
-
-    /**
-     * Runs an operator command on the loop; its one-line answer, or an error line when the loop
-     * has stopped (a SIGHUP may come while the node closes).
-     */
-    private CompletableFuture<String> command(Supplier<String> onLoop) {
-        CompletableFuture<String> answer = new CompletableFuture<>();
-        try {
-            loop.execute(() -> answer.complete(onLoop.get()));
-        } catch (RejectedExecutionException e) {
-            answer.complete("error node " + nodeId + " is closed");
-        }
-        return answer;
-    }
-
-    /** On the loop: {@code network} or, when -1, every faulty network; never throws. */
-    private String reenableNow(int network) {
-        if (!driver.running()) {
-            return "error node " + nodeId + " is not running";
-        }
-        String answer = RrpCommands.reenable(stack.ring(), settings.rrpMode(), network,
-                n -> driver.apply(stack.reenable(System.nanoTime(), n)));
-        log.info("rrp reenable " + (network < 0 ? "(all)" : network) + ": " + answer);
-        return answer;
+        return commands.run(() -> commands.reenableNow(network.orElse(-1)));
     }
 
     /**
@@ -539,11 +480,11 @@ public final class TotemNode implements AutoCloseable {
         if (phase != Phase.RUNNING) {
             return; // closed before the loop got here
         }
-        log.info("starting: " + settings.transport().configName() + " on "
-                + UdpNetwork.describe(settings.unicastAddress()) + ", " + settings.otherPeers().size()
+        log.info("starting: " + settings().transport().configName() + " on "
+                + UdpNetwork.describe(settings().unicastAddress()) + ", " + settings().otherPeers().size()
                 + " peers" + (networks.count() > 1 ? ", " + networks.count() + " networks, rrp_mode "
-                        + settings.rrpMode().name().toLowerCase(Locale.ROOT) : "") + ", token " + settings.totemConfig().tokenTimeoutMs() + " ms, ring seq file "
-                + settings.stateDirectory().resolve("ringid_" + nodeId));
+                        + settings().rrpMode().name().toLowerCase(Locale.ROOT) : "") + ", token " + settings().totemConfig().tokenTimeoutMs() + " ms, ring seq file "
+                + settings().stateDirectory().resolve("ringid_" + nodeId));
         driver.startEngine();
         tick = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         pauseWatch.start();
@@ -628,6 +569,6 @@ public final class TotemNode implements AutoCloseable {
     /** The status, read directly: on the loop, or after it stopped. */
     private NodeStatus statusNow() {
         String state = phase == Phase.RUNNING ? (driver.running() ? engine.state().name() : "STARTING") : phase.name();
-        return snapshots.status(System.nanoTime(), driver.running(), state, FAULT_WINDOW_SECONDS, settings.peers().keySet());
+        return snapshots.status(System.nanoTime(), driver.running(), state, FAULT_WINDOW_SECONDS, settings().peers().keySet());
     }
 }

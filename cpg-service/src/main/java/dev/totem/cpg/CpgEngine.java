@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  *
  * <p>Every message on a CPG ring begins with its service's number, as in corosync: CPG's is
  * {@link #SERVICE_CPG}. Raw {@link #submit} is refused ({@link SubmitStatus#NOT_READY}); a
- * node's own services (the cfg service's configuration reload) send with {@link #submitService},
+ * node's own services (the cfg service's reload requests) send with {@link #submitService},
  * and their messages come out of every node's engine as plain deliveries for the driver.
  */
 public final class CpgEngine implements TotemEngine {

@@ -82,8 +82,8 @@ public final class JepsenCommand implements Callable<Integer> {
     private boolean ipv6;
 
     @Option(names = "--transport", defaultValue = "udpu",
-            description = "udpu (a datagram per peer) or udp (multicast to 239.192.77.1, or ff15::77:1 with --ipv6; one"
-                    + " network) (default ${DEFAULT-VALUE}).")
+            description = "udpu (a datagram per peer) or udp (multicast to 239.192.77.1, or ff15::77:1 with --ipv6;"
+                    + " network k's group ends in 1+k) (default ${DEFAULT-VALUE}).")
     private String transport;
 
     @Option(names = "--cleanup", description = "Only remove what an earlier run left (namespaces, rules, processes), then exit.")

@@ -80,7 +80,7 @@ public final class JepsenRun {
      *     nodeCommand}
      * @param family the networks' IP family ({@code --ipv6})
      * @param transport {@code udpu} (a datagram per peer) or {@code udp} (multicast to the family's
-     *     group, {@link IpFamily#mcastGroup}; one network only)
+     *     group, {@link IpFamily#mcastGroup}, plus the network's number on the others)
      */
     public record Options(int nodes, int durationSeconds, List<FaultKind> faults, long seed, Path dir, Path keyFile,
             List<String> nodeCommand, int rate, boolean plantedBug, int networks, String rrpMode, double baseLoss,
@@ -106,9 +106,6 @@ public final class JepsenRun {
             }
             if (!transport.equals("udpu") && !transport.equals("udp")) {
                 throw new IllegalArgumentException("--transport must be udpu or udp, got '" + transport + "'");
-            }
-            if (transport.equals("udp") && networks > 1) {
-                throw new IllegalArgumentException("--transport udp runs one network (the harness writes one multicast group)");
             }
             if (faults.contains(FaultKind.STALL) && layer != Layer.CPG) {
                 throw new IllegalArgumentException("fault stall stops CPG client processes: it needs --layer cpg");
@@ -206,7 +203,8 @@ public final class JepsenRun {
         say.accept("building " + n + " network namespaces (" + Lab.PREFIX + "1.." + n + ", " + options.networks()
                 + (options.networks() > 1 ? " networks, rrp " + options.rrpMode() : " network")
                 + (options.family() == IpFamily.IPV6 ? " of IPv6" : "") + ", " + options.transport()
-                + group.map(g -> " to " + g).orElse("") + ", bridges in " + Lab.HUB + ")");
+                + group.map(g -> " to " + g + (options.networks() > 1 ? " (+k on network k)" : "")).orElse("")
+                + ", bridges in " + Lab.HUB + ")");
         Lab.create(n, options.networks(), options.family());
         firewall = new Firewall(n, options.networks(), options.family(), Firewall.NFT);
         firewall.heal();

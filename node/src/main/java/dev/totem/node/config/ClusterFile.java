@@ -1,6 +1,9 @@
 package dev.totem.node.config;
 
+import io.netty.util.NetUtil;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,9 +70,6 @@ public record ClusterFile(String clusterName, String transport, Map<Integer, Str
             }
             rings.add(new TreeMap<>(ring));
         }
-        if (!rings.isEmpty() && transport.equals("udp")) {
-            throw new IllegalArgumentException("several networks are written for udpu only");
-        }
         moreRings = List.copyOf(rings);
     }
 
@@ -93,12 +93,18 @@ public record ClusterFile(String clusterName, String transport, Map<Integer, Str
         for (Map.Entry<String, String> e : totemOptions.entrySet()) {
             c.append('\t').append(e.getKey()).append(": ").append(e.getValue()).append('\n');
         }
-        c.append("\tinterface {\n\t\tlinknumber: 0\n\t\tmcastport: ").append(port).append('\n');
-        if (mcastAddress.isPresent()) {
-            c.append("\t\tbindnetaddr: ").append(ring0Addresses.values().iterator().next()).append("\n\t\tmcastaddr: ")
-                    .append(mcastAddress.get()).append("\n\t\tttl: 1\n");
+        if (mcastAddress.isEmpty()) {
+            c.append("\tinterface {\n\t\tlinknumber: 0\n\t\tmcastport: ").append(port).append("\n\t}\n");
+        } else {
+            // Over udp, a section per network: its own group (the given one plus the link number).
+            for (int k = 0; k <= moreRings.size(); k++) {
+                Map<Integer, String> ring = k == 0 ? ring0Addresses : moreRings.get(k - 1);
+                c.append("\tinterface {\n\t\tlinknumber: ").append(k).append("\n\t\tmcastport: ").append(port)
+                        .append("\n\t\tbindnetaddr: ").append(ring.values().iterator().next()).append("\n\t\tmcastaddr: ")
+                        .append(group(k)).append("\n\t\tttl: 1\n\t}\n");
+            }
         }
-        c.append("\t}\n}\nnodelist {\n");
+        c.append("}\nnodelist {\n");
         for (Map.Entry<Integer, String> e : ring0Addresses.entrySet()) {
             c.append("\tnode {\n\t\tnodeid: ").append(e.getKey()).append("\n\t\tring0_addr: ").append(e.getValue());
             for (int k = 0; k < moreRings.size(); k++) {
@@ -115,6 +121,24 @@ public record ClusterFile(String clusterName, String transport, Map<Integer, Str
             c.append("}\n");
         }
         return c.toString();
+    }
+
+    /** Network {@code link}'s multicast group: {@link #mcastAddress} with {@code link} added to its last byte. */
+    public String group(int link) {
+        String base = mcastAddress.orElseThrow(() -> new IllegalStateException(transport + " has no multicast group"));
+        if (link == 0) {
+            return base;
+        }
+        try {
+            byte[] b = InetAddress.getByName(base).getAddress();
+            if ((b[b.length - 1] & 0xFF) + link > 0xFF) {
+                throw new IllegalArgumentException("group " + base + " + " + link + " leaves its last byte");
+            }
+            b[b.length - 1] += (byte) link;
+            return NetUtil.toAddressString(InetAddress.getByAddress(b));
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not a multicast group: " + base, e);
+        }
     }
 
     /** Writes {@link #text()} to {@code file}; returns {@code file}. */

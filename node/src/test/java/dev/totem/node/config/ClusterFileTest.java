@@ -51,6 +51,24 @@ class ClusterFileTest {
     }
 
     @Test
+    void overUdpEveryNetworkGetsItsOwnGroup() throws Exception {
+        for (String group : new String[] {"239.192.77.1", "ff15::77:1"}) {
+            boolean v6 = group.contains(":");
+            ClusterFile file = new ClusterFile("jepsen", "udp", Map.of(1, v6 ? "fd77:0::1" : "10.77.0.1", 2,
+                    v6 ? "fd77:0::2" : "10.77.0.2"), 5405, Optional.of(group), 1000, Optional.empty(),
+                    Map.of("rrp_mode", "active")).withMoreRings(List.of(Map.of(1, v6 ? "fd77:1::1" : "10.78.0.1", 2,
+                    v6 ? "fd77:1::2" : "10.78.0.2")));
+            ConfigResult r = NodeConfig.load(file.write(dir.resolve("udp2.conf")));
+
+            assertThat(r.ok()).as(r.errors().toString()).isTrue();
+            assertThat(r.warnings()).as(file.text()).isEmpty();
+            assertThat(file.group(1)).isEqualTo(v6 ? "ff15::77:2" : "239.192.77.2");
+            assertThat(file.text()).contains("linknumber: 1\n\t\tmcastport: 5405\n\t\tbindnetaddr: "
+                    + (v6 ? "fd77:1::1" : "10.78.0.1") + "\n\t\tmcastaddr: " + file.group(1));
+        }
+    }
+
+    @Test
     void udpNeedsAGroupAndTheTransportIsChecked() {
         assertThatThrownBy(() -> new ClusterFile("x", "udp", Map.of(1, "127.0.0.1"), 5405, Optional.empty(), 1000,
                 Optional.empty(), Map.of())).hasMessageContaining("multicast address");

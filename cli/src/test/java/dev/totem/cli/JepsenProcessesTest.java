@@ -63,21 +63,23 @@ class JepsenProcessesTest {
     }
 
     /**
-     * The same harness over IPv6 multicast: nodes bind fd77:0::N and send to ff15::77:1 across the
-     * bridge (loopback carries no IPv6 multicast here), partitions are ip6 rules, every property holds.
+     * The same harness over IPv6 multicast on two networks in active mode: nodes bind fd77:k::N and
+     * send to ff15::77:1+k across the bridges (loopback carries no IPv6 multicast here), partitions
+     * are ip6 rules, every property holds.
      */
     @Test
-    void aRunOverIpv6MulticastKeepsEveryProperty() throws Exception {
-        Run r = jepsen("--ipv6", "--transport", "udp", "--nodes", "3", "--duration", "15", "--faults", "kill,partition",
-                "--seed", "31", "--out", dir.toString());
+    void aRedundantRingOverIpv6MulticastKeepsEveryProperty() throws Exception {
+        Run r = jepsen("--ipv6", "--transport", "udp", "--networks", "2", "--rrp", "active", "--nodes", "3", "--duration",
+                "15", "--faults", "kill,partition", "--seed", "31", "--out", dir.toString());
         assertThat(r.violations()).as(r.out()).isZero();
         assertThat(r.code()).isZero();
         assertThat(r.faults()).isGreaterThanOrEqualTo(2);
         assertThat(r.delivered()).isGreaterThan(r.submitted());
-        assertThat(r.out()).contains("1 network of IPv6, udp to ff15::77:1");
+        assertThat(r.out()).contains("2 networks, rrp active of IPv6, udp to ff15::77:1 (+k on network k)");
         assertThat(Files.readString(dir.resolve("totem.conf"))).contains("ring0_addr: fd77:0::1").contains("mcastaddr: ff15::77:1");
         // Unicast on mcastport - 1, as corosync's udp.
-        assertThat(Files.readString(dir.resolve("node1.0.log"))).contains("udp on [fd77::1]:5404, group [ff15::77:1]:5405");
+        assertThat(Files.readString(dir.resolve("node1.0.log"))).contains("udp on [fd77::1]:5404, group [ff15::77:1]:5405")
+                .contains("udp on [fd77:1::1]:5404, group [ff15::77:2]:5405");
         assertThat(Lab.leftovers()).isEmpty();
     }
 

@@ -185,20 +185,7 @@ final class EngineDriver implements NodeCpg.Loop, PauseWatch.Backlog {
         if (cpg == null) {
             throw new IllegalStateException("no CPG service: the ring's messages carry no service number");
         }
-        if (!engineRunning) {
-            return SubmitStatus.NOT_READY;
-        }
-        stateBeforeInput = engine.state();
-        Effects effects;
-        try {
-            effects = cpg.engine().submitService(System.nanoTime(), message, Guarantee.AGREED);
-        } catch (RuntimeException e) {
-            engineFailed("a service's message", e);
-            return SubmitStatus.NOT_READY;
-        }
-        SubmitStatus status = effects.submitStatus();
-        apply(effects);
-        return status;
+        return rareInput("a service's message", now -> cpg.engine().submitService(now, message, Guarantee.AGREED));
     }
 
     /** The operator reloaded the tunables ({@link TotemEngine#reloadTunables}). */
@@ -206,10 +193,14 @@ final class EngineDriver implements NodeCpg.Loop, PauseWatch.Backlog {
         rareInput("a reload of the tunables", now -> driven.reloadTunables(now, reloaded));
     }
 
-    /** An input other than the frequent ones (frames, timers, submits), given the time. */
-    private void rareInput(String what, LongFunction<Effects> input) {
+    /**
+     * An input other than the frequent ones (frames, timers, submits), given the time.
+     *
+     * @return the batch's submit status (a submit's answer), NOT_READY when the engine does not run or failed
+     */
+    private SubmitStatus rareInput(String what, LongFunction<Effects> input) {
         if (!engineRunning) {
-            return;
+            return SubmitStatus.NOT_READY;
         }
         stateBeforeInput = engine.state();
         Effects effects;
@@ -217,9 +208,11 @@ final class EngineDriver implements NodeCpg.Loop, PauseWatch.Backlog {
             effects = input.apply(System.nanoTime());
         } catch (RuntimeException e) {
             engineFailed(what, e);
-            return;
+            return SubmitStatus.NOT_READY;
         }
+        SubmitStatus status = effects.submitStatus(); // read before the batch is applied
         apply(effects);
+        return status;
     }
 
     private void timerFired(TimerKind kind) {
